@@ -1,0 +1,105 @@
+/**
+ * The test runner behind `npm test`: every `*.test.ts` under test/ runs in its own Node
+ * process (a test that leaks a socket or crashes cannot take the others down), two at a
+ * time (this machine has two cores). uvu prints a summary per file; this adds them up and
+ * ends with the plain line `N passed, N failed` that CI reads.
+ *
+ * Usage: tsx test/run.ts [filter...]   (a filter is a substring of the file path)
+ */
+import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { cpus } from 'node:os';
+
+const root = new URL('..', import.meta.url).pathname;
+const filters = process.argv.slice(2);
+const FILE_TIMEOUT_MS = Number(process.env.AUTOCOM_TEST_TIMEOUT_MS ?? 240_000);
+
+function findTests(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (name === 'fixtures' || name === 'node_modules') continue;
+    if (statSync(p).isDirectory()) out.push(...findTests(p));
+    else if (name.endsWith('.test.ts')) out.push(p);
+  }
+  return out;
+}
+
+interface FileResult {
+  file: string;
+  passed: number;
+  failed: number;
+  skipped: number;
+  output: string;
+  code: number | null;
+  ms: number;
+}
+
+function runFile(file: string): Promise<FileResult> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', file], {
+      cwd: root,
+      env: { ...process.env, FORCE_COLOR: '0', AUTOCOM_LOG_LEVEL: process.env.AUTOCOM_LOG_LEVEL ?? 'silent' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    const timer = setTimeout(() => {
+      output += `\nTIMEOUT: ${relative(root, file)} ran longer than ${FILE_TIMEOUT_MS} ms and was killed\n`;
+      try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ }
+    }, FILE_TIMEOUT_MS);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      // uvu's summary: "Total: N", "Passed: N", "Skipped: N"
+      const clean = output.replace(/\x1b\[[0-9;]*m/g, '');
+      const total = sumOf(clean, /Total:\s+(\d+)/g);
+      const passed = sumOf(clean, /Passed:\s+(\d+)/g);
+      const skipped = sumOf(clean, /Skipped:\s+(\d+)/g) + countOf(clean, /^SKIPPED: /gm);
+      let failed = Math.max(0, total - passed - sumOf(clean, /Skipped:\s+(\d+)/g));
+      if (code !== 0 && failed === 0) failed = 1; // crashed, timed out or failed outside a test
+      resolve({ file, passed, failed, skipped, output: clean, code, ms: Date.now() - started });
+    });
+  });
+}
+
+function sumOf(text: string, re: RegExp): number {
+  let n = 0;
+  for (const m of text.matchAll(re)) n += Number(m[1]);
+  return n;
+}
+
+function countOf(text: string, re: RegExp): number {
+  return [...text.matchAll(re)].length;
+}
+
+async function main(): Promise<void> {
+  let files = findTests(join(root, 'test'));
+  if (filters.length) files = files.filter((f) => filters.some((s) => f.includes(s)));
+  const queue = [...files];
+  const results: FileResult[] = [];
+  const workers = Math.max(1, Math.min(Number(process.env.AUTOCOM_TEST_JOBS ?? cpus().length), 4));
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      for (let f = queue.shift(); f; f = queue.shift()) {
+        const r = await runFile(f);
+        results.push(r);
+        const mark = r.failed ? 'FAIL' : 'ok  ';
+        console.log(`${mark} ${relative(root, r.file)}  (${r.passed} passed${r.failed ? `, ${r.failed} failed` : ''}${r.skipped ? `, ${r.skipped} skipped` : ''}, ${r.ms} ms)`);
+        if (r.failed) console.log(r.output.split('\n').map((l) => '    ' + l).join('\n'));
+        else for (const line of r.output.split('\n')) if (line.startsWith('SKIPPED: ')) console.log('    ' + line);
+      }
+    }),
+  );
+  const passed = results.reduce((a, r) => a + r.passed, 0);
+  const failed = results.reduce((a, r) => a + r.failed, 0);
+  const skipped = results.reduce((a, r) => a + r.skipped, 0);
+  if (skipped) console.log(`${skipped} skipped (a tool is missing: see SKIPPED lines above)`);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exitCode = failed || results.length === 0 ? 1 : 0;
+}
+
+await main();
