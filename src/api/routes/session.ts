@@ -1,0 +1,59 @@
+/** POST /api/login, POST /api/logout, GET /api/me. */
+import type { FastifyInstance } from 'fastify';
+import type { Clock } from '../../../common/clock.js';
+import { verifyPassword } from '../../store/password.js';
+import type { ConfigRepository } from '../../store/config-repo.js';
+import type { SessionRepository } from '../../store/session-repo.js';
+import type { EventBus } from '../../core/events.js';
+import { FailureLimiter } from '../rate-limit.js';
+import { SESSION_COOKIE } from '../auth.js';
+
+const SESSION_TTL_MS = 12 * 3600 * 1000;
+// A hash of a random password: a login for an unknown extension costs the same scrypt
+// time as a real one, so response times do not reveal which extensions exist.
+const DUMMY_HASH = 'scrypt$16384$8$1$yZV0kD7tSJ7N5Ekq3I9cSg==$N1Kq2m5sF0ZHkO3Wq3b2m9mUo6m0Q8pS2n7yq1fE3Xw=';
+
+export function sessionRoutes(app: FastifyInstance, deps: { clock: Clock; sessions: SessionRepository; config: ConfigRepository; events: EventBus }): void {
+  const limiter = new FailureLimiter(deps.clock, { maxFailures: 5, windowMs: 15 * 60_000, lockMs: 15 * 60_000 });
+
+  app.post('/api/login', {
+    config: { role: 'public' },
+    schema: {
+      body: {
+        type: 'object',
+        required: ['extension', 'password'],
+        additionalProperties: false,
+        properties: { extension: { type: 'string', maxLength: 16 }, password: { type: 'string', maxLength: 200 } },
+      },
+    },
+  }, async (req, reply) => {
+    const { extension, password } = req.body as { extension: string; password: string };
+    const keys = [`ip:${req.ip}`, `ext:${extension}`];
+    const wait = Math.max(...keys.map((k) => limiter.retryAfterMs(k)));
+    if (wait > 0) {
+      reply.header('retry-after', Math.ceil(wait / 1000));
+      return reply.code(429).send({ error: 'too many failed logins; try again later' });
+    }
+    const who = deps.config.credentials(extension);
+    const ok = await verifyPassword(password, who?.password_hash ?? DUMMY_HASH);
+    deps.events.emit('auth.login', { extension, ok: ok && !!who?.password_hash, ip: req.ip });
+    if (!ok || !who?.password_hash) {
+      for (const k of keys) limiter.fail(k);
+      req.log.warn({ extension, ip: req.ip }, 'failed login');
+      return reply.code(401).send({ error: 'wrong extension or password' });
+    }
+    for (const k of keys) limiter.succeed(k);
+    const token = deps.sessions.create(extension, who.role, SESSION_TTL_MS);
+    reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'strict', maxAge: SESSION_TTL_MS / 1000 });
+    return { extension, name: who.name, role: who.role };
+  });
+
+  app.post('/api/logout', { config: { role: 'user' } }, async (req, reply) => {
+    const token = req.cookies[SESSION_COOKIE];
+    if (token) deps.sessions.delete(token);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return { ok: true };
+  });
+
+  app.get('/api/me', { config: { role: 'user' } }, async (req) => req.principal);
+}

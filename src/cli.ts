@@ -1,0 +1,116 @@
+/**
+ * The `autocom` command. Every option has an environment equivalent (AUTOCOM_*), and the
+ * command line wins over the environment, which wins over the defaults.
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../common/errors.js';
+import { VERSION } from './version.js';
+import { DEFAULTS } from './main.js';
+import { runStart } from './cli/start.js';
+import { runStatus } from './cli/status.js';
+import { runConfig } from './cli/config.js';
+import { runUser } from './cli/user.js';
+
+const HELP = `autocom ${VERSION} — small-office telephone exchange
+
+Usage:
+  autocom start [--board FILE] [--data DIR] [--config FILE.yaml] [--bind ADDR]
+                [--sip-port N] [--http-port N] [--log-level LEVEL]
+  autocom status [--bind ADDR] [--http-port N] [--data DIR]
+  autocom config import FILE.yaml [--data DIR]   replace the configuration (a running
+                                                exchange applies it without a restart)
+  autocom config export [--data DIR]            print the configuration as YAML
+  autocom config validate FILE.yaml             check a file without importing it
+  autocom config schema                         print the configuration's JSON Schema
+  autocom user passwd EXTENSION [--data DIR]    give an employee a new generated password
+  autocom --help | --version
+
+Environment: AUTOCOM_BOARD, AUTOCOM_DATA, AUTOCOM_CONFIG, AUTOCOM_BIND, AUTOCOM_SIP_PORT,
+AUTOCOM_HTTP_PORT, AUTOCOM_LOG_LEVEL.
+Defaults: --board ${DEFAULTS.board} --data ${DEFAULTS.data} --bind ${DEFAULTS.bind} --sip-port ${DEFAULTS.sipPort} --http-port ${DEFAULTS.httpPort} --log-level ${DEFAULTS.logLevel}
+`;
+
+export interface CliOptions {
+  board: string;
+  data: string;
+  config: string | undefined;
+  bind: string;
+  sipPort: number;
+  httpPort: number;
+  logLevel: string;
+}
+
+/** Thrown for a wrong command line; main prints it with the hint to --help. */
+export class UsageError extends Error {}
+
+function port(value: string, name: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`${name} must be a port number 0-65535, got "${value}"`);
+  return n;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      board: { type: 'string' },
+      data: { type: 'string' },
+      config: { type: 'string' },
+      bind: { type: 'string' },
+      'sip-port': { type: 'string' },
+      'http-port': { type: 'string' },
+      'log-level': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+    },
+  });
+  const env = process.env;
+  if (values.version) {
+    console.log(VERSION);
+    return 0;
+  }
+  if (values.help || positionals.length === 0) {
+    process.stdout.write(HELP);
+    return values.help ? 0 : 2;
+  }
+  const opts: CliOptions = {
+    board: values.board ?? env.AUTOCOM_BOARD ?? DEFAULTS.board,
+    data: values.data ?? env.AUTOCOM_DATA ?? DEFAULTS.data,
+    config: values.config ?? env.AUTOCOM_CONFIG,
+    bind: values.bind ?? env.AUTOCOM_BIND ?? DEFAULTS.bind,
+    sipPort: port(values['sip-port'] ?? env.AUTOCOM_SIP_PORT ?? String(DEFAULTS.sipPort), '--sip-port'),
+    httpPort: port(values['http-port'] ?? env.AUTOCOM_HTTP_PORT ?? String(DEFAULTS.httpPort), '--http-port'),
+    logLevel: values['log-level'] ?? env.AUTOCOM_LOG_LEVEL ?? DEFAULTS.logLevel,
+  };
+  const [command, ...rest] = positionals;
+  switch (command) {
+    case 'start':
+      return runStart(opts);
+    case 'status':
+      return runStatus(opts);
+    case 'config':
+      return runConfig(opts, rest);
+    case 'user':
+      return runUser(opts, rest);
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+try {
+  const code = await main(process.argv.slice(2));
+  if (code !== 0) process.exitCode = code;
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(`autocom: configuration rejected, nothing was changed:\n${err.issues.map((i) => `  ${i.path ? `${i.path}: ` : ''}${i.message}`).join('\n')}`);
+    process.exitCode = 1;
+  } else if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    console.error(`autocom: ${(err as Error).message}\nRun "autocom --help" for usage.`);
+    process.exitCode = 2;
+  } else {
+    console.error(`autocom: ${(err as Error).message ?? err}`);
+    process.exitCode = 1;
+  }
+}

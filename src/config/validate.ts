@@ -1,0 +1,109 @@
+/**
+ * Validation of a whole configuration: shape (schema.ts) then cross-references. Every
+ * problem is reported with its path and reason, in the installer's words, and all of them
+ * at once so one import attempt shows everything to fix.
+ */
+import { z } from 'zod';
+import { ConfigError, type ConfigIssue } from '../../common/errors.js';
+import { configSchema, type Config } from './schema.js';
+
+/** `["employees", 1, "extension"]` → `employees[1].extension` */
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);
+  return out;
+}
+
+function shapeIssues(error: z.ZodError): ConfigIssue[] {
+  return error.issues.map((i) => {
+    if (i.code === 'unrecognized_keys') {
+      return { path: formatPath(i.path), message: `unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')}` };
+    }
+    if ((i.code === 'invalid_type' || i.code === 'invalid_value' || i.code === 'invalid_union') && i.input === undefined) return { path: formatPath(i.path), message: 'is required' };
+    if (i.code === 'invalid_value') {
+      return { path: formatPath(i.path), message: `must be one of ${i.values.map((v) => String(v)).join(', ')}${i.input !== undefined ? ` (got ${JSON.stringify(i.input)})` : ''}` };
+    }
+    if (i.code === 'invalid_union' && 'discriminator' in i) return { path: formatPath(i.path), message: 'must be one of sip, fxs, dect' };
+    return { path: formatPath(i.path), message: i.message.replace(/^Invalid input: /, '') };
+  });
+}
+
+/** Cross-reference checks on a configuration whose shape is already valid. */
+export function referenceIssues(c: Config): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const owners = new Map<string, string>(); // extension → owner's name
+  const fxsPorts = new Map<number, string>();
+
+  c.employees.forEach((e, i) => {
+    const owner = owners.get(e.extension);
+    if (owner !== undefined) issues.push({ path: `employees[${i}].extension`, message: `"${e.extension}" is already used by ${owner}` });
+    else owners.set(e.extension, e.name);
+    if (e.password !== undefined && e.password_hash !== undefined) {
+      issues.push({ path: `employees[${i}]`, message: 'give either password or password_hash, not both' });
+    }
+    if (e.role === 'admin' && e.password === undefined && e.password_hash === undefined) {
+      issues.push({ path: `employees[${i}].password`, message: 'an admin needs a password to log in' });
+    }
+    e.devices.forEach((d, j) => {
+      if (d.type !== 'fxs') return;
+      const user = fxsPorts.get(d.port);
+      if (user !== undefined) issues.push({ path: `employees[${i}].devices[${j}].port`, message: `FXS port ${d.port} is already used by ${user}` });
+      else fxsPorts.set(d.port, e.name);
+    });
+  });
+  if (c.employees.length > 0 && !c.employees.some((e) => e.role === 'admin')) {
+    issues.push({ path: 'employees', message: 'at least one employee must have role admin, or nobody can manage the exchange' });
+  }
+
+  const employeeExts = new Set(c.employees.map((e) => e.extension));
+  const departmentExts = new Set<string>();
+  c.departments.forEach((d, i) => {
+    const owner = owners.get(d.extension);
+    if (owner !== undefined) issues.push({ path: `departments[${i}].extension`, message: `"${d.extension}" is already used by ${owner}` });
+    else owners.set(d.extension, d.name);
+    departmentExts.add(d.extension);
+    const seen = new Set<string>();
+    d.members.forEach((m, j) => {
+      if (!employeeExts.has(m)) issues.push({ path: `departments[${i}].members[${j}]`, message: `"${m}" is not an employee's extension` });
+      else if (seen.has(m)) issues.push({ path: `departments[${i}].members[${j}]`, message: `"${m}" is listed twice` });
+      seen.add(m);
+    });
+  });
+
+  const lineNames = new Map<string, number>();
+  const fxoPorts = new Map<number, string>();
+  c.lines.forEach((l, i) => {
+    if (lineNames.has(l.name)) issues.push({ path: `lines[${i}].name`, message: `"${l.name}" is already the name of lines[${lineNames.get(l.name)}]` });
+    else lineNames.set(l.name, i);
+    const user = fxoPorts.get(l.port);
+    if (user !== undefined) issues.push({ path: `lines[${i}].port`, message: `FXO port ${l.port} is already used by line "${user}"` });
+    else fxoPorts.set(l.port, l.name);
+  });
+
+  const numbers = new Set<string>();
+  c.numbers.forEach((n, i) => {
+    if (numbers.has(n.number)) issues.push({ path: `numbers[${i}].number`, message: `"${n.number}" is listed twice` });
+    numbers.add(n.number);
+    if (!lineNames.has(n.line)) issues.push({ path: `numbers[${i}].line`, message: `no line is named "${n.line}"` });
+    const targets = n.route.type === 'department' ? departmentExts : employeeExts;
+    if (!targets.has(n.route.target)) {
+      issues.push({ path: `numbers[${i}].route.target`, message: `"${n.route.target}" is not the extension of any ${n.route.type}` });
+    }
+  });
+  return issues;
+}
+
+/**
+ * Parse and validate an unknown value (from YAML or JSON) as a configuration.
+ * @throws ConfigError listing every problem; nothing is applied by this function.
+ */
+export function validateConfig(input: unknown): Config {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) {
+    throw new ConfigError([{ path: '', message: 'the configuration must be a mapping with at least a "site" key' }]);
+  }
+  const parsed = configSchema.safeParse(input, { reportInput: true });
+  if (!parsed.success) throw new ConfigError(shapeIssues(parsed.error));
+  const issues = referenceIssues(parsed.data);
+  if (issues.length) throw new ConfigError(issues);
+  return parsed.data;
+}

@@ -1,0 +1,57 @@
+/**
+ * The observer channel (as mediasoup's): everything the exchange does that someone may
+ * want to watch — the web UI's live view, the audit trail, tests — is published here.
+ * Nothing subscribes to it to drive behaviour; listeners that throw are logged and
+ * ignored so a broken observer cannot stop a call.
+ */
+import type { Logger } from '../../common/log.js';
+
+/** Every event type with its payload. Later issues add theirs here. */
+export interface ExchangeEvents {
+  'exchange.ready': { http: string; sip: string };
+  'exchange.stopping': Record<string, never>;
+  'config.applied': { revision: number; actor: string };
+  'config.rejected': { actor: string; errors: string[] };
+  'auth.login': { extension: string; ok: boolean; ip: string };
+}
+
+export type EventType = keyof ExchangeEvents;
+
+export interface ExchangeEvent<K extends EventType = EventType> {
+  type: K;
+  /** Epoch milliseconds from the exchange's clock. */
+  at: number;
+  data: ExchangeEvents[K];
+}
+
+type AnyListener = (e: ExchangeEvent) => void;
+
+export class EventBus {
+  private readonly listeners = new Set<AnyListener>();
+
+  constructor(private readonly now: () => number, private readonly log?: Logger) {}
+
+  emit<K extends EventType>(type: K, data: ExchangeEvents[K]): void {
+    const event = { type, at: this.now(), data } as ExchangeEvent;
+    for (const l of this.listeners) {
+      try {
+        l(event);
+      } catch (err) {
+        this.log?.warn({ err, type }, 'event listener failed');
+      }
+    }
+  }
+
+  /** Subscribe to every event; returns the unsubscribe function. */
+  subscribe(listener: AnyListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Subscribe to one event type. */
+  on<K extends EventType>(type: K, listener: (data: ExchangeEvents[K], e: ExchangeEvent<K>) => void): () => void {
+    return this.subscribe((e) => {
+      if (e.type === type) listener(e.data as ExchangeEvents[K], e as ExchangeEvent<K>);
+    });
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * Boots a board: store → drivers → channels → core → api, in that order, and closes in
+ * the reverse order. `startExchange()` is what `autocom start` runs and what integration
+ * tests start in-process; it resolves once every listener is bound.
+ */
+import { resolve, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { SystemClock, type Clock } from '../common/clock.js';
+import { createLogger, type Logger } from '../common/log.js';
+import { loadBoard, type Board } from './boot/board.js';
+import { openDatabase, closeDatabase, type Db } from './store/db.js';
+import { ConfigRepository } from './store/config-repo.js';
+import { SessionRepository } from './store/session-repo.js';
+import { EventBus } from './core/events.js';
+import { ConfigService } from './core/config-service.js';
+import { parseYaml } from './config/yaml.js';
+import { demoConfig, type DemoSeed } from './config/demo.js';
+import { createApi } from './api/server.js';
+
+export interface StartOptions {
+  board: string;
+  data: string;
+  /** A configuration file imported at start (replaces the stored one). */
+  config?: string;
+  bind: string;
+  sipPort: number;
+  httpPort: number;
+  logLevel: string;
+  clock?: Clock;
+  logger?: Logger;
+  /** Seed the demo office when the data folder has no configuration (default true). */
+  seedDemo?: boolean;
+}
+
+export interface Exchange {
+  board: Board;
+  events: EventBus;
+  config: ConfigService;
+  /** Bound addresses (ports resolved when 0 was asked). */
+  http: { host: string; port: number };
+  /** Set when this start seeded the demo office: its generated credentials, shown once. */
+  seeded?: DemoSeed;
+  /** Stop everything; safe to call more than once. */
+  close(): Promise<void>;
+}
+
+export const DEFAULTS = { board: 'board/sim.yaml', data: './data', bind: '127.0.0.1', sipPort: 5060, httpPort: 8080, logLevel: 'info' } as const;
+
+export async function startExchange(opts: StartOptions): Promise<Exchange> {
+  const clock = opts.clock ?? new SystemClock();
+  const log = opts.logger ?? createLogger(opts.logLevel);
+  const startedAt = clock.monotonic();
+  const closers: Array<() => Promise<void> | void> = [];
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closed ??= (async () => {
+      events.emit('exchange.stopping', {});
+      for (const c of closers.reverse()) {
+        try {
+          await c();
+        } catch (err) {
+          log.error({ err }, 'error while shutting down');
+        }
+      }
+      log.info('autocom stopped');
+      log.flush?.();
+    })());
+
+  const events = new EventBus(() => clock.now(), log);
+  let db: Db | undefined;
+  try {
+    const board = loadBoard(resolve(opts.board));
+    log.info({ board: board.name }, 'board loaded');
+
+    // store
+    db = openDatabase(resolve(opts.data));
+    const openDb = db;
+    closers.push(() => closeDatabase(openDb));
+    const configRepo = new ConfigRepository(db);
+    const sessions = new SessionRepository(db, () => clock.now());
+    const config = new ConfigService(db, configRepo, events, log.child({ component: 'config' }));
+    let seeded: DemoSeed | undefined;
+    if (opts.config) {
+      await config.apply(parseYaml(readFileSync(resolve(opts.config), 'utf8'), opts.config), `start --config ${opts.config}`);
+    } else if (!config.snapshot() && opts.seedDemo !== false) {
+      seeded = demoConfig();
+      await config.apply(seeded.config, 'first start (demo office)');
+    }
+    config.watch(clock);
+    closers.push(() => config.close(clock));
+
+    // drivers → channels → core: added by the hardware, SIP and switching layers.
+
+    // api
+    const api = await createApi({
+      clock, log, events, config, configRepo, sessions, startedAt,
+      webuiDir: resolveWebui(),
+    });
+    await api.listen({ host: opts.bind, port: opts.httpPort });
+    closers.push(() => api.close());
+    const addr = api.server.address() as AddressInfo;
+
+    const exchange: Exchange = {
+      board,
+      events,
+      config,
+      http: { host: opts.bind, port: addr.port },
+      close,
+      ...(seeded ? { seeded } : {}),
+    };
+    events.emit('exchange.ready', { http: `http://${opts.bind}:${addr.port}`, sip: `sip:${opts.bind}:${opts.sipPort}` });
+    return exchange;
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+/** The built web UI (dist/webui) when present, else the sources in webui/. */
+function resolveWebui(): string {
+  const root = new URL('..', import.meta.url).pathname;
+  const built = join(root, 'dist', 'webui');
+  try {
+    readFileSync(join(built, 'index.html'));
+    return built;
+  } catch {
+    return join(root, 'webui');
+  }
+}

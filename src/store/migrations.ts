@@ -1,0 +1,124 @@
+/**
+ * Numbered schema migrations. The database's `user_version` is the number of the last
+ * migration applied; each runs in its own transaction, so a failure leaves the previous
+ * version intact. Never edit a migration that has shipped: add the next one.
+ */
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'configuration: site, employees, devices, departments, lines, numbers',
+    sql: `
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE site (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        name TEXT NOT NULL,
+        country TEXT NOT NULL,
+        timezone TEXT NOT NULL
+      );
+      CREATE TABLE employees (
+        id INTEGER PRIMARY KEY,
+        position INTEGER NOT NULL,
+        extension TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'user')),
+        password_hash TEXT
+      );
+      CREATE TABLE devices (
+        id INTEGER PRIMARY KEY,
+        employee_id INTEGER NOT NULL REFERENCES employees(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        type TEXT NOT NULL CHECK (type IN ('sip', 'fxs', 'dect')),
+        secret TEXT,
+        port INTEGER,
+        ipei TEXT
+      );
+      CREATE TABLE departments (
+        id INTEGER PRIMARY KEY,
+        position INTEGER NOT NULL,
+        extension TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        strategy TEXT NOT NULL,
+        ring_timeout_s INTEGER NOT NULL
+      );
+      CREATE TABLE department_members (
+        department_id INTEGER NOT NULL REFERENCES departments(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        extension TEXT NOT NULL,
+        PRIMARY KEY (department_id, extension)
+      );
+      CREATE TABLE lines (
+        id INTEGER PRIMARY KEY,
+        position INTEGER NOT NULL,
+        name TEXT NOT NULL UNIQUE,
+        type TEXT NOT NULL,
+        port INTEGER NOT NULL
+      );
+      CREATE TABLE numbers (
+        id INTEGER PRIMARY KEY,
+        position INTEGER NOT NULL,
+        number TEXT NOT NULL UNIQUE,
+        line TEXT NOT NULL,
+        route_type TEXT NOT NULL,
+        route_target TEXT NOT NULL
+      );
+    `,
+  },
+  {
+    version: 2,
+    description: 'web sessions and the audit log',
+    sql: `
+      CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        extension TEXT NOT NULL,
+        role TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE INDEX sessions_expiry ON sessions (expires_at);
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        detail TEXT NOT NULL DEFAULT ''
+      );
+    `,
+  },
+];
+
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/** The schema version of an open database. */
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/**
+ * Apply every migration newer than the database, up to `target`.
+ * @throws Error when the database was written by a newer firmware (a downgrade would lose data).
+ */
+export function migrate(db: Database.Database, target = LATEST_VERSION): number {
+  const current = schemaVersion(db);
+  if (current > LATEST_VERSION) {
+    throw new Error(
+      `database schema version ${current} is newer than this firmware knows (${LATEST_VERSION}); ` +
+        'it was written by a newer autocom: update the firmware instead of downgrading',
+    );
+  }
+  for (const m of MIGRATIONS) {
+    if (m.version <= current || m.version > target) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+  return schemaVersion(db);
+}

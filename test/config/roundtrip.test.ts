@@ -1,0 +1,54 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { openDatabase, closeDatabase } from '../../src/store/db.js';
+import { ConfigRepository } from '../../src/store/config-repo.js';
+import { prepareConfig } from '../../src/config/prepare.js';
+import { configToYaml, parseYaml } from '../../src/config/yaml.js';
+import { verifyPassword } from '../../src/store/password.js';
+import { tempDir } from '../helpers/tmp.js';
+import { example } from './example.js';
+
+test('import then export gives back the same data, the password as its scrypt hash', async () => {
+  const db = openDatabase(tempDir());
+  const repo = new ConfigRepository(db);
+  repo.replace(await prepareConfig(example()), 'test');
+  const exported = parseYaml(configToYaml(repo.load()!)) as any;
+
+  const admin = exported.employees[0];
+  assert.ok(await verifyPassword('change-me-201', admin.password_hash));
+  assert.not.ok(await verifyPassword('change-me-202', admin.password_hash));
+  assert.not.ok('password' in admin, 'no clear password in an export');
+
+  // Same data as the input once the password is swapped for its hash and defaults are explicit.
+  const expected = example();
+  delete expected.employees[0].password;
+  expected.employees[0].password_hash = admin.password_hash;
+  expected.employees[2].role = 'user';
+  expected.departments[0].ring_timeout_s = 20;
+  expected.site.timezone = 'Europe/Paris';
+  assert.equal(exported, expected);
+  closeDatabase(db);
+});
+
+test('an export imports again to the identical export (password_hash accepted)', async () => {
+  const db = openDatabase(tempDir());
+  const repo = new ConfigRepository(db);
+  repo.replace(await prepareConfig(example()), 'test');
+  const first = configToYaml(repo.load()!);
+  repo.replace(await prepareConfig(parseYaml(first)), 'test');
+  assert.is(configToYaml(repo.load()!), first);
+  assert.is(repo.revision(), 2);
+  closeDatabase(db);
+});
+
+test('a SIP device without a secret gets a strong generated one', async () => {
+  const c = example();
+  delete c.employees[1].devices[0].secret;
+  const prepared = await prepareConfig(c);
+  const secret = (prepared.employees[1]!.devices[0] as { secret?: string }).secret ?? '';
+  assert.ok(/^[A-Za-z0-9]{20}$/.test(secret), secret);
+  const again = await prepareConfig(c);
+  assert.is.not((again.employees[1]!.devices[0] as { secret?: string }).secret, secret);
+});
+
+test.run();

@@ -1,0 +1,90 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ConfigError } from '../../common/errors.js';
+import { validateConfig } from '../../src/config/validate.js';
+import { parseYaml } from '../../src/config/yaml.js';
+import { openDatabase, closeDatabase } from '../../src/store/db.js';
+import { ConfigRepository } from '../../src/store/config-repo.js';
+import { prepareConfig } from '../../src/config/prepare.js';
+import { configToYaml } from '../../src/config/yaml.js';
+import { tempDir } from '../helpers/tmp.js';
+import { example } from './example.js';
+
+function messages(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err.message.split('\n');
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+/** Each case: a change to the example and the message it must produce. */
+const CASES: Array<[string, (c: any) => void, string]> = [
+  ['duplicate employee extension', (c) => (c.employees[1].extension = '201'), 'employees[1].extension: "201" is already used by Galina Ivanovna'],
+  ['department extension taken by an employee', (c) => (c.departments[0].extension = '101'), 'departments[0].extension: "101" is already used by Reception'],
+  ['department member who is not an employee', (c) => c.departments[0].members.push('299'), 'departments[0].members[2]: "299" is not an employee\'s extension'],
+  ['number on a line that does not exist', (c) => (c.numbers[0].line = 'City 9'), 'numbers[0].line: no line is named "City 9"'],
+  ['number routed to a missing department', (c) => (c.numbers[0].route.target = '601'), 'numbers[0].route.target: "601" is not the extension of any department'],
+  ['two lines on one FXO port', (c) => c.lines.push({ name: 'City 2', type: 'fxo', port: 1 }), 'lines[1].port: FXO port 1 is already used by line "City 1"'],
+  ['two phones on one FXS port', (c) => c.employees.push({ name: 'Porter', extension: '103', devices: [{ type: 'fxs', port: 1 }] }), 'employees[3].devices[0].port: FXS port 1 is already used by Reception'],
+  ['unknown key', (c) => (c.employees[0].nickname = 'Galya'), 'employees[0]: unknown key "nickname"'],
+  ['missing key', (c) => delete c.site.country, 'site.country: is required'],
+  ['unknown country', (c) => (c.site.country = 'xx'), 'site.country: must be one of fr, gb, de, us, ru (got "xx")'],
+  ['extension with the outside-line prefix', (c) => (c.employees[2].extension = '012'), 'employees[2].extension: must be 2 to 6 digits, not starting with 0 (0 is the outside-line prefix)'],
+  ['extension given as a number', (c) => (c.employees[2].extension = 101), 'employees[2].extension: expected string, received number'],
+  ['weak SIP secret', (c) => (c.employees[0].devices[0].secret = 'abc'), 'employees[0].devices[0].secret: must be at least 8 characters (a SIP secret is guessable otherwise)'],
+  ['short password', (c) => (c.employees[0].password = 'short'), 'employees[0].password: must be at least 8 characters'],
+  ['admin without a password', (c) => delete c.employees[0].password, 'employees[0].password: an admin needs a password to log in'],
+  ['nobody is admin', (c) => (c.employees[0].role = 'user'), 'employees: at least one employee must have role admin, or nobody can manage the exchange'],
+  ['unknown strategy', (c) => (c.departments[0].strategy = 'random'), 'departments[0].strategy: must be one of all_at_once, one_by_one, more_and_more (got "random")'],
+  ['unknown device type', (c) => (c.employees[0].devices[0].type = 'skype'), 'employees[0].devices[0].type: must be one of sip, fxs, dect'],
+];
+
+for (const [name, mutate, expected] of CASES) {
+  test(`rejected: ${name}`, () => {
+    const c = example();
+    mutate(c);
+    assert.ok(messages(() => validateConfig(c)).includes(expected), `expected "${expected}", got ${JSON.stringify(messages(() => validateConfig(c)))}`);
+  });
+}
+
+test('every problem is reported at once', () => {
+  const c = example();
+  c.departments[0].members.push('299');
+  c.numbers[0].line = 'City 9';
+  assert.is(messages(() => validateConfig(c)).length, 2);
+});
+
+test('YAML syntax errors name the line', () => {
+  assert.ok(messages(() => parseYaml('site:\n  name: [x\n', 'office.yaml'))[0]!.startsWith('office.yaml: YAML line'));
+});
+
+test('a rejected configuration leaves the stored one untouched', async () => {
+  const dir = tempDir();
+  const db = openDatabase(dir);
+  const repo = new ConfigRepository(db);
+  repo.replace(await prepareConfig(example()), 'test');
+  const before = configToYaml(repo.load()!);
+  const revision = repo.revision();
+  for (const [, mutate] of CASES) {
+    const c = example();
+    mutate(c);
+    await prepareConfig(c).then(
+      (p) => repo.replace(p, 'test'),
+      (err) => assert.instance(err, ConfigError),
+    );
+  }
+  assert.is(repo.revision(), revision);
+  assert.is(configToYaml(repo.load()!), before);
+  closeDatabase(db);
+});
+
+test('the example of the issue is valid as-is', () => {
+  const c = validateConfig(example());
+  assert.is(c.employees.length, 3);
+  assert.is(c.employees[2]!.role, 'user');
+});
+
+test.run();
