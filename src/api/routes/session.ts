@@ -14,7 +14,11 @@ const SESSION_TTL_MS = 12 * 3600 * 1000;
 const DUMMY_HASH = 'scrypt$16384$8$1$yZV0kD7tSJ7N5Ekq3I9cSg==$N1Kq2m5sF0ZHkO3Wq3b2m9mUo6m0Q8pS2n7yq1fE3Xw=';
 
 export function sessionRoutes(app: FastifyInstance, deps: { clock: Clock; sessions: SessionRepository; config: ConfigRepository; events: EventBus }): void {
-  const limiter = new FailureLimiter(deps.clock, { maxFailures: 5, windowMs: 15 * 60_000, lockMs: 15 * 60_000 });
+  // Per extension: 5 wrong passwords lock that account for 15 min (guessing one password).
+  // Per address: 20 failures lock the address (trying one password on many accounts); a
+  // success does not clear it, or one known account would launder the guesses.
+  const perExtension = new FailureLimiter(deps.clock, { maxFailures: 5, windowMs: 15 * 60_000, lockMs: 15 * 60_000 });
+  const perAddress = new FailureLimiter(deps.clock, { maxFailures: 20, windowMs: 15 * 60_000, lockMs: 15 * 60_000 });
 
   app.post('/api/login', {
     config: { role: 'public' },
@@ -28,8 +32,7 @@ export function sessionRoutes(app: FastifyInstance, deps: { clock: Clock; sessio
     },
   }, async (req, reply) => {
     const { extension, password } = req.body as { extension: string; password: string };
-    const keys = [`ip:${req.ip}`, `ext:${extension}`];
-    const wait = Math.max(...keys.map((k) => limiter.retryAfterMs(k)));
+    const wait = Math.max(perAddress.retryAfterMs(req.ip), perExtension.retryAfterMs(extension));
     if (wait > 0) {
       reply.header('retry-after', Math.ceil(wait / 1000));
       return reply.code(429).send({ error: 'too many failed logins; try again later' });
@@ -38,11 +41,12 @@ export function sessionRoutes(app: FastifyInstance, deps: { clock: Clock; sessio
     const ok = await verifyPassword(password, who?.password_hash ?? DUMMY_HASH);
     deps.events.emit('auth.login', { extension, ok: ok && !!who?.password_hash, ip: req.ip });
     if (!ok || !who?.password_hash) {
-      for (const k of keys) limiter.fail(k);
+      perAddress.fail(req.ip);
+      perExtension.fail(extension);
       req.log.warn({ extension, ip: req.ip }, 'failed login');
       return reply.code(401).send({ error: 'wrong extension or password' });
     }
-    for (const k of keys) limiter.succeed(k);
+    perExtension.succeed(extension);
     const token = deps.sessions.create(extension, who.role, SESSION_TTL_MS);
     reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'strict', maxAge: SESSION_TTL_MS / 1000 });
     return { extension, name: who.name, role: who.role };
