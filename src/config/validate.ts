@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ConfigError, type ConfigIssue } from '../../common/errors.js';
 import { configSchema, type Config } from './schema.js';
+import { EMERGENCY_NUMBERS } from '../core/dialplan.js';
 
 /** `["employees", 1, "extension"]` → `employees[1].extension` */
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
@@ -69,6 +70,17 @@ export function referenceIssues(c: Config): ConfigIssue[] {
       seen.add(m);
     });
   });
+
+  // An internal number that is, or begins, an emergency number would make it unreachable.
+  const emergency = EMERGENCY_NUMBERS[c.site.country];
+  const internal: Array<[string, string]> = [
+    ...c.employees.map((e, i): [string, string] => [`employees[${i}].extension`, e.extension]),
+    ...c.departments.map((d, i): [string, string] => [`departments[${i}].extension`, d.extension]),
+  ];
+  for (const [path, ext] of internal) {
+    const clash = emergency.find((n) => n.startsWith(ext) || ext.startsWith(n));
+    if (clash) issues.push({ path, message: `"${ext}" clashes with the emergency number ${clash} (${c.site.country})` });
+  }
 
   const lineNames = new Map<string, number>();
   const fxoPorts = new Map<number, string>();

@@ -13,6 +13,9 @@ export interface ExchangeEvents {
   'config.applied': { revision: number; actor: string };
   'config.rejected': { actor: string; errors: string[] };
   'auth.login': { extension: string; ok: boolean; ip: string };
+  'call.started': { call: string; from: string; to: string; tech: string; kind: string };
+  'call.answered': { call: string; by: string; tech: string };
+  'call.ended': { call: string; cause: string; from: string; to: string };
 }
 
 export type EventType = keyof ExchangeEvents;

@@ -39,6 +39,8 @@ const CASES: Array<[string, (c: any) => void, string]> = [
   ['admin without a password', (c) => delete c.employees[0].password, 'employees[0].password: an admin needs a password to log in'],
   ['nobody is admin', (c) => (c.employees[0].role = 'user'), 'employees: at least one employee must have role admin, or nobody can manage the exchange'],
   ['unknown strategy', (c) => (c.departments[0].strategy = 'random'), 'departments[0].strategy: must be one of all_at_once, one_by_one, more_and_more (got "random")'],
+  ['extension that hides an emergency number', (c) => (c.employees[2].extension = '11'), 'employees[2].extension: "11" clashes with the emergency number 112 (fr)'],
+  ['extension that is an emergency number', (c) => (c.departments[0].extension = '18'), 'departments[0].extension: "18" clashes with the emergency number 18 (fr)'],
   ['unknown device type', (c) => (c.employees[0].devices[0].type = 'skype'), 'employees[0].devices[0].type: must be one of sip, fxs, dect'],
 ];
 

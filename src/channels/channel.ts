@@ -1,0 +1,143 @@
+/**
+ * The Channel seam (DESIGN seam 3): one leg of a call, whatever the technology — a SIP
+ * dialog, an analog extension (FXS), a city line (FXO), a DECT handset, the door station.
+ * The switching core sees only this interface; it never learns what is behind it.
+ *
+ * A leg is `inbound` when the device called the exchange (a phone lifted, an INVITE came
+ * in, a city line rang) and `outbound` when the exchange calls the device.
+ */
+import { EventEmitter } from 'node:events';
+import { StateMachine, type TransitionTable } from '../../common/state-machine.js';
+
+/**
+ * The life of a leg.
+ *
+ * - `idle` → `dialing` | `proceeding` | `alerting` | `up` | `released`
+ * - `dialing` (inbound: collecting digits) → `proceeding` | `alerting` | `up` | `released`
+ * - `proceeding` (routed/sent, callee not ringing yet) → `alerting` | `up` | `released`
+ * - `alerting` (the callee rings) → `up` | `released`
+ * - `up` (talking; hold is a flag of `up`, not a state) → `released`
+ * - `released` is final.
+ */
+export type ChannelState = 'idle' | 'dialing' | 'proceeding' | 'alerting' | 'up' | 'released';
+
+export const CHANNEL_TRANSITIONS: TransitionTable<ChannelState> = {
+  idle: ['dialing', 'proceeding', 'alerting', 'up', 'released'],
+  dialing: ['proceeding', 'alerting', 'up', 'released'],
+  proceeding: ['alerting', 'up', 'released'],
+  alerting: ['up', 'released'],
+  up: ['released'],
+  released: [],
+};
+
+export type ChannelTech = 'sip' | 'fxs' | 'fxo' | 'dect' | 'door';
+export type Direction = 'inbound' | 'outbound';
+
+/**
+ * Why a leg ended, in the exchange's words; each technology maps it to its own signal
+ * (SIP status codes in channels/sip, tones on analog lines).
+ */
+export type HangupCause =
+  | 'normal' //          someone hung up after talking
+  | 'busy' //            the callee is busy (SIP 486, busy tone)
+  | 'no-answer' //       rang until the timeout (SIP 480)
+  | 'rejected' //        the callee declined (SIP 603)
+  | 'not-found' //       no such number (SIP 404)
+  | 'unavailable' //     exists but cannot be reached now: not registered, unplugged (SIP 480)
+  | 'cancelled' //       the caller gave up before an answer (SIP 487 to the caller)
+  | 'answered-elsewhere' // another leg of a fork answered (SIP CANCEL with Reason)
+  | 'barred' //          the caller may not call this number (SIP 403)
+  | 'congestion' //      no resources: no free line, media cap (SIP 503)
+  | 'failure'; //        a fault: a device that stopped answering, a protocol error (SIP 500)
+
+export interface Party {
+  /** The number to show and to call back: an extension or an external number. */
+  number: string;
+  name?: string;
+}
+
+export interface ChannelEvents {
+  state: [to: ChannelState, from: ChannelState];
+  /** Digits dialled on an inbound leg while `dialing`, or DTMF during the call. */
+  digits: [digits: string];
+  /** An inbound leg knows whom it wants to reach (SIP request URI, FXS dial complete, FXO DID). */
+  destination: [number: string];
+  hangup: [cause: HangupCause];
+  hold: [held: boolean];
+}
+
+/** Commands every leg accepts. Each is idempotent where repeating it makes sense. */
+export interface ChannelCommands {
+  /** Outbound leg: start calling the device (SIP INVITE, ring the analog phone). */
+  call(caller: Party): void;
+  /** Inbound leg: tell the device the callee is ringing (SIP 180, ringback tone). */
+  ringing(): void;
+  /** Inbound leg: the callee answered; connect the caller (SIP 200, stop ringback). */
+  answer(): void;
+  /** End the leg with a cause; a released leg ignores it. */
+  hangup(cause: HangupCause): void;
+}
+
+export interface Channel extends ChannelCommands {
+  readonly id: string;
+  readonly tech: ChannelTech;
+  readonly direction: Direction;
+  readonly state: ChannelState;
+  /** Who is calling (inbound: the device's owner or the line's caller ID). */
+  readonly caller: Party;
+  /** The employee/line this leg belongs to (for CDR, the UI and presence). */
+  readonly owner: string;
+  on<E extends keyof ChannelEvents>(event: E, listener: (...args: ChannelEvents[E]) => void): this;
+  once<E extends keyof ChannelEvents>(event: E, listener: (...args: ChannelEvents[E]) => void): this;
+  off<E extends keyof ChannelEvents>(event: E, listener: (...args: ChannelEvents[E]) => void): this;
+}
+
+let nextId = 1;
+
+/**
+ * The state machine and event plumbing shared by every technology's channel. Subclasses
+ * implement the commands and call `moveTo()` / `released()` as their protocol dictates.
+ */
+export abstract class BaseChannel extends EventEmitter<ChannelEvents> implements Channel {
+  readonly id: string;
+  private readonly machine: StateMachine<ChannelState>;
+  private hangupCause: HangupCause | undefined;
+
+  protected constructor(
+    readonly tech: ChannelTech,
+    readonly direction: Direction,
+    readonly owner: string,
+    public caller: Party,
+  ) {
+    super();
+    this.id = `${tech}-${nextId++}`;
+    this.machine = new StateMachine<ChannelState>(`channel ${this.id}`, CHANNEL_TRANSITIONS, 'idle');
+    this.machine.onTransition((from, to) => this.emit('state', to, from));
+  }
+
+  get state(): ChannelState {
+    return this.machine.state;
+  }
+
+  /** Why the leg ended, once released. */
+  get cause(): HangupCause | undefined {
+    return this.hangupCause;
+  }
+
+  protected moveTo(to: ChannelState): void {
+    if (this.machine.state !== to) this.machine.transition(to);
+  }
+
+  /** Move to `released` once, and tell the listeners why. */
+  protected released(cause: HangupCause): void {
+    if (this.machine.state === 'released') return;
+    this.hangupCause = cause;
+    this.machine.transition('released');
+    this.emit('hangup', cause);
+  }
+
+  abstract call(caller: Party): void;
+  abstract ringing(): void;
+  abstract answer(): void;
+  abstract hangup(cause: HangupCause): void;
+}

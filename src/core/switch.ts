@@ -1,0 +1,131 @@
+/**
+ * The switching core: takes every inbound leg, decides where its call goes (dial plan,
+ * configuration snapshot), offers it to the right legs through the call applications,
+ * and publishes what happens on the observer channel. It sees Channels only: the
+ * technologies register leg factories and never appear here by name.
+ */
+import type { Clock } from '../../common/clock.js';
+import type { Logger } from '../../common/log.js';
+import type { Channel, ChannelTech, HangupCause, Party } from '../channels/channel.js';
+import type { Config, Device, Employee } from '../config/schema.js';
+import { ringGroup, type RingTarget } from '../apps/ring-group.js';
+import { Call } from './call.js';
+import { resolveDialled, type Destination } from './dialplan.js';
+import type { EventBus } from './events.js';
+
+/** How long an employee's phones ring before the caller hears "no answer". */
+export const EMPLOYEE_RING_MS = 30_000;
+
+/** Creates the outbound legs that reach one device of an employee (one per technology). */
+export interface DeviceLegFactory {
+  readonly tech: ChannelTech;
+  /** Legs ringing this device now; empty when it cannot be reached (not registered, port fault). */
+  legsFor(employee: Employee, device: Device): Channel[];
+}
+
+/** Connects the sound of two legs once a call is answered (the media layer provides it). */
+export interface MediaConnector {
+  connect(a: Channel, b: Channel): void;
+  disconnect(a: Channel, b: Channel): void;
+}
+
+export interface SwitchDeps {
+  clock: Clock;
+  log: Logger;
+  events: EventBus;
+  /** The configuration in force; each call routes on the snapshot it started with. */
+  config: () => Readonly<Config> | null;
+  media?: MediaConnector;
+}
+
+export class Switch {
+  private readonly factories = new Map<ChannelTech, DeviceLegFactory>();
+  private readonly calls = new Set<Call>();
+
+  constructor(private readonly deps: SwitchDeps) {}
+
+  addLegFactory(factory: DeviceLegFactory): void {
+    this.factories.set(factory.tech, factory);
+  }
+
+  /** Calls in progress (for the UI and graceful shutdown). */
+  activeCalls(): Call[] {
+    return [...this.calls];
+  }
+
+  /** What `digits` mean now (analog channels ask while the user is still dialling). */
+  classify(digits: string, final: boolean): Destination {
+    const config = this.deps.config();
+    return config ? resolveDialled(config, digits, { final }) : { kind: 'invalid' };
+  }
+
+  /** A new inbound leg: route it as soon as it knows its destination. */
+  accept(a: Channel): Call {
+    const call = new Call(a, this.deps.clock.now());
+    this.calls.add(call);
+    call.on('ended', (cause) => {
+      this.calls.delete(call);
+      if (call.b) this.deps.media?.disconnect(call.a, call.b);
+      this.deps.events.emit('call.ended', { call: call.id, cause, from: a.caller.number, to: call.destination });
+    });
+    call.on('answered', (b) => {
+      this.deps.media?.connect(call.a, b);
+      this.deps.events.emit('call.answered', { call: call.id, by: b.owner, tech: b.tech });
+    });
+    a.once('destination', (number) => {
+      call.destination = number;
+      void this.route(call, number).catch((err) => {
+        this.deps.log.error({ err, call: call.id }, 'routing failed');
+        call.end('failure');
+      });
+    });
+    return call;
+  }
+
+  /** Hang up every call (shutdown). */
+  close(): void {
+    for (const call of [...this.calls]) call.end('congestion');
+  }
+
+  private async route(call: Call, number: string): Promise<void> {
+    const config = this.deps.config();
+    const dest: Destination = config ? resolveDialled(config, number, { final: true }) : { kind: 'invalid' };
+    this.deps.log.info({ call: call.id, from: call.a.caller.number, to: number, kind: dest.kind }, 'call routed');
+    this.deps.events.emit('call.started', { call: call.id, from: call.a.caller.number, to: number, tech: call.a.tech, kind: dest.kind });
+    let result: { failed: HangupCause } | { answered: Channel };
+    switch (dest.kind) {
+      case 'employee':
+        if (dest.employee.extension === call.a.owner) return call.end('busy'); // calling oneself
+        result = await ringGroup(call, this.deps.clock, [this.target(dest.employee)], 'all_at_once', EMPLOYEE_RING_MS);
+        break;
+      case 'department': {
+        const d = dest.department;
+        const members = d.members
+          .filter((m) => m !== call.a.owner)
+          .map((m) => config!.employees.find((e) => e.extension === m))
+          .filter((e): e is Employee => e !== undefined);
+        result = await ringGroup(call, this.deps.clock, members.map((e) => this.target(e)), d.strategy, d.ring_timeout_s * 1000);
+        break;
+      }
+      case 'outside':
+        // City lines (FXO) and SIP trunks register here when their layer lands.
+        result = { failed: 'congestion' };
+        break;
+      default:
+        result = { failed: 'not-found' };
+    }
+    if ('failed' in result) call.end(result.failed);
+  }
+
+  private target(employee: Employee): RingTarget {
+    return {
+      extension: employee.extension,
+      legs: () => employee.devices.flatMap((d) => this.factories.get(d.type)?.legsFor(employee, d) ?? []),
+    };
+  }
+}
+
+/** The caller identity an employee's leg presents. */
+export function employeeParty(e: Employee): Party {
+  return { number: e.extension, name: e.name };
+}
