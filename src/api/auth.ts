@@ -30,7 +30,9 @@ declare module 'fastify' {
 export function installAuth(app: FastifyInstance, sessions: SessionRepository, config: ConfigRepository): void {
   app.decorateRequest('principal', undefined);
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
-    const needed: Role = req.routeOptions.config?.role ?? 'admin';
+    // The web UI's static files are public (the page itself asks for a login); every
+    // /api route declares its role or is admin-only.
+    const needed: Role = req.routeOptions.url?.startsWith('/api/') ? req.routeOptions.config?.role ?? 'admin' : 'public';
     const token = req.cookies[SESSION_COOKIE];
     if (token) {
       const s = sessions.find(token);
