@@ -8,16 +8,9 @@
  */
 import { ParseError } from '../../common/errors.js';
 
-/** A calling party as the exchange knows it. Absence reasons replace the number/name. */
-export interface CallerId {
-  number?: string;
-  name?: string;
-  /** 'O' (out of area / unavailable) or 'P' (private), EN 300 659-3 §5.4.4 / GR-30. */
-  numberAbsence?: 'unavailable' | 'private';
-  nameAbsence?: 'unavailable' | 'private';
-  /** Local time of the call, as sent in the date/time parameter (no year on the wire). */
-  dateTime?: { month: number; day: number; hour: number; minute: number };
-}
+import type { CallerId } from '../hal.js';
+
+export type { CallerId };
 
 /** What a caller-ID receiver decoded: a call setup, or a message-waiting indication. */
 export type CallerIdMessage = ({ kind: 'callerId' } & CallerId) | { kind: 'mwi'; on: boolean };

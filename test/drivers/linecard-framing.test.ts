@@ -85,7 +85,7 @@ test('frames split at every byte boundary decode identically (stream transform)'
 test('a frame with a flipped byte is dropped and counted as a CRC error', () => {
   const frame = encodeFrame(encodeMessage({ type: 'hook', seq: 1, port: 2, offHook: true }));
   const bad = Buffer.from(frame);
-  bad[3] ^= 0x01; // payload byte, stays non-zero
+  bad[3] = bad[3]! ^ 0x01; // payload byte, stays non-zero
   const dec = new FrameDecoder();
   assert.equal(dec.feed(bad), []);
   assert.is(dec.stats.crcErrors, 1);
