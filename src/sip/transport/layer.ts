@@ -1,0 +1,176 @@
+/**
+ * The transport layer (RFC 3261 §18): owns the transports, parses what they receive,
+ * stamps `received`/`rport` on incoming requests (§18.2.1, RFC 3581 §4), routes responses
+ * back (§18.2.2 + RFC 3581 §4), and answers unparsable requests with 400 when a Via can be
+ * salvaged (otherwise drops them). Nothing a peer sends can throw out of this layer.
+ */
+import type { Logger } from '../../../common/log.js';
+import { Headers } from '../headers.js';
+import { parseVia, type Via } from '../header-values.js';
+import { SipRequest, SipResponse } from '../message.js';
+import { parseMessage, SipMessageParseError } from '../parser.js';
+import { serialize } from '../serializer.js';
+import { TcpTransport } from './tcp.js';
+import type { Endpoint, IncomingInfo, Transport, TransportConfig, TransportProtocol } from './types.js';
+import { hostForm, socketAddress } from './types.js';
+import { UdpTransport } from './udp.js';
+
+export interface Destination extends Endpoint {
+  protocol: TransportProtocol;
+}
+
+interface Bound {
+  transport: Transport;
+  config: TransportConfig;
+}
+
+export class SipTransportLayer {
+  private readonly bound: Bound[];
+  private requestHandler: (req: SipRequest, info: IncomingInfo) => void = () => undefined;
+  private responseHandler: (res: SipResponse, info: IncomingInfo) => void = () => undefined;
+
+  constructor(
+    configs: TransportConfig[],
+    private readonly logger: Logger,
+  ) {
+    this.bound = configs.map((config) => ({
+      config,
+      transport: config.protocol === 'udp' ? new UdpTransport(config.host, config.port) : new TcpTransport(config.host, config.port),
+    }));
+  }
+
+  onRequest(handler: (req: SipRequest, info: IncomingInfo) => void): void {
+    this.requestHandler = handler;
+  }
+
+  onResponse(handler: (res: SipResponse, info: IncomingInfo) => void): void {
+    this.responseHandler = handler;
+  }
+
+  async start(): Promise<void> {
+    for (const b of this.bound) {
+      await b.transport.listen();
+      const t = b.transport;
+      t.onMessage((data, source) => this.receive(data, { protocol: t.protocol, source, local: t.local }));
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.bound.map((b) => b.transport.close()));
+  }
+
+  get transports(): Transport[] {
+    return this.bound.map((b) => b.transport);
+  }
+
+  transport(protocol: TransportProtocol): Transport | undefined {
+    return this.bound.find((b) => b.transport.protocol === protocol)?.transport;
+  }
+
+  /** The host:port this stack writes in Via sent-by and Contact for a protocol. */
+  advertised(protocol: TransportProtocol): Endpoint {
+    const b = this.bound.find((x) => x.transport.protocol === protocol);
+    if (!b) throw new Error(`no ${protocol} transport configured`);
+    const local = b.transport.local;
+    const unspecified = local.address === '0.0.0.0' || local.address === '::';
+    const host = b.config.advertise?.host ?? (unspecified ? '127.0.0.1' : local.address);
+    return { address: hostForm(host), port: b.config.advertise?.port ?? local.port };
+  }
+
+  isReliable(protocol: TransportProtocol): boolean {
+    return this.transport(protocol)?.reliable ?? false;
+  }
+
+  /** Entry point for received bytes (public so tests and future transports can inject). */
+  receive(data: Buffer, info: IncomingInfo): void {
+    let msg;
+    try {
+      msg = parseMessage(data, { datagram: info.protocol === 'udp' });
+    } catch (err) {
+      if (err instanceof SipMessageParseError) this.answerUnparsable(err, info);
+      else this.logger.warn({ err }, 'sip: dropping message');
+      return;
+    }
+    try {
+      if (msg instanceof SipRequest) {
+        stampReceived(msg, info.source);
+        this.requestHandler(msg, info);
+      } else this.responseHandler(msg, info);
+    } catch (err) {
+      // A TU bug must not crash the exchange; it is logged and the message dropped.
+      this.logger.error({ err }, 'sip: handler failed');
+    }
+  }
+
+  /** §8.2 / §18.2: a request we cannot parse gets `400 <reason>` if we know where to send it. */
+  private answerUnparsable(err: SipMessageParseError, info: IncomingInfo): void {
+    this.logger.debug({ reason: err.reason, source: info.source }, 'sip: unparsable message');
+    const h = err.headers;
+    if (!err.isRequest || !h.has('Via') || !h.has('Call-ID') || !h.has('CSeq') || !h.has('From') || !h.has('To')) return;
+    if (/\bACK\s*$/.test(h.get('CSeq') ?? '')) return; // never answer an ACK (§17.2.1)
+    const res = new SipResponse(err.status, err.reason);
+    try {
+      for (const v of h.lines('Via')) res.headers.append('Via', v);
+      stampReceived(res, info.source);
+    } catch {
+      return; // no usable Via: nowhere to answer, drop
+    }
+    for (const name of ['From', 'To', 'Call-ID', 'CSeq']) res.headers.append(name, h.get(name)!);
+    this.sendResponse(res, info).catch(() => undefined);
+  }
+
+  /** Send a request to a resolved next hop. */
+  async sendRequest(req: SipRequest, dest: Destination): Promise<void> {
+    const transport = this.transport(dest.protocol);
+    if (!transport) throw new Error(`no ${dest.protocol} transport configured`);
+    await transport.send(serialize(req), dest);
+  }
+
+  /**
+   * Send a response where §18.2.2 and RFC 3581 §4 say: over a stream, back on the
+   * connection of the request (which is keyed by its source); over UDP, to `received`
+   * at the `rport` port when present, else to `received`/sent-by at the sent-by port.
+   */
+  async sendResponse(res: SipResponse, info?: IncomingInfo): Promise<void> {
+    const via = res.topVia;
+    const protocol = (info?.protocol ?? via.transport.toLowerCase()) as TransportProtocol;
+    const transport = this.transport(protocol);
+    if (!transport) throw new Error(`no ${protocol} transport for response`);
+    await transport.send(serialize(res), responseDestination(via, info));
+  }
+}
+
+export function responseDestination(via: Via, info?: IncomingInfo): Endpoint {
+  if (info && info.protocol === 'tcp') return info.source;
+  const address = via.received ?? via.host;
+  const rport = via.rport;
+  const port = typeof rport === 'number' && rport > 0 ? rport : (via.port ?? 5060);
+  return { address: socketAddress(address), port };
+}
+
+/**
+ * §18.2.1: add `received` when the source IP differs from the sent-by host; RFC 3581 §4:
+ * fill an empty `rport` with the source port, and then always add `received`.
+ */
+export function stampReceived(msg: SipRequest | SipResponse, source: Endpoint): void {
+  const raw = msg.headers.first('Via');
+  if (raw === undefined) return;
+  const via = parseVia(raw);
+  // RFC 3261 §25.1: received holds a bare IPv4/IPv6 address (no brackets).
+  const sourceHost = socketAddress(source.address);
+  let changed = false;
+  if (via.rport === null) {
+    via.params.set('rport', String(source.port));
+    via.params.set('received', sourceHost);
+    changed = true;
+  } else if (socketAddress(via.host) !== socketAddress(source.address)) {
+    via.params.set('received', sourceHost);
+    changed = true;
+  }
+  if (changed) replaceTopVia(msg.headers, via.toString());
+}
+
+export function replaceTopVia(headers: Headers, value: string): void {
+  headers.shift('Via');
+  headers.prepend('Via', value);
+}
