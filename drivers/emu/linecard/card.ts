@@ -1,0 +1,489 @@
+/**
+ * The emulated line card: the card side of PROTOCOL.md (link, reliable events, commands)
+ * plus what hangs on its ports — telephones on FXS ports and city lines on FXO ports.
+ * I/O is injected (bytes out, bytes in), so main.ts decides where the wire is (a pty).
+ */
+import { randomBytes, randomInt } from 'node:crypto';
+import { SystemClock, type Clock, type TimerHandle } from '../../../common/clock.js';
+import { buildCallerIdMessage, FskReceiver, fskModulate, parseCallerIdMessage, parseDtmfClip } from '../../linecard/fsk-callerid.js';
+import { CadencePlayer, RING_CADENCES } from '../../linecard/sig-analog.js';
+import { dtmfSamples, FRAME, Listener, ToneSource } from './audio.js';
+import { Deframer, decode, encode, frame, g711Decode, g711Encode, type WireMsg } from './wire.js';
+
+export interface CardConfig {
+  fxo: number;
+  fxs: number;
+  law?: 'alaw' | 'ulaw';
+  model?: string;
+  firmware?: string;
+}
+
+const OK = 0, NO_PORT = 1, WRONG_TYPE = 2, ILLEGAL = 3;
+const FORMAT_STD = { 1: 'v23', 2: 'bell202' } as const;
+
+/** Something that makes sound: a tone source, or a finite sample buffer. */
+type Sound = { tone: ToneSource } | { pcm: Int16Array; at: number };
+
+interface PortSim {
+  index: number;
+  kind: 'fxs' | 'fxo';
+  number: number;
+  fromHost: Int16Array[];
+  cardTone: ToneSource | undefined;
+  /** Samples the card itself puts on the line (caller-ID FSK or DTMF). */
+  cardSamples: number[];
+  listener: Listener;
+  speech: Sound | undefined;
+  // FXS: the telephone
+  offHook: boolean;
+  ring: CadencePlayer | undefined;
+  callerId: Record<string, unknown> | undefined;
+  mwi: boolean;
+  rx: FskReceiver[];
+  // FXO: the city line
+  seized: boolean;
+  lineRing: CadencePlayer | undefined;
+  ringVoltage: boolean;
+  dialled: string;
+  answered: boolean;
+  reversed: boolean;
+  busy: boolean;
+  /** The exchange's own tones on this line (dial tone until the first digit, busy after a hang-up). */
+  lineTones: { dial: ToneSource; busy: ToneSource };
+}
+
+export class EmulatedCard {
+  private readonly clock: Clock = new SystemClock();
+  readonly ports: PortSim[];
+  private readonly deframer = new Deframer();
+  private bootId = randomInt(1, 0xffffffff);
+  private readonly bootedAt = Date.now();
+  plugged = true;
+  /** When set, the card sends nothing at all (a hung firmware). */
+  mute = false;
+  private lastHostRx = 0;
+  private hostAlive = false;
+  private txSeq = 1;
+  private queue: WireMsg[] = [];
+  private inflight: { m: WireMsg; tries: number; timer: TimerHandle } | undefined;
+  private lastApplied: number | undefined;
+  private frameNo = 0;
+  private timers: TimerHandle[] = [];
+  private readonly alaw: boolean;
+
+  constructor(private readonly cfg: CardConfig, private readonly out: (b: Buffer) => void) {
+    this.alaw = (cfg.law ?? 'alaw') === 'alaw';
+    const kinds = [...Array<'fxo'>(cfg.fxo).fill('fxo'), ...Array<'fxs'>(cfg.fxs).fill('fxs')];
+    let nFxs = 0, nFxo = 0;
+    this.ports = kinds.map((kind, index) => ({
+      index, kind, number: kind === 'fxs' ? ++nFxs : ++nFxo, fromHost: [], cardTone: undefined, cardSamples: [],
+      listener: new Listener(), speech: undefined, offHook: false, ring: undefined, callerId: undefined, mwi: false,
+      rx: [new FskReceiver('v23'), new FskReceiver('bell202')], seized: false, lineRing: undefined, ringVoltage: false,
+      dialled: '', answered: false, reversed: false, busy: false,
+      lineTones: { dial: new ToneSource([440], 3000), busy: new ToneSource([440], 3000, [500, 500]) },
+    }));
+  }
+
+  start(): void {
+    this.timers.push(this.clock.setInterval(() => this.audioTick(), 20));
+    this.timers.push(this.clock.setInterval(() => this.heartbeat(), 250));
+    this.sendHello(); // unsolicited at boot
+  }
+
+  stop(): void {
+    for (const t of this.timers) this.clock.clearInterval(t);
+    for (const p of this.ports) {
+      p.ring?.stop();
+      p.lineRing?.stop();
+    }
+  }
+
+  port(kind: 'fxs' | 'fxo', n: number): PortSim {
+    const p = this.ports.find((x) => x.kind === kind && x.number === n);
+    if (!p) throw new Error(`no ${kind} port ${n}`);
+    return p;
+  }
+
+  // ---- link ----
+
+  private send(m: WireMsg): void {
+    if (this.plugged && !this.mute) this.out(frame(encode(m)));
+  }
+
+  /** Write raw bytes (the `garbage` fault). */
+  raw(b: Buffer): void {
+    if (this.plugged) this.out(b);
+  }
+
+  private event(m: Omit<WireMsg, 'seq'>): void {
+    this.queue.push({ ...m, seq: 0 } as WireMsg);
+    this.pump();
+  }
+
+  private pump(): void {
+    if (this.inflight || !this.queue.length) return;
+    const m = this.queue.shift()!;
+    m.seq = this.txSeq;
+    this.txSeq = (this.txSeq % 255) + 1;
+    const attempt = (tries: number): void => {
+      if (tries >= 5) {
+        this.inflight = undefined; // dropped; PORT_STATE after the next hello restores the truth
+        this.pump();
+        return;
+      }
+      this.send(m);
+      this.inflight = { m, tries, timer: this.clock.setTimeout(() => attempt(tries + 1), 100) };
+    };
+    attempt(0);
+  }
+
+  private resetChannels(): void {
+    if (this.inflight) this.clock.clearTimeout(this.inflight.timer);
+    this.inflight = undefined;
+    this.queue = [];
+    this.txSeq = 1;
+    this.lastApplied = undefined;
+  }
+
+  private sendHello(): void {
+    this.resetChannels();
+    this.send({
+      t: 'hello', seq: 0, version: 1, bootId: this.bootId, law: this.alaw ? 1 : 0,
+      model: this.cfg.model ?? `EMU-LC${this.ports.length}`, fw: this.cfg.firmware ?? '1.0.0-emu',
+      types: Uint8Array.from(this.ports.map((p) => (p.kind === 'fxo' ? 1 : 0))),
+    });
+    for (const p of this.ports) {
+      const flags = p.kind === 'fxs' ? (p.offHook ? 1 : 0) : (p.seized ? 1 : 0) | (p.reversed ? 2 : 0) | (p.lineRing ? 4 : 0);
+      this.event({ t: 'portState', port: p.index, flags });
+    }
+  }
+
+  private heartbeat(): void {
+    this.send({ t: 'heartbeat', seq: 0, uptime: Date.now() - this.bootedAt });
+    if (this.hostAlive && Date.now() - this.lastHostRx > 1000) {
+      this.hostAlive = false;
+      this.failSafe();
+    }
+  }
+
+  /** PROTOCOL.md §4.5: the host is gone; nothing may ring or stay seized for ever. */
+  private failSafe(): void {
+    for (const p of this.ports) {
+      p.ring?.stop();
+      p.ring = undefined;
+      p.cardTone = undefined;
+      if (p.seized) this.releaseLine(p);
+    }
+  }
+
+  /** Bytes from the host. */
+  input(chunk: Buffer): void {
+    if (!this.plugged) return;
+    for (const body of this.deframer.push(chunk)) {
+      const m = decode(body);
+      if (!m) continue;
+      this.lastHostRx = Date.now();
+      this.hostAlive = true;
+      if (m.t === 'hostHello') this.sendHello();
+      else if (m.t === 'ack') {
+        if (this.inflight && this.inflight.m.seq === m.acked) {
+          this.clock.clearTimeout(this.inflight.timer);
+          this.inflight = undefined;
+          this.pump();
+        }
+      } else if (m.t === 'audio') {
+        const p = this.ports[m.port as number];
+        if (p && p.fromHost.length < 5) p.fromHost.push(g711Decode(m.pcm as Uint8Array, this.alaw));
+      } else if (m.t !== 'heartbeat' && m.seq !== 0) {
+        const dup = m.seq === this.lastApplied;
+        const status = dup ? OK : this.command(m);
+        if (status === OK) this.lastApplied = m.seq;
+        this.send({ t: 'ack', seq: 0, acked: m.seq, status });
+      }
+    }
+  }
+
+  // ---- commands from the host ----
+
+  private command(m: WireMsg): number {
+    const p = this.ports[m.port as number];
+    if (!p) return NO_PORT;
+    const fxsOnly = ['ring', 'stopRing', 'mwi'];
+    const fxoOnly = ['seize', 'release', 'dial'];
+    if ((fxsOnly.includes(m.t) && p.kind !== 'fxs') || (fxoOnly.includes(m.t) && p.kind !== 'fxo')) return WRONG_TYPE;
+    switch (m.t) {
+      case 'ring': {
+        if (p.offHook) return ILLEGAL;
+        p.ring?.stop();
+        const cadence = m.cadence as number[];
+        const cid = m.cid as Uint8Array;
+        const fmt = m.cidFormat as number;
+        p.callerId = undefined;
+        p.ring = new CadencePlayer(this.clock, cadence.length ? cadence : RING_CADENCES.FR, (on, segment) => {
+          if (on || segment !== 1 || !cid.length) return;
+          const player = p.ring;
+          // EN 300 659-1: caller ID in the first silent interval, ≥ 500 ms after the first ring.
+          this.clock.setTimeout(() => {
+            if (p.ring === player && !p.offHook) p.cardSamples.push(...this.cidSamples(fmt, cid));
+          }, 500);
+        });
+        p.ring.start();
+        return OK;
+      }
+      case 'stopRing':
+        p.ring?.stop();
+        p.ring = undefined;
+        return OK;
+      case 'mwi':
+        if (p.offHook) return ILLEGAL;
+        p.cardSamples.push(...this.cidSamples(m.cidFormat as number, m.fsk as Uint8Array));
+        return OK;
+      case 'toneOn': {
+        const f = [m.f1 as number, m.f2 as number].filter((x) => x > 0);
+        const amp = 32768 * 0.7 * 10 ** ((m.level as number) / 20); // 0 dBm0 ≈ 3.14 dB below full scale (G.711)
+        p.cardTone = new ToneSource(f, amp, m.cadence as number[]);
+        return OK;
+      }
+      case 'toneOff':
+        p.cardTone = undefined;
+        return OK;
+      case 'seize':
+        if (!p.seized) {
+          p.seized = true;
+          p.dialled = '';
+          p.busy = false;
+          p.listener.clear();
+          p.answered = !!p.lineRing; // seizing a ringing line answers the incoming call
+          this.stopLineRing(p);
+          this.event({ t: 'loop', port: p.index, current: 1 });
+        }
+        return OK;
+      case 'release':
+        if (p.seized) this.releaseLine(p);
+        return OK;
+      case 'dial':
+        if (!p.seized) return ILLEGAL;
+        this.dialOnLine(p, Buffer.from(m.digits as Uint8Array).toString('latin1'), m.method === 1);
+        return OK;
+      default:
+        return 4;
+    }
+  }
+
+  private cidSamples(fmt: number, bytes: Uint8Array): Int16Array {
+    if (fmt === 3) return dtmfSamples(Buffer.from(bytes).toString('latin1'), 70, 70);
+    return fskModulate(bytes, FORMAT_STD[fmt as 1 | 2] ?? 'v23');
+  }
+
+  private releaseLine(p: PortSim): void {
+    p.seized = false;
+    p.answered = false;
+    p.busy = false;
+    p.speech = undefined;
+    if (p.reversed) {
+      p.reversed = false;
+      this.event({ t: 'polarity', port: p.index, reversed: 0 });
+    }
+  }
+
+  private dialOnLine(p: PortSim, digits: string, pulse: boolean): void {
+    let delay = 0;
+    for (const d of digits) {
+      const n = d === '0' ? 10 : Number(d);
+      delay += d === ',' ? 1000 : pulse && n >= 1 && n <= 10 ? n * 100 + 500 : 160;
+      if (d !== ',') this.clock.setTimeout(() => p.seized && (p.dialled += d), delay);
+    }
+    this.clock.setTimeout(() => this.event({ t: 'dialDone', port: p.index }), delay + 10);
+  }
+
+  private stopLineRing(p: PortSim): void {
+    p.lineRing?.stop();
+    p.lineRing = undefined;
+    if (p.ringVoltage) {
+      p.ringVoltage = false;
+      this.event({ t: 'ringDetect', port: p.index, on: 0 });
+    }
+  }
+
+  // ---- audio ----
+
+  private audioTick(): void {
+    for (const p of this.ports) {
+      const down = p.fromHost.shift() ?? new Int16Array(FRAME);
+      if (p.cardTone) mix(down, p.cardTone.next());
+      if (p.cardSamples.length) mix(down, Int16Array.from(p.cardSamples.splice(0, FRAME)));
+      p.listener.push(down);
+      if (p.kind === 'fxs' && !p.offHook) this.phoneOnHookReceive(p, down);
+      const active = p.kind === 'fxs' ? p.offHook : p.seized;
+      if (!active) continue;
+      const up = this.speak(p);
+      this.send({ t: 'audio', seq: this.frameNo, port: p.index, pcm: g711Encode(up, this.alaw) });
+    }
+    this.frameNo = (this.frameNo + 1) & 0xff;
+  }
+
+  /** An on-hook phone decodes caller ID and message waiting from the line. */
+  private phoneOnHookReceive(p: PortSim, down: Int16Array): void {
+    for (const rx of p.rx) {
+      for (const msg of rx.push(down)) {
+        try {
+          const m = parseCallerIdMessage(msg);
+          if (m.kind === 'mwi') p.mwi = m.on;
+          else {
+            const { kind: _k, ...cid } = m;
+            p.callerId = cid;
+          }
+        } catch {
+          /* not for us */
+        }
+      }
+    }
+    const clip = /([AB]\d*C)$/.exec(p.listener.digits);
+    if (clip) {
+      p.callerId = { ...parseDtmfClip(clip[1]!) };
+      p.listener.digits = '';
+    }
+  }
+
+  private speak(p: PortSim): Int16Array {
+    const out = new Int16Array(FRAME);
+    if (p.kind === 'fxo' && !p.answered && !p.dialled && !p.speech) mix(out, p.lineTones.dial.next());
+    if (p.kind === 'fxo' && p.busy) mix(out, p.lineTones.busy.next());
+    const s = p.speech;
+    if (s && 'tone' in s) mix(out, s.tone.next());
+    else if (s) {
+      mix(out, s.pcm.subarray(s.at, s.at + FRAME));
+      s.at += FRAME;
+      if (s.at >= s.pcm.length) p.speech = undefined;
+    }
+    return out;
+  }
+
+  // ---- control: what the parent asks the phones and lines to do ----
+
+  phoneHook(p: PortSim, off: boolean): void {
+    if (p.offHook === off) return;
+    p.offHook = off;
+    if (off) {
+      p.ring?.stop(); // ring trip
+      p.ring = undefined;
+      p.cardSamples = [];
+      p.listener.clear();
+    } else p.speech = undefined;
+    this.event({ t: 'hook', port: p.index, off: off ? 1 : 0 });
+  }
+
+  async phoneDial(p: PortSim, digits: string, pulse: boolean): Promise<void> {
+    if (!p.offHook) throw new Error('the phone is on-hook');
+    for (const d of digits) {
+      if (pulse) {
+        const n = d === '0' ? 10 : Number(d);
+        if (!(n >= 1 && n <= 10)) throw new Error(`cannot pulse-dial ${d}`);
+        for (let i = 0; i < n; i++) {
+          this.event({ t: 'hook', port: p.index, off: 0 });
+          await this.sleep(60);
+          this.event({ t: 'hook', port: p.index, off: 1 });
+          await this.sleep(40);
+        }
+        await this.sleep(600);
+      } else {
+        p.speech = { pcm: dtmfSamples(d, 80, 0), at: 0 };
+        this.event({ t: 'digit', port: p.index, digit: d.charCodeAt(0) });
+        await this.sleep(160);
+      }
+    }
+  }
+
+  async phoneFlash(p: PortSim, ms: number): Promise<void> {
+    if (!p.offHook) throw new Error('the phone is on-hook');
+    this.event({ t: 'hook', port: p.index, off: 0 });
+    await this.sleep(ms);
+    this.event({ t: 'hook', port: p.index, off: 1 });
+  }
+
+  play(p: PortSim, req: { tone_hz?: number | number[]; digits?: string; stop?: boolean }): void {
+    if (req.stop) p.speech = undefined;
+    else if (req.digits) p.speech = { pcm: dtmfSamples(req.digits), at: 0 };
+    else if (req.tone_hz !== undefined) p.speech = { tone: new ToneSource(([] as number[]).concat(req.tone_hz), 4000) };
+  }
+
+  lineRing(p: PortSim, req: { caller_id?: string; name?: string; format?: 'etsi' | 'bell202' | 'dtmf'; cadence?: number[] }): void {
+    if (p.seized) throw new Error('the line is seized');
+    this.stopLineRing(p);
+    const player = new CadencePlayer(this.clock, req.cadence ?? RING_CADENCES.FR, (on, segment) => {
+      p.ringVoltage = on;
+      this.event({ t: 'ringDetect', port: p.index, on: on ? 1 : 0 });
+      if (on || segment !== 1 || (!req.caller_id && !req.name)) return;
+      this.clock.setTimeout(() => {
+        if (p.lineRing !== player) return;
+        if (req.format === 'dtmf') {
+          this.event({ t: 'callerId', port: p.index, cidFormat: 3, message: Buffer.from(`A${req.caller_id ?? ''}C`) });
+          return;
+        }
+        // The exchange sends FSK; the card's demodulator turns it back into bytes.
+        const d = new Date();
+        const msg = buildCallerIdMessage({
+          dateTime: { month: d.getMonth() + 1, day: d.getDate(), hour: d.getHours(), minute: d.getMinutes() },
+          ...(req.caller_id ? { number: req.caller_id } : { numberAbsence: 'private' }),
+          ...(req.name ? { name: req.name } : {}),
+        });
+        const std = req.format === 'bell202' ? 'bell202' : 'v23';
+        const got = new FskReceiver(std).push(fskModulate(msg, std))[0];
+        if (got) this.event({ t: 'callerId', port: p.index, cidFormat: std === 'v23' ? 1 : 2, message: got });
+      }, 500);
+    });
+    p.lineRing = player;
+    player.start();
+  }
+
+  lineAnswer(p: PortSim, reversal: boolean): void {
+    if (!p.seized) throw new Error('the line is not seized');
+    p.answered = true;
+    if (reversal) {
+      p.reversed = !p.reversed;
+      this.event({ t: 'polarity', port: p.index, reversed: p.reversed ? 1 : 0 });
+    }
+  }
+
+  lineHangup(p: PortSim, signal: 'reversal' | 'busy' | 'drop'): void {
+    if (p.lineRing) return this.stopLineRing(p); // the caller gave up before an answer
+    if (!p.seized) throw new Error('no call on the line');
+    p.speech = undefined;
+    if (signal === 'reversal') {
+      p.reversed = !p.reversed;
+      this.event({ t: 'polarity', port: p.index, reversed: p.reversed ? 1 : 0 });
+    } else if (signal === 'drop') {
+      this.event({ t: 'loop', port: p.index, current: 0 });
+      this.clock.setTimeout(() => p.seized && this.event({ t: 'loop', port: p.index, current: 1 }), 600);
+    } else p.busy = true;
+  }
+
+  reboot(): void {
+    this.bootId = randomInt(1, 0xffffffff);
+    for (const p of this.ports) {
+      p.ring?.stop();
+      p.ring = undefined;
+      p.cardTone = undefined;
+      p.cardSamples = [];
+      p.fromHost = [];
+      if (p.seized) this.releaseLine(p);
+    }
+    this.sendHello();
+  }
+
+  garbage(n: number): void {
+    this.raw(randomBytes(n));
+  }
+
+  fault(port: number | undefined, code: number): void {
+    this.event({ t: 'fault', port: port ?? 0xff, code });
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((r) => this.clock.setTimeout(r, ms));
+  }
+}
+
+function mix(into: Int16Array, add: Int16Array): void {
+  for (let i = 0; i < Math.min(into.length, add.length); i++) into[i] = Math.max(-32768, Math.min(32767, into[i]! + add[i]!));
+}
