@@ -110,6 +110,14 @@ export class Via {
   toString(): string {
     return `${this.protocol}/${this.transport} ${this.sentBy}${formatParams(this.params)}`;
   }
+
+  /** The Via as the sender wrote it: without the received/rport values a receiver stamps. */
+  toStringNoReceived(): string {
+    const p = new Map(this.params);
+    p.delete('received');
+    if (p.has('rport')) p.set('rport', null);
+    return `${this.protocol}/${this.transport} ${this.sentBy}${formatParams(p)}`;
+  }
 }
 
 /** Parse one Via value: `SIP / 2.0 / UDP host[:port] *(;param)` with LWS around the slashes. */

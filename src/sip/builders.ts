@@ -1,0 +1,99 @@
+/**
+ * Building messages: responses to a request (§8.2.6), CANCEL (§9.1), fresh identifiers
+ * (branch §8.1.1.7, tag §19.3, Call-ID §8.1.1.4). Identifiers are a per-process random
+ * prefix plus a counter: unique, and far cheaper than random bytes per message.
+ */
+import { randomBytes } from 'node:crypto';
+import { Headers } from './headers.js';
+import { NameAddr } from './header-values.js';
+import { BRANCH_MAGIC, SipRequest, SipResponse, reasonPhrase } from './message.js';
+
+const PREFIX = randomBytes(6).toString('hex');
+let counter = 0;
+
+function unique(): string {
+  counter = (counter + 1) % Number.MAX_SAFE_INTEGER;
+  return PREFIX + counter.toString(36);
+}
+
+export function newBranch(): string {
+  return BRANCH_MAGIC + unique();
+}
+export function newTag(): string {
+  return unique();
+}
+export function newCallId(host?: string): string {
+  return host ? `${unique()}@${host}` : unique();
+}
+
+/**
+ * A response to `req` (§8.2.6.2): Via, From, Call-ID and CSeq copied, To copied with a tag
+ * added for anything but 100 (the same `toTag` must be used for every response of a
+ * dialog). A 100 Trying echoes Timestamp (§8.2.6.1).
+ */
+export function createResponse(req: SipRequest, status: number, reason?: string, toTag?: string): SipResponse {
+  const res = new SipResponse(status, reason ?? reasonPhrase(status));
+  const h = res.headers;
+  for (const v of req.headers.lines('Via')) h.append('Via', v);
+  h.append('From', req.headers.get('From') ?? '');
+  const to = req.headers.get('To') ?? '';
+  if (status > 100 && toTag !== undefined && req.to.tag === undefined) {
+    const t = req.to;
+    t.tag = toTag;
+    h.append('To', t.toString());
+  } else h.append('To', to);
+  h.append('Call-ID', req.headers.get('Call-ID') ?? '');
+  h.append('CSeq', req.headers.get('CSeq') ?? '');
+  if (status === 100) {
+    const ts = req.headers.get('Timestamp');
+    if (ts !== undefined) h.append('Timestamp', ts);
+  }
+  return res;
+}
+
+/**
+ * CANCEL for a pending INVITE (§9.1): same Request-URI, Call-ID, To, From, CSeq number
+ * and top Via (so it reaches the same server transaction), the INVITE's Route headers.
+ */
+export function buildCancel(invite: SipRequest): SipRequest {
+  const h = new Headers();
+  h.append('Via', invite.headers.first('Via')!);
+  for (const r of invite.headers.lines('Route')) h.append('Route', r);
+  h.append('Max-Forwards', '70');
+  h.append('From', invite.headers.get('From')!);
+  h.append('To', invite.headers.get('To')!);
+  h.append('Call-ID', invite.headers.get('Call-ID')!);
+  h.append('CSeq', `${invite.cseq.seq} CANCEL`);
+  return new SipRequest('CANCEL', invite.uri.clone(), h);
+}
+
+export interface RequestSpec {
+  method: string;
+  uri: import('./uri.js').SipUri;
+  from: NameAddr;
+  to: NameAddr;
+  callId?: string;
+  cseq?: number;
+  contact?: NameAddr;
+  /** Extra headers, appended in order. */
+  headers?: Array<[string, string]>;
+  body?: Buffer | string;
+  contentType?: string;
+}
+
+/** A new out-of-dialog request (§8.1.1). Via is added by the stack when it is sent. */
+export function buildRequest(spec: RequestSpec): SipRequest {
+  const from = spec.from.clone();
+  if (from.tag === undefined) from.tag = newTag();
+  const h = new Headers();
+  h.append('Max-Forwards', '70');
+  h.append('From', from.toString());
+  h.append('To', spec.to.toString());
+  h.append('Call-ID', spec.callId ?? newCallId());
+  h.append('CSeq', `${spec.cseq ?? 1} ${spec.method}`);
+  if (spec.contact) h.append('Contact', spec.contact.toString());
+  for (const [n, v] of spec.headers ?? []) h.append(n, v);
+  const req = new SipRequest(spec.method, spec.uri.clone(), h);
+  if (spec.body !== undefined) req.setBody(spec.body, spec.contentType);
+  return req;
+}

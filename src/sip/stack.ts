@@ -1,0 +1,282 @@
+/**
+ * The SIP stack a user agent (the registrar, the B2BUA, trunks) is built on: transports,
+ * transaction layer and the parts of the UA core that are the same for every TU —
+ * CANCEL handling (§9), 2xx retransmission until the ACK (§13.3.1.4), ACK resending on
+ * 2xx retransmissions (§13.2.2.4), Via/branch stamping and next-hop resolution (§8.1.2).
+ *
+ *   const stack = new SipStack({ clock, logger, transports: [{ protocol: 'udp', host, port }] });
+ *   stack.onRequest((req, tx) => tx.respond(stack.createResponse(req, 200)));
+ *   await stack.start();
+ */
+import { SystemClock, type Clock, type TimerHandle } from '../../common/clock.js';
+import { silentLogger, type Logger } from '../../common/log.js';
+import { buildCancel, buildRequest, createResponse, newBranch, newTag, type RequestSpec } from './builders.js';
+import { SipError } from './errors.js';
+import { NameAddr } from './header-values.js';
+import type { SipRequest, SipResponse } from './message.js';
+import type { TimerValues } from './transaction/base.js';
+import { InviteClientTransaction, type ClientTransactionUser } from './transaction/invite-client.js';
+import { InviteServerTransaction } from './transaction/invite-server.js';
+import { TransactionLayer, type ClientTransaction } from './transaction/layer.js';
+import type { ServerTransaction } from './transaction/server.js';
+import { SipTransportLayer, type Destination } from './transport/layer.js';
+import type { IncomingInfo, TransportConfig, TransportProtocol } from './transport/types.js';
+import { SipUri } from './uri.js';
+
+export interface SipStackOptions {
+  transports: TransportConfig[];
+  clock?: Clock;
+  logger?: Logger;
+  timers?: Partial<TimerValues>;
+}
+
+export interface SendOptions extends ClientTransactionUser {
+  /** Next hop; by default resolved from the top Route or the Request-URI (IP literals only). */
+  destination?: Destination;
+}
+
+export type RequestHandler = (req: SipRequest, tx: ServerTransaction) => void | Promise<void>;
+
+interface Pending2xx {
+  res: SipResponse;
+  info: IncomingInfo;
+  retransmit?: TimerHandle;
+  giveUp: TimerHandle;
+}
+
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+
+export class SipStack {
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly transport: SipTransportLayer;
+  readonly transactions: TransactionLayer;
+  private requestHandler: RequestHandler = (req, tx) => void tx.respond(createResponse(req, 501, undefined, newTag()));
+  private ackHandler: (ack: SipRequest) => void = () => undefined;
+  private strayHandler: (res: SipResponse) => void = () => undefined;
+  private ackTimeoutHandler: (res: SipResponse) => void = () => undefined;
+  private readonly pending2xx = new Map<string, Pending2xx>();
+  private readonly sentAcks = new Map<string, { ack: SipRequest; dest: Destination; forget: TimerHandle }>();
+  private readonly inviteDest = new WeakMap<InviteClientTransaction, Destination>();
+  private readonly cancelWanted = new WeakSet<InviteClientTransaction>();
+  private readonly cancelSent = new WeakSet<InviteClientTransaction>();
+
+  constructor(options: SipStackOptions) {
+    this.clock = options.clock ?? new SystemClock();
+    this.logger = options.logger ?? silentLogger();
+    this.transport = new SipTransportLayer(options.transports, this.logger);
+    this.transactions = new TransactionLayer(this.clock, this.transport, (req) => createResponse(req, 100), options.timers);
+    this.transport.onRequest((req, info) => this.receiveRequest(req, info));
+    this.transport.onResponse((res) => this.receiveResponse(res));
+  }
+
+  async start(): Promise<void> {
+    await this.transport.start();
+  }
+
+  async stop(): Promise<void> {
+    for (const p of this.pending2xx.values()) this.clear2xx(p);
+    this.pending2xx.clear();
+    for (const a of this.sentAcks.values()) this.clock.clearTimeout(a.forget);
+    this.sentAcks.clear();
+    await this.transport.stop();
+  }
+
+  /** New requests (never ACK or CANCEL, which the stack handles). Throw a SipError to reject. */
+  onRequest(handler: RequestHandler): void {
+    this.requestHandler = handler;
+  }
+  /** ACKs for 2xx responses (they belong to the dialog, not to a transaction). */
+  onAck(handler: (ack: SipRequest) => void): void {
+    this.ackHandler = handler;
+  }
+  /** Responses that matched no transaction and no known ACK (e.g. a 2xx from another fork). */
+  onStrayResponse(handler: (res: SipResponse) => void): void {
+    this.strayHandler = handler;
+  }
+  /** A 2xx to an INVITE was never acknowledged within 64·T1 (§13.3.1.4: the UAS sends BYE). */
+  onAckTimeout(handler: (res: SipResponse) => void): void {
+    this.ackTimeoutHandler = handler;
+  }
+
+  createResponse(req: SipRequest, status: number, reason?: string, toTag?: string): SipResponse {
+    return createResponse(req, status, reason, toTag ?? (status > 100 ? newTag() : undefined));
+  }
+
+  createRequest(spec: RequestSpec): SipRequest {
+    return buildRequest(spec);
+  }
+
+  /** This stack's Contact for a transport (`<sip:user@host:port;transport=tcp>`). */
+  contact(protocol: TransportProtocol = 'udp', user?: string): NameAddr {
+    const adv = this.transport.advertised(protocol);
+    const uri = new SipUri('sip', adv.address, adv.port, user);
+    if (protocol !== 'udp') uri.params.set('transport', protocol);
+    return new NameAddr(uri);
+  }
+
+  /** Send a request in a new client transaction (not for ACK: see {@link sendAck}). */
+  sendRequest(req: SipRequest, options: SendOptions): ClientTransaction {
+    if (req.method === 'ACK') throw new Error('ACK is sent with sendAck(), outside any transaction');
+    const dest = options.destination ?? this.resolve(req);
+    this.stampVia(req, dest.protocol);
+    let tx: ClientTransaction | undefined = undefined;
+    const user: ClientTransactionUser = {
+      ...options,
+      onResponse: (res) => {
+        // §9.1: a CANCEL requested before any provisional response goes out on the first one.
+        if (tx instanceof InviteClientTransaction && res.status < 200 && this.cancelWanted.has(tx)) this.sendCancel(tx);
+        options.onResponse(res);
+      },
+    };
+    tx = this.transactions.sendRequest(req, dest, user);
+    if (tx instanceof InviteClientTransaction) this.inviteDest.set(tx, dest);
+    return tx;
+  }
+
+  /** Cancel a pending INVITE (§9.1); deferred until a provisional response has arrived. */
+  cancel(tx: InviteClientTransaction): void {
+    this.cancelWanted.add(tx);
+    if (tx.state === 'Proceeding') this.sendCancel(tx);
+  }
+
+  private sendCancel(tx: InviteClientTransaction): void {
+    if (this.cancelSent.has(tx)) return;
+    this.cancelSent.add(tx);
+    const dest = this.inviteDest.get(tx)!;
+    this.transactions.sendRequest(buildCancel(tx.request), dest, { onResponse: () => undefined });
+  }
+
+  /**
+   * Send the ACK for a 2xx (§13.2.2.4) statelessly, and send it again whenever that 2xx
+   * is retransmitted, for 64·T1.
+   */
+  sendAck(ack: SipRequest, destination?: Destination): void {
+    const dest = destination ?? this.resolve(ack);
+    this.stampVia(ack, dest.protocol);
+    const key = `${ack.callId}|${ack.cseq.seq}`;
+    const old = this.sentAcks.get(key);
+    if (old) this.clock.clearTimeout(old.forget);
+    const forget = this.clock.setTimeout(() => this.sentAcks.delete(key), 64 * this.transactions.timers.T1);
+    this.sentAcks.set(key, { ack, dest, forget });
+    this.transport.sendRequest(ack, dest).catch((err: unknown) => this.logger.warn({ err }, 'sip: ACK send failed'));
+  }
+
+  /** Next hop of §8.1.2: the top Route if loose-routing, else the Request-URI. */
+  resolve(req: SipRequest): Destination {
+    const route = req.headers.first('Route');
+    let target = req.uri;
+    if (route !== undefined) {
+      const r = req.routes('Route')[0]!;
+      if (r.uri.params.has('lr')) target = r.uri;
+    }
+    if (!target.isSip) throw new SipError(416, 'Unsupported URI Scheme');
+    const transport = target.transport;
+    if (transport !== 'udp' && transport !== 'tcp') throw new SipError(503, `Transport ${transport} not supported`);
+    let host = target.params.get('maddr') ?? target.host;
+    if (host === 'localhost') host = '127.0.0.1';
+    if (!IPV4.test(host) && !host.startsWith('[')) {
+      throw new Error(`cannot resolve ${host}: DNS (RFC 3263) is not implemented, pass options.destination`);
+    }
+    return { protocol: transport, address: host.startsWith('[') ? host.slice(1, -1) : host, port: target.port ?? 5060 };
+  }
+
+  private stampVia(req: SipRequest, protocol: TransportProtocol): void {
+    if (req.headers.has('Via')) return;
+    const adv = this.transport.advertised(protocol);
+    req.headers.prepend('Via', `SIP/2.0/${protocol.toUpperCase()} ${adv.address}:${adv.port};branch=${newBranch()};rport`);
+    if (!req.headers.has('Max-Forwards')) req.headers.append('Max-Forwards', '70');
+  }
+
+  private receiveRequest(req: SipRequest, info: IncomingInfo): void {
+    const r = this.transactions.receiveRequest(req, info);
+    if (r.kind === 'absorbed') return;
+    if (r.kind === 'ack') {
+      const p = this.pending2xx.get(`${req.callId}|${req.cseq.seq}`);
+      if (p) {
+        this.clear2xx(p);
+        this.pending2xx.delete(`${req.callId}|${req.cseq.seq}`);
+      }
+      this.ackHandler(req);
+      return;
+    }
+    const tx = r.tx;
+    if (tx instanceof InviteServerTransaction) tx.on2xx = (res) => this.start2xx(res, info);
+    if (req.method === 'CANCEL') return this.receiveCancel(req, tx);
+    try {
+      const p = this.requestHandler(req, tx);
+      if (p) p.catch((err: unknown) => this.reject(req, tx, err));
+    } catch (err) {
+      this.reject(req, tx, err);
+    }
+  }
+
+  /** A TU that throws gets its request answered: SipError → its status, anything else → 500. */
+  private reject(req: SipRequest, tx: ServerTransaction, err: unknown): void {
+    if (err instanceof SipError) {
+      const res = this.createResponse(req, err.status, err.reason);
+      for (const [n, v] of err.headers) res.headers.append(n, v);
+      tx.respond(res);
+      return;
+    }
+    this.logger.error({ err, method: req.method }, 'sip: request handler failed');
+    tx.respond(this.createResponse(req, 500));
+  }
+
+  /** §9.2: 200 to the CANCEL, then the INVITE is answered 487 unless the TU already answered. */
+  private receiveCancel(cancel: SipRequest, tx: ServerTransaction): void {
+    const invite = this.transactions.inviteServerFor(cancel);
+    if (!invite) {
+      tx.respond(this.createResponse(cancel, 481));
+      return;
+    }
+    const toTag = invite.lastResponse?.to.tag;
+    tx.respond(this.createResponse(cancel, 200, undefined, toTag));
+    if (invite.state !== 'Proceeding') return;
+    invite.notifyCancel();
+    if (invite.state === 'Proceeding') invite.respond(this.createResponse(invite.request, 487, undefined, toTag));
+  }
+
+  private receiveResponse(res: SipResponse): void {
+    if (this.transactions.receiveResponse(res)) return;
+    const cseq = res.cseq;
+    if (cseq.method === 'INVITE' && res.status >= 200 && res.status < 300) {
+      const sent = this.sentAcks.get(`${res.callId}|${cseq.seq}`);
+      if (sent) {
+        this.transport.sendRequest(sent.ack, sent.dest).catch(() => undefined);
+        return;
+      }
+    }
+    this.strayHandler(res);
+  }
+
+  /** §13.3.1.4: the UAS core retransmits a 2xx (T1 doubling to T2) until the ACK, for 64·T1. */
+  private start2xx(res: SipResponse, info: IncomingInfo): void {
+    const key = `${res.callId}|${res.cseq.seq}`;
+    const old = this.pending2xx.get(key);
+    if (old) this.clear2xx(old);
+    const { T1, T2 } = this.transactions.timers;
+    const entry: Pending2xx = {
+      res,
+      info,
+      giveUp: this.clock.setTimeout(() => {
+        this.clear2xx(entry);
+        this.pending2xx.delete(key);
+        this.ackTimeoutHandler(res);
+      }, 64 * T1),
+    };
+    const again = (interval: number): void => {
+      entry.retransmit = this.clock.setTimeout(() => {
+        this.transport.sendResponse(res, info).catch(() => undefined);
+        again(Math.min(interval * 2, T2));
+      }, interval);
+    };
+    if (!this.transport.isReliable(info.protocol)) again(T1);
+    this.pending2xx.set(key, entry);
+  }
+
+  private clear2xx(p: Pending2xx): void {
+    this.clock.clearTimeout(p.retransmit);
+    this.clock.clearTimeout(p.giveUp);
+  }
+}
