@@ -1,0 +1,417 @@
+/**
+ * One RTP session (RFC 3550) on a real UDP socket: our SSRC, sequence and timestamp, the
+ * remote address (latched to where packets really come from: symmetric RTP, RFC 4961 —
+ * phones behind NAT send from an address that differs from their SDP), receive statistics
+ * and RTCP SR/RR reports on the injected clock.
+ *
+ * RTCP goes to port+1 (RFC 3550 §11) unless `rtcpMux` (RFC 5761) puts it on the RTP port.
+ */
+import { createSocket, type Socket, type RemoteInfo } from 'node:dgram';
+import { randomBytes } from 'node:crypto';
+import { SystemClock, type Clock, type TimerHandle } from '../../../common/clock.js';
+import { parseRtp, serializeRtp, rewriteRtpHeader, type RtpPacket } from './packet.js';
+import { ReceiveStats } from './receive-stats.js';
+import { buildCompound, parseRtcp, toNtp, ntpMiddle, type ReportBlock } from './rtcp.js';
+
+export interface RtpSessionOptions {
+  /** Local address to bind (e.g. '127.0.0.1' or '0.0.0.0'). */
+  host: string;
+  /** Local RTP port; 0 picks a free even port with port+1 free for RTCP. */
+  port: number;
+  clock?: Clock;
+  /** RTP clock rate (8000 for G.711 and telephone-event at 8 kHz). */
+  clockRate?: number;
+  /** Mean RTCP report interval; RFC 3550 §6.2 minimum is 5 s. Randomised ×[0.5, 1.5] (§6.3.1). */
+  rtcpIntervalMs?: number;
+  /** Multiplex RTCP on the RTP port (RFC 5761). */
+  rtcpMux?: boolean;
+  /** Latch the remote address to the source of received packets (default true). */
+  symmetric?: boolean;
+  /** Canonical name sent in SDES (§6.5.1). */
+  cname?: string;
+}
+
+export interface RemoteAddress {
+  address: string;
+  port: number;
+  /** RTCP port; defaults to port+1 (or port with rtcpMux). */
+  rtcpPort?: number;
+}
+
+export interface SendOptions {
+  payloadType: number;
+  marker?: boolean;
+  /** Explicit timestamp; otherwise the previous timestamp plus `timestampStep`. */
+  timestamp?: number;
+  /** Samples since the previous packet (default 160 = 20 ms at 8 kHz). */
+  timestampStep?: number;
+}
+
+export interface RtpStats {
+  packetsReceived: number;
+  /** Cumulative packets lost from the current remote source (RFC 3550 A.3). */
+  lost: number;
+  /** Fraction lost over the last RTCP interval, 0..1. */
+  fractionLost: number;
+  /** Interarrival jitter (RFC 3550 A.8) in ms. */
+  jitterMs: number;
+  outOfOrder: number;
+  duplicates: number;
+  packetsSent: number;
+  octetsSent: number;
+  rtcpSent: number;
+  rtcpReceived: number;
+  /** Packets dropped because they came from an address other than the latched one. */
+  foreignDropped: number;
+  /** What the far end said about our stream in its last report. */
+  remoteReport?: { fractionLost: number; cumulativeLost: number; jitterMs: number; rttMs?: number };
+}
+
+export type PacketListener = (packet: RtpPacket, raw: Buffer, from: RemoteInfo) => void;
+
+/** After this long without packets from the latched address, another address may take over. */
+const RELATCH_AFTER_MS = 1000;
+
+function random32(): number {
+  return randomBytes(4).readUInt32BE(0);
+}
+
+function bindSocket(sock: Socket, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error) => reject(err);
+    sock.once('error', onError);
+    sock.bind({ address: host, port, exclusive: true }, () => {
+      sock.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+function family(host: string): 'udp4' | 'udp6' {
+  return host.includes(':') ? 'udp6' : 'udp4';
+}
+
+/** Bind an RTP socket and (unless muxed) an RTCP socket on the next port. */
+async function bindPair(host: string, port: number, mux: boolean): Promise<{ rtp: Socket; rtcp?: Socket }> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const rtp = createSocket(family(host));
+    try {
+      await bindSocket(rtp, host, port);
+    } catch (err) {
+      rtp.close();
+      throw err;
+    }
+    if (mux) return { rtp };
+    const p = rtp.address().port;
+    if (port === 0 && p % 2 === 1) {
+      rtp.close(); // RFC 3550 §11: RTP on an even port
+      continue;
+    }
+    const rtcp = createSocket(family(host));
+    try {
+      await bindSocket(rtcp, host, p + 1);
+      return { rtp, rtcp };
+    } catch (err) {
+      rtcp.close();
+      rtp.close();
+      if (port !== 0) throw err;
+    }
+  }
+  throw new Error(`no free RTP/RTCP port pair on ${host}`);
+}
+
+export class RtpSession {
+  readonly ssrc: number;
+  readonly clockRate: number;
+  private readonly clock: Clock;
+  private readonly listeners = new Set<PacketListener>();
+  private remoteAddr: RemoteAddress | undefined;
+  private latched = false;
+  private lastFromRemoteAt = -Infinity;
+  private readonly symmetric: boolean;
+  private readonly mux: boolean;
+  private readonly cname: string;
+  private readonly rtcpIntervalMs: number;
+  private rtcpTimer: TimerHandle | undefined;
+  private closed = false;
+
+  // Outgoing stream state (§5.1: random initial sequence and timestamp).
+  private seq = random32() & 0xffff;
+  private ts = random32();
+  private sentSinceReport = false;
+  private packetsSent = 0;
+  private octetsSent = 0;
+  private lastSendMono: number | undefined;
+
+  // Relay translation (see forward()).
+  private fwdSource: number | undefined;
+  private fwdSeqOffset = 0;
+  private fwdTsOffset = 0;
+
+  // Incoming stream state.
+  private remoteSsrc: number | undefined;
+  private recv: ReceiveStats;
+  private priorReceived = 0;
+  private priorLost = 0;
+  private lastSrMiddle = 0;
+  private lastSrArrivalMono = 0;
+  private rtcpSent = 0;
+  private rtcpReceived = 0;
+  private foreignDropped = 0;
+  private remoteReport: RtpStats['remoteReport'];
+
+  private constructor(
+    private readonly rtpSock: Socket,
+    private readonly rtcpSock: Socket | undefined,
+    opts: RtpSessionOptions,
+  ) {
+    this.clock = opts.clock ?? new SystemClock();
+    this.clockRate = opts.clockRate ?? 8000;
+    this.symmetric = opts.symmetric ?? true;
+    this.mux = opts.rtcpMux ?? false;
+    this.cname = opts.cname ?? `autocom-${random32().toString(16)}`;
+    this.rtcpIntervalMs = opts.rtcpIntervalMs ?? 5000;
+    this.ssrc = random32();
+    this.recv = new ReceiveStats(this.clockRate);
+    rtpSock.on('message', (msg, rinfo) => this.onRtpMessage(msg, rinfo));
+    rtcpSock?.on('message', (msg, rinfo) => this.onRtcp(msg, rinfo));
+    // A send to an unreachable port surfaces as an ICMP error on the socket; media keeps going.
+    rtpSock.on('error', () => {});
+    rtcpSock?.on('error', () => {});
+    this.scheduleRtcp();
+  }
+
+  /** Bind the sockets and start the RTCP timer. */
+  static async open(opts: RtpSessionOptions): Promise<RtpSession> {
+    const { rtp, rtcp } = await bindPair(opts.host, opts.port, opts.rtcpMux ?? false);
+    return new RtpSession(rtp, rtcp, opts);
+  }
+
+  get localAddress(): string {
+    return this.rtpSock.address().address;
+  }
+  get localPort(): number {
+    return this.rtpSock.address().port;
+  }
+  get localRtcpPort(): number {
+    return this.rtcpSock ? this.rtcpSock.address().port : this.localPort;
+  }
+
+  /** Where we send, as set from SDP or latched from received packets. */
+  get remote(): RemoteAddress | undefined {
+    return this.remoteAddr;
+  }
+
+  /** Set the remote address from SDP (c= and m= lines). A later latch may override it. */
+  setRemote(remote: RemoteAddress): void {
+    this.remoteAddr = { ...remote };
+    this.latched = false;
+  }
+
+  onPacket(listener: PacketListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Send one RTP packet with our SSRC and the next sequence number. */
+  send(payload: Uint8Array, opts: SendOptions): void {
+    if (opts.timestamp !== undefined) this.ts = opts.timestamp >>> 0;
+    else if (this.lastSendMono !== undefined) this.ts = (this.ts + (opts.timestampStep ?? 160)) >>> 0;
+    const buf = serializeRtp({ payloadType: opts.payloadType, marker: opts.marker ?? false, sequence: this.seq, timestamp: this.ts, ssrc: this.ssrc, csrc: [], payload });
+    this.seq = (this.seq + 1) & 0xffff;
+    this.fwdSource = undefined; // our own packets break the relay mapping; resync on the next forward
+    this.transmit(buf, payload.length);
+  }
+
+  /** The timestamp of the last packet sent (generators continue from it). */
+  get lastTimestamp(): number {
+    return this.ts;
+  }
+
+  /**
+   * Relay fast path: send a packet received on another session out of this one, rewriting
+   * only SSRC, sequence number, timestamp and payload type in place (RFC 3550 §7.1:
+   * a translator that does not mix keeps gaps and timing). Offsets are chosen when the
+   * source changes so the outgoing stream stays continuous; the marker bit is set then
+   * to tell the far end's jitter buffer to resync (RFC 3551 §4.1).
+   * `raw` is modified in place; `payloadOffset` lets the caller transcode the payload first.
+   */
+  forward(raw: Buffer, packet: RtpPacket, payloadType: number): void {
+    let marker = packet.marker;
+    if (this.fwdSource !== packet.ssrc) {
+      this.fwdSource = packet.ssrc;
+      this.fwdSeqOffset = (this.seq - packet.sequence) & 0xffff;
+      const step = this.lastSendMono === undefined ? 0 : Math.max(160, Math.round(((this.clock.monotonic() - this.lastSendMono) * this.clockRate) / 1000));
+      this.fwdTsOffset = (this.ts + step - packet.timestamp) >>> 0;
+      marker = true;
+    }
+    const outSeq = (packet.sequence + this.fwdSeqOffset) & 0xffff;
+    const outTs = (packet.timestamp + this.fwdTsOffset) >>> 0;
+    rewriteRtpHeader(raw, this.ssrc, outSeq, outTs, marker, payloadType);
+    // Only move our counters forward (a reordered packet must not pull them back).
+    if (((outSeq - this.seq) & 0xffff) < 0x8000) this.seq = (outSeq + 1) & 0xffff;
+    if (((outTs - this.ts) >>> 0) < 0x80000000) this.ts = outTs;
+    this.transmit(raw, packet.payload.length);
+  }
+
+  private transmit(buf: Buffer, payloadBytes: number): void {
+    const r = this.remoteAddr;
+    if (!r || this.closed) return;
+    this.rtpSock.send(buf, r.port, r.address);
+    this.packetsSent++;
+    this.octetsSent += payloadBytes;
+    this.sentSinceReport = true;
+    this.lastSendMono = this.clock.monotonic();
+  }
+
+  private onRtpMessage(msg: Buffer, rinfo: RemoteInfo): void {
+    // RFC 5761 §4: with rtcp-mux, payload types 64..95 (marker folded in) are RTCP 192..223.
+    if (this.mux && msg.length >= 2 && msg[1]! >= 192 && msg[1]! <= 223) {
+      this.onRtcp(msg, rinfo);
+      return;
+    }
+    let packet: RtpPacket;
+    try {
+      packet = parseRtp(msg);
+    } catch {
+      return; // not RTP: ignore (STUN keepalives, garbage)
+    }
+    if (!this.acceptSource(rinfo)) {
+      this.foreignDropped++;
+      return;
+    }
+    if (this.remoteSsrc !== packet.ssrc) {
+      if (this.remoteSsrc !== undefined) {
+        const s = this.recv.snapshot();
+        this.priorReceived += s.packetsReceived;
+        this.priorLost += Math.max(0, s.lost);
+      }
+      this.remoteSsrc = packet.ssrc;
+      this.recv = new ReceiveStats(this.clockRate);
+    }
+    if (!this.recv.update(packet.sequence, packet.timestamp, this.clock.monotonic())) return;
+    for (const l of this.listeners) l(packet, msg, rinfo);
+  }
+
+  /** Symmetric RTP: latch to the first source; switch only when the latched one went quiet. */
+  private acceptSource(rinfo: RemoteInfo): boolean {
+    const now = this.clock.monotonic();
+    const r = this.remoteAddr;
+    const same = r !== undefined && r.address === rinfo.address && r.port === rinfo.port;
+    if (same) {
+      this.latched = true;
+      this.lastFromRemoteAt = now;
+      return true;
+    }
+    if (!this.symmetric) return r === undefined || r.address === rinfo.address;
+    if (!this.latched || now - this.lastFromRemoteAt >= RELATCH_AFTER_MS) {
+      this.remoteAddr = { address: rinfo.address, port: rinfo.port, rtcpPort: this.mux ? rinfo.port : rinfo.port + 1 };
+      this.latched = true;
+      this.lastFromRemoteAt = now;
+      return true;
+    }
+    return false;
+  }
+
+  private onRtcp(msg: Buffer, rinfo: RemoteInfo): void {
+    let parts;
+    try {
+      parts = parseRtcp(msg);
+    } catch {
+      return;
+    }
+    this.rtcpReceived++;
+    if (this.symmetric && this.remoteAddr && !this.mux && this.latched) this.remoteAddr.rtcpPort = rinfo.port;
+    for (const p of parts) {
+      if (p.type === 'sr') {
+        this.lastSrMiddle = ntpMiddle(p.sender.ntpSec, p.sender.ntpFrac);
+        this.lastSrArrivalMono = this.clock.monotonic();
+      }
+      if (p.type === 'sr' || p.type === 'rr') {
+        const mine = p.reports.find((b) => b.ssrc === this.ssrc);
+        if (mine) {
+          const report: NonNullable<RtpStats['remoteReport']> = {
+            fractionLost: mine.fractionLost,
+            cumulativeLost: mine.cumulativeLost,
+            jitterMs: (mine.jitter * 1000) / this.clockRate,
+          };
+          if (mine.lastSr !== 0) {
+            // §6.4.1: RTT = arrival − LSR − DLSR, all in 1/65536 s of the NTP middle word.
+            const nowNtp = toNtp(this.clock.now());
+            const a = ntpMiddle(nowNtp.sec, nowNtp.frac);
+            const rtt = ((a - mine.lastSr - mine.delaySinceLastSr) >>> 0) / 65536;
+            if (rtt < 60) report.rttMs = rtt * 1000;
+          }
+          this.remoteReport = report;
+        }
+      }
+    }
+  }
+
+  private scheduleRtcp(): void {
+    if (this.closed) return;
+    const delay = this.rtcpIntervalMs * (0.5 + Math.random());
+    this.rtcpTimer = this.clock.setTimeout(() => {
+      this.sendRtcp(false);
+      this.scheduleRtcp();
+    }, delay);
+  }
+
+  private reportBlocks(): ReportBlock[] {
+    if (this.remoteSsrc === undefined || !this.recv.hasData) return [];
+    const fraction = this.recv.closeInterval();
+    const s = this.recv.snapshot();
+    const dlsr = this.lastSrMiddle === 0 ? 0 : Math.round(((this.clock.monotonic() - this.lastSrArrivalMono) / 1000) * 65536);
+    return [{ ssrc: this.remoteSsrc, fractionLost: fraction, cumulativeLost: s.lost, extendedHighestSeq: s.extendedHighestSeq, jitter: this.recv.jitterUnits(), lastSr: this.lastSrMiddle, delaySinceLastSr: dlsr }];
+  }
+
+  /** Send an SR (if we sent media since the last report) or RR now; `done` runs once it left the socket. */
+  sendRtcp(bye: boolean, done?: () => void): void {
+    const r = this.remoteAddr;
+    if (!r || this.closed) {
+      done?.();
+      return;
+    }
+    const ntp = toNtp(this.clock.now());
+    const sender = this.sentSinceReport
+      ? { ntpSec: ntp.sec, ntpFrac: ntp.frac, rtpTimestamp: this.ts, packetCount: this.packetsSent, octetCount: this.octetsSent }
+      : undefined;
+    this.sentSinceReport = false;
+    const buf = buildCompound({ ssrc: this.ssrc, sender, reports: this.reportBlocks(), cname: this.cname, bye });
+    const port = r.rtcpPort ?? (this.mux ? r.port : r.port + 1);
+    (this.rtcpSock ?? this.rtpSock).send(buf, port, r.address, () => done?.());
+    this.rtcpSent++;
+  }
+
+  stats(): RtpStats {
+    const s = this.recv.snapshot();
+    const out: RtpStats = {
+      packetsReceived: this.priorReceived + s.packetsReceived,
+      lost: this.priorLost + s.lost,
+      fractionLost: s.fractionLost,
+      jitterMs: s.jitterMs,
+      outOfOrder: s.outOfOrder,
+      duplicates: s.duplicates,
+      packetsSent: this.packetsSent,
+      octetsSent: this.octetsSent,
+      rtcpSent: this.rtcpSent,
+      rtcpReceived: this.rtcpReceived,
+      foreignDropped: this.foreignDropped,
+    };
+    if (this.remoteReport) out.remoteReport = { ...this.remoteReport };
+    return out;
+  }
+
+  /** Send RTCP BYE (§6.6), stop the timer and close the sockets. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await new Promise<void>((resolve) => this.sendRtcp(true, resolve));
+    this.closed = true;
+    this.clock.clearTimeout(this.rtcpTimer);
+    this.listeners.clear();
+    await Promise.all([
+      new Promise<void>((r) => this.rtpSock.close(() => r())),
+      this.rtcpSock ? new Promise<void>((r) => this.rtcpSock!.close(() => r())) : Promise.resolve(),
+    ]);
+  }
+}

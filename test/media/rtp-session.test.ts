@@ -1,0 +1,131 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createSocket } from 'node:dgram';
+import { FakeClock } from '../../common/clock.js';
+import { RtpSession } from '../../src/media/rtp/session.js';
+import { serializeRtp, type RtpPacket } from '../../src/media/rtp/packet.js';
+import { parseRtcp } from '../../src/media/rtp/rtcp.js';
+
+/** Wait (on real I/O, not timers) until `cond` holds. */
+async function until(cond: () => boolean, what: string, ms = 2000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+test('two sessions exchange 20 ms G.711 packets on loopback; timestamps step by 160', async () => {
+  const clock = new FakeClock();
+  const a = await RtpSession.open({ host: '127.0.0.1', port: 0, clock });
+  const b = await RtpSession.open({ host: '127.0.0.1', port: 0, clock });
+  assert.is(a.localPort % 2, 0, 'RTP on an even port');
+  assert.is(a.localRtcpPort, a.localPort + 1);
+  a.setRemote({ address: '127.0.0.1', port: b.localPort });
+  const got: RtpPacket[] = [];
+  b.onPacket((p) => got.push({ ...p, payload: Uint8Array.from(p.payload) }));
+  for (let i = 0; i < 10; i++) a.send(new Uint8Array(160).fill(i), { payloadType: 8, marker: i === 0 });
+  await until(() => got.length === 10, '10 packets');
+  assert.ok(got.every((p) => p.ssrc === a.ssrc && p.payloadType === 8));
+  for (let i = 1; i < 10; i++) {
+    assert.is((got[i]!.sequence - got[i - 1]!.sequence) & 0xffff, 1);
+    assert.is((got[i]!.timestamp - got[i - 1]!.timestamp) >>> 0, 160);
+    assert.is(got[i]!.payload[0], i);
+  }
+  assert.is(got[0]!.marker, true);
+  assert.is(b.stats().packetsReceived, 10);
+  assert.is(b.stats().lost, 0);
+  await a.close();
+  await b.close();
+});
+
+test('symmetric RTP: the session answers to where packets come from, not to the SDP address', async () => {
+  const clock = new FakeClock();
+  const pbx = await RtpSession.open({ host: '127.0.0.1', port: 0, clock });
+  // The phone's SDP advertises a private address; its real packets come from another port (NAT).
+  pbx.setRemote({ address: '127.0.0.1', port: 9 });
+  const phone = createSocket('udp4');
+  await new Promise<void>((r) => phone.bind(0, '127.0.0.1', () => r()));
+  const heard: Buffer[] = [];
+  phone.on('message', (m) => heard.push(m));
+  const pkt = (seq: number) => serializeRtp({ payloadType: 0, marker: false, sequence: seq, timestamp: seq * 160, ssrc: 99, csrc: [], payload: new Uint8Array(160) });
+  phone.send(pkt(1), pbx.localPort, '127.0.0.1');
+  await until(() => pbx.stats().packetsReceived === 1, 'first packet');
+  assert.is(pbx.remote?.port, phone.address().port, 'latched to the source port');
+  pbx.send(new Uint8Array(160), { payloadType: 0 });
+  await until(() => heard.length === 1, 'reply at the latched address');
+
+  // A stranger cannot hijack the stream while the phone is still talking.
+  const stranger = createSocket('udp4');
+  await new Promise<void>((r) => stranger.bind(0, '127.0.0.1', () => r()));
+  stranger.send(pkt(2), pbx.localPort, '127.0.0.1');
+  await until(() => pbx.stats().foreignDropped === 1, 'stranger dropped');
+  assert.is(pbx.remote?.port, phone.address().port);
+  phone.close();
+  stranger.close();
+  await pbx.close();
+});
+
+test('loss and reordering on the wire show up in stats(), and RTCP reports it back to the sender', async () => {
+  const clock = new FakeClock();
+  const pbx = await RtpSession.open({ host: '127.0.0.1', port: 0, clock, rtcpIntervalMs: 5000 });
+  const phone = await RtpSession.open({ host: '127.0.0.1', port: 0, clock });
+  phone.setRemote({ address: '127.0.0.1', port: pbx.localPort });
+  // Raw socket impersonating the phone's RTP port would break latching, so we drop packets
+  // by sending them to nowhere: the phone skips sequence numbers 5 and 6 with explicit timestamps.
+  const sent: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    if (i === 5 || i === 6) {
+      phone.setRemote({ address: '127.0.0.1', port: 9 });
+      phone.send(new Uint8Array(160), { payloadType: 0, timestamp: i * 160 });
+      phone.setRemote({ address: '127.0.0.1', port: pbx.localPort });
+      continue;
+    }
+    phone.send(new Uint8Array(160), { payloadType: 0, timestamp: i * 160 });
+    sent.push(i);
+  }
+  await until(() => pbx.stats().packetsReceived === 18, '18 packets');
+  assert.is(pbx.stats().lost, 2);
+  // Let the RTCP interval elapse on the fake clock: the pbx sends an RR about the phone.
+  clock.advance(7600);
+  await until(() => phone.stats().remoteReport !== undefined, 'receiver report at the phone');
+  const rr = phone.stats().remoteReport!;
+  assert.is(rr.cumulativeLost, 2);
+  assert.ok(Math.abs(rr.fractionLost - 2 / 20) < 1 / 256 + 1e-9, `fraction ${rr.fractionLost}`);
+  assert.is(pbx.stats().fractionLost, 2 / 20, 'exact locally, 8-bit fixed point on the wire');
+  // And the phone (it sent media) reports with an SR.
+  assert.ok(phone.stats().rtcpSent >= 1);
+  await until(() => pbx.stats().rtcpReceived >= 1, 'SR at the pbx');
+  await pbx.close();
+  await phone.close();
+  assert.is(clock.pending(), 0, 'no RTCP timer left behind');
+});
+
+test('close() sends RTCP BYE', async () => {
+  const clock = new FakeClock();
+  const a = await RtpSession.open({ host: '127.0.0.1', port: 0, clock });
+  const sink = createSocket('udp4');
+  await new Promise<void>((r) => sink.bind(0, '127.0.0.1', () => r()));
+  const rtcp: Buffer[] = [];
+  sink.on('message', (m) => rtcp.push(m));
+  a.setRemote({ address: '127.0.0.1', port: 9, rtcpPort: sink.address().port });
+  await a.close();
+  await until(() => rtcp.length === 1, 'BYE');
+  assert.ok(parseRtcp(rtcp[0]!).some((p) => p.type === 'bye'));
+  sink.close();
+});
+
+test('rtcp-mux: one port carries both RTP and RTCP (RFC 5761)', async () => {
+  const clock = new FakeClock();
+  const a = await RtpSession.open({ host: '127.0.0.1', port: 0, clock, rtcpMux: true });
+  const b = await RtpSession.open({ host: '127.0.0.1', port: 0, clock, rtcpMux: true });
+  a.setRemote({ address: '127.0.0.1', port: b.localPort, rtcpPort: b.localPort });
+  b.setRemote({ address: '127.0.0.1', port: a.localPort, rtcpPort: a.localPort });
+  a.send(new Uint8Array(160), { payloadType: 0 });
+  a.sendRtcp(false);
+  await until(() => b.stats().rtcpReceived === 1 && b.stats().packetsReceived === 1, 'RTP and RTCP on one port');
+  await a.close();
+  await b.close();
+});
+
+test.run();
