@@ -17,6 +17,8 @@ import { ConfigService } from './core/config-service.js';
 import { parseYaml } from './config/yaml.js';
 import { demoConfig, type DemoSeed } from './config/demo.js';
 import { createApi } from './api/server.js';
+import { Switch } from './core/switch.js';
+import type { Runtime } from './boot/runtime.js';
 
 export interface StartOptions {
   board: string;
@@ -35,6 +37,7 @@ export interface StartOptions {
 
 export interface Exchange {
   board: Board;
+  switch: Switch;
   events: EventBus;
   config: ConfigService;
   /** Bound addresses (ports resolved when 0 was asked). */
@@ -90,12 +93,22 @@ export async function startExchange(opts: StartOptions): Promise<Exchange> {
     config.watch(clock);
     closers.push(() => config.close(clock));
 
-    // drivers → channels → core: added by the hardware, SIP and switching layers.
+    // core: built before the channels so each channel can hand its legs to it.
+    const sw = new Switch({ clock, log: log.child({ component: 'switch' }), events, config: () => config.snapshot() });
+    closers.push(() => sw.close());
+    const rt: Runtime = {
+      clock, log, events, board, config, switch: sw, bind: opts.bind, sipPort: opts.sipPort,
+      routes: [],
+      onClose: (step) => closers.push(step),
+    };
+
+    // drivers → channels: each layer starts its devices and registers its legs with the core.
 
     // api
     const api = await createApi({
       clock, log, events, config, configRepo, sessions, startedAt,
       webuiDir: resolveWebui(),
+      extraRoutes: rt.routes,
     });
     await api.listen({ host: opts.bind, port: opts.httpPort });
     closers.push(() => api.close());
@@ -103,6 +116,7 @@ export async function startExchange(opts: StartOptions): Promise<Exchange> {
 
     const exchange: Exchange = {
       board,
+      switch: sw,
       events,
       config,
       http: { host: opts.bind, port: addr.port },

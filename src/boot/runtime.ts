@@ -1,0 +1,28 @@
+/**
+ * What each boot layer receives: the shared services of a running exchange. A layer
+ * (line cards, SIP, …) is a function `(rt) => Promise<void>` that starts its part and
+ * registers how to stop it with `rt.onClose`; shutdown runs those in reverse order.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Clock } from '../../common/clock.js';
+import type { Logger } from '../../common/log.js';
+import type { Board } from './board.js';
+import type { ConfigService } from '../core/config-service.js';
+import type { EventBus } from '../core/events.js';
+import type { Switch } from '../core/switch.js';
+
+export interface Runtime {
+  clock: Clock;
+  log: Logger;
+  events: EventBus;
+  board: Board;
+  config: ConfigService;
+  switch: Switch;
+  /** Addresses to bind (from the command line / environment). */
+  bind: string;
+  sipPort: number;
+  /** API routes a layer contributes (the simulator panel, the lines view); registered before listening. */
+  routes: Array<(app: FastifyInstance) => void>;
+  /** Register a shutdown step; steps run in reverse order of registration. */
+  onClose(step: () => Promise<void> | void): void;
+}
