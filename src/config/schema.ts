@@ -57,6 +57,8 @@ export const employeeSchema = z
     /** The scrypt hash an export writes instead of the password. */
     password_hash: z.string().regex(/^scrypt\$/, 'must be an scrypt hash as written by `autocom config export`').optional(),
     devices: z.array(deviceSchema).default([]),
+    /** Outside calls this employee may make: international is barred until allowed. Emergency numbers always work. */
+    outside_calls: z.enum(['none', 'national', 'international']).default('national'),
   })
   .strict();
 

@@ -23,6 +23,15 @@ export interface DeviceLegFactory {
   legsFor(employee: Employee, device: Device): Channel[];
 }
 
+/** Reaches the public network: city lines (FXO) now, SIP trunks later. */
+export interface OutsideLineProvider {
+  /** An outbound leg on a free line that will dial `number`, or undefined when every line is busy. */
+  seize(number: string, caller: Party): Channel | undefined;
+}
+
+/** How long an outside call may stay unanswered before the exchange gives up. */
+export const OUTSIDE_RING_MS = 120_000;
+
 /** Connects the sound of two legs once a call is answered (the media layer provides it). */
 export interface MediaConnector {
   connect(a: Channel, b: Channel): void;
@@ -40,12 +49,17 @@ export interface SwitchDeps {
 
 export class Switch {
   private readonly factories = new Map<ChannelTech, DeviceLegFactory>();
+  private readonly lines: OutsideLineProvider[] = [];
   private readonly calls = new Set<Call>();
 
   constructor(private readonly deps: SwitchDeps) {}
 
   addLegFactory(factory: DeviceLegFactory): void {
     this.factories.set(factory.tech, factory);
+  }
+
+  addOutsideLines(provider: OutsideLineProvider): void {
+    this.lines.push(provider);
   }
 
   /** Calls in progress (for the UI and graceful shutdown). */
@@ -107,10 +121,27 @@ export class Switch {
         result = await ringGroup(call, this.deps.clock, members.map((e) => this.target(e)), d.strategy, d.ring_timeout_s * 1000);
         break;
       }
-      case 'outside':
-        // City lines (FXO) and SIP trunks register here when their layer lands.
-        result = { failed: 'congestion' };
+      case 'outside': {
+        const barred = outsideBarring(config!, call.a.owner, dest);
+        if (barred) {
+          this.deps.log.warn({ call: call.id, from: call.a.owner, to: number, reason: barred }, 'outside call barred');
+          return call.end('barred');
+        }
+        const caller = call.a.caller;
+        const target: RingTarget = {
+          extension: dest.number,
+          legs: () => {
+            for (const p of this.lines) {
+              const leg = p.seize(dest.number, caller);
+              if (leg) return [leg];
+            }
+            return [];
+          },
+        };
+        result = await ringGroup(call, this.deps.clock, [target], 'all_at_once', OUTSIDE_RING_MS);
+        if ('failed' in result && result.failed === 'unavailable') result = { failed: 'congestion' }; // every line busy
         break;
+      }
       default:
         result = { failed: 'not-found' };
     }
@@ -123,6 +154,19 @@ export class Switch {
       legs: () => employee.devices.flatMap((d) => this.factories.get(d.type)?.legsFor(employee, d) ?? []),
     };
   }
+}
+
+/**
+ * Call barring for outside calls: why `owner` may not call `dest`, or undefined when it
+ * may. Emergency numbers are never barred. Legs that are not an employee's (a city line
+ * calling out again) follow the strictest rule.
+ */
+export function outsideBarring(config: Readonly<Config>, owner: string, dest: Extract<Destination, { kind: 'outside' }>): string | undefined {
+  if (dest.emergency) return undefined;
+  const allowed = config.employees.find((e) => e.extension === owner)?.outside_calls ?? 'none';
+  if (allowed === 'none') return 'outside calls not allowed';
+  if (dest.international && allowed !== 'international') return 'international calls not allowed';
+  return undefined;
 }
 
 /** The caller identity an employee's leg presents. */

@@ -7,7 +7,7 @@
 import type { Db } from './db.js';
 import type { Config, Device } from '../config/schema.js';
 
-interface EmployeeRow { id: number; extension: string; name: string; role: 'admin' | 'user'; password_hash: string | null }
+interface EmployeeRow { id: number; extension: string; name: string; role: 'admin' | 'user'; password_hash: string | null; outside_calls: Config['employees'][number]['outside_calls'] }
 interface DeviceRow { employee_id: number; type: Device['type']; secret: string | null; port: number | null; ipei: string | null }
 interface DepartmentRow { id: number; extension: string; name: string; strategy: Config['departments'][number]['strategy']; ring_timeout_s: number }
 
@@ -31,13 +31,14 @@ export class ConfigRepository {
       list.push(rowToDevice(d));
       byEmployee.set(d.employee_id, list);
     }
-    const employees = (this.db.prepare('SELECT id, extension, name, role, password_hash FROM employees ORDER BY position').all() as EmployeeRow[]).map(
+    const employees = (this.db.prepare('SELECT id, extension, name, role, password_hash, outside_calls FROM employees ORDER BY position').all() as EmployeeRow[]).map(
       (e) => ({
         name: e.name,
         extension: e.extension,
         role: e.role,
         ...(e.password_hash ? { password_hash: e.password_hash } : {}),
         devices: byEmployee.get(e.id) ?? [],
+        outside_calls: e.outside_calls,
       }),
     );
     const members = this.db.prepare('SELECT extension FROM department_members WHERE department_id = ? ORDER BY position');
@@ -69,10 +70,10 @@ export class ConfigRepository {
     return db.transaction(() => {
       for (const t of ['numbers', 'lines', 'department_members', 'departments', 'devices', 'employees', 'site']) db.exec(`DELETE FROM ${t}`);
       db.prepare('INSERT INTO site (id, name, country, timezone) VALUES (1, ?, ?, ?)').run(config.site.name, config.site.country, config.site.timezone);
-      const insEmployee = db.prepare('INSERT INTO employees (position, extension, name, role, password_hash) VALUES (?, ?, ?, ?, ?)');
+      const insEmployee = db.prepare('INSERT INTO employees (position, extension, name, role, password_hash, outside_calls) VALUES (?, ?, ?, ?, ?, ?)');
       const insDevice = db.prepare('INSERT INTO devices (employee_id, position, type, secret, port, ipei) VALUES (?, ?, ?, ?, ?, ?)');
       config.employees.forEach((e, i) => {
-        const id = insEmployee.run(i, e.extension, e.name, e.role, e.password_hash ?? null).lastInsertRowid;
+        const id = insEmployee.run(i, e.extension, e.name, e.role, e.password_hash ?? null, e.outside_calls).lastInsertRowid;
         e.devices.forEach((d, j) =>
           insDevice.run(id, j, d.type, d.type === 'sip' ? d.secret ?? null : null, d.type === 'fxs' ? d.port : null, d.type === 'dect' ? d.ipei : null),
         );

@@ -92,6 +92,14 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    description: 'call barring: which outside calls each employee may make',
+    sql: `
+      ALTER TABLE employees ADD COLUMN outside_calls TEXT NOT NULL DEFAULT 'national'
+        CHECK (outside_calls IN ('none', 'national', 'international'));
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,0 +1,132 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { FakeClock } from '../../common/clock.js';
+import { silentLogger } from '../../common/log.js';
+import { EventBus } from '../../src/core/events.js';
+import { Switch } from '../../src/core/switch.js';
+import { validateConfig } from '../../src/config/validate.js';
+import type { Channel, Party } from '../../src/channels/channel.js';
+import { FakeChannel } from '../helpers/fake-channel.js';
+import { example } from '../config/example.js';
+
+function setup(mutate: (c: any) => void = () => {}) {
+  const raw = example();
+  mutate(raw);
+  const config = validateConfig(raw);
+  const clock = new FakeClock();
+  const events = new EventBus(() => clock.now());
+  const seen: string[] = [];
+  events.subscribe((e) => seen.push(e.type));
+  const sw = new Switch({ clock, log: silentLogger(), events, config: () => config });
+  const legs: FakeChannel[] = [];
+  sw.addLegFactory({
+    tech: 'sip',
+    legsFor: (e) => {
+      const leg = new FakeChannel('outbound', e.extension);
+      legs.push(leg);
+      return [leg];
+    },
+  });
+  const dialled: string[] = [];
+  const lines = { free: 1 };
+  sw.addOutsideLines({
+    seize: (number: string, _caller: Party): Channel | undefined => {
+      if (lines.free === 0) return undefined;
+      lines.free--;
+      dialled.push(number);
+      const leg = new FakeChannel('outbound', 'City 1');
+      legs.push(leg);
+      return leg;
+    },
+  });
+  return { clock, sw, legs, dialled, seen, lines };
+}
+
+const settle = () => new Promise((r) => setImmediate(r));
+
+test('an extension call rings the employee; the answer connects both sides', async () => {
+  const { sw, legs, seen } = setup();
+  const a = new FakeChannel('inbound', '201', { number: '201', name: 'Galina Ivanovna' });
+  const call = sw.accept(a);
+  a.dial('202');
+  await settle();
+  assert.equal(legs.map((l) => l.owner), ['202']);
+  assert.equal(legs[0]!.log, ['call from 201']);
+  legs[0]!.deviceAnswers();
+  await settle();
+  assert.is(call.state, 'connected');
+  assert.is(a.state, 'up');
+  a.deviceHangsUp();
+  assert.is(legs[0]!.state, 'released');
+  assert.equal(seen, ['call.started', 'call.answered', 'call.ended']);
+  assert.equal(sw.activeCalls(), []);
+});
+
+test('a department call offers every member but the caller', async () => {
+  const { sw, legs } = setup();
+  const a = new FakeChannel('inbound', '201');
+  sw.accept(a);
+  a.dial('600');
+  await settle();
+  assert.equal(legs.map((l) => l.owner), ['202']);
+});
+
+test('an unknown number is refused with not-found', async () => {
+  const { sw } = setup();
+  const a = new FakeChannel('inbound', '201');
+  sw.accept(a);
+  a.dial('299');
+  await settle();
+  assert.is(a.cause, 'not-found');
+});
+
+test('outside calls take a free line; when none is free the caller hears congestion', async () => {
+  const { sw, dialled } = setup();
+  const a = new FakeChannel('inbound', '201');
+  sw.accept(a);
+  a.dial('00140000001');
+  await settle();
+  assert.equal(dialled, ['0140000001']);
+  const b = new FakeChannel('inbound', '202');
+  sw.accept(b);
+  b.dial('00140000002');
+  await settle();
+  assert.is(b.cause, 'congestion');
+});
+
+test('international calls are barred until the employee is allowed them; emergency calls never are', async () => {
+  const { sw, dialled } = setup();
+  const a = new FakeChannel('inbound', '201');
+  sw.accept(a);
+  a.dial('0004420794600');
+  await settle();
+  assert.is(a.cause, 'barred');
+  assert.equal(dialled, []);
+
+  const allowed = setup((c) => (c.employees[0].outside_calls = 'international'));
+  const b = new FakeChannel('inbound', '201');
+  allowed.sw.accept(b);
+  b.dial('0004420794600');
+  await settle();
+  assert.equal(allowed.dialled, ['004420794600']);
+
+  const none = setup((c) => (c.employees[1].outside_calls = 'none'));
+  const d = new FakeChannel('inbound', '202');
+  none.sw.accept(d);
+  d.dial('112');
+  await settle();
+  assert.equal(none.dialled, ['112'], 'emergency numbers always go out');
+});
+
+test('an employee rings for 30 s, then the caller hears no-answer', async () => {
+  const { sw, clock } = setup();
+  const a = new FakeChannel('inbound', '201');
+  sw.accept(a);
+  a.dial('202');
+  await settle();
+  clock.advance(30_000);
+  await settle();
+  assert.is(a.cause, 'no-answer');
+});
+
+test.run();
