@@ -18,6 +18,7 @@ import { parseYaml } from './config/yaml.js';
 import { demoConfig, type DemoSeed } from './config/demo.js';
 import { createApi } from './api/server.js';
 import { Switch } from './core/switch.js';
+import { FrameMediaConnector } from './core/media-connector.js';
 import type { Runtime } from './boot/runtime.js';
 
 export interface StartOptions {
@@ -94,10 +95,11 @@ export async function startExchange(opts: StartOptions): Promise<Exchange> {
     closers.push(() => config.close(clock));
 
     // core: built before the channels so each channel can hand its legs to it.
-    const sw = new Switch({ clock, log: log.child({ component: 'switch' }), events, config: () => config.snapshot() });
+    const media = new FrameMediaConnector();
+    const sw = new Switch({ clock, log: log.child({ component: 'switch' }), events, config: () => config.snapshot(), media });
     closers.push(() => sw.close());
     const rt: Runtime = {
-      clock, log, events, board, config, switch: sw, bind: opts.bind, sipPort: opts.sipPort,
+      clock, log, events, board, config, switch: sw, media, bind: opts.bind, sipPort: opts.sipPort,
       routes: [],
       onClose: (step) => closers.push(step),
     };

@@ -8,6 +8,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { StateMachine, type TransitionTable } from '../../common/state-machine.js';
+import type { MediaEndpoint } from '../media/endpoint.js';
 
 /**
  * The life of a leg.
@@ -87,6 +88,12 @@ export interface Channel extends ChannelCommands {
   readonly caller: Party;
   /** The employee/line this leg belongs to (for CDR, the UI and presence). */
   readonly owner: string;
+  /**
+   * The leg's sound as 20 ms frames (DESIGN seam 4), once it has any: an analog port
+   * always, a SIP leg once its RTP session is set up. The core connects two legs' media
+   * when a call is answered.
+   */
+  readonly media: MediaEndpoint | undefined;
   on<E extends keyof ChannelEvents>(event: E, listener: (...args: ChannelEvents[E]) => void): this;
   once<E extends keyof ChannelEvents>(event: E, listener: (...args: ChannelEvents[E]) => void): this;
   off<E extends keyof ChannelEvents>(event: E, listener: (...args: ChannelEvents[E]) => void): this;
@@ -102,6 +109,7 @@ export abstract class BaseChannel extends EventEmitter<ChannelEvents> implements
   readonly id: string;
   private readonly machine: StateMachine<ChannelState>;
   private hangupCause: HangupCause | undefined;
+  media: MediaEndpoint | undefined;
 
   protected constructor(
     readonly tech: ChannelTech,
