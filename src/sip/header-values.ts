@@ -9,6 +9,14 @@ import { parseUri, parsePort, SipUri } from './uri.js';
 
 export type Params = Map<string, string | null>;
 
+// Patterns compiled once at load (the parser runs them on every message).
+const SENT_BY_HOST = /^[A-Za-z0-9.\-_:[\]]+$/;
+const WSP_RUN = /[ \t]+/;
+const HAS_WSP = /[ \t]/;
+const NEEDS_BRACKETS = /[?,<>"]/;
+const CSEQ = /^\s*([0-9]{1,10})\s+([^\s]+)\s*$/;
+const DECIMAL = /^[0-9]{1,12}$/;
+
 const TOKEN_CHAR = new Uint8Array(128);
 for (const c of "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.!%*_+`'~") TOKEN_CHAR[c.charCodeAt(0)] = 1;
 
@@ -148,7 +156,7 @@ export function parseVia(value: string): Via {
     while (i < value.length && value.charCodeAt(i) !== 0x3a && value.charCodeAt(i) !== 0x3b && value.charCodeAt(i) > 0x20) i++;
     host = value.slice(start, i);
   }
-  if (!host || !/^[A-Za-z0-9.\-_:[\]]+$/.test(host)) throw new SipParseError('Malformed Via sent-by');
+  if (!host || !SENT_BY_HOST.test(host)) throw new SipParseError('Malformed Via sent-by');
   i = skipWs(value, i);
   let port: number | undefined;
   if (value.charCodeAt(i) === 0x3a) {
@@ -202,20 +210,20 @@ export function parseNameAddr(value: string): NameAddr {
   if (value.charCodeAt(i) === 0x3c || (displayName === undefined && lt >= 0 && !value.slice(i, lt).includes(';'))) {
     if (displayName === undefined && lt > i) {
       const words = value.slice(i, lt).trim();
-      for (const w of words.split(/[ \t]+/)) if (!isToken(w)) throw new SipParseError('Invalid characters in display name');
+      for (const w of words.split(WSP_RUN)) if (!isToken(w)) throw new SipParseError('Invalid characters in display name');
       displayName = words;
     }
     const gt = value.indexOf('>', lt);
     if (gt < 0) throw new SipParseError('Unterminated <URI>');
     uriText = value.slice(lt + 1, gt);
-    if (/[ \t]/.test(uriText)) throw new SipParseError('Whitespace inside <URI>');
+    if (HAS_WSP.test(uriText)) throw new SipParseError('Whitespace inside <URI>');
     i = gt + 1;
   } else {
     // addr-spec: the URI ends at the first ';' — anything after is a header parameter (§20.10).
     const start = i;
     while (i < value.length && value.charCodeAt(i) !== 0x3b && value.charCodeAt(i) !== 0x20 && value.charCodeAt(i) !== 0x09) i++;
     uriText = value.slice(start, i);
-    if (/[?,<>"]/.test(uriText)) throw new SipParseError('URI with ?, comma or <> must be enclosed in <>');
+    if (NEEDS_BRACKETS.test(uriText)) throw new SipParseError('URI with ?, comma or <> must be enclosed in <>');
   }
   const uri = parseUri(uriText);
   return new NameAddr(uri, displayName, parseParams(value, i));
@@ -228,7 +236,7 @@ export interface CSeq {
 }
 
 export function parseCSeq(value: string): CSeq {
-  const m = /^\s*([0-9]{1,10})\s+([^\s]+)\s*$/.exec(value);
+  const m = CSEQ.exec(value);
   if (!m) throw new SipParseError('Malformed CSeq');
   const seq = Number(m[1]);
   if (seq > 0x7fffffff) throw new SipParseError('CSeq number too large');
@@ -239,7 +247,7 @@ export function parseCSeq(value: string): CSeq {
 /** A decimal number within [0, max], as in Max-Forwards (255), Expires and Content-Length (2**32-1). */
 export function parseScalar(value: string, what: string, max = 0xffffffff): number {
   const t = value.trim();
-  if (!/^[0-9]{1,12}$/.test(t)) throw new SipParseError(`Malformed ${what}`);
+  if (!DECIMAL.test(t)) throw new SipParseError(`Malformed ${what}`);
   const n = Number(t);
   if (n > max) throw new SipParseError(`${what} out of range`);
   return n;

@@ -37,6 +37,7 @@ export class SipMessageParseError extends SipParseError {
 const SINGLE = ['Call-ID', 'CSeq', 'From', 'To', 'Max-Forwards', 'Content-Length'];
 const REQUIRED = ['Call-ID', 'CSeq', 'From', 'To', 'Via'];
 const VERSION = /^SIP\/[0-9]+\.[0-9]+$/;
+const STATUS_CODE = /^[1-6][0-9][0-9]$/;
 
 /** Index of the blank line ending the header section and the index where the body starts. */
 function findHeaderEnd(buf: Buffer): [number, number] | undefined {
@@ -127,7 +128,7 @@ function parseStatusLine(line: string, headers: Headers): SipResponse {
   const sp2 = line.indexOf(' ', sp1 + 1);
   const version = line.slice(0, sp1);
   const code = sp2 < 0 ? line.slice(sp1 + 1) : line.slice(sp1 + 1, sp2);
-  if (sp1 < 0 || !/^[1-6][0-9][0-9]$/.test(code)) throw new SipParseError('Malformed Status-Line');
+  if (sp1 < 0 || !STATUS_CODE.test(code)) throw new SipParseError('Malformed Status-Line');
   if (version !== 'SIP/2.0') throw new SipParseError('Version Not Supported', 505);
   return new SipResponse(Number(code), sp2 < 0 ? '' : line.slice(sp2 + 1), headers);
 }
