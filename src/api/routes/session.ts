@@ -5,7 +5,7 @@ import { verifyPassword } from '../../store/password.js';
 import type { ConfigRepository } from '../../store/config-repo.js';
 import type { SessionRepository } from '../../store/session-repo.js';
 import type { EventBus } from '../../core/events.js';
-import { FailureLimiter } from '../rate-limit.js';
+import { FailureLimiter } from '../../../common/failure-limiter.js';
 import { SESSION_COOKIE } from '../auth.js';
 
 const SESSION_TTL_MS = 12 * 3600 * 1000;

@@ -3,7 +3,7 @@
  * `windowMs`, a key (an IP address, an extension) is locked out for `lockMs`. Success
  * clears the key. Time comes from the injected clock.
  */
-import type { Clock } from '../../common/clock.js';
+import type { Clock } from './clock.js';
 
 interface Entry {
   failures: number[];
