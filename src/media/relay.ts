@@ -1,0 +1,67 @@
+/**
+ * Bridging two legs of a call.
+ *
+ * `bridge(a, b)` picks the cheapest path that is still exact:
+ * - **relay**: two RTP legs with the same codec. Packets are forwarded as they arrive,
+ *   never decoded; only SSRC, sequence number, timestamp and payload type are rewritten
+ *   (RtpSession.forward), so loss and timing seen by one phone are exactly those of the
+ *   other phone's network. RFC 4733 telephone-events are relayed too when both legs
+ *   negotiated them (with each leg's own payload type).
+ * - **transcode**: two RTP legs, one PCMA and one PCMU. Same as relay plus one 256-entry
+ *   table lookup per payload byte (G.711 A↔µ tables), done in place.
+ * - **decoded**: anything else (an analog port, a player, a conference): 20 ms frames
+ *   through the MediaEndpoint seam.
+ */
+import { RtpEndpoint } from './rtp-endpoint.js';
+import { transcode } from './g711.js';
+import { connectFrames, type MediaEndpoint } from './endpoint.js';
+import type { RtpPacket } from './rtp/packet.js';
+
+export type BridgeMode = 'relay' | 'transcode' | 'decoded';
+
+export interface Bridge {
+  readonly mode: BridgeMode;
+  /** Stop forwarding in both directions. Idempotent. */
+  close(): void;
+}
+
+/** Forward packets received on `from` out of `to` (one direction). */
+function relayOneWay(from: RtpEndpoint, to: RtpEndpoint): () => void {
+  return from.onRtp((packet: RtpPacket, raw: Buffer) => {
+    if (packet.payloadType === from.payloadType) {
+      // Transcode in place: the payload view points into `raw` and the length is unchanged.
+      if (from.codec !== to.codec) transcode(from.codec, to.codec, packet.payload, packet.payload);
+      to.session.forward(raw, packet, to.payloadType);
+    } else if (packet.payloadType === from.telephoneEventPayloadType && to.telephoneEventPayloadType !== undefined) {
+      to.session.forward(raw, packet, to.telephoneEventPayloadType);
+    }
+    // Anything else (comfort noise, unknown PTs) is not negotiated on the other leg: dropped.
+  });
+}
+
+/** Connect two endpoints so that each hears the other. See the module comment for the paths. */
+export function bridge(a: MediaEndpoint, b: MediaEndpoint): Bridge {
+  let off: () => void;
+  let mode: BridgeMode;
+  if (a instanceof RtpEndpoint && b instanceof RtpEndpoint) {
+    const ab = relayOneWay(a, b);
+    const ba = relayOneWay(b, a);
+    off = () => {
+      ab();
+      ba();
+    };
+    mode = a.codec === b.codec ? 'relay' : 'transcode';
+  } else {
+    off = connectFrames(a, b);
+    mode = 'decoded';
+  }
+  let open = true;
+  return {
+    mode,
+    close() {
+      if (!open) return;
+      open = false;
+      off();
+    },
+  };
+}

@@ -1,0 +1,188 @@
+/**
+ * An RTP leg as a MediaEndpoint: one RtpSession carrying G.711 audio (PCMU or PCMA) and,
+ * optionally, RFC 4733 telephone-events.
+ *
+ * Two paths leave the same socket:
+ * - the **relay fast path** (`bridge()` in relay.ts) takes raw packets from `onRtp` and
+ *   forwards them to the other leg without decoding;
+ * - the **decoded path** starts when someone subscribes with `onFrame` (a recorder, a DTMF
+ *   detector, a conference): packets are decoded, de-jittered and concealed, and a frame
+ *   is delivered every 20 ms on the injected clock. `writeFrame` encodes and sends.
+ *
+ * Typical use by the B2BUA:
+ * ```ts
+ * const a = await RtpEndpoint.open({ host: '127.0.0.1', port: 0, codec: 'PCMA' });
+ * // put a.localPort in the SDP answer; from the offer:
+ * a.setRemote({ address: '192.0.2.10', port: 40000, codec: 'PCMA', telephoneEventPayloadType: 101 });
+ * const call = bridge(a, b);   // relay.ts; call.close() when the call ends
+ * await a.close();
+ * ```
+ */
+import { SystemClock, type Clock, type TimerHandle } from '../../common/clock.js';
+import { RtpSession, type RtpStats, type PacketListener } from './rtp/session.js';
+import type { RtpPacket } from './rtp/packet.js';
+import { encode, decode, type G711Law } from './g711.js';
+import { JitterBuffer, type JitterBufferOptions, type JitterBufferStats } from './jitter-buffer.js';
+import { FRAME_MS, FRAME_SAMPLES, type FrameListener, type MediaEndpoint } from './endpoint.js';
+
+/** RFC 3551 §6 static payload types. */
+export const STATIC_PAYLOAD_TYPE: Readonly<Record<G711Law, number>> = { PCMU: 0, PCMA: 8 };
+
+export interface RtpEndpointOptions {
+  host: string;
+  /** 0 = any free even port (RTCP on the next one). */
+  port: number;
+  clock?: Clock;
+  /** Codec we send and expect; may change with setRemote() after negotiation. Default PCMU. */
+  codec?: G711Law;
+  /** Payload type for telephone-event we accept (RFC 4733), when negotiated. */
+  telephoneEventPayloadType?: number;
+  rtcpMux?: boolean;
+  symmetric?: boolean;
+  jitter?: JitterBufferOptions;
+}
+
+/** The far end as negotiated in SDP. */
+export interface RtpRemote {
+  address: string;
+  port: number;
+  rtcpPort?: number;
+  codec?: G711Law;
+  /** Payload type for the codec if the offer used a dynamic one; defaults to the static one. */
+  payloadType?: number;
+  telephoneEventPayloadType?: number;
+}
+
+export class RtpEndpoint implements MediaEndpoint {
+  private codecName: G711Law;
+  private pt: number;
+  private tePt: number | undefined;
+  private readonly clock: Clock;
+  private readonly frameListeners = new Set<FrameListener>();
+  private readonly eventListeners = new Set<PacketListener>();
+  private readonly jb: JitterBuffer;
+  private playoutTimer: TimerHandle | undefined;
+  private decoding = false;
+  private readonly rawListeners = new Set<PacketListener>();
+  private readonly encodeBuf = new Uint8Array(FRAME_SAMPLES);
+  private lastSsrc: number | undefined;
+  private closed = false;
+
+  private constructor(
+    readonly session: RtpSession,
+    opts: RtpEndpointOptions,
+  ) {
+    this.clock = opts.clock ?? new SystemClock();
+    this.codecName = opts.codec ?? 'PCMU';
+    this.pt = STATIC_PAYLOAD_TYPE[this.codecName];
+    this.tePt = opts.telephoneEventPayloadType;
+    this.jb = new JitterBuffer(opts.jitter);
+    // One dispatcher fixes the order: the decoded path reads the payload before the relay
+    // path may transcode it in place.
+    session.onPacket((p, raw, from) => {
+      if (this.decoding) this.decodeIntoBuffer(p);
+      if (this.tePt !== undefined && p.payloadType === this.tePt) for (const l of this.eventListeners) l(p, raw, from);
+      for (const l of this.rawListeners) l(p, raw, from);
+    });
+  }
+
+  static async open(opts: RtpEndpointOptions): Promise<RtpEndpoint> {
+    const session = await RtpSession.open({ host: opts.host, port: opts.port, clock: opts.clock, rtcpMux: opts.rtcpMux, symmetric: opts.symmetric });
+    return new RtpEndpoint(session, opts);
+  }
+
+  get codec(): G711Law {
+    return this.codecName;
+  }
+  /** Payload type of the audio codec on this leg. */
+  get payloadType(): number {
+    return this.pt;
+  }
+  get telephoneEventPayloadType(): number | undefined {
+    return this.tePt;
+  }
+  get localPort(): number {
+    return this.session.localPort;
+  }
+  get localAddress(): string {
+    return this.session.localAddress;
+  }
+
+  /** Apply the negotiated remote address and codec (from the SDP offer or answer). */
+  setRemote(remote: RtpRemote): void {
+    this.session.setRemote({ address: remote.address, port: remote.port, ...(remote.rtcpPort !== undefined ? { rtcpPort: remote.rtcpPort } : {}) });
+    if (remote.codec) this.codecName = remote.codec;
+    this.pt = remote.payloadType ?? STATIC_PAYLOAD_TYPE[this.codecName];
+    if (remote.telephoneEventPayloadType !== undefined) this.tePt = remote.telephoneEventPayloadType;
+  }
+
+  /** Raw received packets (already validated, latched and counted): the relay path. */
+  onRtp(listener: PacketListener): () => void {
+    this.rawListeners.add(listener);
+    return () => this.rawListeners.delete(listener);
+  }
+
+  /** Received RFC 4733 telephone-event packets. */
+  onTelephoneEvent(listener: PacketListener): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  /** Decoded path: a de-jittered 20 ms frame every 20 ms while at least one listener is subscribed. */
+  onFrame(listener: FrameListener): () => void {
+    this.frameListeners.add(listener);
+    if (this.frameListeners.size === 1) this.startDecoding();
+    return () => {
+      this.frameListeners.delete(listener);
+      if (this.frameListeners.size === 0) this.stopDecoding();
+    };
+  }
+
+  private decodeIntoBuffer(p: RtpPacket): void {
+    if (p.payloadType !== this.pt || p.payload.length === 0) return;
+    // A new source (re-INVITE, transfer) restarts playout instead of mixing two timelines.
+    if (this.lastSsrc !== p.ssrc) {
+      if (this.lastSsrc !== undefined) this.jb.reset();
+      this.lastSsrc = p.ssrc;
+    }
+    this.jb.put(p.sequence, decode(this.codecName, p.payload));
+  }
+
+  private startDecoding(): void {
+    this.decoding = true;
+    this.playoutTimer = this.clock.setInterval(() => {
+      const frame = this.jb.get();
+      for (const l of this.frameListeners) l(frame);
+    }, FRAME_MS);
+  }
+
+  private stopDecoding(): void {
+    this.decoding = false;
+    this.clock.clearInterval(this.playoutTimer);
+    this.playoutTimer = undefined;
+    this.jb.reset();
+  }
+
+  /** Encode and send one 20 ms frame to the far end. */
+  writeFrame(frame: Int16Array): void {
+    if (this.closed) return;
+    this.session.send(encode(this.codecName, frame, this.encodeBuf.length === frame.length ? this.encodeBuf : new Uint8Array(frame.length)), {
+      payloadType: this.pt,
+      timestampStep: frame.length,
+    });
+  }
+
+  stats(): RtpStats & { jitterBuffer: JitterBufferStats } {
+    return { ...this.session.stats(), jitterBuffer: this.jb.stats() };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.stopDecoding();
+    this.frameListeners.clear();
+    this.eventListeners.clear();
+    this.rawListeners.clear();
+    await this.session.close();
+  }
+}
