@@ -46,6 +46,16 @@ abstract class SipMessageBase {
     const v = this.headers.get('Max-Forwards');
     return v === undefined ? undefined : parseScalar(v, 'Max-Forwards', 255);
   }
+  /**
+   * The lifetime a Contact asks for (RFC 3261 §10.2.1.1): its `expires` parameter, else
+   * the Expires header, else undefined (the registrar's default applies).
+   */
+  expiresOf(contact: NameAddr): number | undefined {
+    const p = contact.params.get('expires');
+    if (p !== undefined && p !== null) return parseScalar(p, 'Contact expires');
+    const h = this.headers.get('Expires');
+    return h === undefined ? undefined : parseScalar(h, 'Expires');
+  }
   get contentLength(): number {
     return this.body.length;
   }

@@ -136,15 +136,22 @@ export class SipTransportLayer {
     const protocol = (info?.protocol ?? via.transport.toLowerCase()) as TransportProtocol;
     const transport = this.transport(protocol);
     if (!transport) throw new Error(`no ${protocol} transport for response`);
-    await transport.send(serialize(res), responseDestination(via, info));
+    const open = info !== undefined && transport instanceof TcpTransport && transport.hasConnection(info.source);
+    await transport.send(serialize(res), responseDestination(via, open ? info : undefined));
   }
 }
 
+/**
+ * Where a response goes: back over the request's open stream connection when `info` says
+ * so; otherwise to `received` (or sent-by) at the `rport` port (UDP, RFC 3581 §4) or at
+ * the sent-by port (default 5060) — §18.2.2 also opens a new connection that way.
+ */
 export function responseDestination(via: Via, info?: IncomingInfo): Endpoint {
-  if (info && info.protocol === 'tcp') return info.source;
+  if (info && info.protocol !== 'udp') return info.source;
   const address = via.received ?? via.host;
   const rport = via.rport;
-  const port = typeof rport === 'number' && rport > 0 ? rport : (via.port ?? 5060);
+  const useRport = typeof rport === 'number' && rport > 0 && via.transport === 'UDP';
+  const port = useRport ? rport : (via.port ?? 5060);
   return { address: socketAddress(address), port };
 }
 

@@ -70,6 +70,12 @@ export class TcpTransport implements Transport {
     });
   }
 
+  /** Whether a connection to `remote` is open (a response can go back over it, §18.2.2). */
+  hasConnection(remote: Endpoint): boolean {
+    const s = this.connections.get(endpointKey(remote));
+    return s !== undefined && !s.destroyed;
+  }
+
   private connection(dest: Endpoint): Promise<Socket> {
     const key = endpointKey(dest);
     const open = this.connections.get(key);

@@ -9,6 +9,9 @@ import { SipRequest, SipResponse } from '../../../src/sip/message.js';
 import type { IncomingInfo } from '../../../src/sip/transport/types.js';
 import { parseMessage } from '../../../src/sip/parser.js';
 import { waitFor } from '../../helpers/net.js';
+import { responseDestination } from '../../../src/sip/transport/layer.js';
+import { parseVia } from '../../../src/sip/header-values.js';
+import { createServer } from 'node:net';
 
 const options = (via: string, extra = ''): string =>
   `OPTIONS sip:uas@127.0.0.1 SIP/2.0\r\nVia: ${via}\r\nFrom: <sip:a@example.com>;tag=1\r\nTo: <sip:uas@127.0.0.1>\r\n` +
@@ -119,6 +122,60 @@ test('TCP: a negative Content-Length closes the connection and the listener surv
   again.write(options('SIP/2.0/TCP 127.0.0.1;branch=z9hG4bKh'));
   await waitFor(() => got.length === 1);
   again.destroy();
+  await layer.stop();
+});
+
+test('response destination rules (§18.2.2, RFC 3581)', () => {
+  const udp = { protocol: 'udp' as const, source: { address: '203.0.113.5', port: 40000 }, local: { address: '0.0.0.0', port: 5060 } };
+  assert.equal(responseDestination(parseVia('SIP/2.0/UDP 10.0.0.2:5062;rport=40000;received=203.0.113.5'), udp), { address: '203.0.113.5', port: 40000 });
+  assert.equal(responseDestination(parseVia('SIP/2.0/UDP 10.0.0.2:5062;received=203.0.113.5')), { address: '203.0.113.5', port: 5062 });
+  assert.equal(responseDestination(parseVia('SIP/2.0/UDP host.example.com')), { address: 'host.example.com', port: 5060 });
+  assert.equal(responseDestination(parseVia('SIP/2.0/UDP [2001:db8::1]:5070')), { address: '2001:db8::1', port: 5070 });
+  const tcp = { ...udp, protocol: 'tcp' as const };
+  assert.equal(responseDestination(parseVia('SIP/2.0/TCP 10.0.0.2:5062;received=203.0.113.5'), tcp), { address: '203.0.113.5', port: 40000 });
+  assert.equal(responseDestination(parseVia('SIP/2.0/TCP 10.0.0.2:5062;rport=40000;received=203.0.113.5')), { address: '203.0.113.5', port: 5062 });
+});
+
+test('TCP: when the request\'s connection is gone, the response opens a new one to received:sent-by port', async () => {
+  const { layer, got } = await udpLayer();
+  const tcpPort = layer.transport('tcp')!.local.port;
+  let second = '';
+  const listener = createServer((s) => s.on('data', (d) => (second += d.toString())));
+  await new Promise<void>((r) => listener.listen(0, '127.0.0.1', () => r()));
+  const sentByPort = (listener.address() as { port: number }).port;
+  const sock = connect(tcpPort, '127.0.0.1');
+  await new Promise<void>((r) => sock.once('connect', () => r()));
+  sock.write(options(`SIP/2.0/TCP 127.0.0.1:${sentByPort};branch=z9hG4bKi`));
+  await waitFor(() => got.length === 1);
+  sock.destroy();
+  await waitFor(async () => !(layer.transport('tcp') as unknown as { hasConnection(e: unknown): boolean }).hasConnection(got[0]![1].source));
+  await layer.sendResponse(answer(got[0]![0], 200), got[0]![1]);
+  await waitFor(() => second.includes('SIP/2.0 200'));
+  listener.close();
+  await layer.stop();
+});
+
+test('UDP over IPv6 loopback: received carries the bare address, the answer comes back', async () => {
+  const layer = new SipTransportLayer([{ protocol: 'udp', host: '::1', port: 0 }], silentLogger());
+  const got: Array<[SipRequest, IncomingInfo]> = [];
+  layer.onRequest((req, info) => got.push([req, info]));
+  try {
+    await layer.start();
+  } catch {
+    console.log('SKIPPED: no IPv6 loopback on this machine');
+    return;
+  }
+  const client = createSocket('udp6');
+  await new Promise<void>((r) => client.bind(0, '::1', () => r()));
+  const replies: string[] = [];
+  client.on('message', (m) => replies.push(m.toString()));
+  client.send(options('SIP/2.0/UDP [2001:db8::9]:5060;branch=z9hG4bKv6;rport'), layer.transport('udp')!.local.port, '::1');
+  await waitFor(() => got.length === 1);
+  assert.is(got[0]![0].topVia.received, '::1');
+  assert.is(layer.advertised('udp').address, '[::1]');
+  await layer.sendResponse(answer(got[0]![0], 200), got[0]![1]);
+  await waitFor(() => replies.length === 1);
+  client.close();
   await layer.stop();
 });
 
