@@ -24,6 +24,8 @@ import type { RtpPacket } from './rtp/packet.js';
 import { encode, decode, type G711Law } from './g711.js';
 import { JitterBuffer, type JitterBufferOptions, type JitterBufferStats } from './jitter-buffer.js';
 import { FRAME_MS, FRAME_SAMPLES, type FrameListener, type MediaEndpoint } from './endpoint.js';
+import { Rfc4733Receiver, Rfc4733Sender, type ReceivedDigit } from './dtmf/rfc4733.js';
+import type { DtmfDigit } from './dtmf/digits.js';
 
 /** RFC 3551 §6 static payload types. */
 export const STATIC_PAYLOAD_TYPE: Readonly<Record<G711Law, number>> = { PCMU: 0, PCMA: 8 };
@@ -67,6 +69,8 @@ export class RtpEndpoint implements MediaEndpoint {
   private readonly encodeBuf = new Uint8Array(FRAME_SAMPLES);
   private lastSsrc: number | undefined;
   private closed = false;
+  private readonly dtmfIn = new Rfc4733Receiver();
+  private readonly dtmfOut: Rfc4733Sender;
 
   private constructor(
     readonly session: RtpSession,
@@ -77,6 +81,15 @@ export class RtpEndpoint implements MediaEndpoint {
     this.pt = STATIC_PAYLOAD_TYPE[this.codecName];
     this.tePt = opts.telephoneEventPayloadType;
     this.jb = new JitterBuffer(opts.jitter);
+    this.dtmfOut = new Rfc4733Sender({
+      clock: this.clock,
+      sink: (payload, marker, timestamp) => {
+        if (this.tePt !== undefined) session.send(payload, { payloadType: this.tePt, marker, timestamp });
+      },
+      nextTimestamp: () => (session.lastTimestamp + FRAME_SAMPLES) >>> 0,
+      onEventDone: (ts) => session.setLastTimestamp(ts),
+    });
+    this.eventListeners.add((p) => this.dtmfIn.receive(p));
     // One dispatcher fixes the order: the decoded path reads the payload before the relay
     // path may transcode it in place.
     session.onPacket((p, raw, from) => {
@@ -126,6 +139,20 @@ export class RtpEndpoint implements MediaEndpoint {
   onTelephoneEvent(listener: PacketListener): () => void {
     this.eventListeners.add(listener);
     return () => this.eventListeners.delete(listener);
+  }
+
+  /** Keypresses received as RFC 4733 telephone-events, once per press (at its start). */
+  onDigit(listener: (d: ReceivedDigit) => void): () => void {
+    return this.dtmfIn.onDigit(listener);
+  }
+
+  /**
+   * Send a keypress as RFC 4733 telephone-events (needs a negotiated telephone-event
+   * payload type; otherwise play it in-band with dtmfTone()). Resolves when sent.
+   */
+  sendDigit(digit: DtmfDigit, durationMs = 100): Promise<void> {
+    if (this.tePt === undefined) return Promise.reject(new Error('telephone-event was not negotiated on this leg'));
+    return this.dtmfOut.send(digit, durationMs);
   }
 
   /** Decoded path: a de-jittered 20 ms frame every 20 ms while at least one listener is subscribed. */
@@ -179,9 +206,9 @@ export class RtpEndpoint implements MediaEndpoint {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.dtmfOut.stop();
     this.stopDecoding();
     this.frameListeners.clear();
-    this.eventListeners.clear();
     this.rawListeners.clear();
     await this.session.close();
   }

@@ -228,6 +228,11 @@ export class RtpSession {
     return this.ts;
   }
 
+  /** Move the timestamp on without sending (after an RFC 4733 event replaced audio). */
+  setLastTimestamp(ts: number): void {
+    this.ts = ts >>> 0;
+  }
+
   /**
    * Relay fast path: send a packet received on another session out of this one, rewriting
    * only SSRC, sequence number, timestamp and payload type in place (RFC 3550 §7.1:
