@@ -40,3 +40,5 @@ export type { DialogId, DialogState, InDialogOptions } from './dialog.js';
 export { DigestServer, authorize, digestResponse, parseChallenge, formatChallenge, pickChallenge, parseAuthHeader } from './digest.js';
 export type { DigestAlgorithm, DigestChallenge, VerifyResult, DigestServerOptions, AuthorizeOptions } from './digest.js';
 export * as sdp from './sdp.js';
+export { withCredentials } from './auth-client.js';
+export type { Credentials } from './auth-client.js';
