@@ -154,7 +154,8 @@ export class SipStack {
   sendAck(ack: SipRequest, destination?: Destination): void {
     const dest = destination ?? this.resolve(ack);
     this.stampVia(ack, dest.protocol);
-    const key = `${ack.callId}|${ack.cseq.seq}`;
+    // Keyed by the remote tag too: a 2xx from another fork needs its own ACK (§13.2.2.4).
+    const key = `${ack.callId}|${ack.cseq.seq}|${ack.to.tag ?? ''}`;
     const old = this.sentAcks.get(key);
     if (old) this.clock.clearTimeout(old.forget);
     const forget = this.clock.setTimeout(() => this.sentAcks.delete(key), 64 * this.transactions.timers.T1);
@@ -241,7 +242,7 @@ export class SipStack {
     if (this.transactions.receiveResponse(res)) return;
     const cseq = res.cseq;
     if (cseq.method === 'INVITE' && res.status >= 200 && res.status < 300) {
-      const sent = this.sentAcks.get(`${res.callId}|${cseq.seq}`);
+      const sent = this.sentAcks.get(`${res.callId}|${cseq.seq}|${res.to.tag ?? ''}`);
       if (sent) {
         this.transport.sendRequest(sent.ack, sent.dest).catch(() => undefined);
         return;
