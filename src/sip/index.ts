@@ -42,3 +42,5 @@ export type { DigestAlgorithm, DigestChallenge, VerifyResult, DigestServerOption
 export * as sdp from './sdp.js';
 export { withCredentials } from './auth-client.js';
 export type { Credentials } from './auth-client.js';
+export { checkUasRequest } from './uas-checks.js';
+export type { UasPolicy } from './uas-checks.js';
