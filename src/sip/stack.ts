@@ -177,7 +177,7 @@ export class SipStack {
     let host = target.params.get('maddr') ?? target.host;
     if (host === 'localhost') host = '127.0.0.1';
     if (!IPV4.test(host) && !host.startsWith('[')) {
-      throw new Error(`cannot resolve ${host}: DNS (RFC 3263) is not implemented, pass options.destination`);
+      throw new Error(`cannot resolve ${host}: DNS (RFC 3263) lookups are not supported yet, pass options.destination`);
     }
     return { protocol: transport, address: host.startsWith('[') ? host.slice(1, -1) : host, port: target.port ?? 5060 };
   }

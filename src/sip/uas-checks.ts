@@ -4,7 +4,7 @@
  * for, which the stack turns into the response when the TU lets it propagate.
  */
 import { SipError } from './errors.js';
-import type { SipRequest } from './message.js';
+import { reasonPhrase, type SipRequest } from './message.js';
 
 export interface UasPolicy {
   /** Methods the TU implements (405 with Allow otherwise; 501 for methods nobody knows). */
@@ -24,7 +24,7 @@ export function checkUasRequest(req: SipRequest, policy: UasPolicy): void {
   // §8.2.1: an unknown method is 501, a known one we do not do is 405 with Allow.
   if (!policy.allow.includes(req.method)) {
     if (KNOWN_METHODS.has(req.method)) throw new SipError(405, 'Method Not Allowed', [['Allow', allow]]);
-    throw new SipError(501, 'Not Implemented', [['Allow', allow]]);
+    throw new SipError(501, reasonPhrase(501), [['Allow', allow]]);
   }
   // §8.2.2.1: Request-URI scheme.
   const schemes = policy.schemes ?? ['sip', 'sips', 'tel'];
