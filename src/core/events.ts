@@ -16,6 +16,10 @@ export interface ExchangeEvents {
   'call.started': { call: string; from: string; to: string; tech: string; kind: string };
   'call.answered': { call: string; by: string; tech: string };
   'call.ended': { call: string; cause: string; from: string; to: string };
+  /** A line card's link or health changed (online, offline, rebooted, fault). */
+  'card.status': { card: string; status: 'online' | 'offline' | 'rebooted' | 'fault'; reason?: string; model?: string; firmware?: string };
+  /** An analog port changed state (idle, dialing, ringing, talking, offline, fault…). */
+  'line.state': { kind: 'fxs' | 'fxo'; port: number; card: string; state: string; assigned: string | null; peer: string | null };
 }
 
 export type EventType = keyof ExchangeEvents;

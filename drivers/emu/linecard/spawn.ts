@@ -16,6 +16,8 @@ export type EmulatorConfig = keyof typeof EMULATOR_CONFIGS;
 export interface SpawnLineCardOptions {
   /** Default '2x6' (2 city lines, 6 extensions). */
   config?: EmulatorConfig;
+  /** Any other layout (a board may declare one); wins over `config`. */
+  layout?: { fxo: number; fxs: number };
   law?: 'alaw' | 'ulaw';
   /** How long to wait for the child to be ready (default 10 s: tsx compiles on first start). */
   readyTimeoutMs?: number;
@@ -39,7 +41,7 @@ const MAIN = new URL('./main.ts', import.meta.url).pathname;
 const ROOT = new URL('../../../', import.meta.url).pathname;
 
 export async function spawnLineCardEmulator(opts: SpawnLineCardOptions = {}): Promise<SpawnedLineCard> {
-  const layout = EMULATOR_CONFIGS[opts.config ?? '2x6'];
+  const layout = opts.layout ?? EMULATOR_CONFIGS[opts.config ?? '2x6'];
   const dir = mkdtempSync(join(tmpdir(), 'autocom-linecard-'));
   const path = join(dir, 'ttyLC0');
   const child = spawn(
