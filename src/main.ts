@@ -20,6 +20,7 @@ import { createApi } from './api/server.js';
 import { Switch } from './core/switch.js';
 import { FrameMediaConnector } from './core/media-connector.js';
 import type { Runtime } from './boot/runtime.js';
+import { startLineCards } from './boot/linecards.js';
 
 export interface StartOptions {
   board: string;
@@ -105,6 +106,7 @@ export async function startExchange(opts: StartOptions): Promise<Exchange> {
     };
 
     // drivers → channels: each layer starts its devices and registers its legs with the core.
+    await startLineCards(rt);
 
     // api
     const api = await createApi({
