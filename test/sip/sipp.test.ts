@@ -64,8 +64,8 @@ function runSipp(args: string[], cwd: string): Promise<{ code: number | null; ou
 }
 
 if (!SIPP) {
+  // No placeholder test: the runner counts the SKIPPED line.
   console.log('SKIPPED: sipp not installed (apt-get install sip-tester)');
-  test('sipp interop needs sipp', () => assert.ok(true));
 } else {
   for (const protocol of ['udp', 'tcp'] as const) {
     test(`sipp -sn uac completes 5 calls against the stack over ${protocol.toUpperCase()}`, async () => {

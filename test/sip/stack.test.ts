@@ -97,6 +97,29 @@ test('an unacknowledged 2xx is reported after 64·T1', async () => {
   await p.close();
 });
 
+test('2xx retransmissions follow T1, 2T1, 4T1 … capped at T2 (§13.3.1.4)', async () => {
+  const p = await pair();
+  p.uas.onRequest((req, tx) => void tx.respond(p.uas.createResponse(req, 200)));
+  const strays: number[] = [];
+  p.uac.onStrayResponse((r) => strays.push(r.status));
+  const got: number[] = [];
+  p.uac.sendRequest(p.make('INVITE'), { onResponse: (r) => got.push(r.status) });
+  await waitFor(() => got.length === 1);
+  const expectAfter = async (ms: number, count: number): Promise<void> => {
+    p.uasClock.advance(ms - 1);
+    await new Promise((r) => setTimeout(r, 20));
+    assert.is(strays.length, count - 1, `not yet at +${ms}`);
+    p.uasClock.advance(1);
+    await waitFor(() => strays.length === count);
+  };
+  await expectAfter(500, 1);
+  await expectAfter(1000, 2);
+  await expectAfter(2000, 3);
+  await expectAfter(4000, 4);
+  await expectAfter(4000, 5);
+  await p.close();
+});
+
 test('100 Trying after 200 ms from a silent TU', async () => {
   const p = await pair();
   p.uas.onRequest(() => undefined);
