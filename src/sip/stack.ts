@@ -65,7 +65,7 @@ export class SipStack {
     this.clock = options.clock ?? new SystemClock();
     this.logger = options.logger ?? silentLogger();
     this.transport = new SipTransportLayer(options.transports, this.logger);
-    this.transactions = new TransactionLayer(this.clock, this.transport, (req) => createResponse(req, 100), options.timers);
+    this.transactions = new TransactionLayer(this.clock, this.transport, (req) => createResponse(req, 100), options.timers, this.logger);
     this.transport.onRequest((req, info) => this.receiveRequest(req, info));
     this.transport.onResponse((res) => this.receiveResponse(res));
   }
@@ -263,7 +263,11 @@ export class SipStack {
       giveUp: this.clock.setTimeout(() => {
         this.clear2xx(entry);
         this.pending2xx.delete(key);
-        this.ackTimeoutHandler(res);
+        try {
+          this.ackTimeoutHandler(res);
+        } catch (err) {
+          this.logger.error({ err }, 'sip: ACK timeout handler failed');
+        }
       }, 64 * T1),
     };
     const again = (interval: number): void => {

@@ -27,6 +27,11 @@ export interface TransactionEnv {
   send(msg: SipMessage): Promise<void>;
   /** Called once when the transaction reaches Terminated (the layer forgets it). */
   terminated(tx: object): void;
+  /**
+   * A TU callback threw inside a timer: reported here (logged by the layer) instead of
+   * escaping into the event loop and taking the exchange down.
+   */
+  reportError?(err: unknown): void;
 }
 
 export abstract class Transaction<S extends string> {
@@ -55,7 +60,12 @@ export abstract class Transaction<S extends string> {
     this.disarm(name);
     const handle = this.env.clock.setTimeout(() => {
       this.handles.delete(name);
-      fire();
+      try {
+        fire();
+      } catch (err) {
+        if (!this.env.reportError) throw err;
+        this.env.reportError(err);
+      }
     }, ms);
     this.handles.set(name, handle);
   }

@@ -5,6 +5,7 @@
  * and a FakeClock.
  */
 import type { Clock } from '../../../common/clock.js';
+import type { Logger } from '../../../common/log.js';
 import type { SipRequest, SipResponse, SipMessage } from '../message.js';
 import type { IncomingInfo, TransportProtocol } from '../transport/types.js';
 import type { Destination } from '../transport/layer.js';
@@ -42,6 +43,7 @@ export class TransactionLayer {
     /** Builds the 100 Trying an INVITE server transaction sends after 200 ms. */
     private readonly createTrying: (req: SipRequest) => SipResponse,
     timers: Partial<TimerValues> = {},
+    private readonly logger?: Logger,
   ) {
     this.timers = { ...DEFAULT_TIMERS, ...timers };
   }
@@ -111,6 +113,9 @@ export class TransactionLayer {
   }
 
   private env(protocol: TransportProtocol, send: (m: SipMessage) => Promise<void>, forget: () => void): TransactionEnv {
-    return { clock: this.clock, timers: this.timers, reliable: this.transport.isReliable(protocol), send, terminated: forget };
+    const env: TransactionEnv = { clock: this.clock, timers: this.timers, reliable: this.transport.isReliable(protocol), send, terminated: forget };
+    const logger = this.logger;
+    if (logger) env.reportError = (err) => logger.error({ err }, 'sip: transaction user callback failed');
+    return env;
   }
 }

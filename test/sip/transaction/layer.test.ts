@@ -97,4 +97,26 @@ test('terminated transactions are forgotten: nothing leaks', () => {
   assert.ok(sent.length > 3);
 });
 
+test('a TU callback that throws in a timer is reported, not thrown into the event loop', () => {
+  const clock = new FakeClock();
+  const errors: unknown[] = [];
+  const logger = { error: (o: { err: unknown }) => errors.push(o.err) } as unknown as import('../../../common/log.js').Logger;
+  const layer = new TransactionLayer(
+    clock,
+    { sendRequest: () => Promise.resolve(), sendResponse: () => Promise.resolve(), isReliable: () => false },
+    (r) => createResponse(r, 100),
+    {},
+    logger,
+  );
+  layer.sendRequest(request('OPTIONS', { branch: 'z9hG4bK-boom' }), dest, {
+    onResponse: () => undefined,
+    onTimeout: () => {
+      throw new Error('TU bug');
+    },
+  });
+  clock.advance(32_000);
+  assert.is(errors.length, 1);
+  assert.equal(layer.size, { clients: 0, servers: 0 });
+});
+
 test.run();
