@@ -44,9 +44,20 @@ export function canonicalName(name: string): string {
   return CANONICAL.get(name.toLowerCase()) ?? name;
 }
 
+/** Any spelling seen often (canonical, lower-case, compact) → lookup key, so the hot path rarely lower-cases. */
+const KEY = new Map<string, string>();
+for (const [alias, name] of CANONICAL) {
+  const key = name.toLowerCase();
+  KEY.set(alias, key);
+  KEY.set(name, key);
+  KEY.set(alias.toUpperCase(), key);
+}
+
 function keyOf(name: string): string {
-  const c = CANONICAL.get(name) ?? CANONICAL.get(name.toLowerCase());
-  return (c ?? name).toLowerCase();
+  const k = KEY.get(name);
+  if (k !== undefined) return k;
+  const lower = name.toLowerCase();
+  return KEY.get(lower) ?? lower;
 }
 
 interface Field {
