@@ -54,6 +54,8 @@ class ToneWatch {
   private runMs = 0;
   private lastOnMs: number | undefined;
   private cycles = 0;
+  /** The cadence pair the next cycle must match. */
+  private nextPair = 0;
   fired = false;
 
   constructor(readonly name: string, private readonly tone: ToneSpec) {}
@@ -78,10 +80,20 @@ class ToneWatch {
       this.lastOnMs = ended;
       return false;
     }
-    // Tone back on: (lastOn, ended) is one on/off cycle.
-    const fits = this.lastOnMs !== undefined && cyclePairs(cadence).some(([a, b]) => near(this.lastOnMs!, a) && near(ended, b));
-    this.cycles = fits ? this.cycles + 1 : 0;
-    if (this.cycles >= CYCLES_NEEDED) return (this.fired = true);
+    // Tone back on: (lastOn, ended) is one on/off cycle. A cadence of several pairs (the
+    // British congestion tone) must be heard in its order, so a tone whose one pair looks
+    // like one of them does not pass for it.
+    if (this.lastOnMs === undefined) return false;
+    const pairs = cyclePairs(cadence);
+    const fits = (i: number): boolean => near(this.lastOnMs!, pairs[i]![0]) && near(ended, pairs[i]![1]);
+    if (this.cycles > 0 && fits(this.nextPair)) this.cycles++;
+    else {
+      const start = pairs.findIndex((_p, i) => fits(i));
+      this.cycles = start < 0 ? 0 : 1;
+      this.nextPair = Math.max(0, start);
+    }
+    if (this.cycles > 0) this.nextPair = (this.nextPair + 1) % pairs.length;
+    if (this.cycles >= Math.max(CYCLES_NEEDED, pairs.length)) return (this.fired = true);
     return false;
   }
 }

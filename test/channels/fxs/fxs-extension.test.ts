@@ -1,0 +1,207 @@
+/**
+ * FxsExtension over a fake FXS port and the fake clock: what a person at an analog phone
+ * hears and what the core is told, from lifting the handset to hanging up.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { FakeClock } from '../../../common/clock.js';
+import { FxsExtension } from '../../../src/channels/fxs/fxs-extension.js';
+import type { Channel, HangupCause } from '../../../src/channels/channel.js';
+import { FakeFxsPort } from '../../helpers/fake-ports.js';
+import { log, RecordingRouter } from '../analog-config.js';
+
+function setup(owner: { number: string; name?: string } | null = { number: '101', name: 'Reception' }) {
+  const clock = new FakeClock();
+  const port = new FakeFxsPort(1, 2);
+  const router = new RecordingRouter();
+  const ext = new FxsExtension({ port, clock, log, router, country: () => 'fr', ringCadence: () => [1500, 3500] });
+  ext.assign(owner ?? undefined);
+  return { clock, port, router, ext };
+}
+const flush = (): Promise<void> => new Promise((r) => setImmediate(r));
+const hangupOf = (leg: Channel): { cause?: HangupCause } => {
+  const r: { cause?: HangupCause } = {};
+  leg.once('hangup', (c) => (r.cause = c));
+  return r;
+};
+
+test('lifting gives the French dial tone; the first digit stops it; a complete extension goes to the core', async () => {
+  const { port, router, ext } = setup();
+  port.lift();
+  await flush();
+  assert.is(ext.state, 'dialing');
+  assert.equal(port.tone, { frequencies: [440] });
+  port.dial('1');
+  await flush();
+  assert.is(port.tone, undefined);
+  port.dial('02');
+  assert.is(router.accepted.length, 1);
+  const leg = router.accepted[0]!.leg;
+  assert.is(router.accepted[0]!.destination, '102');
+  assert.equal(leg.caller, { number: '101', name: 'Reception' });
+  assert.is(leg.state, 'proceeding');
+  assert.is(ext.state, 'calling');
+});
+
+test('ringback while the callee rings, talk once answered, busy tone when the far end hangs up, idle on-hook', async () => {
+  const { port, router, ext } = setup();
+  port.lift();
+  port.dial('102');
+  const leg = router.accepted[0]!.leg;
+  leg.ringing();
+  await flush();
+  assert.equal(port.tone, { frequencies: [440], cadence: [1500, 3500] });
+  assert.is(leg.state, 'alerting');
+  leg.answer();
+  await flush();
+  assert.is(port.tone, undefined);
+  assert.is(leg.state, 'up');
+  assert.is(ext.state, 'talking');
+  leg.hangup('normal');
+  await flush();
+  assert.is(leg.state, 'released');
+  assert.equal(port.tone, { frequencies: [440], cadence: [500, 500] }, 'busy tone until on-hook');
+  assert.is(ext.state, 'tone');
+  port.hangUp();
+  await flush();
+  assert.is(ext.state, 'idle');
+  assert.is(port.tone, undefined);
+});
+
+test('hanging up while the call rings releases the leg with normal (the core makes it cancelled)', () => {
+  const { port, router, ext } = setup();
+  port.lift();
+  port.dial('102');
+  const leg = router.accepted[0]!.leg;
+  const h = hangupOf(leg);
+  port.hangUp();
+  assert.is(h.cause, 'normal');
+  assert.is(ext.state, 'idle');
+});
+
+test('an invalid number or no digit at all gives the reorder tone and reaches no one', async () => {
+  const a = setup();
+  a.port.lift();
+  a.port.dial('9');
+  await flush();
+  assert.equal(a.port.tone, { frequencies: [440], cadence: [250, 250] });
+  assert.is(a.ext.state, 'tone');
+  assert.is(a.router.accepted.length, 0);
+
+  const b = setup();
+  b.port.lift();
+  b.clock.advance(16_000);
+  await flush();
+  assert.equal(b.port.tone?.cadence, [250, 250]);
+  assert.is(b.router.accepted.length, 0);
+  b.port.hangUp();
+  assert.is(b.ext.state, 'idle');
+});
+
+test('a phone on a port no employee owns gets the reorder tone', async () => {
+  const { port, ext, router } = setup(null);
+  port.lift();
+  await flush();
+  assert.is(ext.state, 'tone');
+  assert.equal(port.tone?.cadence, [250, 250]);
+  assert.is(router.accepted.length, 0);
+});
+
+test('an incoming call rings with the caller number and name and the country cadence; lifting answers', async () => {
+  const { port, ext } = setup();
+  const leg = ext.offer();
+  const states: string[] = [];
+  leg.on('state', (s) => states.push(s));
+  leg.call({ number: '0612345678', name: 'Mme Durand' });
+  await flush();
+  assert.equal(port.ringingWith, { callerId: { number: '0612345678', name: 'Mme Durand' }, cadence: [1500, 3500] });
+  assert.is(ext.state, 'ringing');
+  assert.equal(ext.peer, { number: '0612345678', name: 'Mme Durand' });
+  port.lift();
+  assert.equal(states, ['alerting', 'up']);
+  assert.is(ext.state, 'talking');
+  port.hangUp();
+  assert.is(leg.state, 'released');
+  assert.is(leg.cause, 'normal');
+});
+
+test('an anonymous caller rings with "unavailable" instead of a number', async () => {
+  const { port, ext } = setup();
+  ext.offer().call({ number: 'anonymous' });
+  await flush();
+  assert.equal(port.ringingWith?.callerId, { numberAbsence: 'unavailable' });
+});
+
+test('a busy phone refuses a second call with busy; the caller giving up stops the ringing', async () => {
+  const { port, ext } = setup();
+  const leg = ext.offer();
+  leg.call({ number: '102' });
+  const second = ext.offer();
+  const h = hangupOf(second);
+  second.call({ number: '103' });
+  assert.is(h.cause, 'busy');
+  leg.hangup('cancelled');
+  await flush();
+  assert.is(port.ringing, false);
+  assert.is(ext.state, 'idle');
+  // Off-hook but idle (someone about to dial) is busy too.
+  port.lift();
+  const third = ext.offer();
+  const h3 = hangupOf(third);
+  third.call({ number: '102' });
+  assert.is(h3.cause, 'busy');
+});
+
+test('sound flows both ways during the call; hook flash holds (nothing passes, dial tone) and a second flash resumes', async () => {
+  const { port, router } = setup();
+  port.lift();
+  port.dial('102');
+  const leg = router.accepted[0]!.leg;
+  leg.answer();
+  const heard: Int16Array[] = [];
+  leg.media!.onFrame((f) => heard.push(f));
+  const speech = new Int16Array(160).fill(1000);
+  port.fire('audio', speech);
+  leg.media!.writeFrame(speech);
+  assert.is(heard.length, 1);
+  assert.is(port.sent.length, 1);
+
+  const holds: boolean[] = [];
+  leg.on('hold', (h) => holds.push(h));
+  port.flash();
+  await flush();
+  assert.equal(port.tone, { frequencies: [440] });
+  port.fire('audio', speech);
+  leg.media!.writeFrame(speech);
+  assert.is(heard.length, 1, 'the held party hears nothing of the phone');
+  assert.is(port.sent.length, 1);
+  port.flash();
+  await flush();
+  assert.is(port.tone, undefined);
+  port.fire('audio', speech);
+  assert.is(heard.length, 2);
+  assert.equal(holds, [true, false]);
+  assert.is(leg.state, 'up');
+});
+
+test('the card going offline ends the call with failure; back online with the phone on-hook is idle', () => {
+  const { port, router, ext } = setup();
+  port.lift();
+  port.dial('102');
+  const leg = router.accepted[0]!.leg;
+  ext.setOnline(false);
+  assert.is(leg.cause, 'failure');
+  assert.is(ext.state, 'offline');
+  port.offHook = false;
+  ext.setOnline(true);
+  assert.is(ext.state, 'idle');
+});
+
+test('dispose stops listening to the port', () => {
+  const { port, ext } = setup();
+  ext.dispose();
+  assert.is(port.listeners('offHook'), 0);
+  assert.is(port.listeners('digit'), 0);
+});
+
+test.run();
