@@ -52,19 +52,25 @@ export function createResponse(req: SipRequest, status: number, reason?: string,
 }
 
 /**
- * CANCEL for a pending INVITE (§9.1): same Request-URI, Call-ID, To, From, CSeq number
- * and top Via (so it reaches the same server transaction), the INVITE's Route headers.
+ * A request that rides on an INVITE's transaction (§9.1 CANCEL, §17.1.1.3 ACK for a
+ * failure): same Request-URI, Call-ID, From, CSeq number and top Via as the INVITE, its
+ * Route headers, and the given To.
  */
-export function buildCancel(invite: SipRequest): SipRequest {
+export function requestForInviteTransaction(invite: SipRequest, method: 'CANCEL' | 'ACK', to: string): SipRequest {
   const h = new Headers();
   h.append('Via', invite.headers.first('Via')!);
   for (const r of invite.headers.lines('Route')) h.append('Route', r);
   h.append('Max-Forwards', '70');
   h.append('From', invite.headers.get('From')!);
-  h.append('To', invite.headers.get('To')!);
+  h.append('To', to);
   h.append('Call-ID', invite.headers.get('Call-ID')!);
-  h.append('CSeq', `${invite.cseq.seq} CANCEL`);
-  return new SipRequest('CANCEL', invite.uri.clone(), h);
+  h.append('CSeq', `${invite.cseq.seq} ${method}`);
+  return new SipRequest(method, invite.uri.clone(), h);
+}
+
+/** CANCEL for a pending INVITE (§9.1): it reaches the same server transaction. */
+export function buildCancel(invite: SipRequest): SipRequest {
+  return requestForInviteTransaction(invite, 'CANCEL', invite.headers.get('To')!);
 }
 
 export interface RequestSpec {

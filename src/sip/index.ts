@@ -13,7 +13,7 @@ export { parseMessage, SipMessageParseError } from './parser.js';
 export type { ParseOptions } from './parser.js';
 export { StreamFramer } from './framer.js';
 export { serialize, serializeToString } from './serializer.js';
-export { createResponse, buildCancel, buildRequest, newBranch, newTag, newCallId } from './builders.js';
+export { createResponse, buildCancel, requestForInviteTransaction, buildRequest, newBranch, newTag, newCallId } from './builders.js';
 export type { RequestSpec } from './builders.js';
 export { SipStack } from './stack.js';
 export type { SipStackOptions, SendOptions, RequestHandler } from './stack.js';

@@ -9,8 +9,8 @@
  * belong to the TU (§13.2.2.4).
  */
 import type { TransitionTable } from '../../../common/state-machine.js';
-import { Headers } from '../headers.js';
-import { SipRequest, type SipResponse } from '../message.js';
+import { requestForInviteTransaction } from '../builders.js';
+import type { SipRequest, SipResponse } from '../message.js';
 import { Transaction, type TransactionEnv } from './base.js';
 
 export type InviteClientState = 'Calling' | 'Proceeding' | 'Completed' | 'Terminated';
@@ -107,18 +107,7 @@ export class InviteClientTransaction extends Transaction<InviteClientState> {
   }
 }
 
-/**
- * ACK for a non-2xx final response (§17.1.1.3): same Request-URI, Call-ID, From, CSeq
- * number and top Via as the INVITE, To from the response, the INVITE's Route headers.
- */
+/** ACK for a non-2xx final response (§17.1.1.3): the INVITE's fields with the response's To. */
 export function buildAckForFailure(invite: SipRequest, res: SipResponse): SipRequest {
-  const h = new Headers();
-  h.append('Via', invite.headers.first('Via')!);
-  for (const r of invite.headers.lines('Route')) h.append('Route', r);
-  h.append('Max-Forwards', '70');
-  h.append('From', invite.headers.get('From')!);
-  h.append('To', res.headers.get('To')!);
-  h.append('Call-ID', invite.headers.get('Call-ID')!);
-  h.append('CSeq', `${invite.cseq.seq} ACK`);
-  return new SipRequest('ACK', invite.uri.clone(), h);
+  return requestForInviteTransaction(invite, 'ACK', res.headers.get('To')!);
 }
