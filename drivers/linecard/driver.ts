@@ -16,6 +16,7 @@ import { TypedEmitter } from './emitter.js';
 import { encodeFrame, FrameDecoder, type FramingStats } from './framing.js';
 import { decodeG711, encodeG711 } from './g711.js';
 import { AckStatus, decodeMessage, encodeMessage, FRAME_SAMPLES, isReliable, PROTOCOL_VERSION, type Message, type ReliableMessage } from './messages.js';
+import { CardUnavailableError, CommandRejectedError, ReliableSender } from './reliable.js';
 import { FxoPortImpl, FxsPortImpl, type Command, type PortLink } from './ports.js';
 import { RING_CADENCES, type HookTimingOptions, type RingDetectOptions } from './sig-analog.js';
 
@@ -48,24 +49,7 @@ export const DEFAULT_TIMING = {
   reopenMaxMs: 500,
 };
 
-/** The card refused a command (ACK status ≠ 0). */
-export class CommandRejectedError extends Error {
-  override readonly name = 'CommandRejectedError';
-  constructor(readonly command: string, readonly status: number) {
-    super(`line card refused ${command}: ${Object.keys(AckStatus).find((k) => AckStatus[k as keyof typeof AckStatus] === status) ?? status}`);
-  }
-}
-
-/** The card is not reachable (offline, or no ACK after every retry). */
-export class CardUnavailableError extends Error {
-  override readonly name = 'CardUnavailableError';
-}
-
-interface Pending {
-  cmd: Command;
-  resolve: () => void;
-  reject: (e: Error) => void;
-}
+export { CardUnavailableError, CommandRejectedError };
 
 const FAULT_CODES: Record<number, CardFault['code']> = { 1: 'overCurrent', 2: 'overTemperature', 3: 'ringGenerator' };
 
@@ -83,12 +67,10 @@ export class LineCardDriver extends TypedEmitter<LineCardEvents> implements Line
   private readonly startedAt: number;
   private lastRx = 0;
   private reopenDelay: number;
-  private timers: { heartbeat?: TimerHandle; hello?: TimerHandle; reopen?: TimerHandle; ack?: TimerHandle } = {};
+  private timers: { heartbeat?: TimerHandle; hello?: TimerHandle; reopen?: TimerHandle } = {};
   private frameNo = new Map<number, number>();
-  // Reliable channel, host → card.
-  private txSeq = 1;
-  private queue: Pending[] = [];
-  private inflight: (Pending & { frame: Buffer; seq: number; tries: number }) | undefined;
+  /** Reliable channel, host → card. */
+  private readonly reliable: ReliableSender;
   // Reliable channel, card → host.
   private lastAppliedSeq: number | undefined;
   private waitingOpen: Array<{ resolve: (i: CardInfo) => void; reject: (e: Error) => void }> = [];
@@ -102,6 +84,7 @@ export class LineCardDriver extends TypedEmitter<LineCardEvents> implements Line
     this.t = { ...DEFAULT_TIMING, ...opts.timing };
     this.reopenDelay = this.t.reopenMinMs;
     this.startedAt = this.clock.monotonic();
+    this.reliable = new ReliableSender(this.clock, this.t, (f) => this.writeFrame(f), () => this.state === 'online', this.stats);
     this.portLink = {
       clock: this.clock,
       command: (c) => this.command(c),
@@ -162,9 +145,9 @@ export class LineCardDriver extends TypedEmitter<LineCardEvents> implements Line
   async close(): Promise<void> {
     if (this.state === 'closed') return;
     this.state = 'closed';
-    for (const k of ['heartbeat', 'hello', 'reopen', 'ack'] as const) this.clock.clearTimeout(this.timers[k]);
+    for (const k of ['heartbeat', 'hello', 'reopen'] as const) this.clock.clearTimeout(this.timers[k]);
     this.timers = {};
-    this.failCommands(new Error('line card driver closed'));
+    this.reliable.failAll(new Error('line card driver closed'));
     for (const w of this.waitingOpen.splice(0)) w.reject(new Error('line card driver closed'));
     for (const p of this.portList) p.close();
     await this.dropSerial();
@@ -208,7 +191,7 @@ export class LineCardDriver extends TypedEmitter<LineCardEvents> implements Line
     const wasOnline = this.state === 'online';
     this.state = 'offline';
     this.clock.clearTimeout(this.timers.hello);
-    this.failCommands(new CardUnavailableError(`line card offline: ${reason}`));
+    this.reliable.failAll(new CardUnavailableError(`line card offline: ${reason}`));
     for (const p of this.portList) if (p.kind === 'fxo') p.failPending(new CardUnavailableError('line card offline'));
     void this.dropSerial();
     if (wasOnline) {
@@ -269,7 +252,7 @@ export class LineCardDriver extends TypedEmitter<LineCardEvents> implements Line
     }
     this.lastRx = this.clock.monotonic();
     if (m.type === 'hello') return this.onHello(m);
-    if (m.type === 'ack') return this.onAck(m.ackedSeq, m.status);
+    if (m.type === 'ack') return this.reliable.onAck(m.ackedSeq, m.status);
     if (m.type === 'heartbeat') return;
     if (this.state !== 'online') return; // nothing counts before the hello
     if (m.type === 'audio') {
@@ -334,14 +317,8 @@ export class LineCardDriver extends TypedEmitter<LineCardEvents> implements Line
     }
     this.clock.clearTimeout(this.timers.hello);
     // A hello resets both reliable channels (PROTOCOL.md §3).
-    this.txSeq = 1;
+    this.reliable.restartNumbering();
     this.lastAppliedSeq = undefined;
-    if (this.inflight) {
-      // The card forgot it; send it again under the new numbering.
-      this.queue.unshift(this.inflight);
-      this.clock.clearTimeout(this.timers.ack);
-      this.inflight = undefined;
-    }
     if (!previous) this.createPorts(m.ports);
     else if (previous.ports.join() !== m.ports.join()) {
       this.log.error({ was: previous.ports, now: m.ports }, 'line card port layout changed; keeping the old ports');
@@ -358,7 +335,7 @@ export class LineCardDriver extends TypedEmitter<LineCardEvents> implements Line
     if (previous && (rebooted || !wasOnline)) for (const p of this.portList) p.reapply();
     if (!wasOnline || rebooted) this.emit('online', info);
     for (const w of this.waitingOpen.splice(0)) w.resolve(info);
-    this.pump();
+    this.reliable.pump();
   }
 
   private createPorts(kinds: readonly ('fxs' | 'fxo')[]): void {
@@ -372,54 +349,7 @@ export class LineCardDriver extends TypedEmitter<LineCardEvents> implements Line
   private command(cmd: Command): Promise<void> {
     if (this.state === 'closed') return Promise.reject(new Error('line card driver closed'));
     if (this.state !== 'online') return Promise.reject(new CardUnavailableError('line card offline'));
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ cmd, resolve, reject });
-      this.pump();
-    });
-  }
-
-  private pump(): void {
-    if (this.inflight || this.state !== 'online') return;
-    const next = this.queue.shift();
-    if (!next) return;
-    const seq = this.txSeq;
-    this.txSeq = (this.txSeq % 255) + 1;
-    const frame = encodeFrame(encodeMessage({ ...next.cmd, seq } as ReliableMessage));
-    this.inflight = { ...next, frame, seq, tries: 0 };
-    this.transmit();
-  }
-
-  private transmit(): void {
-    const f = this.inflight;
-    if (!f) return;
-    if (f.tries >= this.t.maxTransmissions) {
-      this.inflight = undefined;
-      f.reject(new CardUnavailableError(`no ack for ${f.cmd.type} after ${f.tries} transmissions`));
-      this.pump();
-      return;
-    }
-    if (f.tries > 0) this.stats.retransmissions++;
-    f.tries++;
-    this.writeFrame(f.frame);
-    this.timers.ack = this.clock.setTimeout(() => this.transmit(), this.t.ackTimeoutMs);
-  }
-
-  private onAck(seq: number, status: number): void {
-    const f = this.inflight;
-    if (!f || f.seq !== seq) return; // late ack of something already settled
-    this.clock.clearTimeout(this.timers.ack);
-    this.inflight = undefined;
-    if (status === AckStatus.Ok) f.resolve();
-    else f.reject(new CommandRejectedError(f.cmd.type, status));
-    this.pump();
-  }
-
-  private failCommands(err: Error): void {
-    this.clock.clearTimeout(this.timers.ack);
-    const all = [...(this.inflight ? [this.inflight] : []), ...this.queue];
-    this.inflight = undefined;
-    this.queue = [];
-    for (const p of all) p.reject(err);
+    return this.reliable.send(cmd);
   }
 
   // ---- audio -----------------------------------------------------------------------------

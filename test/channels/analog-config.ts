@@ -1,6 +1,6 @@
 /** A small office for the analog channel unit tests, and a router over the real dial plan. */
 import type { Config } from '../../src/config/schema.js';
-import type { Channel } from '../../src/channels/channel.js';
+import type { BaseChannel, Channel } from '../../src/channels/channel.js';
 import { resolveDialled } from '../../src/core/dialplan.js';
 import type { AnalogRouter } from '../../src/channels/analog/router.js';
 import { silentLogger } from '../../common/log.js';
@@ -18,12 +18,12 @@ export const office: Config = {
 
 /** Records the legs handed to the core and the numbers they asked for. */
 export class RecordingRouter implements AnalogRouter {
-  readonly accepted: Array<{ leg: Channel; destination?: string }> = [];
+  readonly accepted: Array<{ leg: BaseChannel; destination?: string }> = [];
   classify(digits: string, final: boolean) {
     return resolveDialled(office, digits, { final });
   }
   accept(leg: Channel): void {
-    const entry: { leg: Channel; destination?: string } = { leg };
+    const entry: { leg: BaseChannel; destination?: string } = { leg: leg as BaseChannel };
     this.accepted.push(entry);
     leg.once('destination', (n) => (entry.destination = n));
   }

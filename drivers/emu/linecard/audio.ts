@@ -201,3 +201,8 @@ export class Listener {
     return best;
   }
 }
+
+/** Add `add` into `into`, saturating at 16 bits. */
+export function mix(into: Int16Array, add: Int16Array): void {
+  for (let i = 0; i < Math.min(into.length, add.length); i++) into[i] = Math.max(-32768, Math.min(32767, into[i]! + add[i]!));
+}

@@ -1,13 +1,15 @@
 /**
- * The emulated line card: the card side of PROTOCOL.md (link, reliable events, commands)
- * plus what hangs on its ports — telephones on FXS ports and city lines on FXO ports.
+ * The emulated line card: the card side of PROTOCOL.md (link, reliable events, commands
+ * from the host, the ports' audio). What hangs on the ports — telephones on FXS ports and
+ * city lines on FXO ports — is in devices.ts.
  * I/O is injected (bytes out, bytes in), so main.ts decides where the wire is (a pty).
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { SystemClock, type Clock, type TimerHandle } from '../../../common/clock.js';
-import { buildCallerIdMessage, FskReceiver, fskModulate, parseCallerIdMessage, parseDtmfClip } from '../../linecard/fsk-callerid.js';
+import { FskReceiver, fskModulate } from '../../linecard/fsk-callerid.js';
 import { CadencePlayer, RING_CADENCES } from '../../linecard/sig-analog.js';
-import { dtmfSamples, FRAME, Listener, ToneSource } from './audio.js';
+import { dtmfSamples, FRAME, Listener, mix, ToneSource } from './audio.js';
+import { PortDevices } from './devices.js';
 import { Deframer, decode, encode, frame, g711Decode, g711Encode, type WireMsg } from './wire.js';
 
 export interface CardConfig {
@@ -24,7 +26,7 @@ const FORMAT_STD = { 1: 'v23', 2: 'bell202' } as const;
 /** Something that makes sound: a tone source, or a finite sample buffer. */
 type Sound = { tone: ToneSource } | { pcm: Int16Array; at: number };
 
-interface PortSim {
+export interface PortSim {
   index: number;
   kind: 'fxs' | 'fxo';
   number: number;
@@ -70,9 +72,12 @@ export class EmulatedCard {
   private frameNo = 0;
   private timers: TimerHandle[] = [];
   private readonly alaw: boolean;
+  /** The telephones and city lines on the ports (what the control channel drives). */
+  readonly devices: PortDevices;
 
   constructor(private readonly cfg: CardConfig, private readonly out: (b: Buffer) => void) {
     this.alaw = (cfg.law ?? 'alaw') === 'alaw';
+    this.devices = new PortDevices({ clock: this.clock, event: (m) => this.event(m), stopLineRing: (p) => this.stopLineRing(p) });
     const kinds = [...Array<'fxo'>(cfg.fxo).fill('fxo'), ...Array<'fxs'>(cfg.fxs).fill('fxs')];
     let nFxs = 0, nFxo = 0;
     this.ports = kinds.map((kind, index) => ({
@@ -313,149 +318,13 @@ export class EmulatedCard {
       if (p.cardTone) mix(down, p.cardTone.next());
       if (p.cardSamples.length) mix(down, Int16Array.from(p.cardSamples.splice(0, FRAME)));
       p.listener.push(down);
-      if (p.kind === 'fxs' && !p.offHook) this.phoneOnHookReceive(p, down);
+      if (p.kind === 'fxs' && !p.offHook) this.devices.onHookReceive(p, down);
       const active = p.kind === 'fxs' ? p.offHook : p.seized;
       if (!active) continue;
-      const up = this.speak(p);
+      const up = this.devices.speak(p);
       this.send({ t: 'audio', seq: this.frameNo, port: p.index, pcm: g711Encode(up, this.alaw) });
     }
     this.frameNo = (this.frameNo + 1) & 0xff;
-  }
-
-  /** An on-hook phone decodes caller ID and message waiting from the line. */
-  private phoneOnHookReceive(p: PortSim, down: Int16Array): void {
-    for (const rx of p.rx) {
-      for (const msg of rx.push(down)) {
-        try {
-          const m = parseCallerIdMessage(msg);
-          if (m.kind === 'mwi') p.mwi = m.on;
-          else {
-            const { kind: _k, ...cid } = m;
-            p.callerId = cid;
-          }
-        } catch {
-          /* not for us */
-        }
-      }
-    }
-    const clip = /([AB]\d*C)$/.exec(p.listener.digits);
-    if (clip) {
-      p.callerId = { ...parseDtmfClip(clip[1]!) };
-      p.listener.digits = '';
-    }
-  }
-
-  private speak(p: PortSim): Int16Array {
-    const out = new Int16Array(FRAME);
-    if (p.kind === 'fxo' && !p.answered && !p.dialled && !p.speech) mix(out, p.lineTones.dial.next());
-    if (p.kind === 'fxo' && p.busy) mix(out, p.lineTones.busy.next());
-    const s = p.speech;
-    if (s && 'tone' in s) mix(out, s.tone.next());
-    else if (s) {
-      mix(out, s.pcm.subarray(s.at, s.at + FRAME));
-      s.at += FRAME;
-      if (s.at >= s.pcm.length) p.speech = undefined;
-    }
-    return out;
-  }
-
-  // ---- control: what the parent asks the phones and lines to do ----
-
-  phoneHook(p: PortSim, off: boolean): void {
-    if (p.offHook === off) return;
-    p.offHook = off;
-    if (off) {
-      p.ring?.stop(); // ring trip
-      p.ring = undefined;
-      p.cardSamples = [];
-      p.listener.clear();
-    } else p.speech = undefined;
-    this.event({ t: 'hook', port: p.index, off: off ? 1 : 0 });
-  }
-
-  async phoneDial(p: PortSim, digits: string, pulse: boolean): Promise<void> {
-    if (!p.offHook) throw new Error('the phone is on-hook');
-    for (const d of digits) {
-      if (pulse) {
-        const n = d === '0' ? 10 : Number(d);
-        if (!(n >= 1 && n <= 10)) throw new Error(`cannot pulse-dial ${d}`);
-        for (let i = 0; i < n; i++) {
-          this.event({ t: 'hook', port: p.index, off: 0 });
-          await this.sleep(60);
-          this.event({ t: 'hook', port: p.index, off: 1 });
-          await this.sleep(40);
-        }
-        await this.sleep(600);
-      } else {
-        p.speech = { pcm: dtmfSamples(d, 80, 0), at: 0 };
-        this.event({ t: 'digit', port: p.index, digit: d.charCodeAt(0) });
-        await this.sleep(160);
-      }
-    }
-  }
-
-  async phoneFlash(p: PortSim, ms: number): Promise<void> {
-    if (!p.offHook) throw new Error('the phone is on-hook');
-    this.event({ t: 'hook', port: p.index, off: 0 });
-    await this.sleep(ms);
-    this.event({ t: 'hook', port: p.index, off: 1 });
-  }
-
-  play(p: PortSim, req: { tone_hz?: number | number[]; digits?: string; stop?: boolean }): void {
-    if (req.stop) p.speech = undefined;
-    else if (req.digits) p.speech = { pcm: dtmfSamples(req.digits), at: 0 };
-    else if (req.tone_hz !== undefined) p.speech = { tone: new ToneSource(([] as number[]).concat(req.tone_hz), 4000) };
-  }
-
-  lineRing(p: PortSim, req: { caller_id?: string; name?: string; format?: 'etsi' | 'bell202' | 'dtmf'; cadence?: number[] }): void {
-    if (p.seized) throw new Error('the line is seized');
-    this.stopLineRing(p);
-    const player = new CadencePlayer(this.clock, req.cadence ?? RING_CADENCES.FR, (on, segment) => {
-      p.ringVoltage = on;
-      this.event({ t: 'ringDetect', port: p.index, on: on ? 1 : 0 });
-      if (on || segment !== 1 || (!req.caller_id && !req.name)) return;
-      this.clock.setTimeout(() => {
-        if (p.lineRing !== player) return;
-        if (req.format === 'dtmf') {
-          this.event({ t: 'callerId', port: p.index, cidFormat: 3, message: Buffer.from(`A${req.caller_id ?? ''}C`) });
-          return;
-        }
-        // The exchange sends FSK; the card's demodulator turns it back into bytes.
-        const d = new Date();
-        const msg = buildCallerIdMessage({
-          dateTime: { month: d.getMonth() + 1, day: d.getDate(), hour: d.getHours(), minute: d.getMinutes() },
-          ...(req.caller_id ? { number: req.caller_id } : { numberAbsence: 'private' }),
-          ...(req.name ? { name: req.name } : {}),
-        });
-        const std = req.format === 'bell202' ? 'bell202' : 'v23';
-        const got = new FskReceiver(std).push(fskModulate(msg, std))[0];
-        if (got) this.event({ t: 'callerId', port: p.index, cidFormat: std === 'v23' ? 1 : 2, message: got });
-      }, 500);
-    });
-    p.lineRing = player;
-    player.start();
-  }
-
-  lineAnswer(p: PortSim, reversal: boolean): void {
-    if (!p.seized) throw new Error('the line is not seized');
-    p.answered = true;
-    if (reversal) {
-      p.reversed = !p.reversed;
-      this.event({ t: 'polarity', port: p.index, reversed: p.reversed ? 1 : 0 });
-    }
-  }
-
-  lineHangup(p: PortSim, signal: 'reversal' | 'busy' | 'drop'): void {
-    if (p.lineRing) return this.stopLineRing(p); // the caller gave up before an answer
-    if (!p.seized) throw new Error('no call on the line');
-    p.speech = undefined;
-    if (signal === 'reversal') {
-      p.reversed = !p.reversed;
-      this.event({ t: 'polarity', port: p.index, reversed: p.reversed ? 1 : 0 });
-    } else if (signal === 'drop') {
-      this.event({ t: 'loop', port: p.index, current: 0 });
-      this.clock.setTimeout(() => p.seized && this.event({ t: 'loop', port: p.index, current: 1 }), 600);
-    } else p.busy = true;
   }
 
   reboot(): void {
@@ -479,11 +348,4 @@ export class EmulatedCard {
     this.event({ t: 'fault', port: port ?? 0xff, code });
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((r) => this.clock.setTimeout(r, ms));
-  }
-}
-
-function mix(into: Int16Array, add: Int16Array): void {
-  for (let i = 0; i < Math.min(into.length, add.length); i++) into[i] = Math.max(-32768, Math.min(32767, into[i]! + add[i]!));
 }

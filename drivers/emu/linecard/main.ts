@@ -63,30 +63,30 @@ async function handle(r: Req): Promise<object> {
   const n = typeof r.port === 'number' ? r.port : 1;
   switch (r.cmd) {
     case 'fxs.hook':
-      card.phoneHook(card.port('fxs', n), r.state === 'off');
+      card.devices.phoneHook(card.port('fxs', n), r.state === 'off');
       return {};
     case 'fxs.dial':
-      await card.phoneDial(card.port('fxs', n), String(r.digits ?? ''), r.mode === 'pulse');
+      await card.devices.phoneDial(card.port('fxs', n), String(r.digits ?? ''), r.mode === 'pulse');
       return {};
     case 'fxs.flash':
-      await card.phoneFlash(card.port('fxs', n), typeof r.ms === 'number' ? r.ms : 250);
+      await card.devices.phoneFlash(card.port('fxs', n), typeof r.ms === 'number' ? r.ms : 250);
       return {};
     case 'fxs.play':
     case 'fxo.play':
-      card.play(card.port(r.cmd === 'fxs.play' ? 'fxs' : 'fxo', n), r as never);
+      card.devices.play(card.port(r.cmd === 'fxs.play' ? 'fxs' : 'fxo', n), r as never);
       return {};
     case 'fxs.get': {
       const p = card.port('fxs', n);
       return { hook: p.offHook ? 'off' : 'on', ringing: !!p.ring, caller_id: p.callerId ?? null, mwi: p.mwi, hears: p.listener.hears(), heard_digits: p.listener.digits };
     }
     case 'fxo.ring':
-      card.lineRing(card.port('fxo', n), r as never);
+      card.devices.lineRing(card.port('fxo', n), r as never);
       return {};
     case 'fxo.answer':
-      card.lineAnswer(card.port('fxo', n), r.reversal !== false);
+      card.devices.lineAnswer(card.port('fxo', n), r.reversal !== false);
       return {};
     case 'fxo.hangup':
-      card.lineHangup(card.port('fxo', n), (r.signal as 'reversal' | 'busy' | 'drop' | undefined) ?? 'reversal');
+      card.devices.lineHangup(card.port('fxo', n), (r.signal as 'reversal' | 'busy' | 'drop' | undefined) ?? 'reversal');
       return {};
     case 'fxo.get': {
       const p = card.port('fxo', n);

@@ -15,7 +15,7 @@ import type { Logger } from '../../../common/log.js';
 import { StateMachine, type TransitionTable } from '../../../common/state-machine.js';
 import type { AudioFrame, CallerId, FxoPort, RingBurst } from '../../../drivers/hal.js';
 import type { NumberRoute } from '../../config/schema.js';
-import type { Channel, HangupCause, Party } from '../channel.js';
+import type { BaseChannel, HangupCause, Party } from '../channel.js';
 import { PortMedia } from '../analog/port-media.js';
 import type { AnalogRouter } from '../analog/router.js';
 import { ToneDetector } from '../analog/tone-detector.js';
@@ -139,7 +139,7 @@ export class FxoLine extends EventEmitter<FxoLineEvents> implements FxoLegHost {
   }
 
   /** Reserve the line for an outgoing call to `number`; the call starts when the core calls the leg. */
-  seizeFor(number: string): Channel | undefined {
+  seizeFor(number: string): BaseChannel | undefined {
     if (!this.free) return undefined;
     this.leg = new FxoChannel('outbound', this.lineName!, { number }, this, new PortMedia(this.port));
     this.peerParty = { number };

@@ -11,7 +11,7 @@ import type { Clock } from '../../../common/clock.js';
 import type { Logger } from '../../../common/log.js';
 import { StateMachine, type TransitionTable } from '../../../common/state-machine.js';
 import type { CallerId, DigitEvent, FxsPort } from '../../../drivers/hal.js';
-import type { Channel, HangupCause, Party } from '../channel.js';
+import type { BaseChannel, HangupCause, Party } from '../channel.js';
 import { PortMedia } from '../analog/port-media.js';
 import { RefusedLeg } from '../analog/refused-leg.js';
 import type { AnalogRouter } from '../analog/router.js';
@@ -124,7 +124,7 @@ export class FxsExtension extends EventEmitter<FxsExtensionEvents> implements Fx
    * An outbound leg ringing this phone, for the core's leg factory: the port's channel if
    * the phone is on-hook and idle, otherwise a leg that refuses with `busy`.
    */
-  offer(): Channel {
+  offer(): BaseChannel {
     const owner = this.ownerParty?.number ?? `fxs${this.port.number}`;
     if (this.state === 'offline') return new RefusedLeg('fxs', owner, 'unavailable');
     if (this.state !== 'idle' || this.leg || this.port.offHook) return new RefusedLeg('fxs', owner, 'busy');
