@@ -82,12 +82,13 @@ function onStart(msg: Start): void {
       sent[s] = n;
     }
     if (now < end) setTimeout(tick, 1);
-    else setTimeout(report, 500); // drain
+    else setTimeout(report, 2000); // drain
   };
   const report = () => {
     const firstMeasured = Math.ceil(msg.warmupMs / 20);
     let expected = 0;
     let lost = 0;
+    let late = 0;
     const transit: number[] = [];
     const jitterDev: number[] = [];
     for (let s = 0; s < streams; s++) {
@@ -96,7 +97,10 @@ function onStart(msg: Start): void {
         expected++;
         const r = recvTimes[s]![n]!;
         if (r === 0) lost++;
-        else st.push(r - sendTimes[s]![n]!);
+        else {
+          st.push(r - sendTimes[s]![n]!);
+          if (r - sendTimes[s]![n]! > 200) late++;
+        }
       }
       if (st.length === 0) continue;
       // Added jitter: how far each packet's transit strays above the stream's best transit.
@@ -115,11 +119,13 @@ function onStart(msg: Start): void {
       expected,
       lost,
       lossPct: (100 * lost) / Math.max(1, expected),
+      late,
+      sentTotal: Array.from(sent).reduce((a, b) => a + b, 0),
       transitP50: percentile(tr, 0.5),
       transitP99: percentile(tr, 0.99),
       transitMax: tr.length ? tr[tr.length - 1] : NaN,
       addedJitterP99: percentile(jd, 0.99),
-      generatorCpuPct: ((cpu.user + cpu.system) / 1000 / (msg.warmupMs + msg.durationMs + 550)) * 100,
+      generatorCpuPct: ((cpu.user + cpu.system) / 1000 / (msg.warmupMs + msg.durationMs + 2050)) * 100,
       generatorLoopDelayP99Ms: loop.percentile(99) / 1e6,
     });
     for (const s of sockets) s.close();

@@ -56,6 +56,14 @@ async function scenario(mode: 'relay' | 'transcode', calls: number): Promise<Rec
   const wall = performance.now() - t0;
   loop.disable();
   const res = await result;
+  const pbx = legs.flat().map((e) => e.stats());
+  const pbxReceived = pbx.reduce((n, s) => n + s.packetsReceived, 0);
+  const pbxSent = pbx.reduce((n, s) => n + s.packetsSent, 0);
+  const socketErrors = pbx.reduce((n, s) => n + s.socketErrors, 0);
+  // Gaps the exchange itself saw on its incoming legs (RFC 3550 A.3): packets lost before
+  // reaching its sockets, as opposed to lost inside it.
+  const pbxSawLost = pbx.reduce((n, s) => n + s.lost, 0);
+  const pbxRejected = pbx.reduce((n, s) => n + s.duplicates + s.foreignDropped, 0);
   for (const br of bridges) br.close();
   await Promise.all(legs.flat().map((e) => e.close()));
   child.kill();
@@ -70,6 +78,13 @@ async function scenario(mode: 'relay' | 'transcode', calls: number): Promise<Rec
     transitP50Ms: +(res.transitP50 as number).toFixed(2),
     transitP99Ms: +(res.transitP99 as number).toFixed(2),
     addedJitterP99Ms: +(res.addedJitterP99 as number).toFixed(2),
+    pbxReceived,
+    pbxSent,
+    socketErrors,
+    pbxSawLost,
+    pbxRejected,
+    late: res.late,
+    generatorSent: res.sentTotal,
     generatorCpuPct: +(res.generatorCpuPct as number).toFixed(1),
     generatorLoopDelayP99Ms: +(res.generatorLoopDelayP99Ms as number).toFixed(2),
   };

@@ -63,6 +63,8 @@ export interface RtpStats {
   rtcpReceived: number;
   /** Packets dropped because they came from an address other than the latched one. */
   foreignDropped: number;
+  /** Send or receive errors reported by the socket (ICMP unreachable, full queues). */
+  socketErrors: number;
   /** What the far end said about our stream in its last report. */
   remoteReport?: { fractionLost: number; cumulativeLost: number; jitterMs: number; rttMs?: number };
 }
@@ -158,6 +160,7 @@ export class RtpSession {
   private rtcpSent = 0;
   private rtcpReceived = 0;
   private foreignDropped = 0;
+  private socketErrors = 0;
   private remoteReport: RtpStats['remoteReport'];
 
   private constructor(
@@ -175,9 +178,10 @@ export class RtpSession {
     this.recv = new ReceiveStats(this.clockRate);
     rtpSock.on('message', (msg, rinfo) => this.onRtpMessage(msg, rinfo));
     rtcpSock?.on('message', (msg, rinfo) => this.onRtcp(msg, rinfo));
-    // A send to an unreachable port surfaces as an ICMP error on the socket; media keeps going.
-    rtpSock.on('error', () => {});
-    rtcpSock?.on('error', () => {});
+    // A send to an unreachable port (ICMP) or a full queue surfaces as a socket error;
+    // media keeps going, the error is counted.
+    rtpSock.on('error', () => this.socketErrors++);
+    rtcpSock?.on('error', () => this.socketErrors++);
     this.scheduleRtcp();
   }
 
@@ -402,6 +406,7 @@ export class RtpSession {
       rtcpSent: this.rtcpSent,
       rtcpReceived: this.rtcpReceived,
       foreignDropped: this.foreignDropped,
+      socketErrors: this.socketErrors,
     };
     if (this.remoteReport) out.remoteReport = { ...this.remoteReport };
     return out;
