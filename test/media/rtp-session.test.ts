@@ -61,6 +61,10 @@ test('symmetric RTP: the session answers to where packets come from, not to the 
   stranger.send(pkt(2), pbx.localPort, '127.0.0.1');
   await until(() => pbx.stats().foreignDropped === 1, 'stranger dropped');
   assert.is(pbx.remote?.port, phone.address().port);
+  // The phone's NAT rebinds: after a second of silence from the old address, the new one wins.
+  clock.advance(1500);
+  stranger.send(pkt(3), pbx.localPort, '127.0.0.1');
+  await until(() => pbx.remote?.port === stranger.address().port, 're-latch after silence');
   phone.close();
   stranger.close();
   await pbx.close();

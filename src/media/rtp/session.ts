@@ -6,11 +6,12 @@
  *
  * RTCP goes to port+1 (RFC 3550 §11) unless `rtcpMux` (RFC 5761) puts it on the RTP port.
  */
-import { createSocket, type Socket, type RemoteInfo } from 'node:dgram';
+import type { Socket, RemoteInfo } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
 import { SystemClock, type Clock, type TimerHandle } from '../../../common/clock.js';
 import { parseRtp, serializeRtp, rewriteRtpHeader, type RtpPacket } from './packet.js';
 import { ReceiveStats } from './receive-stats.js';
+import { bindPair } from './udp-pair.js';
 import { buildCompound, parseRtcp, toNtp, ntpMiddle, type ReportBlock } from './rtcp.js';
 
 export interface RtpSessionOptions {
@@ -76,50 +77,6 @@ const RELATCH_AFTER_MS = 1000;
 
 function random32(): number {
   return randomBytes(4).readUInt32BE(0);
-}
-
-function bindSocket(sock: Socket, host: string, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: Error) => reject(err);
-    sock.once('error', onError);
-    sock.bind({ address: host, port, exclusive: true }, () => {
-      sock.off('error', onError);
-      resolve();
-    });
-  });
-}
-
-function family(host: string): 'udp4' | 'udp6' {
-  return host.includes(':') ? 'udp6' : 'udp4';
-}
-
-/** Bind an RTP socket and (unless muxed) an RTCP socket on the next port. */
-async function bindPair(host: string, port: number, mux: boolean): Promise<{ rtp: Socket; rtcp?: Socket }> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const rtp = createSocket(family(host));
-    try {
-      await bindSocket(rtp, host, port);
-    } catch (err) {
-      rtp.close();
-      throw err;
-    }
-    if (mux) return { rtp };
-    const p = rtp.address().port;
-    if (port === 0 && p % 2 === 1) {
-      rtp.close(); // RFC 3550 §11: RTP on an even port
-      continue;
-    }
-    const rtcp = createSocket(family(host));
-    try {
-      await bindSocket(rtcp, host, p + 1);
-      return { rtp, rtcp };
-    } catch (err) {
-      rtcp.close();
-      rtp.close();
-      if (port !== 0) throw err;
-    }
-  }
-  throw new Error(`no free RTP/RTCP port pair on ${host}`);
 }
 
 export class RtpSession {
