@@ -18,9 +18,10 @@ import { parseYaml } from './config/yaml.js';
 import { demoConfig, type DemoSeed } from './config/demo.js';
 import { createApi } from './api/server.js';
 import { Switch } from './core/switch.js';
-import { FrameMediaConnector } from './core/media-connector.js';
+import { MediaBridges } from './core/media-connector.js';
 import type { Runtime } from './boot/runtime.js';
 import { startLineCards } from './boot/linecards.js';
+import { startSip } from './boot/sip.js';
 
 export interface StartOptions {
   board: string;
@@ -44,6 +45,8 @@ export interface Exchange {
   config: ConfigService;
   /** Bound addresses (ports resolved when 0 was asked). */
   http: { host: string; port: number };
+  /** The SIP port bound on UDP and TCP. */
+  sip: { host: string; port: number };
   /** Set when this start seeded the demo office: its generated credentials, shown once. */
   seeded?: DemoSeed;
   /** Stop everything; safe to call more than once. */
@@ -96,7 +99,7 @@ export async function startExchange(opts: StartOptions): Promise<Exchange> {
     closers.push(() => config.close(clock));
 
     // core: built before the channels so each channel can hand its legs to it.
-    const media = new FrameMediaConnector();
+    const media = new MediaBridges();
     const sw = new Switch({ clock, log: log.child({ component: 'switch' }), events, config: () => config.snapshot(), media });
     closers.push(() => sw.close());
     const rt: Runtime = {
@@ -107,6 +110,7 @@ export async function startExchange(opts: StartOptions): Promise<Exchange> {
 
     // drivers → channels: each layer starts its devices and registers its legs with the core.
     await startLineCards(rt);
+    const sip = await startSip(rt);
 
     // api
     const api = await createApi({
@@ -124,10 +128,11 @@ export async function startExchange(opts: StartOptions): Promise<Exchange> {
       events,
       config,
       http: { host: opts.bind, port: addr.port },
+      sip: { host: opts.bind, port: sip.port },
       close,
       ...(seeded ? { seeded } : {}),
     };
-    events.emit('exchange.ready', { http: `http://${opts.bind}:${addr.port}`, sip: `sip:${opts.bind}:${opts.sipPort}` });
+    events.emit('exchange.ready', { http: `http://${opts.bind}:${addr.port}`, sip: `sip:${opts.bind}:${sip.port}` });
     return exchange;
   } catch (err) {
     await close();

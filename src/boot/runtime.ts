@@ -10,7 +10,7 @@ import type { Board } from './board.js';
 import type { ConfigService } from '../core/config-service.js';
 import type { EventBus } from '../core/events.js';
 import type { Switch } from '../core/switch.js';
-import type { FrameMediaConnector } from '../core/media-connector.js';
+import type { MediaBridges } from '../core/media-connector.js';
 
 export interface Runtime {
   clock: Clock;
@@ -19,8 +19,8 @@ export interface Runtime {
   board: Board;
   config: ConfigService;
   switch: Switch;
-  /** Connects answered calls' sound; a layer with a cheaper path adds a fast path to it. */
-  media: FrameMediaConnector;
+  /** Connects answered calls' sound (media bridges). */
+  media: MediaBridges;
   /** Addresses to bind (from the command line / environment). */
   bind: string;
   sipPort: number;

@@ -10,7 +10,7 @@ export async function runStart(opts: CliOptions): Promise<number> {
     console.log(`  web login (admin): extension ${s.adminExtension}, password ${s.adminPassword}`);
     for (const [ext, secret] of Object.entries(s.sipSecrets)) console.log(`  SIP phone ${ext}: username ${ext}, secret ${secret}`);
   }
-  console.log(`autocom ready: http://${exchange.http.host}:${exchange.http.port} sip:${opts.bind}:${opts.sipPort}`);
+  console.log(`autocom ready: http://${exchange.http.host}:${exchange.http.port} sip:${exchange.sip.host}:${exchange.sip.port}`);
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (signal: string): void => {

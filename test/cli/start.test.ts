@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { writeFileSync } from 'node:fs';
 import { tempDir } from '../helpers/tmp.js';
-import { freePort, tcpPortIsFree, waitFor } from '../helpers/net.js';
+import { freePort, tcpPortIsFree, udpPortIsFree, waitFor } from '../helpers/net.js';
 import { startAutocom, runAutocom } from '../helpers/process.js';
 import { ApiClient } from '../helpers/http.js';
 import { EXAMPLE_YAML } from '../config/example.js';
@@ -16,6 +16,8 @@ test('first start seeds the demo office with a generated admin password, answers
   const ready = await waitFor(() => /^autocom ready: (\S+) (\S+)$/m.exec(run.stdout()), 15000, `the ready line (stderr: ${run.stderr()})`);
   assert.is(ready[1], `http://127.0.0.1:${httpPort}`);
   assert.is(ready[2], `sip:127.0.0.1:${sipPort}`);
+  assert.not.ok(await udpPortIsFree(sipPort), 'SIP listens on UDP');
+  assert.not.ok(await tcpPortIsFree(sipPort), 'SIP listens on TCP');
   const health = await new ApiClient(ready[1]!).get('/api/health');
   assert.is(health.status, 200);
   assert.ok(Date.now() - started < 15000);
@@ -30,6 +32,8 @@ test('first start seeds the demo office with a generated admin password, answers
   run.child.kill('SIGTERM');
   assert.is(await run.exited, 0);
   assert.ok(await tcpPortIsFree(httpPort), 'HTTP port released');
+  assert.ok(await tcpPortIsFree(sipPort), 'SIP TCP port released');
+  assert.ok(await udpPortIsFree(sipPort), 'SIP UDP port released');
 
   // A second start on the same data keeps the configuration and does not seed again.
   const again = startAutocom(['start', '--data', data, '--http-port', String(httpPort), '--sip-port', String(sipPort)]);

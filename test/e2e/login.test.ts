@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Browser } from 'playwright-core';

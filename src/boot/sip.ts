@@ -1,0 +1,79 @@
+/**
+ * The SIP layer of the exchange: the stack on UDP and TCP at the configured address, the
+ * registrar and the B2BUA, registered with the core as the leg factory for SIP devices.
+ * Follows configuration changes: removed employees lose their registrations, changed
+ * secrets apply to the next request; calls in progress go on.
+ */
+import { createSocket } from 'node:dgram';
+import { createServer } from 'node:net';
+import { SipStack } from '../sip/stack.js';
+import { SipDirectory } from '../channels/sip/directory.js';
+import { SipAuthenticator } from '../channels/sip/authenticator.js';
+import { LocationService } from '../channels/sip/location.js';
+import { Registrar } from '../channels/sip/registrar.js';
+import { B2bua } from '../channels/sip/b2bua.js';
+import type { SipContext } from '../channels/sip/context.js';
+import type { Runtime } from './runtime.js';
+
+export interface SipLayer {
+  /** The bound UDP/TCP port (resolved when 0 was asked). */
+  port: number;
+  location: LocationService;
+}
+
+export async function startSip(rt: Runtime): Promise<SipLayer> {
+  const log = rt.log.child({ component: 'sip' });
+  const sipPort = rt.sipPort === 0 ? await freeUdpTcpPort(rt.bind) : rt.sipPort;
+  const stack = new SipStack({
+    clock: rt.clock,
+    logger: log,
+    transports: [
+      { protocol: 'udp', host: rt.bind, port: sipPort },
+      { protocol: 'tcp', host: rt.bind, port: sipPort },
+    ],
+  });
+  await stack.start();
+  const directory = new SipDirectory(rt.config.snapshot());
+  const location = new LocationService(rt.clock);
+  const ctx: SipContext = { stack, clock: rt.clock, log, rtpHost: rt.bind === '0.0.0.0' ? stack.transport.advertised('udp').address : rt.bind, dialogs: new Map() };
+  const auth = new SipAuthenticator(directory, rt.clock, log);
+  const registrar = new Registrar(auth, location, rt.clock, log);
+  const b2bua = new B2bua(ctx, rt.switch, directory, auth, registrar, location, log);
+  stack.onRequest((req, tx) => b2bua.handle(req, tx));
+  stack.onAck((ack) => b2bua.handleAck(ack));
+  stack.onAckTimeout((res) => b2bua.handleAckTimeout(res));
+  rt.switch.addLegFactory(b2bua);
+
+  const offConfig = rt.config.onChange((config) => {
+    directory.update(config);
+    const keep = new Set(directory.sipExtensions());
+    for (const ext of location.registered()) if (!keep.has(ext)) location.drop(ext);
+  });
+  rt.onClose(async () => {
+    offConfig();
+    location.close();
+    await stack.stop();
+  });
+  const port = stack.transport.advertised('udp').port;
+  log.info({ address: rt.bind, port }, 'sip: listening on UDP and TCP');
+  return { port, location };
+}
+
+/** A port free for both UDP and TCP (port 0 asked: tests, several exchanges on one host). */
+async function freeUdpTcpPort(host: string): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const udp = createSocket(host.includes(':') ? 'udp6' : 'udp4');
+    const port = await new Promise<number>((resolve, reject) => {
+      udp.once('error', reject);
+      udp.bind(0, host, () => resolve(udp.address().port));
+    });
+    const tcpFree = await new Promise<boolean>((resolve) => {
+      const srv = createServer();
+      srv.once('error', () => resolve(false));
+      srv.listen(port, host, () => srv.close(() => resolve(true)));
+    });
+    await new Promise<void>((resolve) => udp.close(() => resolve()));
+    if (tcpFree) return port;
+  }
+  throw new Error(`no port free for both UDP and TCP on ${host}`);
+}

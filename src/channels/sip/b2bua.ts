@@ -1,0 +1,136 @@
+/**
+ * The exchange as a SIP back-to-back user agent: every request from a phone lands here
+ * and goes to the registrar, a new call, or the leg that owns its dialog.
+ *
+ * Order of checks, as RFC 3261 §8.2 and the no-enumeration rule want them: the stack has
+ * already answered syntax errors with 400; OPTIONS to the exchange itself is answered
+ * without a challenge (phones use it as a keepalive); everything else from a phone is
+ * authenticated before anything about the target is revealed; only then come semantic
+ * rejections (415, 420, 404, …).
+ */
+import type { Logger } from '../../../common/log.js';
+import type { Switch, DeviceLegFactory } from '../../core/switch.js';
+import type { Device, Employee } from '../../config/schema.js';
+import type { SipRequest, SipResponse } from '../../sip/message.js';
+import type { ServerTransaction } from '../../sip/transaction/server.js';
+import { createResponse, newTag } from '../../sip/builders.js';
+import { dialogIdOfRequest, dialogKey } from '../../sip/dialog.js';
+import { SipError } from '../../sip/errors.js';
+import type { SipContext } from './context.js';
+import type { SipDirectory } from './directory.js';
+import type { SipAuthenticator } from './authenticator.js';
+import type { Registrar } from './registrar.js';
+import type { LocationService } from './location.js';
+import { SipInboundChannel } from './inbound-channel.js';
+import { SipOutboundChannel } from './outbound-channel.js';
+import { SipMedia } from './sip-media.js';
+
+export const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REGISTER';
+/** Extensions this exchange understands (none yet: a Require for anything is answered 420). */
+const SUPPORTED: readonly string[] = [];
+
+export class B2bua implements DeviceLegFactory {
+  readonly tech = 'sip' as const;
+
+  constructor(
+    private readonly ctx: SipContext,
+    private readonly sw: Switch,
+    private readonly directory: SipDirectory,
+    private readonly auth: SipAuthenticator,
+    private readonly registrar: Registrar,
+    private readonly location: LocationService,
+    private readonly log: Logger,
+  ) {}
+
+  /** The stack's request handler. Throwing a SipError answers with its status. */
+  handle(req: SipRequest, tx: ServerTransaction): void | Promise<void> {
+    const id = dialogIdOfRequest(req);
+    if (id) {
+      const owner = this.ctx.dialogs.get(dialogKey(id));
+      if (!owner) throw new SipError(481, 'Call/Transaction Does Not Exist');
+      return owner.handleInDialog(req, tx);
+    }
+    if (!req.uri.isSip) throw new SipError(416, 'Unsupported URI Scheme');
+    switch (req.method) {
+      case 'OPTIONS':
+        return this.options(req, tx);
+      case 'REGISTER':
+        return this.registrar.handle(req, tx);
+      case 'INVITE':
+        return this.invite(req, tx);
+      case 'BYE':
+      case 'INFO':
+      case 'UPDATE':
+        throw new SipError(481, 'Call/Transaction Does Not Exist');
+      default:
+        throw new SipError(405, 'Method Not Allowed', [['Allow', ALLOW]]);
+    }
+  }
+
+  /** ACKs for our 2xx responses: delivered to the dialog's leg. */
+  handleAck(ack: SipRequest): void {
+    const id = dialogIdOfRequest(ack);
+    if (id) this.ctx.dialogs.get(dialogKey(id))?.handleAck(ack);
+  }
+
+  /**
+   * A 2xx we sent was never acknowledged within 64·T1 (RFC 3261 §13.3.1.4): the phone is
+   * gone or cannot reach us, so the UAS ends the dialog with BYE and the call ends.
+   */
+  handleAckTimeout(res: SipResponse): void {
+    const localTag = res.to.tag;
+    const remoteTag = res.from.tag;
+    if (!localTag || remoteTag === undefined) return;
+    const owner = this.ctx.dialogs.get(dialogKey({ callId: res.callId, localTag, remoteTag }));
+    if (owner instanceof SipInboundChannel) {
+      this.log.warn({ call: res.callId }, 'sip: no ACK for our 200 OK, ending the call');
+      owner.hangup('failure');
+    }
+  }
+
+  /** Outbound legs reaching an employee's SIP phones: one per registered contact. */
+  legsFor(employee: Employee, device: Device): SipOutboundChannel[] {
+    // Contacts belong to the extension, not to one device entry: ring them once.
+    if (employee.devices.find((d) => d.type === 'sip') !== device) return [];
+    return this.location.contacts(employee.extension).map((b) => new SipOutboundChannel(this.ctx, employee, b));
+  }
+
+  private options(req: SipRequest, tx: ServerTransaction): void {
+    const user = req.uri.user;
+    const ok = () => {
+      const res = createResponse(req, 200, 'OK', newTag());
+      res.headers.append('Allow', ALLOW);
+      res.headers.append('Accept', 'application/sdp');
+      tx.respond(res);
+    };
+    if (user === undefined || user === '') return ok(); // the exchange itself: keepalive, no challenge
+    if (this.auth.authenticate(req, tx) === undefined) return;
+    const kind = this.sw.classify(user, true).kind;
+    if (kind === 'employee' || kind === 'department') return ok();
+    throw new SipError(404, 'Not Found');
+  }
+
+  private async invite(req: SipRequest, tx: ServerTransaction): Promise<void> {
+    const extension = this.auth.authenticate(req, tx);
+    if (extension === undefined) return;
+    const employee = this.directory.employee(extension);
+    if (!employee) throw new SipError(403, 'Forbidden');
+    const require = req.headers.getAll('Require').filter((r) => !SUPPORTED.includes(r.toLowerCase()));
+    if (require.length) throw new SipError(420, 'Bad Extension', [['Unsupported', require.join(', ')]]);
+    if (req.body.length && !(req.contentType ?? '').toLowerCase().startsWith('application/sdp')) {
+      throw new SipError(415, 'Unsupported Media Type', [['Accept', 'application/sdp']]);
+    }
+    if (!req.body.length) throw new SipError(488, 'Not Acceptable Here'); // offerless INVITE: not supported yet
+    const media = await SipMedia.open(this.ctx);
+    try {
+      media.answer(req.body); // fail early (488) when no codec is common, before anything rings
+    } catch (err) {
+      await media.close();
+      throw err;
+    }
+    const leg = new SipInboundChannel(this.ctx, req, tx, employee, media);
+    this.log.info({ from: extension, to: leg.dialled, call: req.callId }, 'sip: incoming call');
+    this.sw.accept(leg);
+    leg.start();
+  }
+}

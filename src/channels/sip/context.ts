@@ -1,0 +1,25 @@
+/**
+ * What every SIP leg shares: the stack, the clock, where RTP binds, and the registry that
+ * routes in-dialog requests (BYE, re-INVITE, INFO, ACK) to the leg that owns the dialog.
+ */
+import type { Clock } from '../../../common/clock.js';
+import type { Logger } from '../../../common/log.js';
+import type { SipStack } from '../../sip/stack.js';
+import type { SipRequest } from '../../sip/message.js';
+import type { ServerTransaction } from '../../sip/transaction/server.js';
+
+/** A leg that owns a dialog and answers its in-dialog requests. */
+export interface DialogOwner {
+  handleInDialog(req: SipRequest, tx: ServerTransaction): void;
+  handleAck(ack: SipRequest): void;
+}
+
+export interface SipContext {
+  stack: SipStack;
+  clock: Clock;
+  log: Logger;
+  /** Local address RTP sockets bind to and SDP advertises. */
+  rtpHost: string;
+  /** dialog key (Call-ID|local tag|remote tag) → its leg. */
+  dialogs: Map<string, DialogOwner>;
+}

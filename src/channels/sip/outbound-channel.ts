@@ -1,0 +1,146 @@
+/**
+ * The exchange calling one registered contact of an employee: the UAC side of an INVITE
+ * (RFC 3261 §13.2). Sent to where the phone registered from (RFC 3581 symmetry: phones
+ * behind NAT are reached through the hole their REGISTER opened).
+ *
+ *   call(): INVITE + SDP offer ─▶ 180/183: alerting ─▶ 2xx: ACK, up
+ *   3xx–6xx ─▶ released with the matching cause (486 busy, 480 unavailable, …)
+ *   hangup() before the answer ─▶ CANCEL (§9.1); after ─▶ BYE
+ */
+import { BaseChannel, type HangupCause, type Party } from '../channel.js';
+import type { Employee } from '../../config/schema.js';
+import type { SipRequest, SipResponse } from '../../sip/message.js';
+import type { ServerTransaction } from '../../sip/transaction/server.js';
+import { InviteClientTransaction } from '../../sip/transaction/invite-client.js';
+import type { ClientTransaction } from '../../sip/transaction/layer.js';
+import type { Destination } from '../../sip/transport/layer.js';
+import { Dialog } from '../../sip/dialog.js';
+import { NameAddr } from '../../sip/header-values.js';
+import { parseUri, SipUri } from '../../sip/uri.js';
+import { SipError } from '../../sip/errors.js';
+import type { Binding } from './location.js';
+import type { SipContext, DialogOwner } from './context.js';
+import { causeForStatus } from './causes.js';
+import { SipMedia } from './sip-media.js';
+import { endDialog, handleDialogRequest } from './in-dialog.js';
+
+export class SipOutboundChannel extends BaseChannel implements DialogOwner {
+  private invite: SipRequest | undefined;
+  private tx: ClientTransaction | undefined;
+  private dialog: Dialog | undefined;
+  private sipMedia: SipMedia | undefined;
+  private readonly destination: Destination;
+
+  constructor(
+    private readonly ctx: SipContext,
+    private readonly employee: Employee,
+    readonly binding: Binding,
+  ) {
+    super('sip', 'outbound', employee.extension, { number: '' });
+    this.destination = { protocol: binding.source.protocol, address: binding.source.address, port: binding.source.port };
+    this.on('hangup', () => void this.sipMedia?.close());
+  }
+
+  call(caller: Party): void {
+    if (this.state !== 'idle') return;
+    this.caller = caller;
+    this.moveTo('proceeding');
+    SipMedia.open(this.ctx).then(
+      (media) => {
+        if (this.state === 'released') return void media.close();
+        this.sipMedia = media;
+        this.media = media.endpoint;
+        this.sendInvite(caller, media);
+      },
+      (err: unknown) => {
+        this.ctx.log.error({ err, extension: this.employee.extension }, 'sip: cannot open RTP for an outgoing call');
+        this.released('congestion');
+      },
+    );
+  }
+
+  ringing(): void {
+    // Only inbound legs signal ringing back to their phone.
+  }
+
+  answer(): void {
+    // An outbound leg is answered by its phone, not by the exchange.
+  }
+
+  hangup(cause: HangupCause): void {
+    if (this.state === 'released') return;
+    if (this.dialog && this.dialog.state === 'Confirmed') endDialog(this.ctx, this.dialog, { protocol: this.destination.protocol, source: this.destination });
+    else if (this.tx instanceof InviteClientTransaction) this.ctx.stack.cancel(this.tx);
+    this.released(cause);
+  }
+
+  handleAck(): void {
+    // We are the UAC: ACKs to us do not happen in this dialog.
+  }
+
+  handleInDialog(req: SipRequest, tx: ServerTransaction): void {
+    if (!this.dialog || !this.sipMedia) throw new SipError(481, 'Call/Transaction Does Not Exist');
+    handleDialogRequest(this, this.ctx, this.dialog, this.sipMedia, req, tx, (held) => this.emit('hold', held), (d) => this.emit('digits', d));
+  }
+
+  remoteEnded(cause: HangupCause): void {
+    this.released(cause);
+  }
+
+  protected override released(cause: HangupCause): void {
+    if (this.dialog) this.ctx.dialogs.delete(this.dialog.key);
+    super.released(cause);
+  }
+
+  private sendInvite(caller: Party, media: SipMedia): void {
+    const stack = this.ctx.stack;
+    const here = stack.contact(this.destination.protocol).uri;
+    const ext = this.employee.extension;
+    let target: SipUri;
+    try {
+      target = parseUri(this.binding.contact);
+    } catch {
+      return this.released('unavailable');
+    }
+    const invite = stack.createRequest({
+      method: 'INVITE',
+      uri: target,
+      from: new NameAddr(new SipUri('sip', here.host, here.port, caller.number || 'anonymous'), caller.name),
+      to: new NameAddr(new SipUri('sip', here.host, here.port, ext), this.employee.name),
+      contact: stack.contact(this.destination.protocol),
+      headers: [['Allow', 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE']],
+      body: media.offer(),
+      contentType: 'application/sdp',
+    });
+    this.invite = invite;
+    this.tx = stack.sendRequest(invite, {
+      destination: this.destination,
+      onResponse: (res) => this.onResponse(res),
+      onTimeout: () => this.released('unavailable'),
+      onTransportError: () => this.released('unavailable'),
+    });
+  }
+
+  private onResponse(res: SipResponse): void {
+    const invite = this.invite!;
+    if (res.status < 200) {
+      if (res.status > 100 && this.state === 'proceeding') this.moveTo('alerting');
+      return;
+    }
+    if (res.status >= 300) return this.released(causeForStatus(res.status));
+    // 2xx: acknowledge it whatever happens next (§13.2.2.4), then keep or end the call.
+    if (this.dialog) return; // a retransmission: the stack re-sends our ACK
+    const dialog = Dialog.asUac(invite, res);
+    this.dialog = dialog;
+    this.ctx.stack.sendAck(dialog.createAck(invite.cseq.seq), this.destination);
+    const usable = this.sipMedia?.takeAnswer(res.body) ?? false;
+    if (this.state === 'released' || !usable) {
+      if (!usable) this.ctx.log.warn({ extension: this.employee.extension }, 'sip: answer without a usable codec, hanging up');
+      endDialog(this.ctx, dialog, { protocol: this.destination.protocol, source: this.destination });
+      if (this.state !== 'released') this.released('failure');
+      return;
+    }
+    this.ctx.dialogs.set(dialog.key, this);
+    this.moveTo('up');
+  }
+}

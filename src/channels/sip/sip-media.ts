@@ -1,0 +1,76 @@
+/**
+ * The media half of a SIP leg: its RTP endpoint on the exchange and the SDP offer/answer
+ * (RFC 3264) that points the phone at it. Each leg has its own endpoint, so the two
+ * phones of a call only ever see the exchange (media anchored for NAT and recording);
+ * the core bridges the endpoints (relay fast path when both legs use one codec).
+ */
+import { RtpEndpoint } from '../../media/rtp-endpoint.js';
+import type { G711Law } from '../../media/g711.js';
+import { audioStream, buildAnswer, buildOffer, parseSdp, PCMA, PCMU, TELEPHONE_EVENT, type Codec, type Direction } from '../../sip/sdp.js';
+import { SipError } from '../../sip/errors.js';
+import type { SipContext } from './context.js';
+
+const VOICE: Record<string, G711Law> = { pcmu: 'PCMU', pcma: 'PCMA' };
+
+export class SipMedia {
+  private version = 1;
+  private readonly sessionId = String(Math.floor(Math.random() * 1e9));
+  /** The direction the phone last asked for (hold detection). */
+  held = false;
+
+  private constructor(readonly endpoint: RtpEndpoint) {}
+
+  static async open(ctx: SipContext): Promise<SipMedia> {
+    return new SipMedia(await RtpEndpoint.open({ host: ctx.rtpHost, port: 0, clock: ctx.clock }));
+  }
+
+  /**
+   * Answer the phone's offer and point our endpoint at it.
+   * @throws SipError 488 when no codec is common (RFC 3261 §13.3.1.3).
+   */
+  answer(offer: Buffer | string): string {
+    const a = buildAnswer(offer, { address: this.endpoint.localAddress, port: this.endpoint.localPort, sessionId: this.sessionId, sessionVersion: this.version++ });
+    if (!a) throw new SipError(488, 'Not Acceptable Here');
+    this.apply(offer, a.codec, a.telephoneEvent);
+    return a.sdp;
+  }
+
+  /** Our offer, with `preferred` first so both legs of a call can share one codec (relay). */
+  offer(preferred: G711Law = 'PCMU', direction: Direction = 'sendrecv'): string {
+    const voice = preferred === 'PCMA' ? [PCMA, PCMU] : [PCMU, PCMA];
+    return buildOffer({
+      address: this.endpoint.localAddress,
+      port: this.endpoint.localPort,
+      codecs: [...voice, TELEPHONE_EVENT],
+      direction,
+      sessionId: this.sessionId,
+      sessionVersion: this.version++,
+    });
+  }
+
+  /** Take the phone's answer to our offer. False when it is unusable (no common codec). */
+  takeAnswer(answer: Buffer | string): boolean {
+    const audio = audioStream(parseSdp(answer));
+    const voice = audio?.codecs.find((c) => VOICE[c.name.toLowerCase()]);
+    if (!audio || !voice || audio.port === 0) return false;
+    this.apply(answer, voice, audio.codecs.find((c) => c.name.toLowerCase() === 'telephone-event'));
+    return true;
+  }
+
+  async close(): Promise<void> {
+    await this.endpoint.close();
+  }
+
+  private apply(sdp: Buffer | string, voice: Codec, te: Codec | undefined): void {
+    const audio = audioStream(parseSdp(sdp))!;
+    this.held = audio.onHold;
+    if (audio.address === '0.0.0.0') return; // RFC 2543 hold: keep the old address, stop sending
+    this.endpoint.setRemote({
+      address: audio.address,
+      port: audio.port,
+      codec: VOICE[voice.name.toLowerCase()]!,
+      payloadType: voice.payload,
+      ...(te ? { telephoneEventPayloadType: te.payload } : {}),
+    });
+  }
+}

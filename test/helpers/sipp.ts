@@ -1,0 +1,58 @@
+/**
+ * Running Debian's sipp (package sip-tester) as a real third-party SIP peer. Tests that
+ * need it call `haveSipp()` first: when the tool is missing they print a loud SKIPPED
+ * line (the test runner counts it) and return; CI installs it, so there they run.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+export const SCENARIOS = new URL('../interop/scenarios/', import.meta.url).pathname;
+
+export function haveTool(name: string, pkg: string): boolean {
+  const found = spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
+  if (!found) console.log(`SKIPPED: ${name} not installed (apt-get install ${pkg}); interop tests did not run`);
+  return found;
+}
+
+export const haveSipp = (): boolean => haveTool('sipp', 'sip-tester');
+
+export interface SippOptions {
+  scenario: string;
+  /** Where the exchange listens. */
+  remote: string;
+  localPort: number;
+  keys?: Record<string, string>;
+  service?: string;
+  auth?: { user: string; password: string };
+  calls?: number;
+  transport?: 'u1' | 't1';
+  extra?: string[];
+  timeoutS?: number;
+}
+
+export interface SippRun {
+  child: ChildProcess;
+  /** Resolves with sipp's exit code (0: every call succeeded) and its output. */
+  done: Promise<{ code: number | null; output: string }>;
+}
+
+export function sipp(o: SippOptions): SippRun {
+  const scenario = existsSync(o.scenario) ? o.scenario : `${SCENARIOS}${o.scenario}`;
+  const args = [
+    '-sf', scenario, '-i', '127.0.0.1', '-p', String(o.localPort), '-m', String(o.calls ?? 1),
+    '-t', o.transport ?? 'u1', '-nostdin', '-timeout', `${o.timeoutS ?? 20}s`, '-timeout_error',
+    '-recv_timeout', '15000',
+    ...(o.service ? ['-s', o.service] : []),
+    ...(o.auth ? ['-au', o.auth.user, '-ap', o.auth.password] : []),
+    ...Object.entries(o.keys ?? {}).flatMap(([k, v]) => ['-key', k, v]),
+    ...(o.extra ?? []),
+    o.remote,
+  ];
+  const child = spawn('sipp', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  process.on('exit', () => child.kill('SIGKILL'));
+  const done = new Promise<{ code: number | null; output: string }>((resolve) => child.on('exit', (code) => resolve({ code, output })));
+  return { child, done };
+}
