@@ -14,6 +14,8 @@ import { cpus } from 'node:os';
 const root = new URL('..', import.meta.url).pathname;
 const filters = process.argv.slice(2);
 const FILE_TIMEOUT_MS = Number(process.env.AUTOCOM_TEST_TIMEOUT_MS ?? 240_000);
+/** After uvu's summary, a file has this long to exit; one that does not has left something open. */
+const EXIT_GRACE_MS = 5_000;
 
 function findTests(dir: string): string[] {
   const out: string[] = [];
@@ -46,21 +48,37 @@ function runFile(file: string): Promise<FileResult> {
       detached: true,
     });
     let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
+    let lingered = false;
+    let grace: NodeJS.Timeout | undefined;
+    const kill = (): void => {
+      try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ }
+    };
+    const collect = (d: Buffer): void => {
+      output += d;
+      if (!grace && /Duration:/.test(output)) {
+        grace = setTimeout(() => {
+          lingered = true;
+          output += `\nDID NOT EXIT: ${relative(root, file)} finished its tests but kept running ${EXIT_GRACE_MS} ms (a socket, timer or child left open)\n`;
+          kill();
+        }, EXIT_GRACE_MS);
+      }
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
     const timer = setTimeout(() => {
       output += `\nTIMEOUT: ${relative(root, file)} ran longer than ${FILE_TIMEOUT_MS} ms and was killed\n`;
-      try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ }
+      kill();
     }, FILE_TIMEOUT_MS);
     child.on('close', (code) => {
       clearTimeout(timer);
+      clearTimeout(grace);
       // uvu's summary: "Total: N", "Passed: N", "Skipped: N"
       const clean = output.replace(/\x1b\[[0-9;]*m/g, '');
       const total = sumOf(clean, /Total:\s+(\d+)/g);
       const passed = sumOf(clean, /Passed:\s+(\d+)/g);
       const skipped = sumOf(clean, /Skipped:\s+(\d+)/g) + countOf(clean, /^SKIPPED: /gm);
       let failed = Math.max(0, total - passed - sumOf(clean, /Skipped:\s+(\d+)/g));
-      if (code !== 0 && failed === 0) failed = 1; // crashed, timed out or failed outside a test
+      if ((code !== 0 || lingered) && failed === 0) failed = 1; // crashed, timed out, lingered or failed outside a test
       resolve({ file, passed, failed, skipped, output: clean, code, ms: Date.now() - started });
     });
   });

@@ -90,15 +90,17 @@ test('loss and reordering on the wire show up in stats(), and RTCP reports it ba
   }
   await until(() => pbx.stats().packetsReceived === 18, '18 packets');
   assert.is(pbx.stats().lost, 2);
-  // Let the RTCP interval elapse on the fake clock: the pbx sends an RR about the phone.
-  clock.advance(7600);
+  // Let the RTCP interval elapse on the fake clock, a step at a time so that exactly one
+  // RR goes out: a second one would report the (loss-free) interval after the first.
+  for (let t = 0; t < 7600 && pbx.stats().rtcpSent === 0; t += 100) clock.advance(100);
   await until(() => phone.stats().remoteReport !== undefined, 'receiver report at the phone');
   const rr = phone.stats().remoteReport!;
   assert.is(rr.cumulativeLost, 2);
   assert.ok(Math.abs(rr.fractionLost - 2 / 20) < 1 / 256 + 1e-9, `fraction ${rr.fractionLost}`);
   assert.is(pbx.stats().fractionLost, 2 / 20, 'exact locally, 8-bit fixed point on the wire');
-  // And the phone (it sent media) reports with an SR.
-  assert.ok(phone.stats().rtcpSent >= 1);
+  // And the phone (it sent media) reports with an SR once its own interval elapses.
+  for (let t = 0; t < 7600 && phone.stats().rtcpSent === 0; t += 100) clock.advance(100);
+  assert.ok(phone.stats().rtcpSent >= 1, `phone sent ${phone.stats().rtcpSent} RTCP packets, clock pending ${clock.pending()}`);
   await until(() => pbx.stats().rtcpReceived >= 1, 'SR at the pbx');
   await pbx.close();
   await phone.close();
