@@ -51,6 +51,12 @@ export type HangupCause =
   | 'congestion' //      no resources: no free line, media cap (SIP 503)
   | 'failure'; //        a fault: a device that stopped answering, a protocol error (SIP 500)
 
+/**
+ * How a DTMF digit travelled: RFC 4733 telephone-events in RTP, SIP INFO
+ * (application/dtmf-relay), or tones in the audio (analog lines, phones without either).
+ */
+export type DtmfVia = 'rfc4733' | 'info' | 'inband';
+
 export interface Party {
   /** The number to show and to call back: an extension or an external number. */
   number: string;
@@ -59,8 +65,11 @@ export interface Party {
 
 export interface ChannelEvents {
   state: [to: ChannelState, from: ChannelState];
-  /** Digits dialled on an inbound leg while `dialing`, or DTMF during the call. */
-  digits: [digits: string];
+  /**
+   * Digits dialled on an inbound leg while `dialing`, or DTMF during the call, with the
+   * form they arrived in (undefined: in-band, as analog lines detect them).
+   */
+  digits: [digits: string, via?: DtmfVia];
   /** An inbound leg knows whom it wants to reach (SIP request URI, FXS dial complete, FXO DID). */
   destination: [number: string];
   hangup: [cause: HangupCause];
@@ -77,6 +86,13 @@ export interface ChannelCommands {
   answer(): void;
   /** End the leg with a cause; a released leg ignores it. */
   hangup(cause: HangupCause): void;
+  /**
+   * Play DTMF digits to the device during the call, in the form the leg negotiated (SIP:
+   * RFC 4733 when telephone-event was agreed, else INFO; analog: tones on the line). The
+   * core calls it when the media path does not already carry a digit from the other leg.
+   * Optional: a leg without it cannot receive DTMF.
+   */
+  sendDigits?(digits: string): void;
 }
 
 export interface Channel extends ChannelCommands {

@@ -16,6 +16,8 @@ export interface ExchangeEvents {
   'call.started': { call: string; from: string; to: string; tech: string; kind: string };
   'call.answered': { call: string; by: string; tech: string };
   'call.ended': { call: string; cause: string; from: string; to: string };
+  /** A DTMF digit one leg of a connected call sent (`from`: that leg's owner), and its form. */
+  'call.dtmf': { call: string; from: string; digit: string; via: 'rfc4733' | 'info' | 'inband' };
   /** A line card's link or health changed (online, offline, rebooted, fault). */
   'card.status': { card: string; status: 'online' | 'offline' | 'rebooted' | 'fault'; reason?: string; model?: string; firmware?: string };
   /** An analog port changed state (idle, dialing, ringing, talking, offline, fault…). */

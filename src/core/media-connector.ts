@@ -4,8 +4,9 @@
  * RTP legs with different G.711 laws, and decoded 20 ms frames for anything else (analog
  * ports, players).
  */
-import type { Channel } from '../channels/channel.js';
+import type { Channel, DtmfVia } from '../channels/channel.js';
 import { bridge, type Bridge } from '../media/relay.js';
+import { RtpEndpoint } from '../media/rtp-endpoint.js';
 import type { MediaConnector } from './switch.js';
 
 export class MediaBridges implements MediaConnector {
@@ -21,6 +22,18 @@ export class MediaBridges implements MediaConnector {
     const key = `${a.id}|${b.id}`;
     this.bridges.get(key)?.close();
     this.bridges.delete(key);
+  }
+
+  /**
+   * RFC 4733 events are relayed by bridge() only between two RTP legs that both agreed
+   * telephone-event; in-band tones ride in the audio whatever the path; INFO never does.
+   */
+  carriesDigits(from: Channel, to: Channel, via: DtmfVia): boolean {
+    const b = this.bridges.get(`${from.id}|${to.id}`) ?? this.bridges.get(`${to.id}|${from.id}`);
+    if (!b) return false;
+    if (via === 'inband') return true;
+    if (via === 'info') return false;
+    return b.mode !== 'decoded' && to.media instanceof RtpEndpoint && to.media.telephoneEventPayloadType !== undefined;
   }
 
   /** Bridges in place, for the UI and tests. */

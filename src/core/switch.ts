@@ -6,7 +6,7 @@
  */
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/log.js';
-import type { Channel, ChannelTech, HangupCause, Party } from '../channels/channel.js';
+import type { Channel, ChannelTech, DtmfVia, HangupCause, Party } from '../channels/channel.js';
 import type { Config, Device, Employee } from '../config/schema.js';
 import { ringGroup, type RingTarget } from '../apps/ring-group.js';
 import { Call } from './call.js';
@@ -36,6 +36,12 @@ export const OUTSIDE_RING_MS = 120_000;
 export interface MediaConnector {
   connect(a: Channel, b: Channel): void;
   disconnect(a: Channel, b: Channel): void;
+  /**
+   * Whether the connected media path already delivers a digit that arrived on `from` in
+   * form `via` to `to` (RFC 4733 relayed between two RTP legs, tones inside the audio).
+   * When it does not, the core asks `to` to send the digit itself.
+   */
+  carriesDigits?(from: Channel, to: Channel, via: DtmfVia): boolean;
 }
 
 export interface SwitchDeps {
@@ -84,6 +90,8 @@ export class Switch {
     });
     call.on('answered', (b) => {
       this.deps.media?.connect(call.a, b);
+      this.relayDigits(call, call.a, b);
+      this.relayDigits(call, b, call.a);
       this.deps.events.emit('call.answered', { call: call.id, by: b.owner, tech: b.tech });
     });
     a.once('destination', (number) => {
@@ -146,6 +154,22 @@ export class Switch {
         result = { failed: 'not-found' };
     }
     if ('failed' in result) call.end(result.failed);
+  }
+
+  /**
+   * DTMF during a connected call: publish each digit, and make it reach the other leg in
+   * the form that leg negotiated (issue 4 interworking) when the media path does not
+   * carry it already — INFO becomes RFC 4733 or tones, RFC 4733 towards an analog line
+   * becomes tones, RFC 4733 towards a SIP phone without telephone-event becomes INFO.
+   */
+  private relayDigits(call: Call, from: Channel, to: Channel): void {
+    const onDigits = (digits: string, via: DtmfVia = 'inband'): void => {
+      if (call.state !== 'connected') return;
+      for (const digit of digits) this.deps.events.emit('call.dtmf', { call: call.id, from: from.owner, digit, via });
+      if (!(this.deps.media?.carriesDigits?.(from, to, via) ?? false)) to.sendDigits?.(digits);
+    };
+    from.on('digits', onDigits);
+    call.once('ended', () => from.off('digits', onDigits));
   }
 
   private target(employee: Employee): RingTarget {
