@@ -18,10 +18,12 @@ import type { SipContext, DialogOwner } from './context.js';
 import { statusForCause } from './causes.js';
 import type { SipMedia } from './sip-media.js';
 import { endDialog, handleDialogRequest } from './in-dialog.js';
+import { SipDtmf } from './dtmf.js';
 
 export class SipInboundChannel extends BaseChannel implements DialogOwner {
   private readonly toTag = newTag();
   private dialog: Dialog | undefined;
+  private readonly dtmf: SipDtmf;
 
   constructor(
     private readonly ctx: SipContext,
@@ -33,7 +35,17 @@ export class SipInboundChannel extends BaseChannel implements DialogOwner {
     super('sip', 'inbound', employee.extension, { number: employee.extension, name: employee.name } satisfies Party);
     this.media = sipMedia.endpoint;
     if (tx instanceof InviteServerTransaction) tx.onCancel(() => this.released('cancelled'));
-    this.on('hangup', () => void this.sipMedia.close());
+    this.dtmf = new SipDtmf(ctx, (d, via) => this.emit('digits', d, via));
+    this.dtmf.listen(sipMedia.endpoint);
+    this.on('hangup', () => {
+      this.dtmf.close();
+      void this.sipMedia.close();
+    });
+  }
+
+  sendDigits(digits: string): void {
+    const { protocol, source } = this.tx.info;
+    this.dtmf.send(digits, this.sipMedia.endpoint, this.dialog, { protocol, address: source.address, port: source.port });
   }
 
   /** The number the phone dialled: the Request-URI's user part. */
@@ -94,7 +106,7 @@ export class SipInboundChannel extends BaseChannel implements DialogOwner {
 
   handleInDialog(req: SipRequest, tx: ServerTransaction): void {
     if (!this.dialog) throw new SipError(481, 'Call/Transaction Does Not Exist');
-    handleDialogRequest(this, this.ctx, this.dialog, this.sipMedia, req, tx, (held) => this.emit('hold', held), (d) => this.emit('digits', d));
+    handleDialogRequest(this, this.ctx, this.dialog, this.sipMedia, req, tx, (held) => this.emit('hold', held), (d) => this.dtmf.fromInfo(d));
   }
 
   /** The phone hung up (BYE) or the dialog failed. */

@@ -23,6 +23,7 @@ import type { SipContext, DialogOwner } from './context.js';
 import { causeForStatus } from './causes.js';
 import { SipMedia } from './sip-media.js';
 import { endDialog, handleDialogRequest } from './in-dialog.js';
+import { SipDtmf } from './dtmf.js';
 
 export class SipOutboundChannel extends BaseChannel implements DialogOwner {
   private invite: SipRequest | undefined;
@@ -30,6 +31,7 @@ export class SipOutboundChannel extends BaseChannel implements DialogOwner {
   private dialog: Dialog | undefined;
   private sipMedia: SipMedia | undefined;
   private readonly destination: Destination;
+  private readonly dtmf: SipDtmf;
 
   constructor(
     private readonly ctx: SipContext,
@@ -38,7 +40,15 @@ export class SipOutboundChannel extends BaseChannel implements DialogOwner {
   ) {
     super('sip', 'outbound', employee.extension, { number: '' });
     this.destination = { protocol: binding.source.protocol, address: binding.source.address, port: binding.source.port };
-    this.on('hangup', () => void this.sipMedia?.close());
+    this.dtmf = new SipDtmf(ctx, (d, via) => this.emit('digits', d, via));
+    this.on('hangup', () => {
+      this.dtmf.close();
+      void this.sipMedia?.close();
+    });
+  }
+
+  sendDigits(digits: string): void {
+    this.dtmf.send(digits, this.sipMedia?.endpoint, this.dialog, this.destination);
   }
 
   call(caller: Party): void {
@@ -50,6 +60,7 @@ export class SipOutboundChannel extends BaseChannel implements DialogOwner {
         if (this.state === 'released') return void media.close();
         this.sipMedia = media;
         this.media = media.endpoint;
+        this.dtmf.listen(media.endpoint);
         this.sendInvite(caller, media);
       },
       (err: unknown) => {
@@ -80,7 +91,7 @@ export class SipOutboundChannel extends BaseChannel implements DialogOwner {
 
   handleInDialog(req: SipRequest, tx: ServerTransaction): void {
     if (!this.dialog || !this.sipMedia) throw new SipError(481, 'Call/Transaction Does Not Exist');
-    handleDialogRequest(this, this.ctx, this.dialog, this.sipMedia, req, tx, (held) => this.emit('hold', held), (d) => this.emit('digits', d));
+    handleDialogRequest(this, this.ctx, this.dialog, this.sipMedia, req, tx, (held) => this.emit('hold', held), (d) => this.dtmf.fromInfo(d));
   }
 
   remoteEnded(cause: HangupCause): void {
