@@ -1,0 +1,48 @@
+/**
+ * The exchange process seen from the benchmark: spawned pinned to core 0 (so "one core"
+ * is what it really gets), optionally with V8's CPU profiler, and its CPU time read from
+ * /proc to give the cost of a call in CPU microseconds.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+
+export const EXCHANGE_CORE = '0';
+const TICKS_PER_S = 100; // USER_HZ on Linux
+
+export interface ExchangeProcess {
+  child: ChildProcess;
+  sipPort: number;
+  /** User + system CPU time of the process so far, seconds. */
+  cpuS(): number;
+  stop(): Promise<void>;
+}
+
+export async function startExchangeProcess(dir: string, opts: { profileDir?: string } = {}): Promise<ExchangeProcess> {
+  const script = new URL('./exchange.ts', import.meta.url).pathname;
+  const prof = opts.profileDir ? ['--cpu-prof', '--cpu-prof-dir', opts.profileDir] : [];
+  const child = spawn('taskset', ['-c', EXCHANGE_CORE, process.execPath, '--import', 'tsx', ...prof, script, dir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`the exchange exited (${code}) before it was ready`)));
+  });
+  const sipPort = (JSON.parse(line) as { sip: number }).sip;
+  const pid = child.pid!; // taskset execs node: same pid
+  return {
+    child,
+    sipPort,
+    cpuS: () => {
+      // /proc/PID/stat: fields 14 and 15 (utime, stime) after the parenthesised name.
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(f[11]) + Number(f[12])) / TICKS_PER_S;
+    },
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

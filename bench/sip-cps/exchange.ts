@@ -1,0 +1,36 @@
+/**
+ * The exchange under test, in its own process so run.ts can pin it to one core
+ * (`taskset -c 0`) and profile it (`--cpu-prof`) apart from sipp and from itself.
+ *
+ * Usage: node --import tsx bench/sip-cps/exchange.ts DIR
+ * Boots a whole exchange (store, core, SIP, API) on loopback with the issue's example
+ * office (201 and 202 are SIP phones) on a board without line cards — the emulated cards
+ * are separate processes that would share the measured core. Logs go to DIR/exchange.log
+ * at the production level (info) unless AUTOCOM_LOG_LEVEL says otherwise: the cost of
+ * logging is part of what a real box pays per call.
+ * Prints one JSON line {"sip": port} on stdout once ready; stops cleanly on SIGTERM.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { startExchange } from '../../src/main.js';
+
+const dir = process.argv[2];
+if (!dir) throw new Error('usage: exchange.ts DIR');
+const board = join(dir, 'bench-board.yaml');
+writeFileSync(board, 'name: bench\ndescription: SIP benchmark, no line cards\nsimulator: false\nlinecards: []\nrelays: []\n');
+const config = new URL('../../test/fixtures/config/example.yaml', import.meta.url).pathname;
+const level = process.env.AUTOCOM_LOG_LEVEL ?? 'info';
+// Same shape as common/log.ts (JSON lines, asynchronous writes), to a file instead of stderr.
+const logger = pino({ name: 'autocom', level, base: { pid: process.pid } }, pino.destination({ dest: join(dir, 'exchange.log'), sync: false }));
+
+const ex = await startExchange({ board, data: join(dir, 'data'), config, bind: '127.0.0.1', sipPort: 0, httpPort: 0, logLevel: level, logger });
+process.stdout.write(`${JSON.stringify({ sip: ex.sip.port })}\n`);
+
+const stop = async (): Promise<void> => {
+  await ex.close();
+  logger.flush();
+  process.exit(0); // --cpu-prof writes its profile on a normal exit
+};
+process.on('SIGTERM', () => void stop());
+process.on('SIGINT', () => void stop());
