@@ -160,3 +160,15 @@ write("uas-busy.xml", "The called phone is busy: 486.",
       '  <recv request="INVITE"/>\n' + resp("486 Busy Here") + '  <recv request="ACK"/>\n')
 
 write("uas-hold.xml", "The called phone: answers, stays connected while the caller holds and resumes, waits for BYE.", answer() + OK_BYE)
+
+# DTMF interop (test/interop/sipp-dtmf.test.ts): after the answer the caller plays RFC 4733
+# telephone-events from the pcaps Debian's sip-tester ships (payload type 101, one keypress
+# each, sequence numbers increasing in this order), then hangs up. sipp rewrites only the
+# addresses and ports of the captured packets.
+DTMF_PCAPS = ["1", "5", "9", "star", "pound"]
+write("uac-call-dtmf.xml", "A phone calls [callee], sends the RFC 4733 digits 1 5 9 * # from sipp's pcaps, hangs up.",
+      auth_invite() + '  <recv response="180" optional="true"/>\n  <recv response="183" optional="true"/>\n' + GOT_200
+      + req("ACK", 2, DIALOG)
+      + ''.join(f'  <nop>\n    <action>\n      <exec play_pcap_audio="/usr/share/sip-tester/dtmf_2833_{d}.pcap"/>\n    </action>\n  </nop>\n'
+                '  <pause milliseconds="400"/>\n' for d in DTMF_PCAPS)
+      + req("BYE", 3, DIALOG, retrans=True) + '  <recv response="200"/>\n')
