@@ -21,6 +21,14 @@ const MAX_FAILURES = 10;
 const WINDOW_MS = 60_000;
 const LOCK_MS = 5 * 60_000;
 
+/**
+ * User agents that fail a 401 carrying any challenge they cannot answer, instead of
+ * picking the one they can (RFC 7616 §3.7 / RFC 8760 §2.4 want the latter): libre before
+ * 1.1 (baresip 1.0, Debian 11/12's baresip-core) gives up with ENOSYS on the SHA-256
+ * challenge. They are challenged with MD5 alone.
+ */
+const MD5_ONLY_AGENTS = /^baresip v(0\.|1\.0\.)/i;
+
 export class SipAuthenticator {
   private readonly digest: DigestServer;
   private readonly limiter: FailureLimiter;
@@ -67,7 +75,9 @@ export class SipAuthenticator {
 
   private challenge(req: SipRequest, tx: ServerTransaction, stale: boolean): undefined {
     const res = createResponse(req, 401, 'Unauthorized', newTag());
-    for (const c of this.digest.challenge(stale)) res.headers.append('WWW-Authenticate', c);
+    let challenges = this.digest.challenge(stale);
+    if (MD5_ONLY_AGENTS.test(req.headers.get('User-Agent') ?? '')) challenges = challenges.filter((c) => /algorithm=MD5\b/i.test(c));
+    for (const c of challenges) res.headers.append('WWW-Authenticate', c);
     tx.respond(res);
     return undefined;
   }

@@ -68,6 +68,13 @@ test('OPTIONS, INVITE and REGISTER without credentials → 401 with MD5 first, t
   }
 });
 
+test('libre before 1.1 (baresip 1.0) fails on a SHA-256 challenge: it is challenged with MD5 alone', async () => {
+  const res = await phone.send(phone.build({ method: 'REGISTER', from: '201', to: '201', headers: [['User-Agent', 'baresip v1.0.0 (x86_64/linux)']] }));
+  assert.is(res.status, 401);
+  assert.is(res.headers.lines('WWW-Authenticate').length, 1);
+  assert.match(res.headers.get('WWW-Authenticate')!, /algorithm=MD5/);
+});
+
 test('no enumeration: an extension that does not exist gets the same answer as one that does until authenticated', async () => {
   for (const method of ['OPTIONS', 'INVITE']) {
     const body = method === 'INVITE' ? OFFER : undefined;
