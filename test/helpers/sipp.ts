@@ -52,7 +52,14 @@ export function sipp(o: SippOptions): SippRun {
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
-  process.on('exit', () => child.kill('SIGKILL'));
-  const done = new Promise<{ code: number | null; output: string }>((resolve) => child.on('exit', (code) => resolve({ code, output })));
+  // A test process that dies takes its sipp peers with it; one listener per live sipp only.
+  const reap = (): void => void child.kill('SIGKILL');
+  process.on('exit', reap);
+  const done = new Promise<{ code: number | null; output: string }>((resolve) =>
+    child.on('exit', (code) => {
+      process.off('exit', reap);
+      resolve({ code, output });
+    }),
+  );
   return { child, done };
 }

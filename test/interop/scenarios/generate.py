@@ -80,6 +80,9 @@ def got_invite(*captures):
     regs = {
         'parties': '      <ereg regexp=".*" search_in="hdr" header="From:" check_it="true" assign_to="remote_from"/>\n'
                    '      <ereg regexp=".*" search_in="hdr" header="To:" check_it="true" assign_to="local_to"/>\n',
+        # The INVITE's From as the phone shows it (display name, user): logged for the test to read (-trace_logs).
+        'from': '      <ereg regexp=".*" search_in="hdr" header="From:" check_it="true" assign_to="invite_from"/>\n'
+                '      <log message="INVITE From:[$invite_from]"/>\n',
         'cseq': '      <ereg regexp="CSeq: *([0-9]+)" search_in="msg" check_it="true" assign_to="whole,invite_cseq"/>\n'
                 '      <log message="INVITE [$whole] number [$invite_cseq]"/>\n',
     }
@@ -160,6 +163,35 @@ write("uas-busy.xml", "The called phone is busy: 486.",
       '  <recv request="INVITE"/>\n' + resp("486 Busy Here") + '  <recv request="ACK"/>\n')
 
 write("uas-hold.xml", "The called phone: answers, stays connected while the caller holds and resumes, waits for BYE.", answer() + OK_BYE)
+
+# Scenarios of the analog ↔ SIP tests (test/channels/analog/analog-sip.test.ts): each logs the
+# INVITE's From (run sipp with -trace_logs -log_file F) so the test can check the caller ID;
+# bare <pause/>s last as long as sipp's -d says, so the test sets ring and talk times.
+write("uas-answer-log.xml", "The called phone: logs the caller, rings for -d ms, answers, waits for the caller's BYE.",
+      got_invite('from') + resp("180 Ringing") + '  <pause/>\n' + resp("200 OK", sdp(), retrans=True)
+      + '  <recv request="ACK"/>\n' + OK_BYE)
+
+write("uas-answer-log-hangup.xml", "The called phone: logs the caller, answers, talks for -d ms, then hangs up itself.",
+      answer('parties', 'from') + '  <pause/>\n'
+      + send("""      BYE sip:[remote_ip]:[remote_port] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
+      From:[$local_to];tag=[pid]U[call_number]
+      To:[$remote_from]
+      [last_Call-ID:]
+      CSeq: 1 BYE
+      Max-Forwards: 70
+      Content-Length: 0
+""", retrans=True)
+      + '  <recv response="200"/>\n')
+
+write("uas-ring-cancelled-log.xml", "The called phone: logs the caller, rings until the call is answered elsewhere (CANCEL: 200, then 487).",
+      got_invite('from', 'cseq') + resp("180 Ringing") + '  <recv request="CANCEL"/>\n' + resp("200 OK")
+      + resp("487 Request Terminated", cseq="CSeq: [$invite_cseq] INVITE") + '  <recv request="ACK"/>\n')
+
+write("uac-call-talk-hangup.xml", "A phone calls [callee] with digest auth, talks for -d ms, then hangs up.",
+      auth_invite() + '  <recv response="180" optional="true"/>\n  <recv response="183" optional="true"/>\n' + GOT_200
+      + req("ACK", 2, DIALOG) + '  <pause/>\n'
+      + req("BYE", 3, DIALOG, retrans=True) + '  <recv response="200"/>\n')
 
 # DTMF interop (test/interop/sipp-dtmf.test.ts): after the answer the caller plays RFC 4733
 # telephone-events from the pcaps Debian's sip-tester ships (payload type 101, one keypress

@@ -1,0 +1,220 @@
+/**
+ * Analog ↔ SIP through the whole exchange (issue 5): startExchange on the sim board (the
+ * real line-card driver talking to the emulator process over a real pty) with the example
+ * configuration as sold, the analog side driven through the HTTP simulator API, the SIP
+ * phones played by sipp (Debian sip-tester). Real time: every wait is "until the emulated
+ * phone, the line or sipp reports it, or fail".
+ *
+ * sipp logs the From of each INVITE it receives (scenarios *-log.xml, -trace_logs), which
+ * is how the test reads the caller ID a SIP phone would show. Audio is checked end to end
+ * with sipp's -rtp_echo: what the analog phone says goes out as RTP to sipp, comes back,
+ * and the phone must hear it again, so both directions of the analog↔RTP path carry sound.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, readFileSync } from 'node:fs';
+import { silentLogger } from '../../../common/log.js';
+import { startExchange, type Exchange } from '../../../src/main.js';
+import { tempDir } from '../../helpers/tmp.js';
+import { ApiClient } from '../../helpers/http.js';
+import { freePort, udpPortIsFree, waitFor } from '../../helpers/net.js';
+import { haveSipp, sipp, type SippRun } from '../../helpers/sipp.js';
+import { EXAMPLE_PATH } from '../../config/example.js';
+
+const SECRET = { '201': 's3cret-201', '202': 's3cret-202' } as const;
+type Ext = keyof typeof SECRET;
+type FxsView = { hook: string; ringing: boolean; caller_id: string | null; caller_name: string | null; hears: string };
+type FxoView = { seized: boolean; ringing: boolean; dialled: string; hears: string };
+
+const enabled = haveSipp();
+let ex: Exchange;
+let admin: ApiClient;
+let remote: string;
+let dir: string;
+/** Each phone keeps its SIP port, as a real phone does: its registration points there. */
+const phonePort: Record<Ext, number> = { '201': 0, '202': 0 };
+
+const fxs = async (n: number): Promise<FxsView> => (await admin.get(`/api/sim/fxs/${n}`)).body as FxsView;
+const fxo = async (n: number): Promise<FxoView> => (await admin.get(`/api/sim/fxo/${n}`)).body as FxoView;
+
+/** Poll until `pred` holds on what `get` returns; fail with the last value. */
+async function until<T>(get: () => Promise<T>, pred: (v: T) => boolean, what: string, ms = 8000): Promise<T> {
+  let last: T | undefined;
+  try {
+    return await waitFor(async () => {
+      last = await get();
+      return pred(last) ? last : undefined;
+    }, ms, what);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}; last: ${JSON.stringify(last)}`);
+  }
+}
+async function ok(p: Promise<{ status: number; body: unknown }>): Promise<void> {
+  const r = await p;
+  assert.is(r.status, 200, JSON.stringify(r.body));
+}
+/** The sipp processes a test started: whatever a failed test left running is killed after it. */
+const runs: SippRun[] = [];
+function start(o: Parameters<typeof sipp>[0]): SippRun {
+  const run = sipp(o);
+  runs.push(run);
+  return run;
+}
+async function finished(run: SippRun, what: string): Promise<string> {
+  const r = await run.done;
+  assert.is(r.code, 0, `${what} failed:\n${r.output}`);
+  return r.output;
+}
+const idle = (): Promise<unknown> => waitFor(() => ex.switch.activeCalls().length === 0, 5000, 'no call left in the exchange');
+type PortView = { kind: string; port: number; state: string };
+const port101 = async (): Promise<PortView> => ((await admin.get('/api/lines')).body.ports as PortView[]).find((p) => p.kind === 'fxs' && p.port === 1)!;
+/** 101 hangs up; an on-hook counts only once it lasted longer than a hook flash, so wait for it. */
+async function hangUp101(): Promise<void> {
+  await ok(admin.post('/api/sim/fxs/1/hook', { state: 'on' }));
+  await until(port101, (p) => p.state === 'idle', 'port 1 idle after 101 hung up');
+}
+
+async function register(ext: Ext): Promise<void> {
+  await finished(sipp({ scenario: 'uas-register.xml', remote, localPort: phonePort[ext], service: ext, auth: { user: ext, password: SECRET[ext] } }), `registration of ${ext}`);
+}
+
+interface Phone {
+  run: SippRun;
+  /** The From header of the INVITE the phone received (from sipp's log). */
+  from(): Promise<string>;
+}
+let logs = 0;
+/**
+ * The SIP phone `ext` waits for a call with `scenario`; `pauseMs` is its ring or talk
+ * time (sipp -d), `echo` sends every RTP packet back to its sender. Resolves once sipp
+ * listens, so the exchange's INVITE cannot come too early.
+ */
+async function phone(ext: Ext, scenario: string, o: { pauseMs?: number; echo?: boolean } = {}): Promise<Phone> {
+  const log = `${dir}/sipp-${ext}-${++logs}.log`;
+  const extra = ['-trace_logs', '-log_file', log, '-d', String(o.pauseMs ?? 0)];
+  if (o.echo) extra.push('-rtp_echo', '-mp', String(await freePort()));
+  const run = start({ scenario, remote, localPort: phonePort[ext], extra });
+  await waitFor(async () => !(await udpPortIsFree(phonePort[ext])), 3000, `sipp listening as ${ext}`);
+  const from = (): Promise<string> =>
+    waitFor(() => (existsSync(log) ? /INVITE From:(.*)/.exec(readFileSync(log, 'utf8'))?.[1]?.trim() : undefined), 8000, `${ext} to receive an INVITE`);
+  return { run, from };
+}
+
+test.before(async () => {
+  if (!enabled) return;
+  dir = tempDir();
+  ex = await startExchange({
+    board: 'board/sim.yaml', data: `${dir}/data`, config: EXAMPLE_PATH, bind: '127.0.0.1', sipPort: 0, httpPort: 0,
+    logLevel: 'silent', logger: silentLogger(),
+  });
+  remote = `127.0.0.1:${ex.sip.port}`;
+  admin = new ApiClient(`http://127.0.0.1:${ex.http.port}`);
+  assert.is(await admin.login('201', 'change-me-201'), 200);
+  phonePort['201'] = await freePort();
+  phonePort['202'] = await freePort();
+  await register('201');
+  await register('202');
+});
+test.after(() => ex?.close());
+// A failed test must not leave the phone off-hook or the line seized for the next one.
+test.after.each(async () => {
+  if (!enabled) return;
+  for (const run of runs.splice(0)) {
+    run.child.kill('SIGKILL');
+    await run.done; // its port is free again for the next phone
+  }
+  await admin.post('/api/sim/fxs/1/hook', { state: 'on' });
+  await until(port101, (p) => p.state === 'idle', 'port 1 idle before the next test');
+  if ((await fxo(1)).seized) await admin.post('/api/sim/fxo/1/hangup', { signal: 'reversal' });
+});
+
+/** 101 lifts, hears dial tone and dials 202; resolves with 202's phone once it has the INVITE. */
+async function analogCalls202(scenario: string, pauseMs: number): Promise<Phone> {
+  const p202 = await phone('202', scenario, { pauseMs, echo: true });
+  await ok(admin.post('/api/sim/fxs/1/hook', { state: 'off' }));
+  await until(() => fxs(1), (v) => v.hears === 'dial_tone', '101 hears dial tone');
+  await ok(admin.post('/api/sim/fxs/1/dial', { digits: '202' }));
+  const from = await p202.from();
+  assert.match(from, /^\s*"?Reception"?\s*<sip:101@/, `202 is shown the caller: ${from}`);
+  return p202;
+}
+
+/** While connected to a sipp echo: what 101 says comes back through RTP, so 101 hears itself. */
+async function audioFlowsThroughRtp(o: { untilSilence: boolean }): Promise<void> {
+  await ok(admin.post('/api/sim/fxs/1/play', { tone_hz: 1000 }));
+  await until(() => fxs(1), (v) => v.hears === 'tone:1000', '101 hears its 1000 Hz back through RTP and sipp\'s echo');
+  await ok(admin.post('/api/sim/fxs/1/play', { stop: true }));
+  if (o.untilSilence) await until(() => fxs(1), (v) => v.hears === 'silence', '101 hears silence once it stops');
+}
+
+test('101 dials 202: 202 gets the INVITE from Reception 101, answers, audio flows both ways, 101 hangs up', async () => {
+  if (!enabled) return;
+  const p202 = await analogCalls202('uas-answer-log.xml', 0);
+  await waitFor(() => ex.switch.activeCalls().some((c) => c.state === 'connected'), 5000, 'the call to be answered');
+  await audioFlowsThroughRtp({ untilSilence: true });
+  await hangUp101();
+  await finished(p202.run, '202 (gets the BYE when 101 hangs up)');
+  await idle();
+  const v = await fxs(1);
+  assert.equal([v.hook, v.ringing], ['on', false]);
+});
+
+test('101 dials 202 and 202 hangs up first: 101 hears busy, hangs up, both idle', async () => {
+  if (!enabled) return;
+  const p202 = await analogCalls202('uas-answer-log-hangup.xml', 6000);
+  await waitFor(() => ex.switch.activeCalls().some((c) => c.state === 'connected'), 5000, 'the call to be answered');
+  // 202 hangs up after its talk time whatever happens, so only the tone is awaited here.
+  await audioFlowsThroughRtp({ untilSilence: false });
+  await finished(p202.run, '202 (hangs up after talking)');
+  await until(() => fxs(1), (v) => v.hears === 'busy', '101 hears busy after 202 hung up');
+  await hangUp101();
+  await idle();
+  assert.is((await fxs(1)).hook, 'on');
+});
+
+test('202 calls 101: port 1 rings with caller ID 202, 101 answers, 202 hangs up, the port is idle again', async () => {
+  if (!enabled) return;
+  const caller = start({
+    scenario: 'uac-call-talk-hangup.xml', remote, localPort: phonePort['202'], keys: { caller: '202', callee: '101' },
+    auth: { user: '202', password: SECRET['202'] }, extra: ['-d', '1000'],
+  });
+  const rung = await until(() => fxs(1), (v) => v.ringing && v.caller_id === '202', 'port 1 rings with caller ID 202');
+  assert.is(rung.caller_name, 'Semyon Petrovich');
+  await ok(admin.post('/api/sim/fxs/1/hook', { state: 'off' }));
+  await until(() => fxs(1), (v) => !v.ringing, 'ringing stops when 101 answers');
+  await finished(caller, '202 (calls 101, talks, hangs up)');
+  await until(() => fxs(1), (v) => v.hears === 'busy', '101 hears busy after 202 hung up');
+  await hangUp101();
+  await idle();
+});
+
+test('city line 1 rings with caller ID 0612345678: Sales (201 and 202) is offered the call with it; 202 answers; the line is seized', async () => {
+  if (!enabled) return;
+  // 202 rings for a second before answering, so both phones have been offered the call.
+  const p201 = await phone('201', 'uas-ring-cancelled-log.xml');
+  const p202 = await phone('202', 'uas-answer-log.xml', { pauseMs: 1000 });
+  await ok(admin.post('/api/sim/fxo/1/ring', { caller_id: '0612345678' }));
+  assert.match(await p201.from(), /<sip:0612345678@/);
+  assert.match(await p202.from(), /<sip:0612345678@/);
+  await until(() => fxo(1), (v) => v.seized, 'the exchange seizes the line when 202 answers');
+  await finished(p201.run, '201 (its ringing is cancelled when 202 answers)');
+  // The caller hangs up: the reversal releases the line and 202 gets the BYE.
+  await ok(admin.post('/api/sim/fxo/1/hangup', { signal: 'reversal' }));
+  await until(() => fxo(1), (v) => !v.seized, 'the exchange releases the line');
+  await finished(p202.run, '202 (answered, gets the BYE)');
+  await idle();
+});
+
+test('201 dials out on city line 1: the line receives 0140000002; 201 hangs up and the line is released', async () => {
+  if (!enabled) return;
+  const caller = start({
+    scenario: 'uac-call-talk-hangup.xml', remote, localPort: phonePort['201'], keys: { caller: '201', callee: '00140000002' },
+    auth: { user: '201', password: SECRET['201'] }, extra: ['-d', '3000'],
+  });
+  await until(() => fxo(1), (v) => v.seized && v.dialled === '0140000002', 'the line receives 0140000002', 10_000);
+  await finished(caller, '201 (calls out, talks, hangs up)');
+  await until(() => fxo(1), (v) => !v.seized, 'the exchange releases the line');
+  await idle();
+});
+
+test.run();
