@@ -13,6 +13,8 @@ const TICKS_PER_S = 100; // USER_HZ on Linux
 export interface ExchangeProcess {
   child: ChildProcess;
   sipPort: number;
+  /** Event-loop delay p99 and max (ms) since the last call. */
+  loopDelay(): Promise<{ p99Ms: number; maxMs: number }>;
   /** User + system CPU time of the process so far, seconds. */
   cpuS(): number;
   stop(): Promise<void>;
@@ -22,7 +24,7 @@ export async function startExchangeProcess(dir: string, opts: { profileDir?: str
   const script = new URL('./exchange.ts', import.meta.url).pathname;
   const prof = opts.profileDir ? ['--cpu-prof', '--cpu-prof-dir', opts.profileDir] : [];
   const child = spawn('taskset', ['-c', EXCHANGE_CORE, process.execPath, '--import', 'tsx', ...prof, script, dir], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const line = await new Promise<string>((resolve, reject) => {
@@ -34,6 +36,11 @@ export async function startExchangeProcess(dir: string, opts: { profileDir?: str
   return {
     child,
     sipPort,
+    loopDelay: () =>
+      new Promise((resolve) => {
+        child.once('message', (m) => resolve(m as { p99Ms: number; maxMs: number }));
+        child.send('loop-delay');
+      }),
     cpuS: () => {
       // /proc/PID/stat: fields 14 and 15 (utime, stime) after the parenthesised name.
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');

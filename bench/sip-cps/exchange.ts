@@ -8,9 +8,11 @@
  * are separate processes that would share the measured core. Logs go to DIR/exchange.log
  * at the production level (info) unless AUTOCOM_LOG_LEVEL says otherwise: the cost of
  * logging is part of what a real box pays per call.
- * Prints one JSON line {"sip": port} on stdout once ready; stops cleanly on SIGTERM.
+ * Prints one JSON line {"sip": port} on stdout once ready; answers 'loop-delay' on the IPC
+ * channel with its event-loop delay since the last ask; stops cleanly on SIGTERM.
  */
 import { writeFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { startExchange } from '../../src/main.js';
@@ -26,6 +28,16 @@ const logger = pino({ name: 'autocom', level, base: { pid: process.pid } }, pino
 
 const ex = await startExchange({ board, data: join(dir, 'data'), config, bind: '127.0.0.1', sipPort: 0, httpPort: 0, logLevel: level, logger });
 process.stdout.write(`${JSON.stringify({ sip: ex.sip.port })}\n`);
+
+// The delay every SIP message waits behind whatever else the loop is doing, per run:
+// run.ts asks for it (and resets it) over the IPC channel after each run.
+const loop = monitorEventLoopDelay({ resolution: 5 });
+loop.enable();
+process.on('message', (m) => {
+  if (m !== 'loop-delay') return;
+  process.send?.({ p99Ms: loop.percentile(99) / 1e6, maxMs: loop.max / 1e6 });
+  loop.reset();
+});
 
 const stop = async (): Promise<void> => {
   await ex.close();

@@ -11,7 +11,7 @@
  * checks that no call fails. --profile RATE runs one profiled run and prints the hot spots.
  * --write puts the summary into docs/PERFORMANCE.md (## SIP).
  */
-import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startExchangeProcess, type ExchangeProcess } from './exchange-process.js';
@@ -57,19 +57,31 @@ const remote = (): string => `127.0.0.1:${exchange!.sipPort}`;
 async function measure(label: string, rate: number, seconds: number, print = true): Promise<Run> {
   const calls = Math.round(rate * seconds);
   const cpu0 = exchange!.cpuS();
+  const drops0 = udpReceiveDrops();
+  await exchange!.loopDelay(); // reset
   const t0 = performance.now();
   const r = await placeCalls(dir, remote(), rate, calls, Math.max(50, rate));
   const wallS = (performance.now() - t0) / 1000;
   const cpu = exchange!.cpuS() - cpu0;
+  const udpDrops = udpReceiveDrops() - drops0;
+  const loop = await exchange!.loopDelay();
   const pass = r.exitCode === 0 && r.failed === 0 && r.successful === calls && r.achievedRate >= 0.95 * rate;
-  const run: Run = { ...r, label, cpuShare: cpu / wallS, cpuPerCallUs: r.successful ? (cpu * 1e6) / r.successful : NaN, pass };
+  const run: Run = { ...r, label, udpDrops, loop, cpuShare: cpu / wallS, cpuPerCallUs: r.successful ? (cpu * 1e6) / r.successful : NaN, pass };
   if (print) {
     console.log(`${label}: ${rate} calls/s offered, ${r.achievedRate.toFixed(0)} achieved, ${r.successful}/${calls} ok, ${r.failed} failed, ` +
-      `${r.retransmissions} retrans, setup p99 ${quantile(r.setupMs, 0.99)} ms, exchange CPU ${(100 * run.cpuShare).toFixed(0)} % → ${pass ? 'pass' : 'FAIL'}`);
+      `${r.retransmissions} retrans, ${udpDrops} UDP drops, setup p99 ${quantile(r.setupMs, 0.99)} ms, exchange CPU ${(100 * run.cpuShare).toFixed(0)} %, loop delay p99 ${loop.p99Ms.toFixed(0)} / max ${loop.maxMs.toFixed(0)} ms → ${pass ? 'pass' : 'FAIL'}`);
+    if (r.failed) console.log(`  failures: ${JSON.stringify(r.failures)}; out-of-call messages ${r.outOfCall}`);
     if (!pass && r.exitCode !== 0 && r.failed === 0) console.log(r.output.slice(-1500));
   }
   await new Promise((res) => setTimeout(res, 1500)); // let the exchange's transactions drain
   return run;
+}
+
+/** Datagrams the kernel dropped for full receive buffers (whole machine: RcvbufErrors). */
+function udpReceiveDrops(): number {
+  const lines = readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((l) => l.startsWith('Udp:'));
+  const head = lines[0]!.split(/\s+/);
+  return Number(lines[1]!.split(/\s+/)[head.indexOf('RcvbufErrors')]);
 }
 
 async function search(): Promise<{ runs: Run[]; peak: number; hold?: Run }> {
@@ -143,7 +155,8 @@ async function main(): Promise<void> {
   ].join('\n');
   console.log(`\n${block}`);
   if (args.includes('--write')) writeDoc(join(root, 'docs/PERFORMANCE.md'), block);
-  rmSync(dir, { recursive: true, force: true });
+  if (runs.every((r) => r.pass)) rmSync(dir, { recursive: true, force: true });
+  else console.log(`sipp's files and the exchange log are kept in ${dir}`);
 }
 
 try {

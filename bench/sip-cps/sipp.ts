@@ -47,6 +47,8 @@ export interface CallerResult {
   retransmissions: number;
   /** Messages for calls sipp had already finished (late retransmissions from the exchange). */
   outOfCall: number;
+  /** sipp's non-zero failure counters by reason, e.g. FailedTimeoutOnRecv. */
+  failures: Record<string, number>;
   /** Calls created per second while sipp was creating them. */
   achievedRate: number;
   /** Setup times (first INVITE → 200 OK, challenge included), ms, sorted. */
@@ -75,7 +77,8 @@ export async function placeCalls(dir: string, remote: string, rate: number, call
   const span = creationSpanS(stf);
   return {
     rate, created, successful: num('SuccessfulCall(C)'), failed: num('FailedCall(C)'), retransmissions: num('Retransmissions(C)'),
-    outOfCall: num('OutOfCallMsgs(C)'), achievedRate: span > 0 ? created / span : 0, setupMs, exitCode: r.code, output: r.output,
+    outOfCall: num('OutOfCallMsgs(C)'),
+    failures: Object.fromEntries(Object.keys(stats).filter((k) => /^Failed.+\(C\)$/.test(k) && k !== 'FailedCall(C)' && num(k) > 0).map((k) => [k.slice(0, -3), num(k)])), achievedRate: span > 0 ? created / span : 0, setupMs, exitCode: r.code, output: r.output,
   };
 }
 

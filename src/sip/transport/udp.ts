@@ -4,6 +4,15 @@ import { isIPv6 } from 'node:net';
 import type { Endpoint, Transport } from './types.js';
 import { socketAddress } from './types.js';
 
+/**
+ * Receive buffer asked for the SIP socket. Linux's default (rmem_default, about 208 KiB)
+ * holds only a few hundred datagrams once the kernel's per-packet overhead is counted: at
+ * a few thousand messages per second, an event-loop pause of some 40 ms (GC, a burst of
+ * re-registrations after a power cut) overflows it and phones must wait for their 500 ms
+ * retransmissions. The kernel caps the request at net.core.rmem_max.
+ */
+const RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024;
+
 export class UdpTransport implements Transport {
   readonly protocol = 'udp' as const;
   readonly reliable = false;
@@ -20,7 +29,7 @@ export class UdpTransport implements Transport {
   }
 
   listen(): Promise<void> {
-    const socket = createSocket({ type: isIPv6(this.local.address) ? 'udp6' : 'udp4', reuseAddr: false });
+    const socket = createSocket({ type: isIPv6(this.local.address) ? 'udp6' : 'udp4', reuseAddr: false, recvBufferSize: RECEIVE_BUFFER_BYTES });
     this.socket = socket;
     socket.on('message', (data, rinfo) => this.handler(data, { address: rinfo.address, port: rinfo.port }));
     return new Promise((resolve, reject) => {
