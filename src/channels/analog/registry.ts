@@ -20,7 +20,7 @@ import { inboundRouteFor } from '../fxo/inbound-route.js';
 import type { DigitTimeouts } from '../fxs/digit-collector.js';
 import { FxsExtension } from '../fxs/fxs-extension.js';
 import type { AnalogRouter } from './router.js';
-import type { Country } from './tones.js';
+import type { Country } from './card-tones.js';
 
 /** A line card as the board declares it. */
 export interface DeclaredCard {

@@ -19,7 +19,7 @@ import type { BaseChannel, HangupCause, Party } from '../channel.js';
 import { PortMedia } from '../analog/port-media.js';
 import type { AnalogRouter } from '../analog/router.js';
 import { ToneDetector } from '../analog/tone-detector.js';
-import { tonePlan, type Country } from '../analog/tones.js';
+import { cardTonePlan, type Country } from '../analog/card-tones.js';
 import { FxoChannel, type FxoLegHost } from './fxo-channel.js';
 
 /**
@@ -93,11 +93,11 @@ export class FxoLine extends EventEmitter<FxoLineEvents> implements FxoLegHost {
       if (to === 'idle' || to === 'offline') this.peerParty = undefined;
       this.emit('state', to);
     });
-    this.dialDetector = new ToneDetector({ dial: tonePlan(o.country()).dial }, () => {
+    this.dialDetector = new ToneDetector({ dial: cardTonePlan(o.country()).dial }, () => {
       this.dialTone.heard = true;
       this.dialTone.wake?.();
     });
-    this.hangupDetector = new ToneDetector({ busy: tonePlan(o.country()).busy, congestion: tonePlan(o.country()).congestion }, (tone) =>
+    this.hangupDetector = new ToneDetector({ busy: cardTonePlan(o.country()).busy, congestion: cardTonePlan(o.country()).congestion }, (tone) =>
       this.farEndGone(`${tone} tone`),
     );
     const p = o.port;

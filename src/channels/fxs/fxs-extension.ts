@@ -15,7 +15,7 @@ import type { BaseChannel, HangupCause, Party } from '../channel.js';
 import { PortMedia } from '../analog/port-media.js';
 import { RefusedLeg } from '../analog/refused-leg.js';
 import type { AnalogRouter } from '../analog/router.js';
-import { tonePlan, type Country, type ToneKind } from '../analog/tones.js';
+import { cardTonePlan, type Country, type ToneKind } from '../analog/card-tones.js';
 import { DigitCollector, type DialOutcome, type DigitTimeouts } from './digit-collector.js';
 import { FxsChannel, type FxsLegHost } from './fxs-channel.js';
 
@@ -294,7 +294,7 @@ export class FxsExtension extends EventEmitter<FxsExtensionEvents> implements Fx
   }
 
   private play(kind: ToneKind): void {
-    this.port.playTone(tonePlan(this.o.country())[kind]).catch((err: Error) => this.log.debug({ err: err.message, kind }, 'tone not played'));
+    this.port.playTone(cardTonePlan(this.o.country())[kind]).catch((err: Error) => this.log.debug({ err: err.message, kind }, 'tone not played'));
   }
 
   private stopTone(): void {

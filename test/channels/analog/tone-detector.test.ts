@@ -1,7 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ToneDetector } from '../../../src/channels/analog/tone-detector.js';
-import { TONE_PLANS } from '../../../src/channels/analog/tones.js';
+import { cardTonePlan } from '../../../src/channels/analog/card-tones.js';
+import { COUNTRIES } from '../../../src/config/schema.js';
 import type { ToneSpec } from '../../../drivers/hal.js';
 import { toneFrame } from '../../helpers/fake-ports.js';
 
@@ -30,7 +31,8 @@ function detect(watch: Record<string, ToneSpec>, played: ToneSpec, ms: number, n
   return heard;
 }
 
-for (const [country, plan] of Object.entries(TONE_PLANS)) {
+for (const country of COUNTRIES) {
+  const plan = cardTonePlan(country);
   test(`${country}: busy and congestion are told apart, ringback and dial tone are neither`, () => {
     const watch = { busy: plan.busy, congestion: plan.congestion };
     assert.equal(detect(watch, plan.busy, 4000), ['busy']);
@@ -41,7 +43,7 @@ for (const [country, plan] of Object.entries(TONE_PLANS)) {
 }
 
 test('the French busy tone is found under noise; noise alone is nothing; dial tone needs 400 ms', () => {
-  const fr = TONE_PLANS.fr;
+  const fr = cardTonePlan('fr');
   assert.equal(detect({ busy: fr.busy }, fr.busy, 4000, 600), ['busy']);
   assert.equal(detect({ busy: fr.busy, dial: fr.dial }, { frequencies: [1000] }, 0), []);
   assert.equal(detect({ dial: fr.dial }, fr.dial, 380), []);

@@ -30,7 +30,7 @@ test('lifting gives the French dial tone; the first digit stops it; a complete e
   port.lift();
   await flush();
   assert.is(ext.state, 'dialing');
-  assert.equal(port.tone, { frequencies: [440] });
+  assert.equal(port.tone, { frequencies: [440], levelDbm0: -10 });
   port.dial('1');
   await flush();
   assert.is(port.tone, undefined);
@@ -50,7 +50,7 @@ test('ringback while the callee rings, talk once answered, busy tone when the fa
   const leg = router.accepted[0]!.leg;
   leg.ringing();
   await flush();
-  assert.equal(port.tone, { frequencies: [440], cadence: [1500, 3500] });
+  assert.equal(port.tone, { frequencies: [440], levelDbm0: -10, cadence: [1500, 3500] });
   assert.is(leg.state, 'alerting');
   leg.answer();
   await flush();
@@ -60,7 +60,7 @@ test('ringback while the callee rings, talk once answered, busy tone when the fa
   leg.hangup('normal');
   await flush();
   assert.is(leg.state, 'released');
-  assert.equal(port.tone, { frequencies: [440], cadence: [500, 500] }, 'busy tone until on-hook');
+  assert.equal(port.tone, { frequencies: [440], levelDbm0: -10, cadence: [500, 500] }, 'busy tone until on-hook');
   assert.is(ext.state, 'tone');
   port.hangUp();
   await flush();
@@ -84,7 +84,7 @@ test('an invalid number or no digit at all gives the reorder tone and reaches no
   a.port.lift();
   a.port.dial('9');
   await flush();
-  assert.equal(a.port.tone, { frequencies: [440], cadence: [250, 250] });
+  assert.equal(a.port.tone, { frequencies: [440], levelDbm0: -10, cadence: [250, 250] });
   assert.is(a.ext.state, 'tone');
   assert.is(a.router.accepted.length, 0);
 
@@ -170,7 +170,7 @@ test('sound flows both ways during the call; hook flash holds (nothing passes, d
   leg.on('hold', (h) => holds.push(h));
   port.flash();
   await flush();
-  assert.equal(port.tone, { frequencies: [440] });
+  assert.equal(port.tone, { frequencies: [440], levelDbm0: -10 });
   port.fire('audio', speech);
   leg.media!.writeFrame(speech);
   assert.is(heard.length, 1, 'the held party hears nothing of the phone');
