@@ -13,8 +13,8 @@ import type {
   AnalogPort, AudioFrame, CallerIdFormat, CardFault, CardInfo, CardStatus, FxoPort, FxsPort, LineCard, LineCardEvents,
 } from '../hal.js';
 import { TypedEmitter } from './emitter.js';
+import { decode as decodeG711, encode as encodeG711, type G711Law } from '../../common/g711.js';
 import { encodeFrame, FrameDecoder, type FramingStats } from './framing.js';
-import { decodeG711, encodeG711 } from './g711.js';
 import { AckStatus, decodeMessage, encodeMessage, FRAME_SAMPLES, isReliable, PROTOCOL_VERSION, type Message, type ReliableMessage } from './messages.js';
 import { CardUnavailableError, CommandRejectedError, ReliableSender } from './reliable.js';
 import { FxoPortImpl, FxsPortImpl, type Command, type PortLink } from './ports.js';
@@ -51,6 +51,8 @@ export const DEFAULT_TIMING = {
 
 export { CardUnavailableError, CommandRejectedError };
 
+/** The card's hello names its law as the wire protocol does; the codec names it as SDP does. */
+const WIRE_LAW: Readonly<Record<'ulaw' | 'alaw', G711Law>> = { ulaw: 'PCMU', alaw: 'PCMA' };
 const FAULT_CODES: Record<number, CardFault['code']> = { 1: 'overCurrent', 2: 'overTemperature', 3: 'ringGenerator' };
 
 export class LineCardDriver extends TypedEmitter<LineCardEvents> implements LineCard {
@@ -257,7 +259,7 @@ export class LineCardDriver extends TypedEmitter<LineCardEvents> implements Line
     if (this.state !== 'online') return; // nothing counts before the hello
     if (m.type === 'audio') {
       const port = this.portList[m.port];
-      if (port && this.cardInfo) port.audioIn(decodeG711(m.samples, this.cardInfo.law));
+      if (port && this.cardInfo) port.audioIn(decodeG711(WIRE_LAW[this.cardInfo.law], m.samples));
       return;
     }
     if (!isReliable(m)) return;
@@ -359,6 +361,6 @@ export class LineCardDriver extends TypedEmitter<LineCardEvents> implements Line
     if (frame.length !== FRAME_SAMPLES) throw new RangeError(`audio frames are ${FRAME_SAMPLES} samples`);
     const n = this.frameNo.get(index) ?? 0;
     this.frameNo.set(index, (n + 1) & 0xff);
-    this.write({ type: 'audio', port: index, frameNo: n, samples: encodeG711(frame, this.cardInfo.law) });
+    this.write({ type: 'audio', port: index, frameNo: n, samples: encodeG711(WIRE_LAW[this.cardInfo.law], frame) });
   }
 }

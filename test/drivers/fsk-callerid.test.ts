@@ -5,7 +5,7 @@ import {
   buildCallerIdMessage, buildDtmfClip, buildMwiMessage, fskDemodulate, fskModulate, FskReceiver,
   parseCallerIdMessage, parseDtmfClip,
 } from '../../drivers/linecard/fsk-callerid.js';
-import { decodeG711, encodeG711 } from '../../drivers/linecard/g711.js';
+import { decode, encode } from '../../common/g711.js';
 
 const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(`../fixtures/linecard/${name}`, import.meta.url)));
 const expectedText = (name: string): string => readFileSync(new URL(`../fixtures/linecard/${name}`, import.meta.url), 'utf8');
@@ -53,7 +53,7 @@ test('V.23 round trip with absence reasons, through G.711 A-law and added noise,
     seed = (seed * 1103515245 + 12345) & 0x7fffffff;
     return x + ((seed / 0x7fffffff) - 0.5) * 1200; // ≈ 20 dB SNR
   });
-  const line = decodeG711(encodeG711(noisy, 'alaw'), 'alaw');
+  const line = decode('PCMA', encode('PCMA', noisy));
   const rx = new FskReceiver('v23');
   const out: Uint8Array[] = [];
   // 400 ms of silence first, as in the silent interval after the first ring.
@@ -92,15 +92,6 @@ test('DTMF CLIP strings', () => {
   assert.equal(parseDtmfClip('A0612345678C'), { number: '0612345678' });
   assert.equal(parseDtmfClip(buildDtmfClip({ numberAbsence: 'private' })), { numberAbsence: 'private' });
   assert.throws(() => parseDtmfClip('X12'));
-});
-
-test('G.711 µ-law and A-law round trips stay within the quantisation step', () => {
-  for (const law of ['ulaw', 'alaw'] as const) {
-    for (const x of [0, 1, -1, 100, -100, 1000, -1000, 8000, -8000, 32000, -32000]) {
-      const y = decodeG711(encodeG711(Int16Array.of(x), law), law)[0]!;
-      assert.ok(Math.abs(y - x) <= Math.max(16, Math.abs(x) * 0.07), `${law} ${x} → ${y}`);
-    }
-  }
 });
 
 test.run();
