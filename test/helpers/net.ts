@@ -47,3 +47,19 @@ export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 5000, 
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/**
+ * Poll `get` until `pred` holds on what it returns (real time: for processes and sockets
+ * only); the timeout's error shows the last value seen, which is usually the diagnosis.
+ */
+export async function waitUntil<T>(get: () => Promise<T>, pred: (v: T) => boolean, what: string, timeoutMs = 8000): Promise<T> {
+  let last: T | undefined;
+  try {
+    return await waitFor(async () => {
+      last = await get();
+      return pred(last) ? last : undefined;
+    }, timeoutMs, what);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}; last: ${JSON.stringify(last)}`);
+  }
+}

@@ -17,7 +17,7 @@ import { silentLogger } from '../../../common/log.js';
 import { startExchange, type Exchange } from '../../../src/main.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { ApiClient } from '../../helpers/http.js';
-import { freePort, udpPortIsFree, waitFor } from '../../helpers/net.js';
+import { freePort, udpPortIsFree, waitFor, waitUntil as until } from '../../helpers/net.js';
 import { haveSipp, sipp, type SippRun } from '../../helpers/sipp.js';
 import { EXAMPLE_PATH } from '../../config/example.js';
 
@@ -37,18 +37,6 @@ const phonePort: Record<Ext, number> = { '201': 0, '202': 0 };
 const fxs = async (n: number): Promise<FxsView> => (await admin.get(`/api/sim/fxs/${n}`)).body as FxsView;
 const fxo = async (n: number): Promise<FxoView> => (await admin.get(`/api/sim/fxo/${n}`)).body as FxoView;
 
-/** Poll until `pred` holds on what `get` returns; fail with the last value. */
-async function until<T>(get: () => Promise<T>, pred: (v: T) => boolean, what: string, ms = 8000): Promise<T> {
-  let last: T | undefined;
-  try {
-    return await waitFor(async () => {
-      last = await get();
-      return pred(last) ? last : undefined;
-    }, ms, what);
-  } catch (err) {
-    throw new Error(`${(err as Error).message}; last: ${JSON.stringify(last)}`);
-  }
-}
 async function ok(p: Promise<{ status: number; body: unknown }>): Promise<void> {
   const r = await p;
   assert.is(r.status, 200, JSON.stringify(r.body));

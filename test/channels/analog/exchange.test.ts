@@ -14,7 +14,7 @@ import { startExchange, type Exchange } from '../../../src/main.js';
 import type { ExchangeEvent } from '../../../src/core/events.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { ApiClient } from '../../helpers/http.js';
-import { waitFor } from '../../helpers/net.js';
+import { waitUntil as until } from '../../helpers/net.js';
 import { example } from '../../config/example.js';
 
 let ex: Exchange;
@@ -31,18 +31,6 @@ const fxo = async (n: number): Promise<FxoView> => (await admin.get(`/api/sim/fx
 async function port(kind: 'fxs' | 'fxo', n: number): Promise<PortView> {
   const r = await admin.get('/api/lines');
   return (r.body.ports as PortView[]).find((p) => p.kind === kind && p.port === n)!;
-}
-/** Poll until `pred` holds on what `get` returns; fail with the last value. */
-async function until<T>(get: () => Promise<T>, pred: (v: T) => boolean, what: string, ms = 8000): Promise<T> {
-  let last: T | undefined;
-  try {
-    return await waitFor(async () => {
-      last = await get();
-      return pred(last) ? last : undefined;
-    }, ms, what);
-  } catch (err) {
-    throw new Error(`${(err as Error).message}; last: ${JSON.stringify(last)}`);
-  }
 }
 async function ok(p: Promise<{ status: number; body: unknown }>): Promise<void> {
   const r = await p;

@@ -93,6 +93,16 @@ def got_invite(*captures):
 
 def answer(*captures):
     return got_invite(*captures) + resp("180 Ringing") + resp("200 OK", sdp(), retrans=True) + '  <recv request="ACK"/>\n'
+# The called phone hangs up: its BYE inside the dialog it answered (needs answer('parties')).
+CALLEE_BYE = send("""      BYE sip:[remote_ip]:[remote_port] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
+      From:[$local_to];tag=[pid]U[call_number]
+      To:[$remote_from]
+      [last_Call-ID:]
+      CSeq: 1 BYE
+      Max-Forwards: 70
+      Content-Length: 0
+""", retrans=True)
 OK_BYE = '  <recv request="BYE"/>\n' + resp("200 OK", tag="")
 
 
@@ -144,15 +154,7 @@ write("uas-answer.xml", "The called phone: rings, answers, waits for the caller'
 
 write("uas-answer-hangup.xml", "The called phone: rings, answers, then hangs up itself.",
       answer('parties') + '  <pause milliseconds="500"/>\n'
-      + send("""      BYE sip:[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
-      From:[$local_to];tag=[pid]U[call_number]
-      To:[$remote_from]
-      [last_Call-ID:]
-      CSeq: 1 BYE
-      Max-Forwards: 70
-      Content-Length: 0
-""", retrans=True)
+      + CALLEE_BYE
       + '  <recv response="200"/>\n')
 
 write("uas-ring-cancelled.xml", "The called phone: rings until the call is cancelled (CANCEL: 200, then 487 to the INVITE).",
@@ -173,15 +175,7 @@ write("uas-answer-log.xml", "The called phone: logs the caller, rings for -d ms,
 
 write("uas-answer-log-hangup.xml", "The called phone: logs the caller, answers, talks for -d ms, then hangs up itself.",
       answer('parties', 'from') + '  <pause/>\n'
-      + send("""      BYE sip:[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
-      From:[$local_to];tag=[pid]U[call_number]
-      To:[$remote_from]
-      [last_Call-ID:]
-      CSeq: 1 BYE
-      Max-Forwards: 70
-      Content-Length: 0
-""", retrans=True)
+      + CALLEE_BYE
       + '  <recv response="200"/>\n')
 
 write("uas-ring-cancelled-log.xml", "The called phone: logs the caller, rings until the call is answered elsewhere (CANCEL: 200, then 487).",
