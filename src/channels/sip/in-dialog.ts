@@ -10,7 +10,8 @@ import type { Dialog } from '../../sip/dialog.js';
 import type { Destination } from '../../sip/transport/layer.js';
 import { createResponse } from '../../sip/builders.js';
 import { SipError } from '../../sip/errors.js';
-import { parseDtmfRelay } from './dtmf-relay.js';
+import { parseDtmfInfo } from '../../media/dtmf/info.js';
+import { ParseError } from '../../../common/errors.js';
 import type { SipContext } from './context.js';
 import type { SipMedia } from './sip-media.js';
 
@@ -50,9 +51,15 @@ export function handleDialogRequest(
     case 'INFO': {
       const type = req.contentType?.toLowerCase() ?? '';
       if (type.startsWith('application/dtmf-relay') || type.startsWith('application/dtmf')) {
-        const digit = parseDtmfRelay(req.body.toString('utf8'), type);
-        if (digit === undefined) throw new SipError(400, 'Malformed DTMF INFO body');
-        onDigits(digit);
+        let signal: ReturnType<typeof parseDtmfInfo>;
+        try {
+          signal = parseDtmfInfo(req.body.toString('utf8'), type);
+        } catch (err) {
+          if (err instanceof ParseError) throw new SipError(400, `Malformed DTMF INFO body: ${err.message}`);
+          throw err;
+        }
+        // A hook flash over INFO has no digit to pass on (transfer will use it later).
+        if (signal.digit !== 'flash') onDigits(signal.digit);
       } else if (req.body.length) throw new SipError(415, 'Unsupported Media Type', [['Accept', 'application/dtmf-relay']]);
       tx.respond(ok());
       return;
