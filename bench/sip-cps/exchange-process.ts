@@ -13,8 +13,8 @@ const TICKS_PER_S = 100; // USER_HZ on Linux
 export interface ExchangeProcess {
   child: ChildProcess;
   sipPort: number;
-  /** Event-loop delay p99 and max (ms) since the last call. */
-  loopDelay(): Promise<{ p99Ms: number; maxMs: number }>;
+  /** Event-loop delay p99 and max (ms) since the last call, and the V8 heap in use now. */
+  loopDelay(): Promise<{ p99Ms: number; maxMs: number; heapMiB: number }>;
   /** User + system CPU time of the process so far, seconds. */
   cpuS(): number;
   stop(): Promise<void>;
@@ -38,7 +38,7 @@ export async function startExchangeProcess(dir: string, opts: { profileDir?: str
     sipPort,
     loopDelay: () =>
       new Promise((resolve) => {
-        child.once('message', (m) => resolve(m as { p99Ms: number; maxMs: number }));
+        child.once('message', (m) => resolve(m as { p99Ms: number; maxMs: number; heapMiB: number }));
         child.send('loop-delay');
       }),
     cpuS: () => {

@@ -35,7 +35,7 @@ const loop = monitorEventLoopDelay({ resolution: 5 });
 loop.enable();
 process.on('message', (m) => {
   if (m !== 'loop-delay') return;
-  process.send?.({ p99Ms: loop.percentile(99) / 1e6, maxMs: loop.max / 1e6 });
+  process.send?.({ p99Ms: loop.percentile(99) / 1e6, maxMs: loop.max / 1e6, heapMiB: process.memoryUsage().heapUsed / 2 ** 20 });
   loop.reset();
 });
 

@@ -12,7 +12,7 @@ export interface Run extends CallerResult {
   /** UDP datagrams the kernel dropped (full receive buffer) during the run, machine-wide. */
   udpDrops: number;
   /** The exchange's event-loop delay during the run. */
-  loop: { p99Ms: number; maxMs: number };
+  loop: { p99Ms: number; maxMs: number; heapMiB: number };
   /** Exchange CPU during the run, share of one core. */
   cpuShare: number;
   /** Exchange CPU per successful call, µs. */
@@ -20,15 +20,15 @@ export interface Run extends CallerResult {
   pass: boolean;
 }
 
-const HEAD = '| run | offered calls/s | achieved calls/s | calls | failed | sipp retransmissions | UDP drops | setup p50 / p99 / max (ms) | exchange CPU (one core) | event-loop delay p99 / max (ms) | CPU per call | verdict |';
+const HEAD = '| run | offered calls/s | achieved calls/s | calls | failed | sipp retransmissions | UDP drops | setup p50 / p99 / max (ms) | exchange CPU (one core) | event-loop delay p99 / max (ms) | V8 heap used after | CPU per call | verdict |';
 
 export function row(r: Run): string {
   const s = r.setupMs;
-  return `| ${r.label} | ${r.rate} | ${r.achievedRate.toFixed(0)} | ${r.successful}/${r.created} | ${r.failed} | ${r.retransmissions} | ${r.udpDrops} | ${quantile(s, 0.5)} / ${quantile(s, 0.99)} / ${s.at(-1) ?? '—'} | ${(100 * r.cpuShare).toFixed(0)} % | ${r.loop.p99Ms.toFixed(0)} / ${r.loop.maxMs.toFixed(0)} | ${r.cpuPerCallUs.toFixed(0)} µs | ${r.pass ? 'pass' : '**fail**'} |`;
+  return `| ${r.label} | ${r.rate} | ${r.achievedRate.toFixed(0)} | ${r.successful}/${r.created} | ${r.failed} | ${r.retransmissions} | ${r.udpDrops} | ${quantile(s, 0.5)} / ${quantile(s, 0.99)} / ${s.at(-1) ?? '—'} | ${(100 * r.cpuShare).toFixed(0)} % | ${r.loop.p99Ms.toFixed(0)} / ${r.loop.maxMs.toFixed(0)} | ${r.loop.heapMiB.toFixed(0)} MiB | ${r.cpuPerCallUs.toFixed(0)} µs | ${r.pass ? 'pass' : '**fail**'} |`;
 }
 
 export function table(runs: Run[]): string {
-  return [HEAD, `|${'---|'.repeat(12)}`, ...runs.map(row)].join('\n');
+  return [HEAD, `|${'---|'.repeat(13)}`, ...runs.map(row)].join('\n');
 }
 
 export function machine(): string {

@@ -69,7 +69,7 @@ async function measure(label: string, rate: number, seconds: number, print = tru
   const run: Run = { ...r, label, udpDrops, loop, cpuShare: cpu / wallS, cpuPerCallUs: r.successful ? (cpu * 1e6) / r.successful : NaN, pass };
   if (print) {
     console.log(`${label}: ${rate} calls/s offered, ${r.achievedRate.toFixed(0)} achieved, ${r.successful}/${calls} ok, ${r.failed} failed, ` +
-      `${r.retransmissions} retrans, ${udpDrops} UDP drops, setup p99 ${quantile(r.setupMs, 0.99)} ms, exchange CPU ${(100 * run.cpuShare).toFixed(0)} %, loop delay p99 ${loop.p99Ms.toFixed(0)} / max ${loop.maxMs.toFixed(0)} ms → ${pass ? 'pass' : 'FAIL'}`);
+      `${r.retransmissions} retrans, ${udpDrops} UDP drops, setup p99 ${quantile(r.setupMs, 0.99)} ms, exchange CPU ${(100 * run.cpuShare).toFixed(0)} %, loop delay p99 ${loop.p99Ms.toFixed(0)} / max ${loop.maxMs.toFixed(0)} ms, heap ${loop.heapMiB.toFixed(0)} MiB → ${pass ? 'pass' : 'FAIL'}`);
     if (r.failed) console.log(`  failures: ${JSON.stringify(r.failures)}; out-of-call messages ${r.outOfCall}`);
     if (!pass && r.exitCode !== 0 && r.failed === 0) console.log(r.output.slice(-1500));
   }
