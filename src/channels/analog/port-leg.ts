@@ -1,0 +1,58 @@
+/**
+ * One call's leg on an analog port. The leg is short-lived — one per call — while the port
+ * it runs on is owned by an FxsExtension or an FxoLine, which does what the phone, the line
+ * and the card need; the leg only carries the Channel seam's state and events, and hands
+ * the core's commands to its host.
+ */
+import { BaseChannel, type ChannelState, type ChannelTech, type Direction, type HangupCause, type Party } from '../channel.js';
+import type { PortMedia } from './port-media.js';
+
+/** What a leg asks of the port it runs on. */
+export interface PortLegHost<L> {
+  legCall(leg: L, caller: Party): void;
+  legRinging(leg: L): void;
+  legAnswer(leg: L): void;
+  legHangup(leg: L, cause: HangupCause): void;
+}
+
+export abstract class PortLeg<L extends PortLeg<L>> extends BaseChannel {
+  override media: PortMedia;
+
+  protected constructor(tech: ChannelTech, direction: Direction, owner: string, caller: Party, private readonly host: PortLegHost<L>, media: PortMedia) {
+    super(tech, direction, owner, caller);
+    this.media = media;
+  }
+
+  private get self(): L {
+    return this as unknown as L;
+  }
+
+  // ---- the Channel commands: the core asks, the port's owner acts.
+  call(caller: Party): void {
+    if (this.state === 'idle') this.host.legCall(this.self, caller);
+  }
+  ringing(): void {
+    if (this.state !== 'released') this.host.legRinging(this.self);
+  }
+  answer(): void {
+    if (this.state !== 'released') this.host.legAnswer(this.self);
+  }
+  hangup(cause: HangupCause): void {
+    if (this.state !== 'released') this.host.legHangup(this.self, cause);
+  }
+
+  // ---- what the port's owner reports.
+  /** @internal Move the leg on (legal moves only: see CHANNEL_TRANSITIONS). */
+  advance(to: ChannelState): void {
+    this.moveTo(to);
+  }
+  /** @internal The number is complete (dialled on a phone, or a line's route target): the core routes it. */
+  dialled(number: string): void {
+    this.emit('destination', number);
+  }
+  /** @internal The leg is over. */
+  end(cause: HangupCause): void {
+    this.media.close();
+    this.released(cause);
+  }
+}
