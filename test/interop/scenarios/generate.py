@@ -28,10 +28,10 @@ def send(text, retrans=False):
     return f"  <send{r}>\n    <![CDATA[\n\n{text}\n    ]]>\n  </send>\n"
 
 
-def req(method, cseq, to, extra="", body=None, retrans=False):
+def req(method, cseq, to, extra="", body=None, retrans=False, branch="[branch]"):
     ct = "      Content-Type: application/sdp\n" if body else ""
     return send(f"""      {method} sip:[callee]@[remote_ip]:[remote_port] SIP/2.0
-      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch={branch};rport
       From: <sip:[caller]@[remote_ip]>;tag=[pid]T[call_number]
       To: {to}
       Call-ID: [call_id]
@@ -54,7 +54,8 @@ def auth_invite():
     """INVITE, 401 challenge, ACK, INVITE with credentials."""
     return (req("INVITE", 1, NEW, body=sdp(), retrans=True)
             + '  <recv response="100" optional="true"/>\n  <recv response="401" auth="true"/>\n'
-            + req("ACK", 1, CHALLENGE)
+            # RFC 3261 §17.1.1.3: the ACK of a non-2xx carries the INVITE's branch (three messages back).
+            + req("ACK", 1, CHALLENGE, branch="[branch-3]")
             + req("INVITE", 2, NEW, extra=AUTH, body=sdp(), retrans=True)
             + '  <recv response="100" optional="true"/>\n')
 
