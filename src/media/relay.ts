@@ -11,6 +11,9 @@
  *   table lookup per payload byte (G.711 A↔µ tables), done in place.
  * - **decoded**: anything else (an analog port, a player, a conference): 20 ms frames
  *   through the MediaEndpoint seam.
+ *
+ * Legs hosted by a media worker (worker/worker-endpoint.ts) relay or transcode inside
+ * their worker when both are on the same one; otherwise they too take the decoded path.
  */
 import { RtpEndpoint } from './rtp-endpoint.js';
 import { transcode } from './g711.js';
@@ -39,8 +42,16 @@ function relayOneWay(from: RtpEndpoint, to: RtpEndpoint): () => void {
   });
 }
 
+/** An endpoint that can bridge with some others itself (worker-hosted legs); duck-typed so relay.ts need not import the worker code. */
+interface SelfBridging {
+  bridgeWithin(other: MediaEndpoint): Bridge | undefined;
+}
+const selfBridging = (e: MediaEndpoint): e is MediaEndpoint & SelfBridging => typeof (e as Partial<SelfBridging>).bridgeWithin === 'function';
+
 /** Connect two endpoints so that each hears the other. See the module comment for the paths. */
 export function bridge(a: MediaEndpoint, b: MediaEndpoint): Bridge {
+  const within = selfBridging(a) ? a.bridgeWithin(b) : undefined;
+  if (within) return within;
   let off: () => void;
   let mode: BridgeMode;
   if (a instanceof RtpEndpoint && b instanceof RtpEndpoint) {

@@ -1,0 +1,155 @@
+/**
+ * A small pool of media workers (media-worker.ts): by default one per core minus one (the
+ * main thread keeps a core for SIP signalling), at least one. Each worker owns the sockets
+ * of the RTP legs opened on it; two legs of one call must share a worker for the relay to
+ * stay inside it, so `open(opts, near)` places a leg next to another.
+ *
+ * A worker that dies (a bug, an uncaught exception) is reported through `onCrash` and every
+ * leg it hosted ends (its `onEnded` listeners fire), so calls hang up instead of going
+ * silent; the next opens start a fresh worker in its place.
+ */
+import { Worker } from 'node:worker_threads';
+import { availableParallelism } from 'node:os';
+import type { FromWorker, ToWorker, WorkerEndpointOptions, Opened } from './protocol.js';
+import { WorkerRtpEndpoint } from './worker-endpoint.js';
+
+export interface MediaWorkerPoolOptions {
+  /** Number of workers; default max(1, cores − 1). */
+  size?: number;
+  /**
+   * The worker's entry file. Default: media-worker next to this module, `.ts` under tsx
+   * (then loaded with `--import tsx`), `.js` in a build — a bundle passes its built file.
+   */
+  workerUrl?: URL;
+}
+
+/** One worker thread and what the main thread knows about it. */
+export class MediaWorker {
+  readonly endpoints = new Map<number, WorkerRtpEndpoint>();
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private nextRid = 1;
+  dead: Error | undefined;
+
+  constructor(
+    readonly thread: Worker,
+    private readonly onDeath: (w: MediaWorker, err: Error, legs: number) => void,
+  ) {
+    thread.on('message', (m: FromWorker) => this.receive(m));
+    thread.on('error', (err) => this.die(err));
+    thread.on('exit', (code) => this.die(new Error(`media worker exited with code ${code}`)));
+  }
+
+  post(m: ToWorker, transfer?: ArrayBuffer[]): void {
+    if (!this.dead) this.thread.postMessage(m, transfer ?? []);
+  }
+
+  request<T>(m: ToWorker & { rid: number }): Promise<T> {
+    if (this.dead) return Promise.reject(this.dead);
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(m.rid, { resolve: resolve as (v: unknown) => void, reject });
+      this.thread.postMessage(m);
+    });
+  }
+
+  rid(): number {
+    return this.nextRid++;
+  }
+
+  private receive(m: FromWorker): void {
+    if ('rid' in m) {
+      const p = this.pending.get(m.rid);
+      this.pending.delete(m.rid);
+      if (m.ok) p?.resolve(m.value);
+      else p?.reject(new Error(m.error));
+    } else this.endpoints.get(m.id)?.deliver(m);
+  }
+
+  /** First of 'error'/'exit' wins; everything waiting on this worker is released. */
+  private die(err: Error): void {
+    if (this.dead) return;
+    this.dead = err;
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+    const eps = [...this.endpoints.values()];
+    this.endpoints.clear();
+    this.onDeath(this, err, eps.length);
+    for (const ep of eps) ep.lost(err);
+  }
+}
+
+export class MediaWorkerPool {
+  private readonly workers: MediaWorker[] = [];
+  private readonly crashListeners = new Set<(err: Error, legs: number) => void>();
+  private readonly size: number;
+  private readonly url: URL;
+  private nextId = 1;
+  private closed = false;
+
+  constructor(opts: MediaWorkerPoolOptions = {}) {
+    this.size = Math.max(1, opts.size ?? availableParallelism() - 1);
+    const ts = import.meta.url.endsWith('.ts');
+    this.url = opts.workerUrl ?? new URL(ts ? './media-worker.ts' : './media-worker.js', import.meta.url);
+  }
+
+  /** A worker died: `legs` calls lost their media and were ended. */
+  onCrash(listener: (err: Error, legs: number) => void): () => void {
+    this.crashListeners.add(listener);
+    return () => this.crashListeners.delete(listener);
+  }
+
+  /** Open an RTP leg in a worker: next to `near` when given (same call), else on the least loaded. */
+  async open(opts: WorkerEndpointOptions, near?: WorkerRtpEndpoint): Promise<WorkerRtpEndpoint> {
+    if (this.closed) throw new Error('media worker pool is closed');
+    const w = near && !near.worker.dead && this.workers.includes(near.worker) ? near.worker : this.pick();
+    const id = this.nextId++;
+    const opened = await w.request<Opened>({ op: 'open', rid: w.rid(), id, opts });
+    const ep = new WorkerRtpEndpoint(w, id, opts, opened);
+    if (w.dead) ep.lost(w.dead);
+    else w.endpoints.set(id, ep);
+    return ep;
+  }
+
+  /** Legs per worker (tests, the UI). */
+  load(): number[] {
+    return this.workers.map((w) => w.endpoints.size);
+  }
+
+  /** Test hook: make worker `i` die as a bug would. */
+  crashWorker(i: number): void {
+    this.workers[i]?.post({ op: 'crash' });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const ws = this.workers.splice(0);
+    await Promise.all(ws.map(async (w) => {
+      await Promise.all([...w.endpoints.values()].map((ep) => ep.close()));
+      w.dead ??= new Error('media worker pool closed');
+      await w.thread.terminate();
+    }));
+  }
+
+  private pick(): MediaWorker {
+    if (this.workers.length < this.size) return this.spawn();
+    return this.workers.reduce((best, w) => (w.endpoints.size < best.endpoints.size ? w : best));
+  }
+
+  private spawn(): MediaWorker {
+    // Under tsx the worker needs the TypeScript loader too. Node 20 refuses a .ts entry file
+    // before any loader runs, and `execArgv: ['--import', 'tsx']` does not reach a worker's
+    // imports (tried: "Unknown file extension"), so a one-line script registers tsx's loader
+    // in the worker and then imports the entry (tsx resolved here: an eval'd script resolves
+    // bare names from the working directory). A built .js worker is started directly.
+    const thread = this.url.pathname.endsWith('.ts')
+      ? new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(({ register }) => { register(); return import(${JSON.stringify(this.url.href)}); })`, { eval: true, execArgv: [] })
+      : new Worker(this.url);
+    const w = new MediaWorker(thread, (dead, err, legs) => {
+      const i = this.workers.indexOf(dead);
+      if (i >= 0) this.workers.splice(i, 1);
+      if (this.closed) return;
+      for (const l of this.crashListeners) l(err, legs);
+    });
+    this.workers.push(w);
+    return w;
+  }
+}

@@ -1,0 +1,40 @@
+/**
+ * Messages between the main thread (WorkerRtpEndpoint, MediaWorkerPool) and a media worker
+ * (media-worker.ts). Requests carry `rid` and get exactly one Reply; events are pushed.
+ */
+import type { RtpEndpointOptions, RtpRemote } from '../rtp-endpoint.js';
+import type { ReceivedDigit } from '../dtmf/rfc4733.js';
+import type { DtmfDigit } from '../dtmf/digits.js';
+
+/** What a worker can open: an RtpEndpoint's options minus the clock (workers use the system clock). */
+export type WorkerEndpointOptions = Omit<RtpEndpointOptions, 'clock'>;
+
+export type Request =
+  | { op: 'open'; rid: number; id: number; opts: WorkerEndpointOptions }
+  | { op: 'digit'; rid: number; id: number; digit: DtmfDigit; durationMs: number }
+  | { op: 'stats'; rid: number; id: number }
+  | { op: 'close'; rid: number; id: number };
+
+export type Command =
+  | { op: 'remote'; id: number; remote: RtpRemote }
+  | { op: 'bridge'; bid: number; a: number; b: number }
+  | { op: 'unbridge'; bid: number }
+  | { op: 'frames'; id: number; on: boolean }
+  | { op: 'write'; id: number; frame: Int16Array }
+  /** Test hook: make the worker die as a bug would (an uncaught exception). */
+  | { op: 'crash' };
+
+export type ToWorker = Request | Command;
+
+export type Reply = { rid: number; ok: true; value?: unknown } | { rid: number; ok: false; error: string };
+
+export type WorkerEvent = { ev: 'digit'; id: number; digit: ReceivedDigit } | { ev: 'frame'; id: number; frame: Int16Array };
+
+export type FromWorker = Reply | WorkerEvent;
+
+/** What `open` answers. */
+export interface Opened {
+  localPort: number;
+  localAddress: string;
+  payloadType: number;
+}

@@ -1,0 +1,169 @@
+/**
+ * The main thread's handle on an RTP leg hosted by a media worker (pool.ts). Same API as
+ * RtpEndpoint for what the B2BUA and the core use: localPort/localAddress, codec and
+ * payload types, setRemote, onDigit/sendDigit, the decoded path (onFrame/writeFrame, as
+ * frames posted between threads), stats (asynchronous here) and close.
+ *
+ * `bridgeWithin(other)` is what relay.ts's bridge() uses: two legs of the same worker
+ * relay (or transcode) inside it and the main thread never sees their packets.
+ */
+import type { FrameListener, MediaEndpoint } from '../endpoint.js';
+import type { Bridge } from '../relay.js';
+import type { G711Law } from '../g711.js';
+import type { RtpRemote } from '../rtp-endpoint.js';
+import type { RtpStats } from '../rtp/session.js';
+import type { JitterBufferStats } from '../jitter-buffer.js';
+import type { ReceivedDigit } from '../dtmf/rfc4733.js';
+import type { DtmfDigit } from '../dtmf/digits.js';
+import type { MediaWorker } from './pool.js';
+import type { Opened, WorkerEndpointOptions, WorkerEvent } from './protocol.js';
+
+const STATIC_PT: Readonly<Record<G711Law, number>> = { PCMU: 0, PCMA: 8 };
+let nextBridge = 1;
+
+export type WorkerRtpStats = RtpStats & { jitterBuffer: JitterBufferStats };
+
+export class WorkerRtpEndpoint implements MediaEndpoint {
+  private codecName: G711Law;
+  private pt: number;
+  private tePt: number | undefined;
+  readonly localPort: number;
+  readonly localAddress: string;
+  private readonly digitListeners = new Set<(d: ReceivedDigit) => void>();
+  private readonly frameListeners = new Set<FrameListener>();
+  private readonly endedListeners = new Set<(err: Error) => void>();
+  private readonly bridges = new Set<() => void>();
+  private lastStats: WorkerRtpStats | undefined;
+  private closing: Promise<void> | undefined;
+  /** Why the worker hosting this leg went away, if it did. */
+  lostReason: Error | undefined;
+
+  constructor(
+    readonly worker: MediaWorker,
+    readonly id: number,
+    opts: WorkerEndpointOptions,
+    opened: Opened,
+  ) {
+    this.codecName = opts.codec ?? 'PCMU';
+    this.pt = opened.payloadType;
+    this.tePt = opts.telephoneEventPayloadType;
+    this.localPort = opened.localPort;
+    this.localAddress = opened.localAddress;
+  }
+
+  get codec(): G711Law {
+    return this.codecName;
+  }
+  get payloadType(): number {
+    return this.pt;
+  }
+  get telephoneEventPayloadType(): number | undefined {
+    return this.tePt;
+  }
+
+  setRemote(remote: RtpRemote): void {
+    // Mirror RtpEndpoint.setRemote so the getters answer at once, without a round trip.
+    if (remote.codec) this.codecName = remote.codec;
+    this.pt = remote.payloadType ?? STATIC_PT[this.codecName];
+    if (remote.telephoneEventPayloadType !== undefined) this.tePt = remote.telephoneEventPayloadType;
+    this.worker.post({ op: 'remote', id: this.id, remote });
+  }
+
+  onDigit(listener: (d: ReceivedDigit) => void): () => void {
+    this.digitListeners.add(listener);
+    return () => this.digitListeners.delete(listener);
+  }
+
+  async sendDigit(digit: DtmfDigit, durationMs = 100): Promise<void> {
+    if (this.tePt === undefined) throw new Error('telephone-event was not negotiated on this leg');
+    if (this.closing || this.lostReason) return;
+    await this.worker.request({ op: 'digit', rid: this.worker.rid(), id: this.id, digit, durationMs });
+  }
+
+  onFrame(listener: FrameListener): () => void {
+    this.frameListeners.add(listener);
+    if (this.frameListeners.size === 1) this.worker.post({ op: 'frames', id: this.id, on: true });
+    return () => {
+      if (!this.frameListeners.delete(listener) || this.frameListeners.size > 0) return;
+      this.worker.post({ op: 'frames', id: this.id, on: false });
+    };
+  }
+
+  writeFrame(frame: Int16Array): void {
+    if (this.closing || this.lostReason) return;
+    const copy = frame.slice(); // the caller reuses its buffer; this copy is transferred
+    this.worker.post({ op: 'write', id: this.id, frame: copy }, [copy.buffer as ArrayBuffer]);
+  }
+
+  /** The worker's statistics for this leg (a round trip); the last ones once closed. */
+  async fetchStats(): Promise<WorkerRtpStats | undefined> {
+    if (this.closing || this.lostReason) return this.lastStats;
+    this.lastStats = await this.worker.request<WorkerRtpStats>({ op: 'stats', rid: this.worker.rid(), id: this.id });
+    return this.lastStats;
+  }
+
+  /** The last statistics fetched (fetchStats, or automatically at close); undefined before. */
+  stats(): WorkerRtpStats | undefined {
+    return this.lastStats;
+  }
+
+  /** The leg ended without close(): its worker died. The call should hang up. */
+  onEnded(listener: (err: Error) => void): () => void {
+    this.endedListeners.add(listener);
+    return () => this.endedListeners.delete(listener);
+  }
+
+  /**
+   * Relay between this leg and `other` inside their worker, when both are hosted by the
+   * same live worker; undefined otherwise (bridge() then takes the decoded path).
+   */
+  bridgeWithin(other: MediaEndpoint): Bridge | undefined {
+    if (!(other instanceof WorkerRtpEndpoint) || other.worker !== this.worker || this.worker.dead) return undefined;
+    const bid = nextBridge++;
+    this.worker.post({ op: 'bridge', bid, a: this.id, b: other.id });
+    let open = true;
+    const close = () => {
+      if (!open) return;
+      open = false;
+      this.bridges.delete(close);
+      other.bridges.delete(close);
+      this.worker.post({ op: 'unbridge', bid });
+    };
+    this.bridges.add(close);
+    other.bridges.add(close);
+    return { mode: this.codecName === other.codecName ? 'relay' : 'transcode', close };
+  }
+
+  /** Closes the leg in its worker (its sockets are freed there). Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      for (const b of [...this.bridges]) b();
+      this.frameListeners.clear();
+      this.digitListeners.clear();
+      if (this.lostReason) return;
+      try {
+        this.lastStats = await this.worker.request<WorkerRtpStats>({ op: 'stats', rid: this.worker.rid(), id: this.id });
+      } catch {
+        // The worker died meanwhile: nothing left to free.
+      }
+      this.worker.endpoints.delete(this.id);
+      await this.worker.request({ op: 'close', rid: this.worker.rid(), id: this.id }).catch(() => undefined);
+    })();
+    return this.closing;
+  }
+
+  /** From the worker: a keypress or a decoded frame. */
+  deliver(m: WorkerEvent): void {
+    if (m.ev === 'digit') for (const l of this.digitListeners) l(m.digit);
+    else for (const l of this.frameListeners) l(m.frame);
+  }
+
+  /** From the pool: the worker died with this leg on it. */
+  lost(err: Error): void {
+    if (this.lostReason) return;
+    this.lostReason = err;
+    for (const b of [...this.bridges]) b();
+    for (const l of this.endedListeners) l(err);
+    this.endedListeners.clear();
+  }
+}
