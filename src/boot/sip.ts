@@ -13,6 +13,8 @@ import { LocationService } from '../channels/sip/location.js';
 import { Registrar } from '../channels/sip/registrar.js';
 import { B2bua } from '../channels/sip/b2bua.js';
 import type { SipContext } from '../channels/sip/context.js';
+import { MediaWorkerPool } from '../media/worker/pool.js';
+import { SystemClock } from '../../common/clock.js';
 import type { Runtime } from './runtime.js';
 
 export interface SipLayer {
@@ -35,7 +37,13 @@ export async function startSip(rt: Runtime): Promise<SipLayer> {
   await stack.start();
   const directory = new SipDirectory(rt.config.snapshot());
   const location = new LocationService(rt.clock);
-  const ctx: SipContext = { stack, clock: rt.clock, log, rtpHost: rt.bind === '0.0.0.0' ? stack.transport.advertised('udp').address : rt.bind, dialogs: new Map() };
+  // RTP of SIP legs in a worker thread, so relaying never delays signalling (docs/PERFORMANCE.md,
+  // Media). One worker for now: the two legs of a call must share a worker to relay inside
+  // it, and the B2BUA does not yet open the second leg "next to" the first. An exchange on
+  // an injected (fake) clock keeps RTP on this thread, where its timers follow that clock.
+  const mediaPool = rt.clock instanceof SystemClock ? new MediaWorkerPool({ size: 1 }) : undefined;
+  mediaPool?.onCrash((err, legs) => log.error({ err, legs }, 'media worker died; its calls were ended'));
+  const ctx: SipContext = { stack, clock: rt.clock, log, rtpHost: rt.bind === '0.0.0.0' ? stack.transport.advertised('udp').address : rt.bind, dialogs: new Map(), ...(mediaPool ? { mediaPool } : {}) };
   const auth = new SipAuthenticator(directory, rt.clock, log);
   const registrar = new Registrar(auth, location, rt.clock, log);
   const b2bua = new B2bua(ctx, rt.switch, directory, auth, registrar, location, log);
@@ -53,6 +61,7 @@ export async function startSip(rt: Runtime): Promise<SipLayer> {
     offConfig();
     location.close();
     await stack.stop();
+    await mediaPool?.close();
   });
   const port = stack.transport.advertised('udp').port;
   log.info({ address: rt.bind, port }, 'sip: listening on UDP and TCP');

@@ -7,6 +7,7 @@
 import type { Channel, DtmfVia } from '../channels/channel.js';
 import { bridge, type Bridge } from '../media/relay.js';
 import { RtpEndpoint } from '../media/rtp-endpoint.js';
+import { WorkerRtpEndpoint } from '../media/worker/worker-endpoint.js';
 import type { MediaConnector } from './switch.js';
 
 export class MediaBridges implements MediaConnector {
@@ -33,7 +34,8 @@ export class MediaBridges implements MediaConnector {
     if (!b) return false;
     if (via === 'inband') return true;
     if (via === 'info') return false;
-    return b.mode !== 'decoded' && to.media instanceof RtpEndpoint && to.media.telephoneEventPayloadType !== undefined;
+    const rtp = to.media instanceof RtpEndpoint || to.media instanceof WorkerRtpEndpoint;
+    return b.mode !== 'decoded' && rtp && to.media.telephoneEventPayloadType !== undefined;
   }
 
   /** Bridges in place, for the UI and tests. */

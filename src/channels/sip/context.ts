@@ -7,6 +7,7 @@ import type { Logger } from '../../../common/log.js';
 import type { SipStack } from '../../sip/stack.js';
 import type { SipRequest } from '../../sip/message.js';
 import type { ServerTransaction } from '../../sip/transaction/server.js';
+import type { MediaWorkerPool } from '../../media/worker/pool.js';
 
 /** A leg that owns a dialog and answers its in-dialog requests. */
 export interface DialogOwner {
@@ -20,6 +21,11 @@ export interface SipContext {
   log: Logger;
   /** Local address RTP sockets bind to and SDP advertises. */
   rtpHost: string;
+  /**
+   * Media worker threads for the legs' RTP (the exchange sets it, so relaying never delays
+   * signalling); without it RTP runs on this thread on `clock` (unit tests' fake clock).
+   */
+  mediaPool?: MediaWorkerPool;
   /** dialog key (Call-ID|local tag|remote tag) → its leg. */
   dialogs: Map<string, DialogOwner>;
 }

@@ -11,7 +11,7 @@
  */
 import type { Dialog } from '../../sip/dialog.js';
 import type { Destination } from '../../sip/transport/layer.js';
-import type { RtpEndpoint } from '../../media/rtp-endpoint.js';
+import type { RtpLeg } from './sip-media.js';
 import { isDtmfDigit } from '../../media/dtmf/digits.js';
 import { formatDtmfInfo } from '../../media/dtmf/info.js';
 import type { DtmfVia } from '../channel.js';
@@ -31,7 +31,7 @@ export class SipDtmf {
   ) {}
 
   /** Start reporting RFC 4733 keypresses of the phone's RTP. */
-  listen(endpoint: RtpEndpoint): void {
+  listen(endpoint: RtpLeg): void {
     this.offRtp?.();
     this.offRtp = endpoint.onDigit((d) => this.emit(d.digit, 'rfc4733'));
   }
@@ -42,7 +42,7 @@ export class SipDtmf {
   }
 
   /** Send `digits` to the phone, in order, in the form it negotiated. */
-  send(digits: string, endpoint: RtpEndpoint | undefined, dialog: Dialog | undefined, to: Destination): void {
+  send(digits: string, endpoint: RtpLeg | undefined, dialog: Dialog | undefined, to: Destination): void {
     for (const raw of digits) {
       const digit = raw.toUpperCase();
       if (!isDtmfDigit(digit)) continue;

@@ -37,6 +37,10 @@ export class SipInboundChannel extends BaseChannel implements DialogOwner {
     if (tx instanceof InviteServerTransaction) tx.onCancel(() => this.released('cancelled'));
     this.dtmf = new SipDtmf(ctx, (d, via) => this.emit('digits', d, via));
     this.dtmf.listen(sipMedia.endpoint);
+    sipMedia.onLost((err) => {
+      ctx.log.error({ err, extension: employee.extension }, 'sip: media lost (worker died), ending the call');
+      this.hangup('failure');
+    });
     this.on('hangup', () => {
       this.dtmf.close();
       void this.sipMedia.close();

@@ -61,6 +61,10 @@ export class SipOutboundChannel extends BaseChannel implements DialogOwner {
         this.sipMedia = media;
         this.media = media.endpoint;
         this.dtmf.listen(media.endpoint);
+        media.onLost((err) => {
+          this.ctx.log.error({ err, extension: this.employee.extension }, 'sip: media lost (worker died), ending the call');
+          this.hangup('failure');
+        });
         this.sendInvite(caller, media);
       },
       (err: unknown) => {

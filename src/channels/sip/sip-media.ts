@@ -3,8 +3,13 @@
  * (RFC 3264) that points the phone at it. Each leg has its own endpoint, so the two
  * phones of a call only ever see the exchange (media anchored for NAT and recording);
  * the core bridges the endpoints (relay fast path when both legs use one codec).
+ *
+ * With a media worker pool in the context (the running exchange) the endpoint lives in a
+ * worker thread and two SIP legs relay inside it; without one (unit tests on a fake clock)
+ * it runs on this thread. Both kinds have the API used here and by the channels.
  */
 import { RtpEndpoint } from '../../media/rtp-endpoint.js';
+import type { WorkerRtpEndpoint } from '../../media/worker/worker-endpoint.js';
 import type { G711Law } from '../../media/g711.js';
 import { audioStream, buildAnswer, buildOffer, parseSdp, PCMA, PCMU, TELEPHONE_EVENT, type Codec, type Direction } from '../../sip/sdp.js';
 import { SipError } from '../../sip/errors.js';
@@ -12,16 +17,25 @@ import type { SipContext } from './context.js';
 
 const VOICE: Record<string, G711Law> = { pcmu: 'PCMU', pcma: 'PCMA' };
 
+/** A SIP leg's RTP endpoint: on this thread or in a media worker. */
+export type RtpLeg = RtpEndpoint | WorkerRtpEndpoint;
+
 export class SipMedia {
   private version = 1;
   private readonly sessionId = String(Math.floor(Math.random() * 1e9));
   /** The direction the phone last asked for (hold detection). */
   held = false;
 
-  private constructor(readonly endpoint: RtpEndpoint) {}
+  private constructor(readonly endpoint: RtpLeg) {}
 
   static async open(ctx: SipContext): Promise<SipMedia> {
+    if (ctx.mediaPool) return new SipMedia(await ctx.mediaPool.open({ host: ctx.rtpHost, port: 0 }));
     return new SipMedia(await RtpEndpoint.open({ host: ctx.rtpHost, port: 0, clock: ctx.clock }));
+  }
+
+  /** The media is gone without close() (its worker died): the leg should hang up. */
+  onLost(listener: (err: Error) => void): () => void {
+    return 'onEnded' in this.endpoint ? this.endpoint.onEnded(listener) : () => undefined;
   }
 
   /**
