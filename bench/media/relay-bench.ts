@@ -1,7 +1,7 @@
 /**
  * Media benchmark (results in docs/PERFORMANCE.md, "## Media"). Not a test: run it by hand.
  *
- *   npx tsx bench/media/relay-bench.ts [relay:500] [transcode:200] [conference]
+ *   npx tsx bench/media/relay-bench.ts [--pin] [--workers[=N]] [relay:500] [transcode:200] [conference]
  *
  * For each "mode:calls" scenario this process plays the exchange: two RtpEndpoints per
  * call joined by bridge() (relay fast path, or A-law↔µ-law transcoding), while a child
@@ -12,11 +12,13 @@
  * "conference" measures a 10-party conference: the decoded path per leg (G.711 decode,
  * jitter buffer, N−1 mix, encode) without sockets, as a share of one core.
  */
-import { fork } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { SystemClock, FakeClock } from '../../common/clock.js';
 import { RtpEndpoint } from '../../src/media/rtp-endpoint.js';
 import { bridge, type Bridge } from '../../src/media/relay.js';
+import { MediaWorkerPool } from '../../src/media/worker/pool.js';
+import type { WorkerRtpEndpoint } from '../../src/media/worker/worker-endpoint.js';
 import { ConferenceMixer } from '../../src/media/mixer.js';
 import { JitterBuffer } from '../../src/media/jitter-buffer.js';
 import { decode, encode } from '../../src/media/g711.js';
@@ -27,13 +29,26 @@ const DURATION_MS = 10000;
 
 async function scenario(mode: 'relay' | 'transcode', calls: number): Promise<Record<string, unknown>> {
   const clock = new SystemClock();
-  const legs: Array<[RtpEndpoint, RtpEndpoint]> = [];
+  type Leg = RtpEndpoint | WorkerRtpEndpoint;
+  const legs: Array<[Leg, Leg]> = [];
+  const pool = WORKERS ? new MediaWorkerPool({ size: POOL_SIZE }) : undefined;
   for (let c = 0; c < calls; c++) {
-    const a = await RtpEndpoint.open({ host: '127.0.0.1', port: 0, clock, codec: mode === 'relay' ? 'PCMU' : 'PCMA' });
-    const b = await RtpEndpoint.open({ host: '127.0.0.1', port: 0, clock, codec: 'PCMU' });
-    legs.push([a, b]);
+    const codecA = mode === 'relay' ? 'PCMU' : 'PCMA';
+    if (pool) {
+      const a = await pool.open({ host: '127.0.0.1', port: 0, codec: codecA });
+      legs.push([a, await pool.open({ host: '127.0.0.1', port: 0, codec: 'PCMU' }, a)]);
+    } else {
+      const a = await RtpEndpoint.open({ host: '127.0.0.1', port: 0, clock, codec: codecA });
+      legs.push([a, await RtpEndpoint.open({ host: '127.0.0.1', port: 0, clock, codec: 'PCMU' })]);
+    }
   }
   const child = fork(new URL('./load-gen.ts', import.meta.url).pathname, [], { execArgv: ['--import', 'tsx'] });
+  // --pin: the exchange (every thread of this process) on core 0, the phones on core 1, so
+  // the two do not compete for one core and the numbers are the exchange's own.
+  if (PIN) {
+    execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
+    execFileSync('taskset', ['-a', '-p', '-c', '1', String(child.pid)], { stdio: 'ignore' });
+  }
   const next = <T>(type: string) => new Promise<T>((resolve) => child.once('message', (m: { type: string }) => m.type === type && resolve(m as T)));
   const ready = next<{ phonePorts: Array<[number, number]> }>('ready');
   child.send({ type: 'setup', calls, pbxPorts: legs.map(([a, b]) => [a.localPort, b.localPort]), payloadTypes: [legs[0]![0].payloadType, legs[0]![1].payloadType] });
@@ -56,7 +71,9 @@ async function scenario(mode: 'relay' | 'transcode', calls: number): Promise<Rec
   const wall = performance.now() - t0;
   loop.disable();
   const res = await result;
-  const pbx = legs.flat().map((e) => e.stats());
+  // The exchange's main thread only (event-loop delay above); with --workers the CPU figure
+  // is the whole process (all threads), so it includes the workers.
+  const pbx = await Promise.all(legs.flat().map(async (e) => ('fetchStats' in e ? (await e.fetchStats())! : e.stats())));
   const pbxReceived = pbx.reduce((n, s) => n + s.packetsReceived, 0);
   const pbxSent = pbx.reduce((n, s) => n + s.packetsSent, 0);
   const socketErrors = pbx.reduce((n, s) => n + s.socketErrors, 0);
@@ -67,8 +84,10 @@ async function scenario(mode: 'relay' | 'transcode', calls: number): Promise<Rec
   for (const br of bridges) br.close();
   await Promise.all(legs.flat().map((e) => e.close()));
   child.kill();
+  const workersUsed = pool?.load().length;
+  await pool?.close();
   return {
-    mode,
+    mode: WORKERS ? `${mode} (${workersUsed} workers)` : mode,
     calls,
     packetsPerSecondIn: calls * 2 * 50,
     cpuPctOfOneCore: +(((cpu.user + cpu.system) / 1000 / wall) * 100).toFixed(1),
@@ -126,7 +145,12 @@ function conference(parties = 10): Record<string, unknown> {
   return { parties, audioSeconds: frames / 50, cpuMs: +ms.toFixed(1), cpuPctOfOneCore: +((ms / ((frames / 50) * 1000)) * 100).toFixed(3) };
 }
 
-const args = process.argv.slice(2);
+const PIN = process.argv.includes('--pin');
+/** --workers: the legs live in media worker threads (src/media/worker/), as the SIP legs do. */
+const WORKERS = process.argv.some((a) => a.startsWith('--workers'));
+/** --workers=N: pool size (default: cores − 1). */
+const POOL_SIZE = Number(process.argv.find((a) => a.startsWith('--workers='))?.slice(10)) || undefined;
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const plan = args.length ? args : ['relay:100', 'relay:500', 'transcode:200', 'conference'];
 for (const a of plan) {
   if (a === 'conference') console.log(JSON.stringify(conference()));
