@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../../common/clock.js';
 import type {
-  AudioFrame, CallerId, CallerIdFormat, DigitEvent, FxoPort, FxoPortEvents, FxsPort, FxsPortEvents, RingOptions, ToneSpec,
+  AudioFrame, EventMap, CallerId, CallerIdFormat, DigitEvent, FxoPort, FxoPortEvents, FxsPort, FxsPortEvents, RingOptions, ToneSpec,
 } from '../hal.js';
 import { TypedEmitter } from './emitter.js';
 import { buildCallerIdMessage, buildDtmfClip, buildMwiMessage, parseCallerIdMessage, parseDtmfClip } from './fsk-callerid.js';
@@ -48,17 +48,48 @@ function wireFormat(f: CallerIdFormat): CidFormatName {
   return f;
 }
 
-export class FxsPortImpl extends TypedEmitter<FxsPortEvents> implements FxsPort {
+/**
+ * What both kinds of port share: the link to the card, the closed flag, the tone the
+ * exchange asked for (put back after a card reboot) and the audio path to the card.
+ */
+abstract class PortBase<E extends EventMap> extends TypedEmitter<E> {
+  protected tone: ToneSpec | undefined;
+  protected isClosed = false;
+
+  protected constructor(protected readonly link: PortLink, readonly index: number, readonly number: number) {
+    super((err, ev) => link.onListenerError(err, ev));
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  async playTone(tone: ToneSpec): Promise<void> {
+    if (this.isClosed) throw PORT_CLOSED();
+    await this.link.command(toneCommand(this.index, tone));
+    this.tone = tone;
+  }
+
+  async stopTone(): Promise<void> {
+    if (this.isClosed) throw PORT_CLOSED();
+    this.tone = undefined;
+    await this.link.command({ type: 'toneOff', port: this.index });
+  }
+
+  sendAudio(frame: AudioFrame): void {
+    if (!this.isClosed) this.link.sendAudio(this.index, frame);
+  }
+}
+
+export class FxsPortImpl extends PortBase<FxsPortEvents> implements FxsPort {
   readonly kind = 'fxs' as const;
   private ringingNow = false;
   private mwiOn = false;
-  private tone: ToneSpec | undefined;
   private ringCadence: readonly number[] | undefined;
-  private isClosed = false;
   private readonly hook: HookDiscriminator;
 
-  constructor(private readonly link: PortLink, readonly index: number, readonly number: number) {
-    super((err, ev) => link.onListenerError(err, ev));
+  constructor(link: PortLink, index: number, number: number) {
+    super(link, index, number);
     this.hook = new HookDiscriminator(link.clock, (s) => {
       if (s.type === 'offHook') {
         this.ringingNow = false; // ring trip: the card stops ringing when the phone answers
@@ -77,9 +108,6 @@ export class FxsPortImpl extends TypedEmitter<FxsPortEvents> implements FxsPort 
   }
   get mwi(): boolean {
     return this.mwiOn;
-  }
-  get closed(): boolean {
-    return this.isClosed;
   }
 
   async ring(opts: RingOptions = {}): Promise<void> {
@@ -107,22 +135,6 @@ export class FxsPortImpl extends TypedEmitter<FxsPortEvents> implements FxsPort 
     const format = this.link.callerIdFormat === 'dtmf' ? 'etsi' : this.link.callerIdFormat; // VMWI is FSK only
     await this.link.command({ type: 'mwi', port: this.index, on, cidFormat: format, fsk: buildMwiMessage(on) });
     this.mwiOn = on;
-  }
-
-  async playTone(tone: ToneSpec): Promise<void> {
-    if (this.isClosed) throw PORT_CLOSED();
-    await this.link.command(toneCommand(this.index, tone));
-    this.tone = tone;
-  }
-
-  async stopTone(): Promise<void> {
-    if (this.isClosed) throw PORT_CLOSED();
-    this.tone = undefined;
-    await this.link.command({ type: 'toneOff', port: this.index });
-  }
-
-  sendAudio(frame: AudioFrame): void {
-    if (!this.isClosed) this.link.sendAudio(this.index, frame);
   }
 
   // ---- from the card ----
@@ -164,18 +176,16 @@ export class FxsPortImpl extends TypedEmitter<FxsPortEvents> implements FxsPort 
   }
 }
 
-export class FxoPortImpl extends TypedEmitter<FxoPortEvents> implements FxoPort {
+export class FxoPortImpl extends PortBase<FxoPortEvents> implements FxoPort {
   readonly kind = 'fxo' as const;
   private seizedNow = false;
   private reversedNow = false;
   private loop = false;
-  private tone: ToneSpec | undefined;
-  private isClosed = false;
   private pendingDials: Array<{ resolve: () => void; reject: (e: Error) => void }> = [];
   private readonly rings: RingDetector;
 
-  constructor(private readonly link: PortLink, readonly index: number, readonly number: number) {
-    super((err, ev) => link.onListenerError(err, ev));
+  constructor(link: PortLink, index: number, number: number) {
+    super(link, index, number);
     this.rings = new RingDetector(link.clock, (s) => {
       if (s.type === 'ringStart') this.emit('ringStart');
       else if (s.type === 'ring') this.emit('ring', { count: s.count, onMs: s.onMs, offBeforeMs: s.offBeforeMs });
@@ -194,9 +204,6 @@ export class FxoPortImpl extends TypedEmitter<FxoPortEvents> implements FxoPort 
   }
   get loopCurrent(): boolean {
     return this.loop;
-  }
-  get closed(): boolean {
-    return this.isClosed;
   }
 
   async seize(): Promise<void> {
@@ -222,22 +229,6 @@ export class FxoPortImpl extends TypedEmitter<FxoPortEvents> implements FxoPort 
         reject(err);
       });
     });
-  }
-
-  async playTone(tone: ToneSpec): Promise<void> {
-    if (this.isClosed) throw PORT_CLOSED();
-    await this.link.command(toneCommand(this.index, tone));
-    this.tone = tone;
-  }
-
-  async stopTone(): Promise<void> {
-    if (this.isClosed) throw PORT_CLOSED();
-    this.tone = undefined;
-    await this.link.command({ type: 'toneOff', port: this.index });
-  }
-
-  sendAudio(frame: AudioFrame): void {
-    if (!this.isClosed) this.link.sendAudio(this.index, frame);
   }
 
   // ---- from the card ----
