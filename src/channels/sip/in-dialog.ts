@@ -9,6 +9,7 @@ import type { ServerTransaction } from '../../sip/transaction/server.js';
 import type { Dialog } from '../../sip/dialog.js';
 import type { Destination } from '../../sip/transport/layer.js';
 import { createResponse } from '../../sip/builders.js';
+import { reasonPhrase } from '../../sip/message.js';
 import { SipError } from '../../sip/errors.js';
 import { parseDtmfInfo } from '../../media/dtmf/info.js';
 import { ParseError } from '../../../common/errors.js';
@@ -68,7 +69,8 @@ export function handleDialogRequest(
       tx.respond(ok());
       return;
     default:
-      throw new SipError(501, 'Not Implemented');
+      // §8.2.1: a method the exchange does not support inside a dialog (REFER, …).
+      throw new SipError(501, reasonPhrase(501));
   }
 }
 
