@@ -38,9 +38,11 @@ export async function startSip(rt: Runtime): Promise<SipLayer> {
   const directory = new SipDirectory(rt.config.snapshot());
   const location = new LocationService(rt.clock);
   // RTP of SIP legs in a worker thread, so relaying never delays signalling (docs/PERFORMANCE.md,
-  // Media). One worker for now: the two legs of a call must share a worker to relay inside
-  // it, and the B2BUA does not yet open the second leg "next to" the first. An exchange on
-  // an injected (fake) clock keeps RTP on this thread, where its timers follow that clock.
+  // Media). One worker for now. The two legs of a call must share a worker to relay inside
+  // it; the outbound leg opens next to the caller's (Channel.call's peer), so a larger pool
+  // keeps calls relaying in one worker, but its size is left at one until it is measured.
+  // An exchange on an injected (fake) clock keeps RTP on this thread, where its timers
+  // follow that clock.
   const mediaPool = rt.clock instanceof SystemClock ? new MediaWorkerPool({ size: 1 }) : undefined;
   mediaPool?.onCrash((err, legs) => log.error({ err, legs }, 'media worker died; its calls were ended'));
   const ctx: SipContext = { stack, clock: rt.clock, log, rtpHost: rt.bind === '0.0.0.0' ? stack.transport.advertised('udp').address : rt.bind, dialogs: new Map(), ...(mediaPool ? { mediaPool } : {}) };

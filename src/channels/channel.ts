@@ -78,8 +78,15 @@ export interface ChannelEvents {
 
 /** Commands every leg accepts. Each is idempotent where repeating it makes sense. */
 export interface ChannelCommands {
-  /** Outbound leg: start calling the device (SIP INVITE, ring the analog phone). */
-  call(caller: Party): void;
+  /**
+   * Outbound leg: start calling the device (SIP INVITE, ring the analog phone).
+   * @param caller who is calling, as the device should show it.
+   * @param peer the call's other leg (the caller's), when the core has one. A leg may
+   *   use it to set up its media where bridging the two will be cheapest (a SIP leg opens
+   *   its RTP in the media worker of an RTP peer, so the call relays inside that worker);
+   *   a leg that cannot use it ignores it. The leg must not drive `peer`.
+   */
+  call(caller: Party, peer?: Channel): void;
   /** Inbound leg: tell the device the callee is ringing (SIP 180, ringback tone). */
   ringing(): void;
   /** Inbound leg: the callee answered; connect the caller (SIP 200, stop ringback). */
@@ -160,7 +167,7 @@ export abstract class BaseChannel extends EventEmitter<ChannelEvents> implements
     this.emit('hangup', cause);
   }
 
-  abstract call(caller: Party): void;
+  abstract call(caller: Party, peer?: Channel): void;
   abstract ringing(): void;
   abstract answer(): void;
   abstract hangup(cause: HangupCause): void;

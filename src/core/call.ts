@@ -68,7 +68,10 @@ export class Call extends EventEmitter<CallEvents> {
     return [...this.candidates];
   }
 
-  /** Offer the call to one more leg: it starts ringing with the caller's identity. */
+  /**
+   * Offer the call to one more leg: it starts ringing with the caller's identity. The
+   * caller's leg goes with it as the peer, so the new leg can place its media next to A's.
+   */
   offer(leg: Channel, caller: Party = this.a.caller): void {
     if (this.state === 'ended' || this.state === 'connected') {
       leg.hangup('answered-elsewhere');
@@ -81,7 +84,7 @@ export class Call extends EventEmitter<CallEvents> {
       if (to === 'up') this.connect(leg);
     });
     leg.once('hangup', (cause) => this.candidateGone(leg, cause));
-    leg.call(caller);
+    leg.call(caller, this.a);
   }
 
   /** Stop ringing every candidate (the next step of a hunt, or the caller gave up). */

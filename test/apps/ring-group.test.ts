@@ -102,6 +102,15 @@ test('more and more: each step adds the next member while the others keep ringin
   assert.equal(m.ringing(), []);
 });
 
+test('every leg a ring group calls is told the caller\'s leg as its peer (so its media can open next to it)', async () => {
+  const { clock, a, call } = setup();
+  const m = members('201', '202', '203');
+  const done = ringGroup(call, clock, m.targets, 'all_at_once', 20_000);
+  for (const ext of ['201', '202', '203']) assert.is(m.last(ext).peer, a, ext);
+  a.deviceHangsUp('normal');
+  await done;
+});
+
 test('the caller hangs up while ringing: every leg is cancelled', async () => {
   const { clock, a, call } = setup();
   const m = members('201', '202');

@@ -3,17 +3,20 @@
  * seam. `device*` methods act as the phone would (ring, answer, refuse); the log records
  * what the exchange asked of it.
  */
-import { BaseChannel, type Direction, type HangupCause, type Party } from '../../src/channels/channel.js';
+import { BaseChannel, type Channel, type Direction, type HangupCause, type Party } from '../../src/channels/channel.js';
 
 export class FakeChannel extends BaseChannel {
   readonly log: string[] = [];
+  /** The other leg the exchange named when it called this one (see Channel.call). */
+  peer: Channel | undefined;
 
   constructor(direction: Direction, owner: string, caller: Party = { number: owner }) {
     super('sip', direction, owner, caller);
   }
 
   // --- what the exchange asks
-  call(caller: Party): void {
+  call(caller: Party, peer?: Channel): void {
+    this.peer = peer;
     this.log.push(`call from ${caller.number}`);
     this.moveTo('proceeding');
   }

@@ -7,7 +7,7 @@
  *   3xx–6xx ─▶ released with the matching cause (486 busy, 480 unavailable, …)
  *   hangup() before the answer ─▶ CANCEL (§9.1); after ─▶ BYE
  */
-import { BaseChannel, type HangupCause, type Party } from '../channel.js';
+import { BaseChannel, type Channel, type HangupCause, type Party } from '../channel.js';
 import type { Employee } from '../../config/schema.js';
 import type { SipRequest, SipResponse } from '../../sip/message.js';
 import type { ServerTransaction } from '../../sip/transaction/server.js';
@@ -51,11 +51,12 @@ export class SipOutboundChannel extends BaseChannel implements DialogOwner {
     this.dtmf.send(digits, this.sipMedia?.endpoint, this.dialog, this.destination);
   }
 
-  call(caller: Party): void {
+  /** INVITE the phone; the RTP endpoint opens next to `peer`'s (same media worker) so the call relays there. */
+  call(caller: Party, peer?: Channel): void {
     if (this.state !== 'idle') return;
     this.caller = caller;
     this.moveTo('proceeding');
-    SipMedia.open(this.ctx).then(
+    SipMedia.open(this.ctx, peer?.media).then(
       (media) => {
         if (this.state === 'released') return void media.close();
         this.sipMedia = media;

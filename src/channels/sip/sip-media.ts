@@ -6,10 +6,12 @@
  *
  * With a media worker pool in the context (the running exchange) the endpoint lives in a
  * worker thread and two SIP legs relay inside it; without one (unit tests on a fake clock)
- * it runs on this thread. Both kinds have the API used here and by the channels.
+ * it runs on this thread. Both kinds have the API used here and by the channels. The
+ * second leg of a call opens next to the first (`open(ctx, near)`), in the same worker.
  */
 import { RtpEndpoint } from '../../media/rtp-endpoint.js';
-import type { WorkerRtpEndpoint } from '../../media/worker/worker-endpoint.js';
+import { WorkerRtpEndpoint } from '../../media/worker/worker-endpoint.js';
+import type { MediaEndpoint } from '../../media/endpoint.js';
 import type { G711Law } from '../../media/g711.js';
 import { audioStream, buildAnswer, buildOffer, parseSdp, PCMA, PCMU, TELEPHONE_EVENT, type Codec, type Direction } from '../../sip/sdp.js';
 import { SipError } from '../../sip/errors.js';
@@ -28,8 +30,19 @@ export class SipMedia {
 
   private constructor(readonly endpoint: RtpLeg) {}
 
-  static async open(ctx: SipContext): Promise<SipMedia> {
-    if (ctx.mediaPool) return new SipMedia(await ctx.mediaPool.open({ host: ctx.rtpHost, port: 0 }));
+  /**
+   * Open the leg's RTP endpoint.
+   * @param near the media of the call's other leg, if known. When it lives in one of the
+   *   pool's workers the new endpoint opens in the same worker, so bridge() can relay the
+   *   call inside it (two legs in different workers fall back to frames posted between
+   *   threads). Anything else (an analog port, no pool) is ignored: the pool picks the
+   *   least loaded worker.
+   */
+  static async open(ctx: SipContext, near?: MediaEndpoint): Promise<SipMedia> {
+    if (ctx.mediaPool) {
+      const sameWorker = near instanceof WorkerRtpEndpoint ? near : undefined;
+      return new SipMedia(await ctx.mediaPool.open({ host: ctx.rtpHost, port: 0 }, sameWorker));
+    }
     return new SipMedia(await RtpEndpoint.open({ host: ctx.rtpHost, port: 0, clock: ctx.clock }));
   }
 
