@@ -20,6 +20,7 @@
  */
 import { SystemClock, type Clock, type TimerHandle } from '../../common/clock.js';
 import { RtpSession, type RtpStats, type PacketListener } from './rtp/session.js';
+import type { PortRange } from './rtp/udp-pair.js';
 import type { RtpPacket } from './rtp/packet.js';
 import { encode, decode, type G711Law } from './g711.js';
 import { JitterBuffer, type JitterBufferOptions, type JitterBufferStats } from './jitter-buffer.js';
@@ -32,8 +33,9 @@ export const STATIC_PAYLOAD_TYPE: Readonly<Record<G711Law, number>> = { PCMU: 0,
 
 export interface RtpEndpointOptions {
   host: string;
-  /** 0 = any free even port (RTCP on the next one). */
+  /** 0 = any free even port of `portRange` (RTCP on the next one). */
   port: number;
+  portRange?: PortRange;
   clock?: Clock;
   /** Codec we send and expect; may change with setRemote() after negotiation. Default PCMU. */
   codec?: G711Law;
@@ -100,7 +102,7 @@ export class RtpEndpoint implements MediaEndpoint {
   }
 
   static async open(opts: RtpEndpointOptions): Promise<RtpEndpoint> {
-    const session = await RtpSession.open({ host: opts.host, port: opts.port, clock: opts.clock, rtcpMux: opts.rtcpMux, symmetric: opts.symmetric });
+    const session = await RtpSession.open({ host: opts.host, port: opts.port, portRange: opts.portRange, clock: opts.clock, rtcpMux: opts.rtcpMux, symmetric: opts.symmetric });
     return new RtpEndpoint(session, opts);
   }
 

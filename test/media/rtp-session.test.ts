@@ -55,15 +55,20 @@ test('symmetric RTP: the session answers to where packets come from, not to the 
   pbx.send(new Uint8Array(160), { payloadType: 0 });
   await until(() => heard.length === 1, 'reply at the latched address');
 
-  // A stranger cannot hijack the stream while the phone is still talking.
+  // A stranger cannot hijack the stream while the phone is still talking: the socket is now
+  // connected to the phone (strict RTP), so the kernel drops the stranger's packet.
   const stranger = createSocket('udp4');
   await new Promise<void>((r) => stranger.bind(0, '127.0.0.1', () => r()));
+  stranger.on('error', () => undefined); // ICMP port unreachable from the locked socket
   stranger.send(pkt(2), pbx.localPort, '127.0.0.1');
-  await until(() => pbx.stats().foreignDropped === 1, 'stranger dropped');
+  phone.send(pkt(3), pbx.localPort, '127.0.0.1'); // loopback delivers in order: after the stranger's
+  await until(() => pbx.stats().packetsReceived === 2, 'phone still heard');
   assert.is(pbx.remote?.port, phone.address().port);
+  pbx.send(new Uint8Array(160), { payloadType: 0 });
+  await until(() => heard.length === 2, 'replies still go to the phone');
   // The phone's NAT rebinds: after a second of silence from the old address, the new one wins.
   clock.advance(1500);
-  stranger.send(pkt(3), pbx.localPort, '127.0.0.1');
+  stranger.send(pkt(4), pbx.localPort, '127.0.0.1');
   await until(() => pbx.remote?.port === stranger.address().port, 're-latch after silence');
   phone.close();
   stranger.close();
@@ -132,6 +137,43 @@ test('rtcp-mux: one port carries both RTP and RTCP (RFC 5761)', async () => {
   await until(() => b.stats().rtcpReceived === 1 && b.stats().packetsReceived === 1, 'RTP and RTCP on one port');
   await a.close();
   await b.close();
+});
+
+
+test('port 0 picks an even port of the RTP range, RTCP on the next; a full range is a clear error', async () => {
+  const range = { min: 40100, max: 40103 }; // two pairs: 40100/40101 and 40102/40103
+  const a = await RtpSession.open({ host: '127.0.0.1', port: 0, portRange: range });
+  const b = await RtpSession.open({ host: '127.0.0.1', port: 0, portRange: range });
+  assert.equal([a.localPort, b.localPort].sort(), [40100, 40102]);
+  assert.is(a.localRtcpPort, a.localPort + 1);
+  try {
+    await RtpSession.open({ host: '127.0.0.1', port: 0, portRange: range });
+    assert.unreachable('a third pair does not fit');
+  } catch (err) {
+    assert.match(String(err), /no free RTP\/RTCP port pair on 127\.0\.0\.1 in 40100-40103/);
+  }
+  await a.close();
+  await b.close();
+});
+
+test('the local port survives the lock to a source being released (strict RTP over connect/disconnect)', async () => {
+  const clock = new FakeClock();
+  const pbx = await RtpSession.open({ host: '127.0.0.1', port: 0, clock });
+  const port = pbx.localPort;
+  const phone = await RtpSession.open({ host: '127.0.0.1', port: 0, clock });
+  phone.setRemote({ address: '127.0.0.1', port });
+  phone.send(new Uint8Array(160), { payloadType: 0 });
+  await until(() => pbx.stats().packetsReceived === 1, 'first packet');
+  pbx.send(new Uint8Array(160), { payloadType: 0 }); // locked by now or soon: either way it reaches the phone
+  await until(() => phone.stats().packetsReceived === 1, 'reply');
+  clock.advance(1100); // the phone went quiet: the lock is released
+  pbx.setRemote({ address: '127.0.0.1', port: phone.localPort }); // and new SDP releases it too
+  assert.is(pbx.localPort, port, 'same port after the disconnect');
+  phone.send(new Uint8Array(160), { payloadType: 0 });
+  await until(() => pbx.stats().packetsReceived === 2, 'still reachable on its port');
+  await pbx.close();
+  await phone.close();
+  assert.is(clock.pending(), 0, 'no watchdog left behind');
 });
 
 test.run();

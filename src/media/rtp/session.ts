@@ -11,14 +11,17 @@ import { randomBytes } from 'node:crypto';
 import { SystemClock, type Clock, type TimerHandle } from '../../../common/clock.js';
 import { parseRtp, serializeRtp, rewriteRtpHeader, type RtpPacket } from './packet.js';
 import { ReceiveStats } from './receive-stats.js';
-import { bindPair } from './udp-pair.js';
+import { bindPair, type PortRange } from './udp-pair.js';
+import { SourceLock } from './source-lock.js';
 import { buildCompound, parseRtcp, toNtp, ntpMiddle, type ReportBlock } from './rtcp.js';
 
 export interface RtpSessionOptions {
   /** Local address to bind (e.g. '127.0.0.1' or '0.0.0.0'). */
   host: string;
-  /** Local RTP port; 0 picks a free even port with port+1 free for RTCP. */
+  /** Local RTP port; 0 picks a free even port of `portRange` with port+1 free for RTCP. */
   port: number;
+  /** Where port 0 picks from (default 16384–32767, udp-pair.ts). */
+  portRange?: PortRange;
   clock?: Clock;
   /** RTP clock rate (8000 for G.711 and telephone-event at 8 kHz). */
   clockRate?: number;
@@ -62,7 +65,11 @@ export interface RtpStats {
   octetsSent: number;
   rtcpSent: number;
   rtcpReceived: number;
-  /** Packets dropped because they came from an address other than the latched one. */
+  /**
+   * Packets dropped because they came from an address other than the latched one, while
+   * learning; once the socket is locked to its source (source-lock.ts) the kernel drops
+   * them before they reach us, uncounted.
+   */
   foreignDropped: number;
   /** Send or receive errors reported by the socket (ICMP unreachable, full queues). */
   socketErrors: number;
@@ -93,6 +100,7 @@ export class RtpSession {
   private readonly rtcpIntervalMs: number;
   private rtcpTimer: TimerHandle | undefined;
   private closed = false;
+  private readonly lock: SourceLock;
 
   // Outgoing stream state (§5.1: random initial sequence and timestamp).
   private seq = random32() & 0xffff;
@@ -133,6 +141,7 @@ export class RtpSession {
     this.rtcpIntervalMs = opts.rtcpIntervalMs ?? 5000;
     this.ssrc = random32();
     this.recv = new ReceiveStats(this.clockRate);
+    this.lock = new SourceLock(rtpSock, this.clock, RELATCH_AFTER_MS, () => this.lastFromRemoteAt);
     rtpSock.on('message', (msg, rinfo) => this.onRtpMessage(msg, rinfo));
     rtcpSock?.on('message', (msg, rinfo) => this.onRtcp(msg, rinfo));
     // A send to an unreachable port (ICMP) or a full queue surfaces as a socket error;
@@ -144,7 +153,7 @@ export class RtpSession {
 
   /** Bind the sockets and start the RTCP timer. */
   static async open(opts: RtpSessionOptions): Promise<RtpSession> {
-    const { rtp, rtcp } = await bindPair(opts.host, opts.port, opts.rtcpMux ?? false);
+    const { rtp, rtcp } = await bindPair(opts.host, opts.port, opts.rtcpMux ?? false, opts.portRange);
     return new RtpSession(rtp, rtcp, opts);
   }
 
@@ -167,6 +176,7 @@ export class RtpSession {
   setRemote(remote: RemoteAddress): void {
     this.remoteAddr = { ...remote };
     this.latched = false;
+    this.lock.unlock();
   }
 
   onPacket(listener: PacketListener): () => void {
@@ -223,7 +233,7 @@ export class RtpSession {
   private transmit(buf: Buffer, payloadBytes: number): void {
     const r = this.remoteAddr;
     if (!r || this.closed) return;
-    this.rtpSock.send(buf, r.port, r.address);
+    this.lock.send(buf, r.port, r.address);
     this.packetsSent++;
     this.octetsSent += payloadBytes;
     this.sentSinceReport = true;
@@ -267,13 +277,16 @@ export class RtpSession {
     if (same) {
       this.latched = true;
       this.lastFromRemoteAt = now;
+      if (this.symmetric) this.lock.lock(r.address, r.port);
       return true;
     }
     if (!this.symmetric) return r === undefined || r.address === rinfo.address;
     if (!this.latched || now - this.lastFromRemoteAt >= RELATCH_AFTER_MS) {
+      this.lock.unlock();
       this.remoteAddr = { address: rinfo.address, port: rinfo.port, rtcpPort: this.mux ? rinfo.port : rinfo.port + 1 };
       this.latched = true;
       this.lastFromRemoteAt = now;
+      this.lock.lock(rinfo.address, rinfo.port);
       return true;
     }
     return false;
@@ -345,7 +358,9 @@ export class RtpSession {
     this.sentSinceReport = false;
     const buf = buildCompound({ ssrc: this.ssrc, sender, reports: this.reportBlocks(), cname: this.cname, bye });
     const port = r.rtcpPort ?? (this.mux ? r.port : r.port + 1);
-    (this.rtcpSock ?? this.rtpSock).send(buf, port, r.address, () => done?.());
+    // With rtcp-mux RTCP shares the RTP socket, which may be locked to the phone's RTP port.
+    if (this.rtcpSock) this.rtcpSock.send(buf, port, r.address, () => done?.());
+    else this.lock.send(buf, port, r.address, () => done?.());
     this.rtcpSent++;
   }
 
@@ -374,6 +389,7 @@ export class RtpSession {
     if (this.closed) return;
     await new Promise<void>((resolve) => this.sendRtcp(true, resolve));
     this.closed = true;
+    this.lock.close();
     this.clock.clearTimeout(this.rtcpTimer);
     this.listeners.clear();
     await Promise.all([
