@@ -34,46 +34,58 @@ export function isRtpVersion2(buf: Uint8Array): boolean {
   return buf.length >= FIXED_HEADER && buf[0]! >> 6 === RTP_VERSION;
 }
 
-/** Parse one RTP packet. Throws ParseError on anything RFC 3550 §A.1 validity checks reject. */
+/** Shared by every packet without contributing sources (almost all): never mutated. */
+const NO_CSRC: number[] = Object.freeze([]) as unknown as number[];
+
+const u16 = (b: Uint8Array, o: number) => (b[o]! << 8) | b[o + 1]!;
+const u32 = (b: Uint8Array, o: number) => ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+
+/**
+ * Parse one RTP packet. Throws ParseError on anything RFC 3550 §A.1 validity checks reject.
+ *
+ * Runs for every packet the exchange relays, so it allocates only the packet object and
+ * plain Uint8Array views (a Buffer's subarray() goes through the species lookup, and a
+ * DataView is one more object per packet).
+ */
 export function parseRtp(buf: Uint8Array): RtpPacket {
-  if (buf.length < FIXED_HEADER) throw new ParseError(`RTP packet too short (${buf.length} bytes)`);
+  const len = buf.length;
+  if (len < FIXED_HEADER) throw new ParseError(`RTP packet too short (${len} bytes)`);
   const b0 = buf[0]!;
   const b1 = buf[1]!;
   if (b0 >> 6 !== RTP_VERSION) throw new ParseError(`RTP version ${b0 >> 6} (expected 2)`, 0);
-  const hasPadding = (b0 & 0x20) !== 0;
-  const hasExtension = (b0 & 0x10) !== 0;
   const cc = b0 & 0x0f;
-  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   let offset = FIXED_HEADER + cc * 4;
-  if (buf.length < offset) throw new ParseError('RTP CSRC list runs past the packet', FIXED_HEADER);
-  const csrc: number[] = [];
-  for (let i = 0; i < cc; i++) csrc.push(view.getUint32(FIXED_HEADER + i * 4));
-  let extension: RtpHeaderExtension | undefined;
-  if (hasExtension) {
-    if (buf.length < offset + 4) throw new ParseError('RTP extension header runs past the packet', offset);
-    const profile = view.getUint16(offset);
-    const words = view.getUint16(offset + 2);
-    const start = offset + 4;
-    offset = start + words * 4;
-    if (buf.length < offset) throw new ParseError('RTP extension runs past the packet', start);
-    extension = { profile, data: buf.subarray(start, offset) };
+  if (len < offset) throw new ParseError('RTP CSRC list runs past the packet', FIXED_HEADER);
+  let csrc = NO_CSRC;
+  if (cc > 0) {
+    csrc = [];
+    for (let i = 0; i < cc; i++) csrc.push(u32(buf, FIXED_HEADER + i * 4));
   }
-  let end = buf.length;
+  let extension: RtpHeaderExtension | undefined;
+  if ((b0 & 0x10) !== 0) {
+    if (len < offset + 4) throw new ParseError('RTP extension header runs past the packet', offset);
+    const profile = u16(buf, offset);
+    const start = offset + 4;
+    offset = start + u16(buf, offset + 2) * 4;
+    if (len < offset) throw new ParseError('RTP extension runs past the packet', start);
+    extension = { profile, data: new Uint8Array(buf.buffer, buf.byteOffset + start, offset - start) };
+  }
+  let end = len;
   let padding: number | undefined;
-  if (hasPadding) {
-    padding = buf[buf.length - 1]!;
-    if (padding === 0 || offset + padding > buf.length) throw new ParseError(`bad RTP padding count ${padding}`, end - 1);
+  if ((b0 & 0x20) !== 0) {
+    padding = buf[len - 1]!;
+    if (padding === 0 || offset + padding > len) throw new ParseError(`bad RTP padding count ${padding}`, end - 1);
     end -= padding;
   }
   return {
     payloadType: b1 & 0x7f,
     marker: (b1 & 0x80) !== 0,
-    sequence: view.getUint16(2),
-    timestamp: view.getUint32(4),
-    ssrc: view.getUint32(8),
+    sequence: u16(buf, 2),
+    timestamp: u32(buf, 4),
+    ssrc: u32(buf, 8),
     csrc,
     extension,
-    payload: buf.subarray(offset, end),
+    payload: new Uint8Array(buf.buffer, buf.byteOffset + offset, end - offset),
     padding,
   };
 }

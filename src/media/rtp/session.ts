@@ -252,7 +252,8 @@ export class RtpSession {
     } catch {
       return; // not RTP: ignore (STUN keepalives, garbage)
     }
-    if (!this.acceptSource(rinfo)) {
+    const now = this.clock.monotonic();
+    if (!this.acceptSource(rinfo, now)) {
       this.foreignDropped++;
       return;
     }
@@ -265,13 +266,12 @@ export class RtpSession {
       this.remoteSsrc = packet.ssrc;
       this.recv = new ReceiveStats(this.clockRate);
     }
-    if (!this.recv.update(packet.sequence, packet.timestamp, this.clock.monotonic())) return;
+    if (!this.recv.update(packet.sequence, packet.timestamp, now)) return;
     for (const l of this.listeners) l(packet, msg, rinfo);
   }
 
   /** Symmetric RTP: latch to the first source; switch only when the latched one went quiet. */
-  private acceptSource(rinfo: RemoteInfo): boolean {
-    const now = this.clock.monotonic();
+  private acceptSource(rinfo: RemoteInfo, now: number): boolean {
     const r = this.remoteAddr;
     const same = r !== undefined && r.address === rinfo.address && r.port === rinfo.port;
     if (same) {
