@@ -5,10 +5,11 @@
  * thread. It reuses RtpEndpoint and bridge() as they are; the main thread sees only
  * opens, closes, digits and — for legs on the decoded path — 20 ms frames.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { RtpEndpoint } from '../rtp-endpoint.js';
 import { bridge, type Bridge } from '../relay.js';
-import type { FromWorker, Opened, ToWorker } from './protocol.js';
+import type { FromWorker, MediaWorkerData, Opened, ToWorker } from './protocol.js';
+import { setThreadNice } from './thread-priority.js';
 
 const port = parentPort;
 if (!port) throw new Error('media-worker.ts must run in a worker thread');
@@ -16,6 +17,10 @@ if (!port) throw new Error('media-worker.ts must run in a worker thread');
 const endpoints = new Map<number, { ep: RtpEndpoint; offFrames?: () => void }>();
 const bridges = new Map<number, Bridge>();
 const post = (m: FromWorker, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer ?? []);
+
+// Priority first, before any socket exists: every packet this thread relays benefits.
+const { nice } = (workerData ?? {}) as MediaWorkerData;
+if (nice !== undefined) post({ ev: 'priority', result: setThreadNice(nice) });
 
 function get(id: number): RtpEndpoint {
   const e = endpoints.get(id);

@@ -1,6 +1,7 @@
 /**
- * A small pool of media workers (media-worker.ts): by default one per core minus one (the
- * main thread keeps a core for SIP signalling), at least one. Each worker owns the sockets
+ * A small pool of media workers (media-worker.ts): by default one per core — relaying is
+ * event-driven and idle without calls, and the workers run at a higher priority than SIP
+ * signalling only when the board asks (`nice`). Each worker owns the sockets
  * of the RTP legs opened on it; two legs of one call must share a worker for the relay to
  * stay inside it, so `open(opts, near)` places a leg next to another.
  *
@@ -10,17 +11,25 @@
  */
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
-import type { FromWorker, ToWorker, WorkerEndpointOptions, Opened } from './protocol.js';
+import type { FromWorker, ToWorker, WorkerEndpointOptions, Opened, MediaWorkerData } from './protocol.js';
+import type { PriorityResult } from './thread-priority.js';
 import { WorkerRtpEndpoint } from './worker-endpoint.js';
 
 export interface MediaWorkerPoolOptions {
-  /** Number of workers; default max(1, cores − 1). */
+  /** Number of workers; default one per core. */
   size?: number;
   /**
    * The worker's entry file. Default: media-worker next to this module, `.ts` under tsx
    * (then loaded with `--import tsx`), `.js` in a build — a bundle passes its built file.
    */
   workerUrl?: URL;
+  /**
+   * Nice value for the workers' threads (−20…19; media ahead of everything else, as
+   * Asterisk's -p): see thread-priority.ts. Absent: the default priority.
+   */
+  nice?: number;
+  /** Told once per worker whether its priority could be set (the exchange logs it). */
+  onPriority?: (result: PriorityResult) => void;
 }
 
 /** One worker thread and what the main thread knows about it. */
@@ -29,10 +38,13 @@ export class MediaWorker {
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private nextRid = 1;
   dead: Error | undefined;
+  /** What the worker reported about its scheduling priority (when one was asked). */
+  priority: PriorityResult | undefined;
 
   constructor(
     readonly thread: Worker,
     private readonly onDeath: (w: MediaWorker, err: Error, legs: number) => void,
+    private readonly onPriority?: (result: PriorityResult) => void,
   ) {
     thread.on('message', (m: FromWorker) => this.receive(m));
     thread.on('error', (err) => this.die(err));
@@ -61,6 +73,9 @@ export class MediaWorker {
       this.pending.delete(m.rid);
       if (m.ok) p?.resolve(m.value);
       else p?.reject(new Error(m.error));
+    } else if (m.ev === 'priority') {
+      this.priority = m.result;
+      this.onPriority?.(m.result);
     } else this.endpoints.get(m.id)?.deliver(m);
   }
 
@@ -82,13 +97,17 @@ export class MediaWorkerPool {
   private readonly crashListeners = new Set<(err: Error, legs: number) => void>();
   private readonly size: number;
   private readonly url: URL;
+  private readonly workerData: MediaWorkerData;
+  private readonly onPriority: ((result: PriorityResult) => void) | undefined;
   private nextId = 1;
   private closed = false;
 
   constructor(opts: MediaWorkerPoolOptions = {}) {
-    this.size = Math.max(1, opts.size ?? availableParallelism() - 1);
+    this.size = Math.max(1, opts.size ?? availableParallelism());
     const ts = import.meta.url.endsWith('.ts');
     this.url = opts.workerUrl ?? new URL(ts ? './media-worker.ts' : './media-worker.js', import.meta.url);
+    this.workerData = opts.nice === undefined ? {} : { nice: opts.nice };
+    this.onPriority = opts.onPriority;
   }
 
   /** A worker died: `legs` calls lost their media and were ended. */
@@ -107,6 +126,11 @@ export class MediaWorkerPool {
     if (w.dead) ep.lost(w.dead);
     else w.endpoints.set(id, ep);
     return ep;
+  }
+
+  /** What each running worker reported about its priority (tests, the UI). */
+  priorities(): Array<PriorityResult | undefined> {
+    return this.workers.map((w) => w.priority);
   }
 
   /** Legs per worker (tests, the UI). */
@@ -141,14 +165,14 @@ export class MediaWorkerPool {
     // in the worker and then imports the entry (tsx resolved here: an eval'd script resolves
     // bare names from the working directory). A built .js worker is started directly.
     const thread = this.url.pathname.endsWith('.ts')
-      ? new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(({ register }) => { register(); return import(${JSON.stringify(this.url.href)}); })`, { eval: true, execArgv: [] })
-      : new Worker(this.url);
+      ? new Worker(`import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(({ register }) => { register(); return import(${JSON.stringify(this.url.href)}); })`, { eval: true, execArgv: [], workerData: this.workerData })
+      : new Worker(this.url, { workerData: this.workerData });
     const w = new MediaWorker(thread, (dead, err, legs) => {
       const i = this.workers.indexOf(dead);
       if (i >= 0) this.workers.splice(i, 1);
       if (this.closed) return;
       for (const l of this.crashListeners) l(err, legs);
-    });
+    }, this.onPriority);
     this.workers.push(w);
     return w;
   }

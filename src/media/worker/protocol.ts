@@ -5,6 +5,7 @@
 import type { RtpEndpointOptions, RtpRemote } from '../rtp-endpoint.js';
 import type { ReceivedDigit } from '../dtmf/rfc4733.js';
 import type { DtmfDigit } from '../dtmf/digits.js';
+import type { PriorityResult } from './thread-priority.js';
 
 /** What a worker can open: an RtpEndpoint's options minus the clock (workers use the system clock). */
 export type WorkerEndpointOptions = Omit<RtpEndpointOptions, 'clock'>;
@@ -30,7 +31,16 @@ export type Reply = { rid: number; ok: true; value?: unknown } | { rid: number; 
 
 export type WorkerEvent = { ev: 'digit'; id: number; digit: ReceivedDigit } | { ev: 'frame'; id: number; frame: Int16Array };
 
-export type FromWorker = Reply | WorkerEvent;
+/** Sent once by a worker started with a nice value: whether its priority could be set. */
+export type PriorityEvent = { ev: 'priority'; result: PriorityResult };
+
+/** What a worker is started with (`workerData`). */
+export interface MediaWorkerData {
+  /** Nice value for the worker's thread (thread-priority.ts); absent: leave it. */
+  nice?: number;
+}
+
+export type FromWorker = Reply | WorkerEvent | PriorityEvent;
 
 /** What `open` answers. */
 export interface Opened {
