@@ -43,6 +43,28 @@ export const relaySchema = z
   .strict()
   .refine((r) => r.emulator !== (r.gpio !== undefined), { message: 'give either gpio (a real pin) or emulator: true' });
 
+/**
+ * The media plane on this board (docs/PERFORMANCE.md, Media): worker threads that relay
+ * RTP, their scheduling priority, and the UDP ports RTP may use (for the firewall).
+ */
+export const mediaSchema = z
+  .object({
+    /** Media worker threads; default one per core (measured: 2 on 2 cores carry 500 relayed calls). */
+    workers: z.number().int().min(1).max(64).optional(),
+    /**
+     * Nice value of the media threads (−20 highest … 19): ahead of everything else on the
+     * box, as Asterisk's -p. Needs CAP_SYS_NICE; without it they run at normal priority.
+     */
+    nice: z.number().int().min(-20).max(19).default(-10),
+    /** Inclusive UDP range for RTP/RTCP pairs (RTP on the even port). */
+    rtp_ports: z
+      .object({ min: z.number().int().min(1024).max(65534), max: z.number().int().min(1025).max(65535) })
+      .strict()
+      .refine((r) => r.max - r.min >= 3, { message: 'needs room for at least two RTP/RTCP pairs (max − min ≥ 3)' })
+      .default({ min: 16384, max: 32767 }),
+  })
+  .strict();
+
 export const boardSchema = z
   .object({
     name: z.string().regex(/^[a-z][a-z0-9-]*$/),
@@ -51,6 +73,7 @@ export const boardSchema = z
     simulator: z.boolean().default(false),
     linecards: z.array(lineCardSchema).default([]),
     relays: z.array(relaySchema).default([]),
+    media: mediaSchema.default({ nice: -10, rtp_ports: { min: 16384, max: 32767 } }),
   })
   .strict();
 

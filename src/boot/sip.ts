@@ -37,15 +37,23 @@ export async function startSip(rt: Runtime): Promise<SipLayer> {
   await stack.start();
   const directory = new SipDirectory(rt.config.snapshot());
   const location = new LocationService(rt.clock);
-  // RTP of SIP legs in a worker thread, so relaying never delays signalling (docs/PERFORMANCE.md,
-  // Media). One worker for now. The two legs of a call must share a worker to relay inside
-  // it; the outbound leg opens next to the caller's (Channel.call's peer), so a larger pool
-  // keeps calls relaying in one worker, but its size is left at one until it is measured.
+  // RTP of SIP legs in media worker threads, so relaying never delays signalling
+  // (docs/PERFORMANCE.md, Media). The two legs of a call share a worker (the outbound leg
+  // opens next to the caller's: Channel.call's peer) and relay inside it; calls spread
+  // over the workers. The board sets how many (default one per core) and their priority.
   // An exchange on an injected (fake) clock keeps RTP on this thread, where its timers
   // follow that clock.
-  const mediaPool = rt.clock instanceof SystemClock ? new MediaWorkerPool({ size: 1 }) : undefined;
+  const media = rt.board.media;
+  const mediaPool = rt.clock instanceof SystemClock
+    ? new MediaWorkerPool({
+        ...(media.workers ? { size: media.workers } : {}),
+        nice: media.nice,
+        onPriority: (r) => (r.ok ? log.info({ nice: r.nice, tid: r.tid }, 'media worker priority set') : log.warn({ reason: r.reason }, 'media worker runs at normal priority')),
+      })
+    : undefined;
   mediaPool?.onCrash((err, legs) => log.error({ err, legs }, 'media worker died; its calls were ended'));
-  const ctx: SipContext = { stack, clock: rt.clock, log, rtpHost: rt.bind === '0.0.0.0' ? stack.transport.advertised('udp').address : rt.bind, dialogs: new Map(), ...(mediaPool ? { mediaPool } : {}) };
+  const rtpHost = rt.bind === '0.0.0.0' ? stack.transport.advertised('udp').address : rt.bind;
+  const ctx: SipContext = { stack, clock: rt.clock, log, rtpHost, rtpPorts: media.rtp_ports, dialogs: new Map(), ...(mediaPool ? { mediaPool } : {}) };
   const auth = new SipAuthenticator(directory, rt.clock, log);
   const registrar = new Registrar(auth, location, rt.clock, log);
   const b2bua = new B2bua(ctx, rt.switch, directory, auth, registrar, location, log);

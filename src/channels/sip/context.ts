@@ -8,6 +8,7 @@ import type { SipStack } from '../../sip/stack.js';
 import type { SipRequest } from '../../sip/message.js';
 import type { ServerTransaction } from '../../sip/transaction/server.js';
 import type { MediaWorkerPool } from '../../media/worker/pool.js';
+import type { PortRange } from '../../media/rtp/udp-pair.js';
 
 /** A leg that owns a dialog and answers its in-dialog requests. */
 export interface DialogOwner {
@@ -21,6 +22,8 @@ export interface SipContext {
   log: Logger;
   /** Local address RTP sockets bind to and SDP advertises. */
   rtpHost: string;
+  /** Where RTP ports are picked (the board's media.rtp_ports); default udp-pair.ts's range. */
+  rtpPorts?: PortRange;
   /**
    * Media worker threads for the legs' RTP (the exchange sets it, so relaying never delays
    * signalling); without it RTP runs on this thread on `clock` (unit tests' fake clock).

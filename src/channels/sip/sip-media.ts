@@ -41,9 +41,9 @@ export class SipMedia {
   static async open(ctx: SipContext, near?: MediaEndpoint): Promise<SipMedia> {
     if (ctx.mediaPool) {
       const sameWorker = near instanceof WorkerRtpEndpoint ? near : undefined;
-      return new SipMedia(await ctx.mediaPool.open({ host: ctx.rtpHost, port: 0 }, sameWorker));
+      return new SipMedia(await ctx.mediaPool.open({ host: ctx.rtpHost, port: 0, ...(ctx.rtpPorts ? { portRange: ctx.rtpPorts } : {}) }, sameWorker));
     }
-    return new SipMedia(await RtpEndpoint.open({ host: ctx.rtpHost, port: 0, clock: ctx.clock }));
+    return new SipMedia(await RtpEndpoint.open({ host: ctx.rtpHost, port: 0, clock: ctx.clock, ...(ctx.rtpPorts ? { portRange: ctx.rtpPorts } : {}) }));
   }
 
   /** The media is gone without close() (its worker died): the leg should hang up. */
