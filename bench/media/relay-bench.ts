@@ -1,18 +1,22 @@
 /**
  * Media benchmark (results in docs/PERFORMANCE.md, "## Media"). Not a test: run it by hand.
  *
- *   npx tsx bench/media/relay-bench.ts [--pin] [--workers[=N]] [relay:500] [transcode:200] [conference]
+ *   npx tsx bench/media/relay-bench.ts [--workers[=N]] [--nice=N] [--runs=N] [--pin] [relay:500] [transcode:200] [conference]
  *
  * For each "mode:calls" scenario this process plays the exchange: two RtpEndpoints per
- * call joined by bridge() (relay fast path, or A-law↔µ-law transcoding), while a child
- * process (load-gen.ts) plays both phones of every call at 50 packets/s each and measures
- * loss and transit per packet. This process reports its own CPU use and its event-loop
- * delay — the delay SIP signalling would suffer — during the measurement.
+ * call joined by bridge() (relay fast path, or A-law↔µ-law transcoding) — in media worker
+ * threads with `--workers`, as the running exchange does — while rtp-load.c (a separate
+ * process, compiled on first use; see generator.ts) plays both phones of every call at
+ * 50 packets/s each and measures loss and transit per packet with kernel receive
+ * timestamps. This process reports its CPU use (all threads) and its main thread's
+ * event-loop delay — the delay SIP signalling would suffer — during the measurement.
+ * `--runs=N` repeats each scenario (the machine is shared: single runs vary).
  *
  * "conference" measures a 10-party conference: the decoded path per leg (G.711 decode,
  * jitter buffer, N−1 mix, encode) without sockets, as a share of one core.
  */
-import { execFileSync, fork } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { startGenerator } from './generator.js';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { SystemClock, FakeClock } from '../../common/clock.js';
 import { RtpEndpoint } from '../../src/media/rtp-endpoint.js';
@@ -31,7 +35,7 @@ async function scenario(mode: 'relay' | 'transcode', calls: number): Promise<Rec
   const clock = new SystemClock();
   type Leg = RtpEndpoint | WorkerRtpEndpoint;
   const legs: Array<[Leg, Leg]> = [];
-  const pool = WORKERS ? new MediaWorkerPool({ size: POOL_SIZE }) : undefined;
+  const pool = WORKERS ? new MediaWorkerPool({ size: POOL_SIZE, nice: NICE, onPriority: (r) => r.ok || console.error(`media worker priority: ${r.reason}`) }) : undefined;
   for (let c = 0; c < calls; c++) {
     const codecA = mode === 'relay' ? 'PCMU' : 'PCMA';
     if (pool) {
@@ -42,24 +46,23 @@ async function scenario(mode: 'relay' | 'transcode', calls: number): Promise<Rec
       legs.push([a, await RtpEndpoint.open({ host: '127.0.0.1', port: 0, clock, codec: 'PCMU' })]);
     }
   }
-  const child = fork(new URL('./load-gen.ts', import.meta.url).pathname, [], { execArgv: ['--import', 'tsx'] });
+  const gen = await startGenerator();
   // --pin: the exchange (every thread of this process) on core 0, the phones on core 1, so
   // the two do not compete for one core and the numbers are the exchange's own.
   if (PIN) {
     execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
-    execFileSync('taskset', ['-a', '-p', '-c', '1', String(child.pid)], { stdio: 'ignore' });
+    execFileSync('taskset', ['-a', '-p', '-c', '1', String(gen.pid)], { stdio: 'ignore' });
   }
-  const next = <T>(type: string) => new Promise<T>((resolve) => child.once('message', (m: { type: string }) => m.type === type && resolve(m as T)));
-  const ready = next<{ phonePorts: Array<[number, number]> }>('ready');
-  child.send({ type: 'setup', calls, pbxPorts: legs.map(([a, b]) => [a.localPort, b.localPort]), payloadTypes: [legs[0]![0].payloadType, legs[0]![1].payloadType] });
-  const { phonePorts } = await ready;
+  const pbxPorts = legs.flatMap(([a, b]) => [a.localPort, b.localPort]);
+  const ready = (await gen.exchange(`setup ${calls} ${legs[0]![0].payloadType} ${legs[0]![1].payloadType} ${pbxPorts.join(' ')}`)).split(' ');
+  if (ready[0] !== 'ready') throw new Error(`load generator: ${ready.join(' ')}`);
+  const phonePorts = ready.slice(1).map(Number);
   const bridges: Bridge[] = legs.map(([a, b], c) => {
-    a.setRemote({ address: '127.0.0.1', port: phonePorts[c]![0] });
-    b.setRemote({ address: '127.0.0.1', port: phonePorts[c]![1] });
+    a.setRemote({ address: '127.0.0.1', port: phonePorts[2 * c]! });
+    b.setRemote({ address: '127.0.0.1', port: phonePorts[2 * c + 1]! });
     return bridge(a, b);
   });
-  const result = next<Record<string, unknown>>('result');
-  child.send({ type: 'start', warmupMs: WARMUP_MS, durationMs: DURATION_MS });
+  const result = gen.exchange(`start ${WARMUP_MS} ${DURATION_MS}`).then((line) => JSON.parse(line) as Record<string, number>);
   // Measure this process (the exchange) during the measurement window only.
   await new Promise((r) => setTimeout(r, 50 + WARMUP_MS));
   const loop = monitorEventLoopDelay({ resolution: 1 });
@@ -83,7 +86,7 @@ async function scenario(mode: 'relay' | 'transcode', calls: number): Promise<Rec
   const pbxRejected = pbx.reduce((n, s) => n + s.duplicates + s.foreignDropped, 0);
   for (const br of bridges) br.close();
   await Promise.all(legs.flat().map((e) => e.close()));
-  child.kill();
+  gen.kill();
   const workersUsed = pool?.load().length;
   await pool?.close();
   return {
@@ -105,7 +108,7 @@ async function scenario(mode: 'relay' | 'transcode', calls: number): Promise<Rec
     late: res.late,
     generatorSent: res.sentTotal,
     generatorCpuPct: +(res.generatorCpuPct as number).toFixed(1),
-    generatorLoopDelayP99Ms: +(res.generatorLoopDelayP99Ms as number).toFixed(2),
+    generatorSendLatenessP99Ms: +(res.sendLatenessP99Ms as number).toFixed(2),
   };
 }
 
@@ -148,14 +151,20 @@ function conference(parties = 10): Record<string, unknown> {
 const PIN = process.argv.includes('--pin');
 /** --workers: the legs live in media worker threads (src/media/worker/), as the SIP legs do. */
 const WORKERS = process.argv.some((a) => a.startsWith('--workers'));
-/** --workers=N: pool size (default: cores − 1). */
+/** --workers=N: pool size (default: one per core, as the exchange). */
 const POOL_SIZE = Number(process.argv.find((a) => a.startsWith('--workers='))?.slice(10)) || undefined;
+/** --nice=N: the workers' nice value; default −10, the board's default `media.nice`. */
+const NICE = Number(process.argv.find((a) => a.startsWith('--nice='))?.slice(7) ?? -10);
+/** --runs=N: each scenario N times. */
+const RUNS = Number(process.argv.find((a) => a.startsWith('--runs='))?.slice(7) ?? 1);
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const plan = args.length ? args : ['relay:100', 'relay:500', 'transcode:200', 'conference'];
 for (const a of plan) {
-  if (a === 'conference') console.log(JSON.stringify(conference()));
-  else {
-    const [mode, n] = a.split(':');
-    console.log(JSON.stringify(await scenario(mode as 'relay' | 'transcode', Number(n))));
+  for (let run = 0; run < RUNS; run++) {
+    if (a === 'conference') console.log(JSON.stringify(conference()));
+    else {
+      const [mode, n] = a.split(':');
+      console.log(JSON.stringify(await scenario(mode as 'relay' | 'transcode', Number(n))));
+    }
   }
 }

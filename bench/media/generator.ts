@@ -1,0 +1,52 @@
+/**
+ * Starts the phones of the media benchmark: rtp-load.c (why C: see its header), compiled
+ * on first use with the system C compiler into bench/media/.build/ (ignored by git) and
+ * rebuilt when the source is newer. Lines go in on its stdin and come back on its stdout.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+
+const source = new URL('./rtp-load.c', import.meta.url).pathname;
+const binary = new URL('./.build/rtp-load', import.meta.url).pathname;
+
+export interface Generator {
+  readonly pid: number;
+  /** Send one line and wait for the generator's next output line. */
+  exchange(line: string): Promise<string>;
+  kill(): void;
+}
+
+function build(): void {
+  if (existsSync(binary) && statSync(binary).mtimeMs >= statSync(source).mtimeMs) return;
+  mkdirSync(new URL('./.build/', import.meta.url).pathname, { recursive: true });
+  try {
+    execFileSync('cc', ['-O2', '-Wall', '-o', binary, source], { stdio: 'inherit' });
+  } catch (err) {
+    throw new Error(`cannot build the load generator (needs a C compiler: apt-get install gcc): ${(err as Error).message}`);
+  }
+}
+
+export async function startGenerator(): Promise<Generator> {
+  build();
+  const child = spawn(binary, [], { stdio: ['pipe', 'pipe', 'inherit'] });
+  await new Promise<void>((resolve, reject) => {
+    child.once('spawn', resolve);
+    child.once('error', reject);
+  });
+  const lines = createInterface({ input: child.stdout! });
+  const waiting: Array<(line: string) => void> = [];
+  lines.on('line', (line) => waiting.shift()?.(line));
+  child.once('exit', (code) => {
+    for (const w of waiting.splice(0)) w(`exited ${code}`);
+  });
+  return {
+    pid: child.pid!,
+    exchange(line) {
+      const next = new Promise<string>((resolve) => waiting.push(resolve));
+      child.stdin!.write(`${line}\n`);
+      return next;
+    },
+    kill: () => child.kill(),
+  };
+}
