@@ -91,5 +91,23 @@ export abstract class Transaction<S extends string> {
     }
   }
 
-  protected abstract transportError(err: unknown): void;
+  /** The callbacks of whoever uses the transaction (the TU), for the events handled here. */
+  protected abstract readonly user: TransactionUserEvents;
+
+  /**
+   * §17.1.4 / §17.2.4: a transport failure terminates the transaction and is reported to
+   * the TU, in every state but Terminated and in all four machines alike.
+   */
+  protected transportError(err: unknown): void {
+    if (this.sm.state === 'Terminated') return;
+    this.move('Terminated' as S);
+    this.user.onTransportError?.(err);
+    this.user.onTerminated?.();
+  }
+}
+
+/** What every transaction user may hear about: a transport error, the end. */
+export interface TransactionUserEvents {
+  onTransportError?(err: unknown): void;
+  onTerminated?(): void;
 }

@@ -37,7 +37,7 @@ export class InviteClientTransaction extends Transaction<InviteClientState> {
   constructor(
     readonly request: SipRequest,
     env: TransactionEnv,
-    private readonly user: ClientTransactionUser,
+    protected readonly user: ClientTransactionUser,
   ) {
     super('InviteClientTransaction', TABLE, 'Calling', env);
   }
@@ -97,13 +97,6 @@ export class InviteClientTransaction extends Transaction<InviteClientState> {
       case 'Terminated':
         return;
     }
-  }
-
-  protected transportError(err: unknown): void {
-    if (this.state === 'Terminated') return;
-    this.move('Terminated');
-    this.user.onTransportError?.(err);
-    this.user.onTerminated?.();
   }
 }
 

@@ -29,7 +29,7 @@ export const TRYING_DELAY_MS = 200;
 
 export class InviteServerTransaction extends Transaction<InviteServerState> implements ServerTransaction {
   lastResponse: SipResponse | undefined;
-  private user: ServerTransactionUser = {};
+  protected user: ServerTransactionUser = {};
   /** Set when a CANCEL matched this INVITE (§9.2). */
   cancelled = false;
   /** The UAS core's hook for a 2xx: it takes over retransmission until the ACK (§13.3.1.4). */
@@ -113,12 +113,5 @@ export class InviteServerTransaction extends Transaction<InviteServerState> impl
       return;
     }
     if ((this.state === 'Proceeding' || this.state === 'Completed') && this.lastResponse) this.transmit(this.lastResponse);
-  }
-
-  protected transportError(err: unknown): void {
-    if (this.state === 'Terminated') return;
-    this.move('Terminated');
-    this.user.onTransportError?.(err);
-    this.user.onTerminated?.();
   }
 }

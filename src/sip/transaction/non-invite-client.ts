@@ -25,7 +25,7 @@ export class NonInviteClientTransaction extends Transaction<NonInviteClientState
   constructor(
     readonly request: SipRequest,
     env: TransactionEnv,
-    private readonly user: ClientTransactionUser,
+    protected readonly user: ClientTransactionUser,
   ) {
     super('NonInviteClientTransaction', TABLE, 'Trying', env);
   }
@@ -65,12 +65,5 @@ export class NonInviteClientTransaction extends Transaction<NonInviteClientState
       this.move('Terminated');
       this.user.onTerminated?.();
     });
-  }
-
-  protected transportError(err: unknown): void {
-    if (this.state === 'Terminated') return;
-    this.move('Terminated');
-    this.user.onTransportError?.(err);
-    this.user.onTerminated?.();
   }
 }

@@ -23,7 +23,7 @@ const TABLE: TransitionTable<NonInviteServerState> = {
 
 export class NonInviteServerTransaction extends Transaction<NonInviteServerState> implements ServerTransaction {
   lastResponse: SipResponse | undefined;
-  private user: ServerTransactionUser = {};
+  protected user: ServerTransactionUser = {};
 
   constructor(
     readonly request: SipRequest,
@@ -56,12 +56,5 @@ export class NonInviteServerTransaction extends Transaction<NonInviteServerState
   /** A retransmission of the request. */
   receive(_req: SipRequest): void {
     if ((this.state === 'Proceeding' || this.state === 'Completed') && this.lastResponse) this.transmit(this.lastResponse);
-  }
-
-  protected transportError(err: unknown): void {
-    if (this.state === 'Terminated') return;
-    this.move('Terminated');
-    this.user.onTransportError?.(err);
-    this.user.onTerminated?.();
   }
 }
