@@ -16,6 +16,7 @@ import type { SipContext } from '../channels/sip/context.js';
 import { MediaWorkerPool } from '../media/worker/pool.js';
 import { SystemClock } from '../../common/clock.js';
 import type { Runtime } from './runtime.js';
+import type { Switch } from '../core/switch.js';
 
 export interface SipLayer {
   /** The bound UDP/TCP port (resolved when 0 was asked). */
@@ -54,13 +55,7 @@ export async function startSip(rt: Runtime): Promise<SipLayer> {
   mediaPool?.onCrash((err, legs) => log.error({ err, legs }, 'media worker died; its calls were ended'));
   const rtpHost = rt.bind === '0.0.0.0' ? stack.transport.advertised('udp').address : rt.bind;
   const ctx: SipContext = { stack, clock: rt.clock, log, rtpHost, rtpPorts: media.rtp_ports, dialogs: new Map(), ...(mediaPool ? { mediaPool } : {}) };
-  const auth = new SipAuthenticator(directory, rt.clock, log);
-  const registrar = new Registrar(auth, location, rt.clock, log);
-  const b2bua = new B2bua(ctx, rt.switch, directory, auth, registrar, location, log);
-  stack.onRequest((req, tx) => b2bua.handle(req, tx));
-  stack.onAck((ack) => b2bua.handleAck(ack));
-  stack.onAckTimeout((res) => b2bua.handleAckTimeout(res));
-  rt.switch.addLegFactory(b2bua);
+  wireSip(ctx, rt.switch, directory, location);
 
   const offConfig = rt.config.onChange((config) => {
     directory.update(config);
@@ -76,6 +71,23 @@ export async function startSip(rt: Runtime): Promise<SipLayer> {
   const port = stack.transport.advertised('udp').port;
   log.info({ address: rt.bind, port }, 'sip: listening on UDP and TCP');
   return { port, location };
+}
+
+/**
+ * The SIP front door on a started stack: authenticator, registrar and B2BUA answering the
+ * stack's requests, the B2BUA registered with the core as the SIP leg factory. Tests that
+ * assemble a SIP layer around their own pool or clock use this too, so they run the
+ * exchange's wiring, not a copy of it.
+ */
+export function wireSip(ctx: SipContext, sw: Switch, directory: SipDirectory, location: LocationService): B2bua {
+  const auth = new SipAuthenticator(directory, ctx.clock, ctx.log);
+  const registrar = new Registrar(auth, location, ctx.clock, ctx.log);
+  const b2bua = new B2bua(ctx, sw, directory, auth, registrar, location, ctx.log);
+  ctx.stack.onRequest((req, tx) => b2bua.handle(req, tx));
+  ctx.stack.onAck((ack) => b2bua.handleAck(ack));
+  ctx.stack.onAckTimeout((res) => b2bua.handleAckTimeout(res));
+  sw.addLegFactory(b2bua);
+  return b2bua;
 }
 
 /** A port free for both UDP and TCP (port 0 asked: tests, several exchanges on one host). */

@@ -3,7 +3,7 @@
  * outbound leg opens its RTP endpoint in the worker of the caller's leg, so the call
  * relays inside that worker (bridge mode 'relay', never frames posted between threads),
  * and separate calls still spread over the pool. The SIP layer is assembled as
- * boot/sip.ts does, around a pool of two workers (the exchange itself starts one), with
+ * boot/sip.ts does (its wireSip()), around a pool of two workers, with
  * phones built on our own SipStack and RtpEndpoint on loopback.
  */
 import { test } from 'uvu';
@@ -13,10 +13,8 @@ import { silentLogger } from '../../../common/log.js';
 import { encode } from '../../../common/g711.js';
 import { Dialog, SipStack, createResponse, newTag, sdp, type SipRequest, type ServerTransaction } from '../../../src/sip/index.js';
 import { SipDirectory } from '../../../src/channels/sip/directory.js';
-import { SipAuthenticator } from '../../../src/channels/sip/authenticator.js';
 import { LocationService } from '../../../src/channels/sip/location.js';
-import { Registrar } from '../../../src/channels/sip/registrar.js';
-import { B2bua } from '../../../src/channels/sip/b2bua.js';
+import { wireSip } from '../../../src/boot/sip.js';
 import type { SipContext } from '../../../src/channels/sip/context.js';
 import { Switch } from '../../../src/core/switch.js';
 import { EventBus } from '../../../src/core/events.js';
@@ -46,12 +44,8 @@ async function sipExchange(workers: number) {
   const sw = new Switch({ clock, log, events: new EventBus(() => clock.now()), config: () => config, media });
   const directory = new SipDirectory(config);
   const location = new LocationService(clock);
-  const auth = new SipAuthenticator(directory, clock, log);
   const ctx: SipContext = { stack, clock, log, rtpHost: '127.0.0.1', dialogs: new Map(), mediaPool: pool };
-  const b2bua = new B2bua(ctx, sw, directory, auth, new Registrar(auth, location, clock, log), location, log);
-  stack.onRequest((req, tx) => b2bua.handle(req, tx));
-  stack.onAck((ack) => b2bua.handleAck(ack));
-  sw.addLegFactory(b2bua);
+  wireSip(ctx, sw, directory, location);
   return {
     port: stack.transport.advertised('udp').port,
     pool,
