@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { ConfigError } from '../../common/errors.js';
 import { parseYaml } from '../config/yaml.js';
 import { formatPath } from '../config/validate.js';
+import { DEFAULT_RTP_PORTS } from '../media/rtp/udp-pair.js';
 
 const serialLink = z
   .object({
@@ -61,7 +62,7 @@ export const mediaSchema = z
       .object({ min: z.number().int().min(1024).max(65534), max: z.number().int().min(1025).max(65535) })
       .strict()
       .refine((r) => r.max - r.min >= 3, { message: 'needs room for at least two RTP/RTCP pairs (max − min ≥ 3)' })
-      .default({ min: 16384, max: 32767 }),
+      .default({ ...DEFAULT_RTP_PORTS }),
   })
   .strict();
 
@@ -73,7 +74,7 @@ export const boardSchema = z
     simulator: z.boolean().default(false),
     linecards: z.array(lineCardSchema).default([]),
     relays: z.array(relaySchema).default([]),
-    media: mediaSchema.default({ nice: -10, rtp_ports: { min: 16384, max: 32767 } }),
+    media: mediaSchema.prefault({}),
   })
   .strict();
 
