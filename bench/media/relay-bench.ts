@@ -48,7 +48,8 @@ async function scenario(mode: 'relay' | 'transcode', calls: number): Promise<Rec
   }
   const gen = await startGenerator();
   // --pin: the exchange (every thread of this process) on core 0, the phones on core 1, so
-  // the two do not compete for one core and the numbers are the exchange's own.
+  // the two never share a core. For comparison only: the relaying worker then shares its
+  // core with its own main thread and V8's helpers, which costs more (PERFORMANCE.md).
   if (PIN) {
     execFileSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
     execFileSync('taskset', ['-a', '-p', '-c', '1', String(gen.pid)], { stdio: 'ignore' });
