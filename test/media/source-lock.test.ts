@@ -3,19 +3,14 @@ import * as assert from 'uvu/assert';
 import { createSocket, type Socket } from 'node:dgram';
 import { FakeClock } from '../../common/clock.js';
 import { SourceLock } from '../../src/media/rtp/source-lock.js';
+import { waitFor } from '../helpers/net.js';
 
 async function bound(): Promise<Socket> {
   const s = createSocket('udp4');
   await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
   return s;
 }
-async function until(cond: () => boolean, what: string): Promise<void> {
-  const end = Date.now() + 2000;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setImmediate(r));
-  }
-}
+const until = (cond: () => boolean, what: string) => waitFor(cond, 2000, what);
 
 test('locks to the source, sends without a destination, and lets go after the source is quiet', async () => {
   const clock = new FakeClock();
