@@ -21,6 +21,7 @@
 import { SystemClock, type Clock, type TimerHandle } from '../../common/clock.js';
 import { RtpSession, type RtpStats, type PacketListener } from './rtp/session.js';
 import type { PortRange } from './rtp/udp-pair.js';
+import { LegCodec } from './leg-codec.js';
 import type { RtpPacket } from './rtp/packet.js';
 import { encode, decode, type G711Law } from './g711.js';
 import { JitterBuffer, type JitterBufferOptions, type JitterBufferStats } from './jitter-buffer.js';
@@ -28,8 +29,7 @@ import { FRAME_MS, FRAME_SAMPLES, type FrameListener, type MediaEndpoint } from 
 import { Rfc4733Receiver, Rfc4733Sender, type ReceivedDigit } from './dtmf/rfc4733.js';
 import type { DtmfDigit } from './dtmf/digits.js';
 
-/** RFC 3551 §6 static payload types. */
-export const STATIC_PAYLOAD_TYPE: Readonly<Record<G711Law, number>> = { PCMU: 0, PCMA: 8 };
+export { STATIC_PAYLOAD_TYPE } from './leg-codec.js';
 
 export interface RtpEndpointOptions {
   host: string;
@@ -58,9 +58,7 @@ export interface RtpRemote {
 }
 
 export class RtpEndpoint implements MediaEndpoint {
-  private codecName: G711Law;
-  private pt: number;
-  private tePt: number | undefined;
+  private readonly neg: LegCodec;
   private readonly clock: Clock;
   private readonly frameListeners = new Set<FrameListener>();
   private readonly eventListeners = new Set<PacketListener>();
@@ -79,14 +77,12 @@ export class RtpEndpoint implements MediaEndpoint {
     opts: RtpEndpointOptions,
   ) {
     this.clock = opts.clock ?? new SystemClock();
-    this.codecName = opts.codec ?? 'PCMU';
-    this.pt = STATIC_PAYLOAD_TYPE[this.codecName];
-    this.tePt = opts.telephoneEventPayloadType;
+    this.neg = new LegCodec(opts.codec, opts.telephoneEventPayloadType);
     this.jb = new JitterBuffer(opts.jitter);
     this.dtmfOut = new Rfc4733Sender({
       clock: this.clock,
       sink: (payload, marker, timestamp) => {
-        if (this.tePt !== undefined) session.send(payload, { payloadType: this.tePt, marker, timestamp });
+        if (this.neg.telephoneEventPayloadType !== undefined) session.send(payload, { payloadType: this.neg.telephoneEventPayloadType, marker, timestamp });
       },
       nextTimestamp: () => (session.lastTimestamp + FRAME_SAMPLES) >>> 0,
       onEventDone: (ts) => session.setLastTimestamp(ts),
@@ -96,7 +92,7 @@ export class RtpEndpoint implements MediaEndpoint {
     // path may transcode it in place.
     session.onPacket((p, raw, from) => {
       if (this.decoding) this.decodeIntoBuffer(p);
-      if (this.tePt !== undefined && p.payloadType === this.tePt) for (const l of this.eventListeners) l(p, raw, from);
+      if (this.neg.telephoneEventPayloadType !== undefined && p.payloadType === this.neg.telephoneEventPayloadType) for (const l of this.eventListeners) l(p, raw, from);
       for (const l of this.rawListeners) l(p, raw, from);
     });
   }
@@ -107,14 +103,14 @@ export class RtpEndpoint implements MediaEndpoint {
   }
 
   get codec(): G711Law {
-    return this.codecName;
+    return this.neg.codec;
   }
   /** Payload type of the audio codec on this leg. */
   get payloadType(): number {
-    return this.pt;
+    return this.neg.payloadType;
   }
   get telephoneEventPayloadType(): number | undefined {
-    return this.tePt;
+    return this.neg.telephoneEventPayloadType;
   }
   get localPort(): number {
     return this.session.localPort;
@@ -126,9 +122,7 @@ export class RtpEndpoint implements MediaEndpoint {
   /** Apply the negotiated remote address and codec (from the SDP offer or answer). */
   setRemote(remote: RtpRemote): void {
     this.session.setRemote({ address: remote.address, port: remote.port, ...(remote.rtcpPort !== undefined ? { rtcpPort: remote.rtcpPort } : {}) });
-    if (remote.codec) this.codecName = remote.codec;
-    this.pt = remote.payloadType ?? STATIC_PAYLOAD_TYPE[this.codecName];
-    if (remote.telephoneEventPayloadType !== undefined) this.tePt = remote.telephoneEventPayloadType;
+    this.neg.apply(remote);
   }
 
   /** Raw received packets (already validated, latched and counted): the relay path. */
@@ -153,7 +147,7 @@ export class RtpEndpoint implements MediaEndpoint {
    * payload type; otherwise play it in-band with dtmfTone()). Resolves when sent.
    */
   sendDigit(digit: DtmfDigit, durationMs = 100): Promise<void> {
-    if (this.tePt === undefined) return Promise.reject(new Error('telephone-event was not negotiated on this leg'));
+    if (this.neg.telephoneEventPayloadType === undefined) return Promise.reject(new Error('telephone-event was not negotiated on this leg'));
     return this.dtmfOut.send(digit, durationMs);
   }
 
@@ -168,13 +162,13 @@ export class RtpEndpoint implements MediaEndpoint {
   }
 
   private decodeIntoBuffer(p: RtpPacket): void {
-    if (p.payloadType !== this.pt || p.payload.length === 0) return;
+    if (p.payloadType !== this.neg.payloadType || p.payload.length === 0) return;
     // A new source (re-INVITE, transfer) restarts playout instead of mixing two timelines.
     if (this.lastSsrc !== p.ssrc) {
       if (this.lastSsrc !== undefined) this.jb.reset();
       this.lastSsrc = p.ssrc;
     }
-    this.jb.put(p.sequence, decode(this.codecName, p.payload));
+    this.jb.put(p.sequence, decode(this.neg.codec, p.payload));
   }
 
   private startDecoding(): void {
@@ -195,8 +189,8 @@ export class RtpEndpoint implements MediaEndpoint {
   /** Encode and send one 20 ms frame to the far end. */
   writeFrame(frame: Int16Array): void {
     if (this.closed) return;
-    this.session.send(encode(this.codecName, frame, this.encodeBuf.length === frame.length ? this.encodeBuf : new Uint8Array(frame.length)), {
-      payloadType: this.pt,
+    this.session.send(encode(this.neg.codec, frame, this.encodeBuf.length === frame.length ? this.encodeBuf : new Uint8Array(frame.length)), {
+      payloadType: this.neg.payloadType,
       timestampStep: frame.length,
     });
   }

@@ -16,17 +16,15 @@ import type { JitterBufferStats } from '../jitter-buffer.js';
 import type { ReceivedDigit } from '../dtmf/rfc4733.js';
 import type { DtmfDigit } from '../dtmf/digits.js';
 import type { MediaWorker } from './pool.js';
+import { LegCodec } from '../leg-codec.js';
 import type { Opened, WorkerEndpointOptions, WorkerEvent } from './protocol.js';
 
-const STATIC_PT: Readonly<Record<G711Law, number>> = { PCMU: 0, PCMA: 8 };
 let nextBridge = 1;
 
 export type WorkerRtpStats = RtpStats & { jitterBuffer: JitterBufferStats };
 
 export class WorkerRtpEndpoint implements MediaEndpoint {
-  private codecName: G711Law;
-  private pt: number;
-  private tePt: number | undefined;
+  private readonly neg: LegCodec;
   readonly localPort: number;
   readonly localAddress: string;
   private readonly digitListeners = new Set<(d: ReceivedDigit) => void>();
@@ -44,28 +42,24 @@ export class WorkerRtpEndpoint implements MediaEndpoint {
     opts: WorkerEndpointOptions,
     opened: Opened,
   ) {
-    this.codecName = opts.codec ?? 'PCMU';
-    this.pt = opened.payloadType;
-    this.tePt = opts.telephoneEventPayloadType;
+    this.neg = new LegCodec(opts.codec, opts.telephoneEventPayloadType, opened.payloadType);
     this.localPort = opened.localPort;
     this.localAddress = opened.localAddress;
   }
 
   get codec(): G711Law {
-    return this.codecName;
+    return this.neg.codec;
   }
   get payloadType(): number {
-    return this.pt;
+    return this.neg.payloadType;
   }
   get telephoneEventPayloadType(): number | undefined {
-    return this.tePt;
+    return this.neg.telephoneEventPayloadType;
   }
 
   setRemote(remote: RtpRemote): void {
-    // Mirror RtpEndpoint.setRemote so the getters answer at once, without a round trip.
-    if (remote.codec) this.codecName = remote.codec;
-    this.pt = remote.payloadType ?? STATIC_PT[this.codecName];
-    if (remote.telephoneEventPayloadType !== undefined) this.tePt = remote.telephoneEventPayloadType;
+    // The worker's endpoint applies the same; ours answers the getters without a round trip.
+    this.neg.apply(remote);
     this.worker.post({ op: 'remote', id: this.id, remote });
   }
 
@@ -75,7 +69,7 @@ export class WorkerRtpEndpoint implements MediaEndpoint {
   }
 
   async sendDigit(digit: DtmfDigit, durationMs = 100): Promise<void> {
-    if (this.tePt === undefined) throw new Error('telephone-event was not negotiated on this leg');
+    if (this.neg.telephoneEventPayloadType === undefined) throw new Error('telephone-event was not negotiated on this leg');
     if (this.closing || this.lostReason) return;
     await this.worker.request({ op: 'digit', rid: this.worker.rid(), id: this.id, digit, durationMs });
   }
@@ -131,7 +125,7 @@ export class WorkerRtpEndpoint implements MediaEndpoint {
     };
     this.bridges.add(close);
     other.bridges.add(close);
-    return { mode: this.codecName === other.codecName ? 'relay' : 'transcode', close };
+    return { mode: this.neg.codec === other.neg.codec ? 'relay' : 'transcode', close };
   }
 
   /** Closes the leg in its worker (its sockets are freed there). Idempotent. */
