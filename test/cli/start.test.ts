@@ -106,4 +106,16 @@ test('config import of a bad file exits 1 with the reasons and leaves the data a
   assert.is(runAutocom(['config', 'export', '--data', `${dir}/data`]).stdout, before);
 });
 
+test('config import refuses numbers that are prefixes of one another and leaves the data alone', () => {
+  const dir = tempDir();
+  writeFileSync(`${dir}/ok.yaml`, EXAMPLE_YAML);
+  writeFileSync(`${dir}/bad.yaml`, EXAMPLE_YAML.replace('extension: "600"', 'extension: "20"').replace('target: "600"', 'target: "20"'));
+  assert.is(runAutocom(['config', 'import', `${dir}/ok.yaml`, '--data', `${dir}/data`]).status, 0);
+  const before = runAutocom(['config', 'export', '--data', `${dir}/data`]).stdout;
+  const r = runAutocom(['config', 'import', `${dir}/bad.yaml`, '--data', `${dir}/data`]);
+  assert.is(r.status, 1);
+  assert.match(r.stderr, /departments\[0\]\.extension: "20" is a prefix of "201" \(employees\[0\]\.extension\); an analog phone could never dial the longer one/);
+  assert.is(runAutocom(['config', 'export', '--data', `${dir}/data`]).stdout, before);
+});
+
 test.run();
