@@ -43,7 +43,13 @@ export async function createApi(deps: ApiDeps): Promise<FastifyInstance> {
   // A changed password or role, or a removed employee, ends that employee's sessions and streams at once.
   const streams = new SessionStreams();
   const apiLog = deps.log.child({ component: 'api' });
-  const sweep = (): void => endStaleSessions({ sessions: deps.sessions, config: deps.configRepo, streams, log: apiLog });
+  const sweep = (): void => {
+    try {
+      endStaleSessions({ sessions: deps.sessions, config: deps.configRepo, streams, log: apiLog });
+    } catch (err) {
+      apiLog.error({ err }, 'could not end the web sessions of changed credentials'); // each request still checks them
+    }
+  };
   sweep(); // changes made while the exchange was stopped
   const stopSweeping = deps.config.onChange(sweep);
   app.addHook('onClose', async () => void stopSweeping());
