@@ -14,7 +14,7 @@ test('first start seeds the demo office with a generated admin password, answers
   const httpPort = await freePort();
   const sipPort = await freePort();
   const started = Date.now();
-  const run = startAutocom(['start', '--data', data], { AUTOCOM_HTTP_PORT: String(httpPort), AUTOCOM_SIP_PORT: String(sipPort) });
+  const run = startAutocom(['start', '--data', data], { AUTOCOM_HTTP_PORT: String(httpPort), AUTOCOM_SIP_PORT: String(sipPort), AUTOCOM_LOG_LEVEL: 'trace' }); // every log line, to find no secret in any
   const ready = await waitFor(() => /^autocom ready: (\S+) (\S+)$/m.exec(run.stdout()), 15000, `the ready line (stderr: ${run.stderr()})`);
   assert.is(ready[1], `http://127.0.0.1:${httpPort}`);
   assert.is(ready[2], `sip:127.0.0.1:${sipPort}`);
