@@ -27,6 +27,13 @@ async function showApp(me) {
     li.textContent = `${new Date(e.at).toLocaleTimeString()} ${e.type} ${JSON.stringify(e.data)}`;
     $('events').prepend(li);
   };
+  // 4401: the session ended (signed out elsewhere, password or role changed, employee removed).
+  ws.onclose = (e) => {
+    if (e.code !== 4401) return;
+    $('app').hidden = true;
+    $('login').hidden = false;
+    $('login-error').textContent = e.reason;
+  };
 }
 
 $('login').addEventListener('submit', async (ev) => {

@@ -1,14 +1,22 @@
 /**
- * Who is calling the API. Every route declares the role it needs in its `config.role`
- * ('public', 'user' or 'admin'); a route that declares nothing is admin-only, so a route
- * added without thought is closed rather than open. The role is read from the current
- * configuration on every request, so demoting or removing an employee takes effect at once.
+ * Who is calling the API, and may they. One mechanism for every route, whichever plugin
+ * registers it and whatever its URL: each route declares the role it needs in its
+ * `config.role` ('public', 'user' or 'admin'); a route that declares nothing is admin-only,
+ * so a route added without thought is closed rather than open, and a misspelt role is
+ * refused when the route is registered. The WebSocket routes go through the same check
+ * before the upgrade.
+ *
+ * A session counts only while its employee's credentials are the ones it was opened with
+ * (see session-repo.ts): the role and password hash are read from the store on every
+ * request, so a change made by another process is in force before the exchange even
+ * notices it.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ConfigRepository } from '../store/config-repo.js';
-import type { SessionRepository } from '../store/session-repo.js';
+import { credentialGeneration, type SessionRepository } from '../store/session-repo.js';
 
-export type Role = 'public' | 'user' | 'admin';
+export const ROLES = ['public', 'user', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
 
 export const SESSION_COOKIE = 'autocom_session';
 
@@ -21,6 +29,8 @@ export interface Principal {
 declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
+    /** The id of the session the request came with (see SessionRepository), when it is live. */
+    sessionId?: string;
   }
   interface FastifyContextConfig {
     role?: Role;
@@ -29,17 +39,26 @@ declare module 'fastify' {
 
 export function installAuth(app: FastifyInstance, sessions: SessionRepository, config: ConfigRepository): void {
   app.decorateRequest('principal', undefined);
+  app.decorateRequest('sessionId', undefined);
+  app.addHook('onRoute', (route) => {
+    const role = route.config?.role;
+    if (role !== undefined && !ROLES.includes(role)) {
+      throw new Error(`route ${String(route.method)} ${route.url}: unknown role "${String(role)}" (give public, user or admin)`);
+    }
+  });
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
-    // The web UI's static files are public (the page itself asks for a login); every
-    // /api route declares its role or is admin-only.
-    const needed: Role = req.routeOptions.url?.startsWith('/api/') ? req.routeOptions.config?.role ?? 'admin' : 'public';
     const token = req.cookies[SESSION_COOKIE];
     if (token) {
       const s = sessions.find(token);
       const who = s && config.credentials(s.extension);
-      if (s && who) req.principal = { extension: s.extension, role: who.role, name: who.name };
+      if (s && who && credentialGeneration(who) === s.credential) {
+        req.principal = { extension: s.extension, role: who.role, name: who.name };
+        req.sessionId = s.id;
+      }
     }
-    if (needed === 'public' || !req.routeOptions.url) return; // unknown URLs fall through to 404
+    if (!req.routeOptions.url) return; // unknown URLs fall through to 404
+    const needed: Role = req.routeOptions.config?.role ?? 'admin';
+    if (needed === 'public') return;
     if (!req.principal) return reply.code(401).send({ error: 'login required' });
     if (needed === 'admin' && req.principal.role !== 'admin') return reply.code(403).send({ error: 'admin role required' });
   });

@@ -15,6 +15,7 @@ import type { EventBus } from '../core/events.js';
 import type { ConfigRepository } from '../store/config-repo.js';
 import type { SessionRepository } from '../store/session-repo.js';
 import { installAuth } from './auth.js';
+import { SessionStreams, endStaleSessions } from './session-streams.js';
 import { healthRoutes } from './routes/health.js';
 import { sessionRoutes } from './routes/session.js';
 import { configRoutes } from './routes/config.js';
@@ -39,13 +40,31 @@ export async function createApi(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(cookie);
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   installAuth(app, deps.sessions, deps.configRepo);
+  // A changed password or role, or a removed employee, ends that employee's sessions and streams at once.
+  const streams = new SessionStreams();
+  const apiLog = deps.log.child({ component: 'api' });
+  const sweep = (): void => {
+    try {
+      endStaleSessions({ sessions: deps.sessions, config: deps.configRepo, streams, log: apiLog });
+    } catch (err) {
+      apiLog.error({ err }, 'could not end the web sessions of changed credentials'); // each request still checks them
+    }
+  };
+  sweep(); // changes made while the exchange was stopped
+  const stopSweeping = deps.config.onChange(sweep);
+  app.addHook('onClose', async () => void stopSweeping());
   healthRoutes(app, deps);
-  sessionRoutes(app, { clock: deps.clock, sessions: deps.sessions, config: deps.configRepo, events: deps.events });
+  sessionRoutes(app, { clock: deps.clock, sessions: deps.sessions, config: deps.configRepo, events: deps.events, streams });
   configRoutes(app, deps);
-  eventRoutes(app, deps);
+  eventRoutes(app, { events: deps.events, streams });
   for (const add of deps.extraRoutes ?? []) add(app);
   if (deps.webuiDir && existsSync(deps.webuiDir)) {
-    await app.register(fastifyStatic, { root: deps.webuiDir, prefix: '/', decorateReply: false, allowedPath: () => true });
+    const webuiDir = deps.webuiDir;
+    await app.register(async (web) => {
+      // The page and its scripts are public (the page itself asks for a login); nothing else in this plugin.
+      web.addHook('onRoute', (route) => void (route.config = { ...route.config, role: 'public' }));
+      await web.register(fastifyStatic, { root: webuiDir, prefix: '/', decorateReply: false, allowedPath: () => true });
+    });
   }
   app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, req, reply) => {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;

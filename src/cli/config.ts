@@ -28,9 +28,10 @@ export async function runConfig(opts: CliOptions, args: string[]): Promise<numbe
   const [sub, file] = args;
   switch (sub) {
     case 'import': {
-      const prepared = await prepareConfig(readConfigFile(file));
+      const input = readConfigFile(file);
       const db = openDatabase(resolve(opts.data));
       try {
+        const prepared = await prepareConfig(input, new ConfigRepository(db).load()); // keeps the hashes of unchanged passwords
         const revision = new ConfigRepository(db).replace(prepared, `cli import ${file}`);
         console.error(`autocom: configuration imported from ${file} (revision ${revision})`);
       } finally {

@@ -1,14 +1,20 @@
 /** `autocom start`: run the exchange in the foreground until SIGTERM/SIGINT. */
 import { startExchange } from '../main.js';
 import type { CliOptions } from '../cli.js';
+import { createLogger } from '../../common/log.js';
+import { deliverFirstStartSecrets } from './first-start-secrets.js';
 
 export async function runStart(opts: CliOptions): Promise<number> {
-  const exchange = await startExchange({ ...opts, ...(opts.config ? { config: opts.config } : {}) });
+  const log = createLogger(opts.logLevel);
+  const exchange = await startExchange({ ...opts, ...(opts.config ? { config: opts.config } : {}), logger: log });
   if (exchange.seeded) {
-    const s = exchange.seeded;
-    console.log('First start: a demo office was created (see README). Write these down, they are shown only once:');
-    console.log(`  web login (admin): extension ${s.adminExtension}, password ${s.adminPassword}`);
-    for (const [ext, secret] of Object.entries(s.sipSecrets)) console.log(`  SIP phone ${ext}: username ${ext}, secret ${secret}`);
+    // Only a person at a terminal sees stdout alone; a pipe or a service manager keeps it in a log.
+    try {
+      deliverFirstStartSecrets(exchange.seeded, { dataDir: opts.data, interactive: process.stdout.isTTY === true, print: (l) => console.log(l), log });
+    } catch (err) {
+      await exchange.close(); // an exchange whose admin password nobody can know is no use
+      throw err;
+    }
   }
   console.log(`autocom ready: http://${exchange.http.host}:${exchange.http.port} sip:${exchange.sip.host}:${exchange.sip.port}`);
   return new Promise<number>((resolve) => {

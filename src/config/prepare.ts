@@ -2,13 +2,22 @@
  * Turning an installer's configuration into what the store keeps: validated, clear
  * passwords replaced by scrypt hashes, and a strong secret generated for every SIP device
  * that has none (there is no default secret).
+ *
+ * A clear password that the configuration in force already holds for that extension keeps
+ * its stored hash: re-importing the installer's file after editing a department is not a
+ * password change, and must not sign the employee out of the web UI (a fresh hash would
+ * change the session's credential generation, see store/session-repo.ts).
  */
-import { generateSecret, hashPassword, isPasswordHash } from '../store/password.js';
+import { generateSecret, hashPassword, isPasswordHash, verifyPassword } from '../store/password.js';
 import { ConfigError } from '../../common/errors.js';
 import { validateConfig } from './validate.js';
 import type { Config } from './schema.js';
 
-export async function prepareConfig(input: unknown): Promise<Config> {
+/**
+ * @param previous the configuration in force, whose hashes are kept for unchanged passwords.
+ * @throws ConfigError listing every problem.
+ */
+export async function prepareConfig(input: unknown, previous?: Readonly<Config> | null): Promise<Config> {
   const config = validateConfig(input);
   const badHashes = config.employees
     .map((e, i) => ({ e, i }))
@@ -20,7 +29,9 @@ export async function prepareConfig(input: unknown): Promise<Config> {
     config.employees.map(async (e) => {
       const { password, ...rest } = e;
       const devices = e.devices.map((d) => (d.type === 'sip' && !d.secret ? { ...d, secret: generateSecret(20) } : d));
-      return password !== undefined ? { ...rest, password_hash: await hashPassword(password), devices } : { ...rest, devices };
+      if (password === undefined) return { ...rest, devices };
+      const kept = previous?.employees.find((p) => p.extension === e.extension)?.password_hash;
+      return { ...rest, password_hash: kept && (await verifyPassword(password, kept)) ? kept : await hashPassword(password), devices };
     }),
   );
   return { ...config, employees };

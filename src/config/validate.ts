@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { ConfigError, type ConfigIssue } from '../../common/errors.js';
 import { configSchema, type Config } from './schema.js';
-import { EMERGENCY_NUMBERS } from '../core/dialplan.js';
+import { numberingPlanIssues } from './numbering-plan.js';
 
 /** `["employees", 1, "extension"]` → `employees[1].extension` */
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
@@ -31,14 +31,11 @@ function shapeIssues(error: z.ZodError): ConfigIssue[] {
 
 /** Cross-reference checks on a configuration whose shape is already valid. */
 export function referenceIssues(c: Config): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
-  const owners = new Map<string, string>(); // extension → owner's name
+  // Extensions, department numbers and the dial plan's codes: none may equal or begin another.
+  const issues: ConfigIssue[] = numberingPlanIssues(c);
   const fxsPorts = new Map<number, string>();
 
   c.employees.forEach((e, i) => {
-    const owner = owners.get(e.extension);
-    if (owner !== undefined) issues.push({ path: `employees[${i}].extension`, message: `"${e.extension}" is already used by ${owner}` });
-    else owners.set(e.extension, e.name);
     if (e.password !== undefined && e.password_hash !== undefined) {
       issues.push({ path: `employees[${i}]`, message: 'give either password or password_hash, not both' });
     }
@@ -59,9 +56,6 @@ export function referenceIssues(c: Config): ConfigIssue[] {
   const employeeExts = new Set(c.employees.map((e) => e.extension));
   const departmentExts = new Set<string>();
   c.departments.forEach((d, i) => {
-    const owner = owners.get(d.extension);
-    if (owner !== undefined) issues.push({ path: `departments[${i}].extension`, message: `"${d.extension}" is already used by ${owner}` });
-    else owners.set(d.extension, d.name);
     departmentExts.add(d.extension);
     const seen = new Set<string>();
     d.members.forEach((m, j) => {
@@ -70,17 +64,6 @@ export function referenceIssues(c: Config): ConfigIssue[] {
       seen.add(m);
     });
   });
-
-  // An internal number that is, or begins, an emergency number would make it unreachable.
-  const emergency = EMERGENCY_NUMBERS[c.site.country];
-  const internal: Array<[string, string]> = [
-    ...c.employees.map((e, i): [string, string] => [`employees[${i}].extension`, e.extension]),
-    ...c.departments.map((d, i): [string, string] => [`departments[${i}].extension`, d.extension]),
-  ];
-  for (const [path, ext] of internal) {
-    const clash = emergency.find((n) => n.startsWith(ext) || ext.startsWith(n));
-    if (clash) issues.push({ path, message: `"${ext}" clashes with the emergency number ${clash} (${c.site.country})` });
-  }
 
   const lineNames = new Map<string, number>();
   const fxoPorts = new Map<number, string>();

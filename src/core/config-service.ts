@@ -57,7 +57,7 @@ export class ConfigService {
   async apply(input: unknown, actor: string): Promise<number> {
     let prepared: Config;
     try {
-      prepared = await prepareConfig(input);
+      prepared = await prepareConfig(input, this.repo.load()); // keeps the hashes of unchanged passwords
     } catch (err) {
       if (err instanceof ConfigError) {
         this.log.warn({ actor, errors: err.issues }, 'configuration rejected');

@@ -100,6 +100,15 @@ export const MIGRATIONS: readonly Migration[] = [
         CHECK (outside_calls IN ('none', 'national', 'international'));
     `,
   },
+  {
+    version: 4,
+    description: 'web sessions remember the credential generation they were opened with',
+    // Sessions opened before this version have no generation and end: they could not notice a changed password.
+    sql: `
+      ALTER TABLE sessions ADD COLUMN credential TEXT NOT NULL DEFAULT '';
+      DELETE FROM sessions;
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

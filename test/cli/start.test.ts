@@ -1,9 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawn as spawnPty } from 'node-pty';
+import { SECRETS_FILE } from '../../src/cli/first-start-secrets.js';
 import { tempDir } from '../helpers/tmp.js';
 import { freePort, tcpPortIsFree, udpPortIsFree, waitFor } from '../helpers/net.js';
-import { startAutocom, runAutocom } from '../helpers/process.js';
+import { startAutocom, runAutocom, AUTOCOM, ROOT } from '../helpers/process.js';
 import { ApiClient } from '../helpers/http.js';
 import { EXAMPLE_YAML } from '../config/example.js';
 
@@ -12,7 +14,7 @@ test('first start seeds the demo office with a generated admin password, answers
   const httpPort = await freePort();
   const sipPort = await freePort();
   const started = Date.now();
-  const run = startAutocom(['start', '--data', data], { AUTOCOM_HTTP_PORT: String(httpPort), AUTOCOM_SIP_PORT: String(sipPort) });
+  const run = startAutocom(['start', '--data', data], { AUTOCOM_HTTP_PORT: String(httpPort), AUTOCOM_SIP_PORT: String(sipPort), AUTOCOM_LOG_LEVEL: 'trace' }); // every log line, to find no secret in any
   const ready = await waitFor(() => /^autocom ready: (\S+) (\S+)$/m.exec(run.stdout()), 15000, `the ready line (stderr: ${run.stderr()})`);
   assert.is(ready[1], `http://127.0.0.1:${httpPort}`);
   assert.is(ready[2], `sip:127.0.0.1:${sipPort}`);
@@ -22,9 +24,20 @@ test('first start seeds the demo office with a generated admin password, answers
   assert.is(health.status, 200);
   assert.ok(Date.now() - started < 15000);
 
-  const creds = /web login \(admin\): extension (\d+), password (\S+)/.exec(run.stdout());
-  assert.ok(creds, run.stdout());
+  // stdout is a pipe here, not a terminal: the secrets are in an owner-only file, never in the output.
+  const file = `${data}/${SECRETS_FILE}`;
+  assert.is(statSync(file).mode & 0o777, 0o600, 'readable by its owner only');
+  const secrets = readFileSync(file, 'utf8');
+  const creds = /web login \(admin\): extension (\d+), password (\S+)/.exec(secrets);
+  assert.ok(creds, secrets);
   assert.ok(creds![2]!.length >= 12, 'a generated password, not a short default');
+  const sipSecrets = [...secrets.matchAll(/secret (\S+)/g)].map((m) => m[1]!);
+  assert.is(sipSecrets.length, 2, secrets);
+  for (const secret of [creds![2]!, ...sipSecrets]) {
+    assert.not.ok(run.stdout().includes(secret) || run.stderr().includes(secret), 'no secret on stdout or stderr');
+  }
+  assert.ok(run.stdout().includes(file), 'stdout says where the secrets are');
+  assert.match(run.stderr(), new RegExp(`"file":"${file}"`), 'so does the log');
   const admin = new ApiClient(ready[1]!);
   assert.is(await admin.login(creds![1]!, creds![2]!), 200);
   assert.is((await admin.get('/api/config')).body.site.name, 'Demo office');
@@ -43,6 +56,28 @@ test('first start seeds the demo office with a generated admin password, answers
   assert.is(await admin2.login(creds![1]!, creds![2]!), 200, 'the password survives a restart');
   again.child.kill('SIGINT');
   assert.is(await again.exited, 0);
+});
+
+test('on an interactive terminal the first start shows its secrets there and writes no file', async () => {
+  const data = `${tempDir()}/data`;
+  const httpPort = await freePort();
+  const term = spawnPty(process.execPath, [AUTOCOM, 'start', '--data', data, '--http-port', String(httpPort), '--sip-port', String(await freePort())], {
+    cwd: ROOT, cols: 200, rows: 50, env: { ...process.env, AUTOCOM_LOG_LEVEL: 'warn' } as Record<string, string>,
+  });
+  let out = '';
+  term.onData((d) => (out += d));
+  const exited = new Promise<number>((resolve) => term.onExit(({ exitCode }) => resolve(exitCode)));
+  try {
+    await waitFor(() => out.includes('autocom ready:'), 15000, `the ready line (${out})`);
+    const creds = /web login \(admin\): extension (\d+), password (\S+)/.exec(out);
+    assert.ok(creds, out);
+    assert.match(out, /SIP phone 202: username 202, secret \S{20}/);
+    assert.not.ok(existsSync(`${data}/${SECRETS_FILE}`), 'nothing left on disk');
+    assert.is(await new ApiClient(`http://127.0.0.1:${httpPort}`).login(creds![1]!, creds![2]!), 200);
+  } finally {
+    term.kill('SIGTERM');
+  }
+  assert.is(await exited, 0);
 });
 
 test('a configuration imported by the CLI is applied by the running exchange without a restart', async () => {
@@ -103,6 +138,18 @@ test('config import of a bad file exits 1 with the reasons and leaves the data a
   const r = runAutocom(['config', 'import', `${dir}/bad.yaml`, '--data', `${dir}/data`]);
   assert.is(r.status, 1);
   assert.match(r.stderr, /employees\[1\]\.extension: "201" is already used by Galina Ivanovna/);
+  assert.is(runAutocom(['config', 'export', '--data', `${dir}/data`]).stdout, before);
+});
+
+test('config import refuses numbers that are prefixes of one another and leaves the data alone', () => {
+  const dir = tempDir();
+  writeFileSync(`${dir}/ok.yaml`, EXAMPLE_YAML);
+  writeFileSync(`${dir}/bad.yaml`, EXAMPLE_YAML.replace('extension: "600"', 'extension: "20"').replace('target: "600"', 'target: "20"'));
+  assert.is(runAutocom(['config', 'import', `${dir}/ok.yaml`, '--data', `${dir}/data`]).status, 0);
+  const before = runAutocom(['config', 'export', '--data', `${dir}/data`]).stdout;
+  const r = runAutocom(['config', 'import', `${dir}/bad.yaml`, '--data', `${dir}/data`]);
+  assert.is(r.status, 1);
+  assert.match(r.stderr, /departments\[0\]\.extension: "20" is a prefix of "201" \(employees\[0\]\.extension\); an analog phone could never dial the longer one/);
   assert.is(runAutocom(['config', 'export', '--data', `${dir}/data`]).stdout, before);
 });
 

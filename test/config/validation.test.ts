@@ -6,6 +6,7 @@ import { parseYaml } from '../../src/config/yaml.js';
 import { openDatabase, closeDatabase } from '../../src/store/db.js';
 import { ConfigRepository } from '../../src/store/config-repo.js';
 import { prepareConfig } from '../../src/config/prepare.js';
+import { dialableNumbers } from '../../src/config/numbering-plan.js';
 import { configToYaml } from '../../src/config/yaml.js';
 import { tempDir } from '../helpers/tmp.js';
 import { example } from './example.js';
@@ -41,6 +42,13 @@ const CASES: Array<[string, (c: any) => void, string]> = [
   ['unknown strategy', (c) => (c.departments[0].strategy = 'random'), 'departments[0].strategy: must be one of all_at_once, one_by_one, more_and_more (got "random")'],
   ['extension that hides an emergency number', (c) => (c.employees[2].extension = '11'), 'employees[2].extension: "11" clashes with the emergency number 112 (fr)'],
   ['extension that is an emergency number', (c) => (c.departments[0].extension = '18'), 'departments[0].extension: "18" clashes with the emergency number 18 (fr)'],
+  ['department number that begins an employee\'s extension', (c) => (c.departments[0].extension = '20'),
+    'departments[0].extension: "20" is a prefix of "201" (employees[0].extension); an analog phone could never dial the longer one'],
+  ['employee extension that begins a later one', (c) => c.employees.push({ name: 'Porter', extension: '10', devices: [] }),
+    'employees[3].extension: "10" is a prefix of "101" (employees[2].extension); an analog phone could never dial the longer one'],
+  ['extension that begins a department number', (c) => (c.employees[2].extension = '60'),
+    'employees[2].extension: "60" is a prefix of "600" (departments[0].extension); an analog phone could never dial the longer one'],
+  ['extension that an emergency number begins', (c) => (c.employees[2].extension = '150'), 'employees[2].extension: "150" clashes with the emergency number 15 (fr)'],
   ['unknown device type', (c) => (c.employees[0].devices[0].type = 'skype'), 'employees[0].devices[0].type: must be one of sip, fxs, dect'],
 ];
 
@@ -57,6 +65,24 @@ test('every problem is reported at once', () => {
   c.departments[0].members.push('299');
   c.numbers[0].line = 'City 9';
   assert.is(messages(() => validateConfig(c)).length, 2);
+});
+
+test('a prefix clash is reported once, at the shorter number', () => {
+  const c = example();
+  c.departments[0].extension = '20';
+  assert.equal(messages(() => validateConfig(c)).filter((m) => m.includes('prefix')), [
+    'departments[0].extension: "20" is a prefix of "201" (employees[0].extension); an analog phone could never dial the longer one',
+    'departments[0].extension: "20" is a prefix of "202" (employees[1].extension); an analog phone could never dial the longer one',
+  ]);
+});
+
+test('the numbering plan lists every dialable number with its path, the dial plan\'s fixed codes included', () => {
+  const plan = dialableNumbers(validateConfig(example()));
+  const byNumber = new Map(plan.map((n) => [n.number, n]));
+  assert.is(byNumber.get('0')?.owner, 'the outside-line prefix');
+  assert.ok(byNumber.get('112')?.emergency);
+  assert.is(byNumber.get('201')?.path, 'employees[0].extension');
+  assert.is(byNumber.get('600')?.path, 'departments[0].extension');
 });
 
 test('YAML syntax errors name the line', () => {

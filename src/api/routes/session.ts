@@ -7,13 +7,14 @@ import type { SessionRepository } from '../../store/session-repo.js';
 import type { EventBus } from '../../core/events.js';
 import { FailureLimiter } from '../../../common/failure-limiter.js';
 import { SESSION_COOKIE } from '../auth.js';
+import type { SessionStreams } from '../session-streams.js';
 
 const SESSION_TTL_MS = 12 * 3600 * 1000;
 // A hash of a random password: a login for an unknown extension costs the same scrypt
 // time as a real one, so response times do not reveal which extensions exist.
 const DUMMY_HASH = 'scrypt$16384$8$1$yZV0kD7tSJ7N5Ekq3I9cSg==$N1Kq2m5sF0ZHkO3Wq3b2m9mUo6m0Q8pS2n7yq1fE3Xw=';
 
-export function sessionRoutes(app: FastifyInstance, deps: { clock: Clock; sessions: SessionRepository; config: ConfigRepository; events: EventBus }): void {
+export function sessionRoutes(app: FastifyInstance, deps: { clock: Clock; sessions: SessionRepository; config: ConfigRepository; events: EventBus; streams: SessionStreams }): void {
   // Per extension: 5 wrong passwords lock that account for 15 min (guessing one password).
   // Per address: 20 failures lock the address (trying one password on many accounts); a
   // success does not clear it, or one known account would launder the guesses.
@@ -47,7 +48,7 @@ export function sessionRoutes(app: FastifyInstance, deps: { clock: Clock; sessio
       return reply.code(401).send({ error: 'wrong extension or password' });
     }
     perExtension.succeed(extension);
-    const token = deps.sessions.create(extension, who.role, SESSION_TTL_MS);
+    const token = deps.sessions.create(extension, who, SESSION_TTL_MS);
     reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'strict', maxAge: SESSION_TTL_MS / 1000 });
     return { extension, name: who.name, role: who.role };
   });
@@ -55,6 +56,8 @@ export function sessionRoutes(app: FastifyInstance, deps: { clock: Clock; sessio
   app.post('/api/logout', { config: { role: 'user' } }, async (req, reply) => {
     const token = req.cookies[SESSION_COOKIE];
     if (token) deps.sessions.delete(token);
+    const ended = req.sessionId;
+    if (ended) deps.streams.closeWhere((id) => (id === ended ? 'signed out' : undefined));
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return { ok: true };
   });
