@@ -145,6 +145,7 @@ export class SipStack {
     this.cancelSent.add(tx);
     const dest = this.inviteDest.get(tx)!;
     this.transactions.sendRequest(buildCancel(tx.request), dest, { onResponse: () => undefined });
+    tx.cancelSent(); // §9.1: no 487 within 64·T1 ends the INVITE transaction anyway
   }
 
   /**
