@@ -121,6 +121,13 @@ export class B2bua implements DeviceLegFactory {
     checkUasRequest(req, POLICY);
     if (!req.body.length) throw new SipError(488, 'Not Acceptable Here'); // offerless INVITE: not supported yet
     const media = await SipMedia.open(this.ctx);
+    // A CANCEL that came while the RTP endpoint was opening was answered by the stack
+    // (200, then 487 to the INVITE, §9.2): the INVITE is over, so nothing may ring.
+    if (tx.state !== 'Proceeding') {
+      this.log.debug({ call: req.callId }, 'sip: INVITE cancelled while its RTP was opening');
+      await media.close();
+      return;
+    }
     try {
       media.answer(req.body); // fail early (488) when no codec is common, before anything rings
     } catch (err) {
