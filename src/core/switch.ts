@@ -89,6 +89,7 @@ export class Switch {
       this.deps.events.emit('call.ended', { call: call.id, cause, from: a.caller.number, to: call.destination });
     });
     call.on('answered', (b) => {
+      if (call.state !== 'connected') return; // ended meanwhile (a listener hung up): no bridge
       this.deps.media?.connect(call.a, b);
       this.relayDigits(call, call.a, b);
       this.relayDigits(call, b, call.a);

@@ -17,7 +17,13 @@ function setup(mutate: (c: any) => void = () => {}) {
   const events = new EventBus(() => clock.now());
   const seen: string[] = [];
   events.subscribe((e) => seen.push(e.type));
-  const sw = new Switch({ clock, log: silentLogger(), events, config: () => config });
+  // The media layer as the core sees it: which pairs of legs are bridged now.
+  const bridges = new Set<string>();
+  const media = {
+    connect: (a: Channel, b: Channel) => void bridges.add(`${a.id}|${b.id}`),
+    disconnect: (a: Channel, b: Channel) => void bridges.delete(`${a.id}|${b.id}`),
+  };
+  const sw = new Switch({ clock, log: silentLogger(), events, config: () => config, media });
   const legs: FakeChannel[] = [];
   sw.addLegFactory({
     tech: 'sip',
@@ -39,7 +45,7 @@ function setup(mutate: (c: any) => void = () => {}) {
       return leg;
     },
   });
-  return { clock, sw, legs, dialled, seen, lines };
+  return { clock, sw, legs, dialled, seen, lines, bridges };
 }
 
 const settle = () => new Promise((r) => setImmediate(r));
@@ -127,6 +133,46 @@ test('an employee rings for 30 s, then the caller hears no-answer', async () => 
   clock.advance(30_000);
   await settle();
   assert.is(a.cause, 'no-answer');
+});
+
+/** A caller whose leg loses the race while being answered (a SIP CANCEL that beat the 200). */
+class CallerThatHangsUpOnAnswer extends FakeChannel {
+  override answer(): void {
+    this.log.push('answer');
+    this.deviceHangsUp('normal');
+  }
+}
+
+test('an answer that loses the race with the caller hanging up leaves no bridge and publishes no answered after ended', async () => {
+  const { sw, legs, seen, bridges } = setup();
+  const a = new CallerThatHangsUpOnAnswer('inbound', '201');
+  const call = sw.accept(a);
+  const order: string[] = [];
+  call.on('answered', () => order.push('answered'));
+  call.on('ended', () => order.push('ended'));
+  a.dial('202');
+  await settle();
+  legs[0]!.deviceAnswers();
+  await settle();
+  assert.is(call.state, 'ended');
+  assert.equal(order, ['ended']);
+  assert.equal(seen, ['call.started', 'call.ended']);
+  assert.equal([...bridges], [], 'no media bridge left');
+  assert.is(legs[0]!.state, 'released', 'the callee who answered is hung up');
+  assert.equal(sw.activeCalls(), []);
+});
+
+test('an answered and hung-up call leaves no bridge behind', async () => {
+  const { sw, legs, bridges } = setup();
+  const a = new FakeChannel('inbound', '201');
+  sw.accept(a);
+  a.dial('202');
+  await settle();
+  legs[0]!.deviceAnswers();
+  assert.is(bridges.size, 1);
+  legs[0]!.deviceHangsUp();
+  assert.is(bridges.size, 0);
+  assert.is(a.state, 'released');
 });
 
 test.run();
