@@ -135,6 +135,26 @@ test('an employee rings for 30 s, then the caller hears no-answer', async () => 
   assert.is(a.cause, 'no-answer');
 });
 
+test('close() ends every call (the ringing callee is withdrawn, the caller hears congestion) and refuses calls that still arrive', async () => {
+  const { sw, legs, seen } = setup();
+  const a = new FakeChannel('inbound', '201');
+  sw.accept(a);
+  a.dial('202');
+  await settle();
+  assert.equal(legs.map((l) => l.state), ['proceeding']);
+  sw.close();
+  assert.is(legs[0]!.cause, 'congestion');
+  assert.is(a.cause, 'congestion');
+  const late = new FakeChannel('inbound', '202');
+  sw.accept(late);
+  late.dial('201'); // an INVITE that was being authenticated when the shutdown began
+  await settle();
+  assert.is(late.cause, 'congestion');
+  assert.is(legs.length, 1, 'nobody rings for it');
+  assert.equal(sw.activeCalls(), []);
+  assert.equal(seen, ['call.started', 'call.ended', 'call.ended']);
+});
+
 /** A caller whose leg loses the race while being answered (a SIP CANCEL that beat the 200). */
 class CallerThatHangsUpOnAnswer extends FakeChannel {
   override answer(): void {

@@ -199,6 +199,37 @@ test('§9.1: a CANCELled INVITE whose 487 never comes ends after 64·T1: no tran
   await uac.stop();
 });
 
+test('drain(): resolves when the requests sent have their final responses, or at the bound on the stack clock', async () => {
+  const clock = new FakeClock();
+  const uac = new SipStack({ clock, transports: [{ protocol: 'udp', host: '127.0.0.1', port: 0 }] });
+  await uac.start();
+  const peer = createSocket('udp4');
+  await new Promise<void>((r) => peer.bind(0, '127.0.0.1', () => r()));
+  let answer = true;
+  peer.on('message', (m, from) => {
+    if (!answer) return;
+    const req = parseMessage(m, { datagram: true }) as SipRequest;
+    peer.send(serialize(createResponse(req, 200, undefined, 'peer-tag')), from.port, from.address);
+  });
+  const bye = (): SipRequest =>
+    uac.createRequest({ method: 'BYE', uri: parseUri(`sip:peer@127.0.0.1:${peer.address().port}`), from: new NameAddr(parseUri('sip:uac@127.0.0.1')), to: new NameAddr(parseUri('sip:peer@127.0.0.1')) });
+  await uac.drain(2000); // nothing outstanding: at once
+  uac.sendRequest(bye(), { onResponse: () => undefined });
+  await uac.drain(2000); // answered over the socket, the fake clock never moved
+  assert.is(uac.transactions.awaitingFinal(), 0);
+  answer = false;
+  uac.sendRequest(bye(), { onResponse: () => undefined });
+  let drained = false;
+  const d = uac.drain(2000).then(() => (drained = true));
+  await new Promise((r) => setTimeout(r, 20));
+  assert.not.ok(drained, 'still waiting for the unanswered BYE');
+  clock.advance(2000);
+  await d;
+  assert.is(uac.transactions.awaitingFinal(), 1, 'the bound ended the wait, not an answer');
+  peer.close();
+  await uac.stop();
+});
+
 test('a CANCEL matching nothing gets 481', async () => {
   const p = await pair();
   const got: number[] = [];
