@@ -266,7 +266,7 @@ export class SipStack {
 
   private receiveResponse(res: SipResponse): void {
     if (this.transactions.receiveResponse(res)) {
-      for (const check of [...this.drainWaiters]) check();
+      if (this.drainWaiters.size) for (const check of [...this.drainWaiters]) check(); // only while shutting down
       return;
     }
     const cseq = res.cseq;
