@@ -12,7 +12,7 @@ import { createSocket } from 'node:dgram';
 import { FakeClock } from '../../../common/clock.js';
 import { silentLogger } from '../../../common/log.js';
 import { startExchange, type Exchange } from '../../../src/main.js';
-import { sdp, withCredentials, type SipResponse } from '../../../src/sip/index.js';
+import { parseUri, sdp, withCredentials, type SipResponse } from '../../../src/sip/index.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { EXAMPLE_PATH } from '../../config/example.js';
 import { TestPhone } from '../../helpers/sip-phone.js';
@@ -115,6 +115,15 @@ test('INVITE after auth: Require: foo → 420 with Unsupported; a non-SDP body �
   const plain = await phone.sendAuthenticated({ method: 'INVITE', target: '202', from: '201', body: 'hello', contentType: 'text/plain' }, C201);
   assert.is(plain.final.status, 415);
   assert.match(plain.final.headers.get('Accept')!, /application\/sdp/);
+});
+
+test('the B2BUA answers with the RFC 4475 checks of uas-checks.ts: 406 when the caller accepts no SDP (sdp01), 416 for a tel: URI (unkscm)', async () => {
+  const accept = await phone.sendAuthenticated({ method: 'INVITE', target: '202', from: '201', body: OFFER, headers: [['Accept', 'text/nobodyknowsthis']] }, C201);
+  assert.is(accept.final.status, 406);
+  assert.is(accept.final.headers.get('Accept'), 'application/sdp');
+  const tel = phone.build({ method: 'INVITE', target: '202', from: '201', body: OFFER });
+  tel.uri = parseUri('tel:+33140000001');
+  assert.is((await phone.send(tel)).status, 416);
 });
 
 test('an INVITE to an employee with no registered phone → 480', async () => {
