@@ -5,7 +5,7 @@ import { silentLogger } from '../../common/log.js';
 import { EventBus } from '../../src/core/events.js';
 import { Switch } from '../../src/core/switch.js';
 import { validateConfig } from '../../src/config/validate.js';
-import type { Channel, Party } from '../../src/channels/channel.js';
+import type { Channel, HangupCause, Party } from '../../src/channels/channel.js';
 import { FakeChannel } from '../helpers/fake-channel.js';
 import { example } from '../config/example.js';
 
@@ -180,6 +180,29 @@ test('an answer that loses the race with the caller hanging up leaves no bridge 
   assert.equal([...bridges], [], 'no media bridge left');
   assert.is(legs[0]!.state, 'released', 'the callee who answered is hung up');
   assert.equal(sw.activeCalls(), []);
+});
+
+/** A callee leg whose release takes a while (a line card acknowledging the hang-up). */
+class SlowReleaseChannel extends FakeChannel {
+  override hangup(cause: HangupCause): void {
+    this.log.push(`hangup ${cause}`);
+  }
+}
+
+test('a candidate that answers after the call ended (its release still under way) is hung up, bridges nothing, publishes nothing', async () => {
+  const { sw, seen, bridges } = setup();
+  const slow: SlowReleaseChannel[] = [];
+  sw.addLegFactory({ tech: 'sip', legsFor: (e) => [slow[slow.push(new SlowReleaseChannel('outbound', e.extension)) - 1]!] });
+  const a = new FakeChannel('inbound', '201');
+  const call = sw.accept(a);
+  a.dial('202');
+  await settle();
+  a.deviceHangsUp(); // the caller gives up
+  assert.is(call.state, 'ended');
+  slow[0]!.deviceAnswers(); // …and the callee picks up before its line was released
+  assert.equal(slow[0]!.log, ['call from 201', 'hangup cancelled', 'hangup answered-elsewhere']);
+  assert.equal([...bridges], []);
+  assert.equal(seen, ['call.started', 'call.ended']);
 });
 
 test('an answered and hung-up call leaves no bridge behind', async () => {
