@@ -3,10 +3,12 @@
  * and goes to the registrar, a new call, or the leg that owns its dialog.
  *
  * Order of checks, as RFC 3261 §8.2 and the no-enumeration rule want them: the stack has
- * already answered syntax errors with 400; OPTIONS to the exchange itself is answered
- * without a challenge (phones use it as a keepalive); everything else from a phone is
- * authenticated before anything about the target is revealed; only then come semantic
- * rejections (415, 420, 404, …).
+ * already answered syntax errors with 400; the request line is checked (501 unknown
+ * method, 405 + Allow, 416 scheme: uas-checks.ts's checkRequestLine); OPTIONS to the
+ * exchange itself is answered without a challenge (phones use it as a keepalive);
+ * everything else from a phone is authenticated before anything about the target is
+ * revealed; only then come the semantic rejections of uas-checks.ts (420, 415, 406, 400
+ * for an INVITE without Contact) and 404, before any RTP opens or anything rings.
  */
 import type { Logger } from '../../../common/log.js';
 import type { Switch, DeviceLegFactory } from '../../core/switch.js';
