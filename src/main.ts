@@ -19,7 +19,7 @@ import { demoConfig, type DemoSeed } from './config/demo.js';
 import { createApi } from './api/server.js';
 import { Switch } from './core/switch.js';
 import { MediaBridges } from './core/media-connector.js';
-import type { Runtime } from './boot/runtime.js';
+import { SHUTDOWN_GRACE_MS, type Runtime } from './boot/runtime.js';
 import { startLineCards } from './boot/linecards.js';
 import { startSip } from './boot/sip.js';
 
@@ -60,10 +60,20 @@ export async function startExchange(opts: StartOptions): Promise<Exchange> {
   const log = opts.logger ?? createLogger(opts.logLevel);
   const startedAt = clock.monotonic();
   const closers: Array<() => Promise<void> | void> = [];
+  const drains: Array<(maxMs: number) => Promise<void>> = [];
+  let sw: Switch | undefined;
   let closed: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closed ??= (async () => {
       events.emit('exchange.stopping', {});
+      // Calls end first, while the transports and drivers still carry their signalling;
+      // the layers then wait (bounded) for those BYEs and CANCELs to be answered.
+      if (sw) {
+        const calls = sw.activeCalls().length;
+        sw.close();
+        if (calls) log.info({ calls }, 'shutdown: ended the calls in progress');
+        await Promise.all(drains.map((d) => d(SHUTDOWN_GRACE_MS).catch((err: unknown) => log.error({ err }, 'error while ending calls'))));
+      }
       for (const c of closers.reverse()) {
         try {
           await c();
@@ -100,12 +110,12 @@ export async function startExchange(opts: StartOptions): Promise<Exchange> {
 
     // core: built before the channels so each channel can hand its legs to it.
     const media = new MediaBridges();
-    const sw = new Switch({ clock, log: log.child({ component: 'switch' }), events, config: () => config.snapshot(), media });
-    closers.push(() => sw.close());
+    sw = new Switch({ clock, log: log.child({ component: 'switch' }), events, config: () => config.snapshot(), media });
     const rt: Runtime = {
       clock, log, events, board, config, switch: sw, media, bind: opts.bind, sipPort: opts.sipPort,
       routes: [],
       onClose: (step) => closers.push(step),
+      onDrain: (step) => drains.push(step),
     };
 
     // drivers → channels: each layer starts its devices and registers its legs with the core.

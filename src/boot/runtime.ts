@@ -28,4 +28,13 @@ export interface Runtime {
   routes: Array<(app: FastifyInstance) => void>;
   /** Register a shutdown step; steps run in reverse order of registration. */
   onClose(step: () => Promise<void> | void): void;
+  /**
+   * Register a wait for the signalling that ending the calls sent (BYE, CANCEL answered).
+   * Shutdown ends every call, runs these together, bounded by {@link SHUTDOWN_GRACE_MS},
+   * and only then the onClose steps (transports, media workers, drivers).
+   */
+  onDrain(step: (maxMs: number) => Promise<void>): void;
 }
+
+/** Longest a shutdown waits for the BYEs and CANCELs of the calls it ended to be answered. */
+export const SHUTDOWN_GRACE_MS = 2000;

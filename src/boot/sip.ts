@@ -62,6 +62,7 @@ export async function startSip(rt: Runtime): Promise<SipLayer> {
     const keep = new Set(directory.sipExtensions());
     for (const ext of location.registered()) if (!keep.has(ext)) location.drop(ext);
   });
+  rt.onDrain((maxMs) => stack.drain(maxMs)); // the BYEs and CANCELs of a shutdown
   rt.onClose(async () => {
     offConfig();
     location.close();

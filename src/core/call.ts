@@ -123,6 +123,10 @@ export class Call extends EventEmitter<CallEvents> {
     this.withdraw('answered-elsewhere');
     leg.once('hangup', () => this.end('normal'));
     this.a.answer();
+    // The caller's leg may lose its own race while answering (a SIP CANCEL that beat our
+    // 200): it hangs up inside answer() and the call ends there. Then the call was never
+    // answered: no 'answered' after 'ended', so nobody bridges legs that are gone.
+    if (this.machine.state !== 'connected') return;
     this.emit('answered', leg);
   }
 

@@ -57,6 +57,8 @@ export class Switch {
   private readonly factories = new Map<ChannelTech, DeviceLegFactory>();
   private readonly lines: OutsideLineProvider[] = [];
   private readonly calls = new Set<Call>();
+  /** Set by close(): calls that come in during shutdown are refused, never routed. */
+  private closed = false;
 
   constructor(private readonly deps: SwitchDeps) {}
 
@@ -89,6 +91,7 @@ export class Switch {
       this.deps.events.emit('call.ended', { call: call.id, cause, from: a.caller.number, to: call.destination });
     });
     call.on('answered', (b) => {
+      if (call.state !== 'connected') return; // ended meanwhile (a listener hung up): no bridge
       this.deps.media?.connect(call.a, b);
       this.relayDigits(call, call.a, b);
       this.relayDigits(call, b, call.a);
@@ -96,6 +99,7 @@ export class Switch {
     });
     a.once('destination', (number) => {
       call.destination = number;
+      if (this.closed) return call.end('congestion'); // shutting down: 503 / a congestion tone
       void this.route(call, number).catch((err) => {
         this.deps.log.error({ err, call: call.id }, 'routing failed');
         call.end('failure');
@@ -104,8 +108,13 @@ export class Switch {
     return call;
   }
 
-  /** Hang up every call (shutdown). */
+  /**
+   * Shutdown: end every call now — the legs send what their technology says (SIP: BYE
+   * when answered, CANCEL when ringing out, 503 to an unanswered caller; analog: the line
+   * released) — and refuse the calls that still arrive. Safe to call more than once.
+   */
   close(): void {
+    this.closed = true;
     for (const call of [...this.calls]) call.end('congestion');
   }
 

@@ -60,6 +60,7 @@ export class SipStack {
   private readonly inviteDest = new WeakMap<InviteClientTransaction, Destination>();
   private readonly cancelWanted = new WeakSet<InviteClientTransaction>();
   private readonly cancelSent = new WeakSet<InviteClientTransaction>();
+  private readonly drainWaiters = new Set<() => void>();
 
   constructor(options: SipStackOptions) {
     this.clock = options.clock ?? new SystemClock();
@@ -72,6 +73,30 @@ export class SipStack {
 
   async start(): Promise<void> {
     await this.transport.start();
+  }
+
+  /**
+   * Wait until every request this stack sent has its final response (the BYEs and CANCELs
+   * of a shutdown, RFC 3261 §15.1.1, §9.1), or `maxMs` on the stack's clock, whichever
+   * comes first; what was handed to the transport meanwhile has been written.
+   */
+  async drain(maxMs: number): Promise<void> {
+    if (this.transactions.awaitingFinal() > 0) {
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          this.clock.clearTimeout(timer);
+          this.drainWaiters.delete(check);
+          resolve();
+        };
+        const check = (): void => {
+          if (this.transactions.awaitingFinal() === 0) done();
+        };
+        const timer = this.clock.setTimeout(done, maxMs);
+        this.drainWaiters.add(check);
+      });
+    }
+    // One turn of the event loop: sends queued just now (a 503, an ACK) leave the socket.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
 
   async stop(): Promise<void> {
@@ -145,6 +170,7 @@ export class SipStack {
     this.cancelSent.add(tx);
     const dest = this.inviteDest.get(tx)!;
     this.transactions.sendRequest(buildCancel(tx.request), dest, { onResponse: () => undefined });
+    tx.cancelSent(); // §9.1: no 487 within 64·T1 ends the INVITE transaction anyway
   }
 
   /**
@@ -239,7 +265,10 @@ export class SipStack {
   }
 
   private receiveResponse(res: SipResponse): void {
-    if (this.transactions.receiveResponse(res)) return;
+    if (this.transactions.receiveResponse(res)) {
+      if (this.drainWaiters.size) for (const check of [...this.drainWaiters]) check(); // only while shutting down
+      return;
+    }
     const cseq = res.cseq;
     if (cseq.method === 'INVITE' && res.status >= 200 && res.status < 300) {
       const sent = this.sentAcks.get(`${res.callId}|${cseq.seq}|${res.to.tag ?? ''}`);

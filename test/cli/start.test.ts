@@ -8,6 +8,9 @@ import { freePort, tcpPortIsFree, udpPortIsFree, waitFor } from '../helpers/net.
 import { startAutocom, runAutocom, AUTOCOM, ROOT } from '../helpers/process.js';
 import { ApiClient } from '../helpers/http.js';
 import { EXAMPLE_YAML } from '../config/example.js';
+import { TestPhone } from '../helpers/sip-phone.js';
+import { Dialog, createResponse, newTag, sdp, withCredentials, type SipResponse } from '../../src/sip/index.js';
+import type { InviteServerTransaction } from '../../src/sip/transaction/invite-server.js';
 
 test('first start seeds the demo office with a generated admin password, answers health, stops on SIGTERM and frees its ports', async () => {
   const data = `${tempDir()}/data`;
@@ -110,6 +113,68 @@ test('a configuration imported by the CLI is applied by the running exchange wit
   const stopped = runAutocom(['status', '--data', `${dir}/data`, '--http-port', String(httpPort)]);
   assert.is(stopped.status, 3);
   assert.match(stopped.stdout, /not running/);
+});
+
+/** A phone that registers as `ext` and records what the exchange sends it. */
+async function registeredPhone(sipPort: number, ext: string, onInvite: 'answer' | 'ring' | 'none') {
+  const phone = await TestPhone.start(sipPort);
+  const got: string[] = [];
+  const offer = sdp.buildOffer({ address: '127.0.0.1', port: 41000 + Number(ext), codecs: [sdp.PCMU], direction: 'sendrecv', sessionId: ext, sessionVersion: 1 });
+  phone.stack.onRequest((req, tx) => {
+    got.push(req.method);
+    if (req.method !== 'INVITE') return void tx.respond(createResponse(req, 200, 'OK'));
+    const tag = newTag();
+    (tx as InviteServerTransaction).onCancel(() => got.push('CANCEL'));
+    if (onInvite === 'ring') return void tx.respond(createResponse(req, 180, 'Ringing', tag));
+    const res = createResponse(req, 200, 'OK', tag);
+    res.headers.append('Contact', phone.stack.contact('udp', ext).toString());
+    res.setBody(offer, 'application/sdp');
+    tx.respond(res);
+  });
+  const reg = await phone.sendAuthenticated({ method: 'REGISTER', from: ext, to: ext, headers: [['Expires', '300']] }, { username: ext, password: `s3cret-${ext}` });
+  assert.is(reg.final.status, 200, `${ext} registers`);
+  return { phone, got, offer, ext };
+}
+
+test('SIGTERM ends every call first: BYE to both talking phones, CANCEL to the ringing one, a final response to its caller; exit 0', async () => {
+  const dir = tempDir();
+  const file = `${dir}/office.yaml`;
+  const more = ['203', '204'].map((e) => `  - name: Employee ${e}\n    extension: "${e}"\n    devices: [{ type: sip, secret: "s3cret-${e}" }]\n`).join('');
+  writeFileSync(file, EXAMPLE_YAML.replace('departments:', `${more}departments:`));
+  const sipPort = await freePort();
+  const run = startAutocom(['start', '--data', `${dir}/data`, '--config', file, '--http-port', String(await freePort()), '--sip-port', String(sipPort)]);
+  await waitFor(() => run.stdout().includes('autocom ready:'), 15000, `ready (stderr: ${run.stderr()})`);
+  const p201 = await registeredPhone(sipPort, '201', 'none');
+  const p202 = await registeredPhone(sipPort, '202', 'answer');
+  const p203 = await registeredPhone(sipPort, '203', 'none');
+  const p204 = await registeredPhone(sipPort, '204', 'ring');
+  try {
+    // 201 talks with 202.
+    const up = await p201.phone.sendAuthenticated({ method: 'INVITE', target: '202', from: '201', body: p201.offer }, { username: '201', password: 's3cret-201' });
+    assert.is(up.final.status, 200, '201 → 202 answered');
+    const dialog = Dialog.asUac(up.request, up.final);
+    p201.phone.stack.sendAck(dialog.createAck(up.request.cseq.seq), { protocol: 'udp', address: '127.0.0.1', port: sipPort });
+
+    // 203 calls 204, whose phone rings.
+    const first = p203.phone.build({ method: 'INVITE', target: '204', from: '203', body: p203.offer });
+    const challenge = await p203.phone.send(first);
+    const invite = withCredentials(first, challenge, { username: '203', password: 's3cret-203' })!;
+    const ringing: SipResponse[] = [];
+    p203.phone.stack.sendRequest(invite, { destination: { protocol: 'udp', address: '127.0.0.1', port: sipPort }, onResponse: (r) => ringing.push(r) });
+    await waitFor(() => ringing.some((r) => r.status === 180), 5000, '203 hears ringing');
+    assert.equal(p204.got, ['INVITE']);
+
+    run.child.kill('SIGTERM');
+    assert.is(await run.exited, 0, run.stderr());
+    assert.ok(p201.got.includes('BYE'), `201 got a BYE (${p201.got.join(', ')})`);
+    assert.ok(p202.got.includes('BYE'), `202 got a BYE (${p202.got.join(', ')})`);
+    assert.ok(p204.got.includes('CANCEL'), `the ringing 204 got a CANCEL (${p204.got.join(', ')})`);
+    const final = ringing.find((r) => r.status >= 200);
+    assert.ok(final && (final.status === 503 || final.status === 480), `203 got a final response (${ringing.map((r) => r.status).join(', ')})`);
+  } finally {
+    if (run.child.exitCode === null) run.child.kill('SIGKILL');
+    for (const p of [p201, p202, p203, p204]) await p.phone.stop();
+  }
 });
 
 test('a wrong board file stops the start with the key and the reason', async () => {

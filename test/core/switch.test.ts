@@ -5,7 +5,7 @@ import { silentLogger } from '../../common/log.js';
 import { EventBus } from '../../src/core/events.js';
 import { Switch } from '../../src/core/switch.js';
 import { validateConfig } from '../../src/config/validate.js';
-import type { Channel, Party } from '../../src/channels/channel.js';
+import type { Channel, HangupCause, Party } from '../../src/channels/channel.js';
 import { FakeChannel } from '../helpers/fake-channel.js';
 import { example } from '../config/example.js';
 
@@ -17,7 +17,13 @@ function setup(mutate: (c: any) => void = () => {}) {
   const events = new EventBus(() => clock.now());
   const seen: string[] = [];
   events.subscribe((e) => seen.push(e.type));
-  const sw = new Switch({ clock, log: silentLogger(), events, config: () => config });
+  // The media layer as the core sees it: which pairs of legs are bridged now.
+  const bridges = new Set<string>();
+  const media = {
+    connect: (a: Channel, b: Channel) => void bridges.add(`${a.id}|${b.id}`),
+    disconnect: (a: Channel, b: Channel) => void bridges.delete(`${a.id}|${b.id}`),
+  };
+  const sw = new Switch({ clock, log: silentLogger(), events, config: () => config, media });
   const legs: FakeChannel[] = [];
   sw.addLegFactory({
     tech: 'sip',
@@ -39,7 +45,7 @@ function setup(mutate: (c: any) => void = () => {}) {
       return leg;
     },
   });
-  return { clock, sw, legs, dialled, seen, lines };
+  return { clock, sw, legs, dialled, seen, lines, bridges };
 }
 
 const settle = () => new Promise((r) => setImmediate(r));
@@ -127,6 +133,89 @@ test('an employee rings for 30 s, then the caller hears no-answer', async () => 
   clock.advance(30_000);
   await settle();
   assert.is(a.cause, 'no-answer');
+});
+
+test('close() ends every call (the ringing callee is withdrawn, the caller hears congestion) and refuses calls that still arrive', async () => {
+  const { sw, legs, seen } = setup();
+  const a = new FakeChannel('inbound', '201');
+  sw.accept(a);
+  a.dial('202');
+  await settle();
+  assert.equal(legs.map((l) => l.state), ['proceeding']);
+  sw.close();
+  assert.is(legs[0]!.cause, 'congestion');
+  assert.is(a.cause, 'congestion');
+  const late = new FakeChannel('inbound', '202');
+  sw.accept(late);
+  late.dial('201'); // an INVITE that was being authenticated when the shutdown began
+  await settle();
+  assert.is(late.cause, 'congestion');
+  assert.is(legs.length, 1, 'nobody rings for it');
+  assert.equal(sw.activeCalls(), []);
+  assert.equal(seen, ['call.started', 'call.ended', 'call.ended']);
+});
+
+/** A caller whose leg loses the race while being answered (a SIP CANCEL that beat the 200). */
+class CallerThatHangsUpOnAnswer extends FakeChannel {
+  override answer(): void {
+    this.log.push('answer');
+    this.deviceHangsUp('normal');
+  }
+}
+
+test('an answer that loses the race with the caller hanging up leaves no bridge and publishes no answered after ended', async () => {
+  const { sw, legs, seen, bridges } = setup();
+  const a = new CallerThatHangsUpOnAnswer('inbound', '201');
+  const call = sw.accept(a);
+  const order: string[] = [];
+  call.on('answered', () => order.push('answered'));
+  call.on('ended', () => order.push('ended'));
+  a.dial('202');
+  await settle();
+  legs[0]!.deviceAnswers();
+  await settle();
+  assert.is(call.state, 'ended');
+  assert.equal(order, ['ended']);
+  assert.equal(seen, ['call.started', 'call.ended']);
+  assert.equal([...bridges], [], 'no media bridge left');
+  assert.is(legs[0]!.state, 'released', 'the callee who answered is hung up');
+  assert.equal(sw.activeCalls(), []);
+});
+
+/** A callee leg whose release takes a while (a line card acknowledging the hang-up). */
+class SlowReleaseChannel extends FakeChannel {
+  override hangup(cause: HangupCause): void {
+    this.log.push(`hangup ${cause}`);
+  }
+}
+
+test('a candidate that answers after the call ended (its release still under way) is hung up, bridges nothing, publishes nothing', async () => {
+  const { sw, seen, bridges } = setup();
+  const slow: SlowReleaseChannel[] = [];
+  sw.addLegFactory({ tech: 'sip', legsFor: (e) => [slow[slow.push(new SlowReleaseChannel('outbound', e.extension)) - 1]!] });
+  const a = new FakeChannel('inbound', '201');
+  const call = sw.accept(a);
+  a.dial('202');
+  await settle();
+  a.deviceHangsUp(); // the caller gives up
+  assert.is(call.state, 'ended');
+  slow[0]!.deviceAnswers(); // …and the callee picks up before its line was released
+  assert.equal(slow[0]!.log, ['call from 201', 'hangup cancelled', 'hangup answered-elsewhere']);
+  assert.equal([...bridges], []);
+  assert.equal(seen, ['call.started', 'call.ended']);
+});
+
+test('an answered and hung-up call leaves no bridge behind', async () => {
+  const { sw, legs, bridges } = setup();
+  const a = new FakeChannel('inbound', '201');
+  sw.accept(a);
+  a.dial('202');
+  await settle();
+  legs[0]!.deviceAnswers();
+  assert.is(bridges.size, 1);
+  legs[0]!.deviceHangsUp();
+  assert.is(bridges.size, 0);
+  assert.is(a.state, 'released');
 });
 
 test.run();

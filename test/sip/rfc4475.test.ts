@@ -10,6 +10,9 @@ import { parseMessage, SipMessageParseError } from '../../src/sip/parser.js';
 import { SipRequest, SipResponse, type SipMessage } from '../../src/sip/message.js';
 import { parseUri, uriEquals, unescapeUri } from '../../src/sip/uri.js';
 import { serialize } from '../../src/sip/serializer.js';
+import { SipStack } from '../../src/sip/stack.js';
+import { createSocket } from 'node:dgram';
+import { once } from 'node:events';
 
 const dir = new URL('../fixtures/sip/rfc4475/', import.meta.url);
 const load = (name: string): Buffer => readFileSync(new URL(name, dir));
@@ -203,5 +206,35 @@ test('rejections carry the reason phrase for the 400', () => {
   assert.ok(e.isRequest);
   assert.ok(e.headers.has('Via'), 'headers recovered for the answer');
 });
+
+/**
+ * What a peer actually receives: each message sent over UDP to a running stack from a
+ * real socket, and the answer read off that socket. insuf's Via is readable, so its
+ * sent-by is pointed at the test's socket (§18.2.2 answers there); badvers' and
+ * badinv01's Vias cannot be read, so the answer goes back to the transport source.
+ */
+for (const [file, status, pointVia] of [['insuf.dat', 400, true], ['badvers.dat', 505, false], ['badinv01.dat', 400, false]] as const) {
+  test(`${file} sent to a running stack over UDP is answered ${status} on the sender's socket`, async () => {
+    const stack = new SipStack({ transports: [{ protocol: 'udp', host: '127.0.0.1', port: 0 }] });
+    await stack.start();
+    const sock = createSocket('udp4');
+    await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
+    try {
+      let data = load(file).toString('latin1');
+      if (pointVia) data = data.replace('192.0.2.95;', `127.0.0.1:${sock.address().port};`);
+      const reply = once(sock, 'message');
+      sock.send(Buffer.from(data, 'latin1'), stack.transport.advertised('udp').port, '127.0.0.1');
+      const timeout = setTimeout(() => sock.emit('error', new Error(`no answer to ${file}`)), 3000);
+      const [msg] = (await reply.finally(() => clearTimeout(timeout))) as [Buffer];
+      // Read as text: the answer copies the request's broken headers, which a parser refuses.
+      const text = msg.toString('latin1');
+      assert.match(text, new RegExp(`^SIP/2\\.0 ${status} `));
+      assert.ok(text.includes(`\r\nCSeq: ${/CSeq:\s*(.*?)\r\n/i.exec(data)![1]}\r\n`), `the request's CSeq is copied:\n${text}`);
+    } finally {
+      sock.close();
+      await stack.stop();
+    }
+  });
+}
 
 test.run();

@@ -11,6 +11,10 @@ import type { InviteClientTransaction } from '../../src/sip/transaction/invite-c
 import type { InviteServerTransaction } from '../../src/sip/transaction/invite-server.js';
 import type { ServerTransaction } from '../../src/sip/transaction/server.js';
 import { waitFor } from '../helpers/net.js';
+import { createSocket } from 'node:dgram';
+import { parseMessage } from '../../src/sip/parser.js';
+import { serialize } from '../../src/sip/serializer.js';
+import { createResponse } from '../../src/sip/builders.js';
 
 async function pair() {
   const uasClock = new FakeClock();
@@ -154,6 +158,76 @@ test('CANCEL: deferred until the 180, 200 to the CANCEL, 487 to the INVITE, ACKe
   await waitFor(() => serverTx!.state === 'Confirmed');
   assert.is(tx.state, 'Completed');
   await p.close();
+});
+
+test('§9.1: a CANCELled INVITE whose 487 never comes ends after 64·T1: no transaction and no timer left', async () => {
+  // The peer is a bare socket: 180 to the INVITE, 200 to the CANCEL, and never the 487.
+  const clock = new FakeClock();
+  const uac = new SipStack({ clock, transports: [{ protocol: 'udp', host: '127.0.0.1', port: 0 }] });
+  await uac.start();
+  const peer = createSocket('udp4');
+  await new Promise<void>((r) => peer.bind(0, '127.0.0.1', () => r()));
+  const seen: string[] = [];
+  peer.on('message', (m, from) => {
+    const req = parseMessage(m, { datagram: true }) as SipRequest;
+    seen.push(req.method);
+    const status = req.method === 'INVITE' ? 180 : 200;
+    peer.send(serialize(createResponse(req, status, undefined, 'peer-tag')), from.port, from.address);
+  });
+  const got: number[] = [];
+  let timedOut = false;
+  const invite = uac.createRequest({
+    method: 'INVITE',
+    uri: parseUri(`sip:peer@127.0.0.1:${peer.address().port}`),
+    from: new NameAddr(parseUri('sip:uac@127.0.0.1')),
+    to: new NameAddr(parseUri('sip:peer@127.0.0.1')),
+    contact: uac.contact(),
+  });
+  const tx = uac.sendRequest(invite, { onResponse: (r) => got.push(r.status), onTimeout: () => (timedOut = true) }) as InviteClientTransaction;
+  await waitFor(() => got.includes(180));
+  uac.cancel(tx);
+  await waitFor(() => seen.includes('CANCEL'));
+  clock.advance(64 * 500 - 1);
+  assert.is(tx.state, 'Proceeding');
+  clock.advance(1);
+  assert.is(tx.state, 'Terminated');
+  assert.ok(timedOut, 'the TU hears a timeout');
+  clock.advance(5000); // Timer K of the CANCEL's own transaction
+  assert.equal(uac.transactions.size, { clients: 0, servers: 0 });
+  assert.is(clock.pending(), 0);
+  peer.close();
+  await uac.stop();
+});
+
+test('drain(): resolves when the requests sent have their final responses, or at the bound on the stack clock', async () => {
+  const clock = new FakeClock();
+  const uac = new SipStack({ clock, transports: [{ protocol: 'udp', host: '127.0.0.1', port: 0 }] });
+  await uac.start();
+  const peer = createSocket('udp4');
+  await new Promise<void>((r) => peer.bind(0, '127.0.0.1', () => r()));
+  let answer = true;
+  peer.on('message', (m, from) => {
+    if (!answer) return;
+    const req = parseMessage(m, { datagram: true }) as SipRequest;
+    peer.send(serialize(createResponse(req, 200, undefined, 'peer-tag')), from.port, from.address);
+  });
+  const bye = (): SipRequest =>
+    uac.createRequest({ method: 'BYE', uri: parseUri(`sip:peer@127.0.0.1:${peer.address().port}`), from: new NameAddr(parseUri('sip:uac@127.0.0.1')), to: new NameAddr(parseUri('sip:peer@127.0.0.1')) });
+  await uac.drain(2000); // nothing outstanding: at once
+  uac.sendRequest(bye(), { onResponse: () => undefined });
+  await uac.drain(2000); // answered over the socket, the fake clock never moved
+  assert.is(uac.transactions.awaitingFinal(), 0);
+  answer = false;
+  uac.sendRequest(bye(), { onResponse: () => undefined });
+  let drained = false;
+  const d = uac.drain(2000).then(() => (drained = true));
+  await new Promise((r) => setTimeout(r, 20));
+  assert.not.ok(drained, 'still waiting for the unanswered BYE');
+  clock.advance(2000);
+  await d;
+  assert.is(uac.transactions.awaitingFinal(), 1, 'the bound ended the wait, not an answer');
+  peer.close();
+  await uac.stop();
 });
 
 test('a CANCEL matching nothing gets 481', async () => {

@@ -3,10 +3,12 @@
  * and goes to the registrar, a new call, or the leg that owns its dialog.
  *
  * Order of checks, as RFC 3261 §8.2 and the no-enumeration rule want them: the stack has
- * already answered syntax errors with 400; OPTIONS to the exchange itself is answered
- * without a challenge (phones use it as a keepalive); everything else from a phone is
- * authenticated before anything about the target is revealed; only then come semantic
- * rejections (415, 420, 404, …).
+ * already answered syntax errors with 400; the request line is checked (501 unknown
+ * method, 405 + Allow, 416 scheme: uas-checks.ts's checkRequestLine); OPTIONS to the
+ * exchange itself is answered without a challenge (phones use it as a keepalive);
+ * everything else from a phone is authenticated before anything about the target is
+ * revealed; only then come the semantic rejections of uas-checks.ts (420, 415, 406, 400
+ * for an INVITE without Contact) and 404, before any RTP opens or anything rings.
  */
 import type { Logger } from '../../../common/log.js';
 import type { Switch, DeviceLegFactory } from '../../core/switch.js';
@@ -16,6 +18,7 @@ import type { ServerTransaction } from '../../sip/transaction/server.js';
 import { createResponse, newTag } from '../../sip/builders.js';
 import { dialogIdOfRequest, dialogKey } from '../../sip/dialog.js';
 import { SipError } from '../../sip/errors.js';
+import { checkRequestLine, checkUasRequest, type UasPolicy } from '../../sip/uas-checks.js';
 import type { SipContext } from './context.js';
 import type { SipDirectory } from './directory.js';
 import type { SipAuthenticator } from './authenticator.js';
@@ -28,6 +31,8 @@ import { SipMedia } from './sip-media.js';
 export const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REGISTER';
 /** Extensions this exchange understands (none yet: a Require for anything is answered 420). */
 const SUPPORTED: readonly string[] = [];
+/** The request checks of RFC 3261 §8.2 (src/sip/uas-checks.ts) as this exchange applies them. */
+const POLICY: UasPolicy = { allow: ALLOW.split(', '), schemes: ['sip', 'sips'], supported: SUPPORTED, accept: ['application/sdp'] };
 
 export class B2bua implements DeviceLegFactory {
   readonly tech = 'sip' as const;
@@ -50,7 +55,9 @@ export class B2bua implements DeviceLegFactory {
       if (!owner) throw new SipError(481, 'Call/Transaction Does Not Exist');
       return owner.handleInDialog(req, tx);
     }
-    if (!req.uri.isSip) throw new SipError(416, 'Unsupported URI Scheme');
+    // §8.2.1/§8.2.2.1 before the challenge: 501 for an unknown method, 405 + Allow for one
+    // the exchange does not do (SUBSCRIBE, MESSAGE, REFER, …), 416 for a tel: or other URI.
+    checkRequestLine(req, POLICY);
     switch (req.method) {
       case 'OPTIONS':
         return this.options(req, tx);
@@ -58,12 +65,9 @@ export class B2bua implements DeviceLegFactory {
         return this.registrar.handle(req, tx);
       case 'INVITE':
         return this.invite(req, tx);
-      case 'BYE':
-      case 'INFO':
-      case 'UPDATE':
-        throw new SipError(481, 'Call/Transaction Does Not Exist');
       default:
-        throw new SipError(405, 'Method Not Allowed', [['Allow', ALLOW]]);
+        // BYE, INFO, UPDATE outside any dialog (§12.2.2).
+        throw new SipError(481, 'Call/Transaction Does Not Exist');
     }
   }
 
@@ -115,13 +119,17 @@ export class B2bua implements DeviceLegFactory {
     if (extension === undefined) return;
     const employee = this.directory.employee(extension);
     if (!employee) throw new SipError(403, 'Forbidden');
-    const require = req.headers.getAll('Require').filter((r) => !SUPPORTED.includes(r.toLowerCase()));
-    if (require.length) throw new SipError(420, 'Bad Extension', [['Unsupported', require.join(', ')]]);
-    if (req.body.length && !(req.contentType ?? '').toLowerCase().startsWith('application/sdp')) {
-      throw new SipError(415, 'Unsupported Media Type', [['Accept', 'application/sdp']]);
-    }
+    // §8.2.2–§8.2.3 and §8.1.1.8 (420, 415, 406, 400 without a Contact): before anything rings.
+    checkUasRequest(req, POLICY);
     if (!req.body.length) throw new SipError(488, 'Not Acceptable Here'); // offerless INVITE: not supported yet
     const media = await SipMedia.open(this.ctx);
+    // A CANCEL that came while the RTP endpoint was opening was answered by the stack
+    // (200, then 487 to the INVITE, §9.2): the INVITE is over, so nothing may ring.
+    if (tx.state !== 'Proceeding') {
+      this.log.debug({ call: req.callId }, 'sip: INVITE cancelled while its RTP was opening');
+      await media.close();
+      return;
+    }
     try {
       media.answer(req.body); // fail early (488) when no codec is common, before anything rings
     } catch (err) {

@@ -47,13 +47,25 @@ export class LocationService {
   }
 
   /**
+   * RFC 3261 §10.3 steps 6–7: a REGISTER from the same Call-ID as a binding's must carry a
+   * higher CSeq than the one that made the binding, or it is out of order (a delayed copy
+   * of an older registration) and must not be applied. `contact` undefined: `Contact: *`,
+   * which is checked against every binding of the extension.
+   */
+  isOutOfOrder(extension: string, contact: string | undefined, callId: string, cseq: number): boolean {
+    const list = this.bindings.get(extension) ?? [];
+    const stale = (b: Binding | undefined): boolean => b !== undefined && b.callId === callId && cseq <= b.cseq;
+    if (contact === undefined) return list.some(stale);
+    return stale(this.existing(list, contact, callId));
+  }
+
+  /**
    * Add or refresh a binding for `expiresS` seconds; 0 removes it.
    * @returns false when the extension already has the maximum number of other contacts.
    */
   upsert(b: Omit<Binding, 'expiresAt'>, expiresS: number): boolean {
     const list = this.bindings.get(b.extension) ?? [];
-    // Same contact URI, or the same device (Call-ID) registering from a new address.
-    const existing = list.find((x) => x.contact === b.contact) ?? list.find((x) => x.callId === b.callId);
+    const existing = this.existing(list, b.contact, b.callId);
     if (expiresS === 0) {
       if (existing) this.remove(existing, 'removed');
       return true;
@@ -83,6 +95,11 @@ export class LocationService {
     for (const t of this.timers.values()) this.clock.clearTimeout(t);
     this.timers.clear();
     this.bindings.clear();
+  }
+
+  /** The binding a registration updates: the same contact URI, or the same device (Call-ID) from a new address. */
+  private existing(list: Binding[], contact: string, callId: string): Binding | undefined {
+    return list.find((x) => x.contact === contact) ?? list.find((x) => x.callId === callId);
   }
 
   private remove(b: Binding, kind: 'removed' | 'expired' | undefined): void {

@@ -43,6 +43,7 @@ export class Registrar {
     if (contacts === '*') {
       // §10.3 step 6: "*" is only valid alone and with Expires: 0.
       if (defaultExpires !== 0 || req.headers.count('Contact') !== 1) throw new SipError(400, 'Invalid wildcard Contact');
+      if (this.location.isOutOfOrder(extension, undefined, req.callId, req.cseq.seq)) throw outOfOrder();
       this.location.removeAll(extension);
       this.log.info({ extension, source }, 'sip: all contacts unregistered');
     } else {
@@ -55,6 +56,8 @@ export class Registrar {
       if (wanted.some((w) => w.expires > 0 && w.expires < MIN_EXPIRES_S)) {
         throw new SipError(423, 'Interval Too Brief', [['Min-Expires', String(MIN_EXPIRES_S)]]);
       }
+      // §10.3 step 7: checked for every contact before any is applied (all or nothing).
+      if (wanted.some((w) => this.location.isOutOfOrder(extension, w.contact, req.callId, req.cseq.seq))) throw outOfOrder();
       for (const w of wanted) {
         const ok = this.location.upsert(
           { extension, contact: w.contact, source, callId: req.callId, cseq: req.cseq.seq, ...(userAgent ? { userAgent } : {}) },
@@ -74,4 +77,13 @@ export class Registrar {
     res.headers.append('Date', new Date(now).toUTCString());
     tx.respond(res);
   }
+}
+
+/**
+ * §10.3 steps 6–7: a REGISTER whose CSeq is not above the one stored for the same Call-ID
+ * is not applied ("the update MUST be aborted and the request fails"); step 7's closing
+ * rule answers a failed binding update with 500.
+ */
+function outOfOrder(): SipError {
+  return new SipError(500, 'Out of order CSeq');
 }

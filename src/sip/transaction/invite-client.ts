@@ -6,7 +6,8 @@
  * Timer A retransmits the INVITE (T1, doubling; unreliable transports only), Timer B
  * (64·T1) gives up, Timer D (≥32 s unreliable, 0 reliable) absorbs retransmitted final
  * responses after the ACK. A 2xx terminates the transaction: its ACK and retransmissions
- * belong to the TU (§13.2.2.4).
+ * belong to the TU (§13.2.2.4). Once a CANCEL for it has gone out, Timer B runs again in
+ * Proceeding: a peer that never sends the 487 cannot keep the transaction alive (§9.1).
  */
 import type { TransitionTable } from '../../../common/state-machine.js';
 import { requestForInviteTransaction } from '../builders.js';
@@ -46,7 +47,21 @@ export class InviteClientTransaction extends Transaction<InviteClientState> {
     const { T1 } = this.env.timers;
     this.transmit(this.request);
     if (!this.env.reliable) this.armA(T1);
-    this.arm('B', 64 * T1, () => {
+    this.armB();
+  }
+
+  /**
+   * The UAC core sent a CANCEL for this INVITE (§9.1): "if no final response is received
+   * for the original request in 64·T1 seconds, the client SHOULD then consider the original
+   * transaction cancelled and SHOULD destroy the client transaction". Reported as a timeout.
+   */
+  cancelSent(): void {
+    if (this.state !== 'Proceeding' && this.state !== 'Calling') return;
+    this.armB();
+  }
+
+  private armB(): void {
+    this.arm('B', 64 * this.env.timers.T1, () => {
       this.move('Terminated');
       this.user.onTimeout?.();
       this.user.onTerminated?.();

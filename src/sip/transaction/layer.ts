@@ -53,6 +53,16 @@ export class TransactionLayer {
     return { clients: this.clients.size, servers: this.servers.size };
   }
 
+  /**
+   * Client transactions still waiting for a final response (INVITE: Calling or
+   * Proceeding; others: Trying or Proceeding). Shutdown waits for them to reach zero.
+   */
+  awaitingFinal(): number {
+    let n = 0;
+    for (const tx of this.clients.values()) if (tx.state === 'Calling' || tx.state === 'Trying' || tx.state === 'Proceeding') n++;
+    return n;
+  }
+
   /** Create and start the client transaction for `req` (its top Via must carry the branch). */
   sendRequest(req: SipRequest, dest: Destination, user: ClientTransactionUser): ClientTransaction {
     const branch = req.topVia.branch;

@@ -102,21 +102,32 @@ export class SipTransportLayer {
     }
   }
 
-  /** §8.2 / §18.2: a request we cannot parse gets `400 <reason>` if we know where to send it. */
+  /**
+   * §8.2 / §18.2: a request we cannot parse gets `400 <reason>` (505 for another SIP
+   * version) with the headers it had that a response copies. It goes where §18.2.2 says
+   * when the top Via can be read; otherwise back to the transport source, the only address
+   * known (RFC 4475 §3.1.2.1 badinv01, §3.1.2.16 badvers, §3.3.1 insuf). Without a CSeq
+   * and a Via the bytes are not a request we could answer, and an ACK never is (§17.2.1).
+   */
   private answerUnparsable(err: SipMessageParseError, info: IncomingInfo): void {
     this.logger.debug({ reason: err.reason, source: info.source }, 'sip: unparsable message');
     const h = err.headers;
-    if (!err.isRequest || !h.has('Via') || !h.has('Call-ID') || !h.has('CSeq') || !h.has('From') || !h.has('To')) return;
-    if (/\bACK\s*$/.test(h.get('CSeq') ?? '')) return; // never answer an ACK (§17.2.1)
+    if (!err.isRequest || !h.has('Via') || !h.has('CSeq')) return;
+    if (/\bACK\s*$/.test(h.get('CSeq') ?? '')) return;
     const res = new SipResponse(err.status, err.reason);
+    for (const v of h.lines('Via')) res.headers.append('Via', v);
+    for (const name of ['From', 'To', 'Call-ID', 'CSeq']) {
+      const v = h.get(name);
+      if (v !== undefined) res.headers.append(name, v);
+    }
+    let viaReadable = true;
     try {
-      for (const v of h.lines('Via')) res.headers.append('Via', v);
       stampReceived(res, info.source);
     } catch {
-      return; // no usable Via: nowhere to answer, drop
+      viaReadable = false;
     }
-    for (const name of ['From', 'To', 'Call-ID', 'CSeq']) res.headers.append(name, h.get(name)!);
-    this.sendResponse(res, info).catch(() => undefined);
+    const sent = viaReadable ? this.sendResponse(res, info) : this.transport(info.protocol)?.send(serialize(res), info.source);
+    sent?.catch(() => undefined);
   }
 
   /** Send a request to a resolved next hop. */

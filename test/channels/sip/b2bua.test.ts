@@ -12,12 +12,13 @@ import { createSocket } from 'node:dgram';
 import { FakeClock } from '../../../common/clock.js';
 import { silentLogger } from '../../../common/log.js';
 import { startExchange, type Exchange } from '../../../src/main.js';
-import { sdp, withCredentials, type SipResponse } from '../../../src/sip/index.js';
+import { parseUri, sdp, withCredentials, type SipResponse } from '../../../src/sip/index.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { EXAMPLE_PATH } from '../../config/example.js';
 import { TestPhone } from '../../helpers/sip-phone.js';
 
 const C201 = { username: '201', password: 's3cret-201' };
+const C202 = { username: '202', password: 's3cret-202' };
 const clock = new FakeClock();
 let ex: Exchange;
 let phone: TestPhone;
@@ -116,6 +117,15 @@ test('INVITE after auth: Require: foo → 420 with Unsupported; a non-SDP body �
   assert.match(plain.final.headers.get('Accept')!, /application\/sdp/);
 });
 
+test('the B2BUA answers with the RFC 4475 checks of uas-checks.ts: 406 when the caller accepts no SDP (sdp01), 416 for a tel: URI (unkscm)', async () => {
+  const accept = await phone.sendAuthenticated({ method: 'INVITE', target: '202', from: '201', body: OFFER, headers: [['Accept', 'text/nobodyknowsthis']] }, C201);
+  assert.is(accept.final.status, 406);
+  assert.is(accept.final.headers.get('Accept'), 'application/sdp');
+  const tel = phone.build({ method: 'INVITE', target: '202', from: '201', body: OFFER });
+  tel.uri = parseUri('tel:+33140000001');
+  assert.is((await phone.send(tel)).status, 416);
+});
+
 test('an INVITE to an employee with no registered phone → 480', async () => {
   const r = await phone.sendAuthenticated({ method: 'INVITE', target: '202', from: '201', body: OFFER }, C201);
   assert.is(r.final.status, 480);
@@ -168,6 +178,76 @@ test('wrong password → 401 again; the 10th failure from one address locks it o
   assert.is((await phone.send(phone.build({ method: 'OPTIONS', from: '201' }))).status, 200);
   clock.advance(5 * 60_000 + 1);
   assert.is((await phone.sendAuthenticated({ method: 'OPTIONS', target: '202', from: '201' }, C201)).final.status, 200);
+});
+
+test('outside a dialog: an unknown method → 501; SUBSCRIBE, MESSAGE, REFER, NOTIFY, PUBLISH, PRACK → 405 with Allow (RFC 3261 §8.2.1)', async () => {
+  const unknown = await phone.send(phone.build({ method: 'FROBNICATE', target: '202', from: '201' }));
+  assert.is(unknown.status, 501);
+  for (const method of ['SUBSCRIBE', 'MESSAGE', 'REFER', 'NOTIFY', 'PUBLISH', 'PRACK']) {
+    const res = await phone.send(phone.build({ method, target: '202', from: '201' }));
+    assert.is(res.status, 405, method);
+    assert.match(res.headers.get('Allow')!, /INVITE/, method);
+  }
+});
+
+test('REGISTER with a CSeq not above the stored one on the same Call-ID is refused with 500 and changes nothing (§10.3 step 7)', async () => {
+  const register = async (cseq: number, contactUser: string): Promise<SipResponse> => {
+    const req = phone.build({ method: 'REGISTER', from: '201', to: '201', headers: [['Expires', '120']] });
+    req.headers.set('Call-ID', 'cseq-order-1@test');
+    req.headers.set('CSeq', `${cseq} REGISTER`);
+    req.headers.set('Contact', `<sip:${contactUser}@127.0.0.1:5999>`);
+    const challenge = await phone.send(req);
+    return phone.send(withCredentials(req, challenge, C201)!);
+  };
+  assert.is((await register(10, 'desk')).status, 200); // applied as CSeq 11
+  const late = await register(5, 'desk'); // a delayed older copy: CSeq 6
+  assert.is(late.status, 500);
+  const moved = await register(7, 'moved'); // same device, older CSeq, another contact
+  assert.is(moved.status, 500);
+  const fresh = await register(20, 'desk');
+  assert.is(fresh.status, 200);
+  const contacts = fresh.headers.lines('Contact').join('\n');
+  assert.match(contacts, /sip:desk@127\.0\.0\.1:5999/);
+  assert.not.match(contacts, /moved/);
+  // Wildcard removal from the same Call-ID with an old CSeq is refused too (§10.3 step 6).
+  const wild = phone.build({ method: 'REGISTER', from: '201', to: '201', headers: [['Expires', '0']] });
+  wild.headers.set('Call-ID', 'cseq-order-1@test');
+  wild.headers.set('CSeq', '3 REGISTER');
+  wild.headers.set('Contact', '*');
+  assert.is((await phone.send(withCredentials(wild, await phone.send(wild), C201)!)).status, 500);
+  wild.headers.set('CSeq', '30 REGISTER');
+  wild.headers.remove('Via'); // a new transaction, not a retransmission of the last one
+  assert.is((await phone.send(withCredentials(wild, await phone.send(wild), C201)!)).status, 200);
+});
+
+test('an INVITE without Contact → 400 after the challenge, before anything rings (§8.1.1.8)', async () => {
+  const callee = await TestPhone.start(ex.sip.port);
+  const seen: string[] = [];
+  callee.stack.onRequest((req, tx) => {
+    seen.push(req.method);
+    tx.respond(callee.stack.createResponse(req, 486));
+  });
+  const reg = await callee.sendAuthenticated({ method: 'REGISTER', from: '202', to: '202', headers: [['Expires', '120']] }, C202);
+  assert.is(reg.final.status, 200);
+  try {
+    const first = phone.build({ method: 'INVITE', target: '202', from: '201', body: OFFER });
+    first.headers.remove('Contact');
+    const challenge = await phone.send(first);
+    assert.is(challenge.status, 401, 'authenticated first, as every INVITE');
+    const res = await phone.send(withCredentials(first, challenge, C201)!);
+    assert.is(res.status, 400);
+    assert.match(res.reason, /Contact/);
+    // A well-formed INVITE does ring the callee (the proof that it would have been reached).
+    const ok = await phone.sendAuthenticated({ method: 'INVITE', target: '202', from: '201', body: OFFER }, C201);
+    assert.is(ok.final.status, 486);
+    assert.equal(seen, ['INVITE'], 'only the INVITE with a Contact reached the callee');
+    assert.is(ex.switch.activeCalls().length, 0);
+  } finally {
+    const bye = callee.build({ method: 'REGISTER', from: '202', to: '202', headers: [['Expires', '0']] });
+    bye.headers.set('Contact', '*');
+    await callee.send(withCredentials(bye, await callee.send(bye), C202)!);
+    await callee.stop();
+  }
 });
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {

@@ -61,6 +61,32 @@ test('Proceeding: a 1xx stops retransmissions and Timer B; the TU sees every 1xx
   assert.equal(events, []);
 });
 
+test('§9.1: after the CANCEL went out, no final response within 64·T1 ends the transaction (Timer B again)', () => {
+  const { tx, invite, clock, events } = setup();
+  tx.receive(response(invite, 180));
+  clock.advance(10_000); // ringing for a while: nothing times out in Proceeding
+  assert.is(tx.state, 'Proceeding');
+  tx.cancelSent();
+  assert.equal(tx.armedTimers(), ['B']);
+  clock.advance(64 * 500 - 1);
+  assert.is(tx.state, 'Proceeding');
+  clock.advance(1);
+  assert.is(tx.state, 'Terminated');
+  assert.equal(events, ['timeout', 'terminated']);
+  assert.is(clock.pending(), 0);
+});
+
+test('§9.1: the 487 after the CANCEL ends the transaction the ordinary way, Timer B disarmed', () => {
+  const { tx, invite, clock, events } = setup();
+  tx.receive(response(invite, 180));
+  tx.cancelSent();
+  tx.receive(response(invite, 487));
+  assert.is(tx.state, 'Completed');
+  assert.equal(tx.armedTimers(), ['D']);
+  clock.advance(32_000);
+  assert.equal(events, ['terminated']);
+});
+
 test('2xx: passed up, transaction terminates, no ACK from the transaction', () => {
   const { tx, sent, got, invite, clock } = setup();
   tx.receive(response(invite, 180));
