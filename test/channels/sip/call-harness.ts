@@ -26,7 +26,7 @@ export interface HarnessPhone {
   respond: (req: SipRequest) => SipResponse | undefined;
 }
 
-async function harnessPhone(ex: Exchange, ext: string): Promise<HarnessPhone> {
+export async function harnessPhone(ex: Exchange, ext: string): Promise<HarnessPhone> {
   const sip = await TestPhone.start(ex.sip.port);
   const rtp = await RtpEndpoint.open({ host: '127.0.0.1', port: 0 });
   const p: HarnessPhone = {
@@ -81,14 +81,25 @@ export interface CallOptions {
   calleeAnswer?: (p: HarnessPhone, req: SipRequest) => SipResponse;
   /** Skip the caller's ACK (the test sends its own). */
   noAck?: boolean;
+  /** Resolve with the caller's final failure response instead of throwing. */
+  failure?: (res: SipResponse, caller: HarnessPhone, callee: HarnessPhone, close: () => Promise<void>) => void;
+}
+
+/** Register the phone's contact (the exchange keeps a few per extension: tests unregister when done). */
+export async function register(p: HarnessPhone, ext: string): Promise<void> {
+  const reg = await p.sip.sendAuthenticated({ method: 'REGISTER', from: ext, to: ext, headers: [['Expires', '3600']] }, creds(ext));
+  assert.is(reg.final.status, 200, `${ext} registers`);
+}
+
+export async function unregister(p: HarnessPhone, ext: string): Promise<void> {
+  await p.sip.sendAuthenticated({ method: 'REGISTER', from: ext, to: ext, headers: [['Expires', '0']] }, creds(ext));
 }
 
 /** 202 registers; 201 calls 202 through the exchange; resolves once both legs are up. */
 export async function connectCall(ex: Exchange, o: CallOptions = {}): Promise<Call> {
   const caller = await harnessPhone(ex, '201');
   const callee = await harnessPhone(ex, '202');
-  const reg = await callee.sip.sendAuthenticated({ method: 'REGISTER', from: '202', to: '202', headers: [['Expires', '3600']] }, creds('202'));
-  assert.is(reg.final.status, 200, '202 registers');
+  await register(callee, '202');
   let calleeInvite: SipRequest | undefined;
   const tag = newTag();
   callee.respond = (req) => {
@@ -101,9 +112,14 @@ export async function connectCall(ex: Exchange, o: CallOptions = {}): Promise<Ca
   const body = o.body ?? offerFor(caller.rtp.localPort);
   const r = await caller.sip.sendAuthenticated({ method: 'INVITE', target: '202', from: '201', ...(body ? { body } : {}), ...(o.headers ? { headers: o.headers } : {}) }, creds('201'));
   const close = async () => {
+    await unregister(callee, '202');
     await Promise.all([caller.sip.stop(), callee.sip.stop(), caller.rtp.close(), callee.rtp.close()]);
   };
   if (r.final.status !== 200) {
+    if (o.failure) {
+      o.failure(r.final, caller, callee, close);
+      return undefined as unknown as Call;
+    }
     await close();
     throw new Error(`the call was not answered: ${r.final.status} ${r.final.reason}`);
   }
