@@ -124,7 +124,12 @@ export async function connectCall(ex: Exchange, o: CallOptions = {}): Promise<Ca
     throw new Error(`the call was not answered: ${r.final.status} ${r.final.reason}`);
   }
   const callerDialog = Dialog.asUac(r.request, r.final);
-  if (!o.noAck) caller.sip.stack.sendAck(callerDialog.createAck(r.request.cseq.seq), { protocol: 'udp', address: '127.0.0.1', port: ex.sip.port });
+  if (!o.noAck) {
+    caller.sip.stack.sendAck(callerDialog.createAck(r.request.cseq.seq), { protocol: 'udp', address: '127.0.0.1', port: ex.sip.port });
+    // A barrier: the answer to an in-dialog OPTIONS sent after the ACK on the same socket
+    // proves the exchange has taken the ACK (a test may move a fake clock right after).
+    assert.is((await caller.sip.send(callerDialog.createRequest('OPTIONS'))).status, 200);
+  }
   const mine = r.final.body.length ? sdp.audioStream(sdp.parseSdp(r.final.body))! : undefined;
   if (mine && body) caller.rtp.setRemote({ address: mine.address, port: mine.port, codec: 'PCMU' });
   const theirs = sdp.audioStream(sdp.parseSdp(calleeInvite!.body))!;
