@@ -36,6 +36,8 @@ export interface DialogEvents {
 
 /** What the exchange answers to the peer; `timer` in it lets phones use RFC 4028. */
 export const SUPPORTED_HEADER = 'timer';
+/** The methods a SIP leg accepts inside its dialog (Allow of the requests it sends). */
+export const LEG_ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE';
 
 /** The 488 for an unusable offer, its Warning naming the host the peer reaches us at. */
 export function refuseSdp(ctx: SipContext, protocol: Destination['protocol'], err: SdpRejected): SipError {
@@ -189,7 +191,7 @@ export class InDialog {
     const sdp = this.media.lastSent;
     const req = this.peerAllowsUpdate || sdp === undefined
       ? this.dialog.createRequest('UPDATE', { headers })
-      : this.dialog.createRequest('INVITE', { headers: [...headers, ['Allow', 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE']], body: sdp, contentType: 'application/sdp' });
+      : this.dialog.createRequest('INVITE', { headers: [...headers, ['Allow', LEG_ALLOW]], body: sdp, contentType: 'application/sdp' });
     let done = false;
     this.ctx.stack.sendRequest(req, {
       destination: this.destination,

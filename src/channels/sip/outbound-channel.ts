@@ -27,7 +27,7 @@ import type { Binding } from './location.js';
 import type { SipContext, DialogOwner } from './context.js';
 import { causeForStatus } from './causes.js';
 import { SipMedia } from './sip-media.js';
-import { endDialog, InDialog, SUPPORTED_HEADER } from './in-dialog.js';
+import { endDialog, InDialog, LEG_ALLOW, SUPPORTED_HEADER } from './in-dialog.js';
 import type { RequestAuthenticator } from './peer-check.js';
 import { termsFromResponse } from './session-timer.js';
 import { SipDtmf } from './dtmf.js';
@@ -136,7 +136,7 @@ export class SipOutboundChannel extends BaseChannel implements DialogOwner {
       from: new NameAddr(new SipUri('sip', here.host, here.port, caller.number || 'anonymous'), caller.name),
       to: new NameAddr(new SipUri('sip', here.host, here.port, ext), this.employee.name),
       contact: stack.contact(this.destination.protocol),
-      headers: [['Allow', 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE'], ['Supported', SUPPORTED_HEADER]],
+      headers: [['Allow', LEG_ALLOW], ['Supported', SUPPORTED_HEADER]],
       body: media.offer(),
       contentType: 'application/sdp',
     });

@@ -44,16 +44,14 @@ export function admitInDialog(req: SipRequest, tx: ServerTransaction, peer: Dial
   if (req.method === 'OPTIONS') return true;
   const { protocol, source } = tx.info;
   if (protocol === peer.protocol && unbracket(source.address) === unbracket(peer.address) && source.port === peer.port) return true;
-  const source_ = `${protocol}:${source.address}:${source.port}`;
-  if (!req.headers.has('Authorization')) {
-    log.warn({ call: req.callId, method: req.method, source: source_ }, 'sip: in-dialog request from outside the dialog, challenging it');
-    peer.auth.authenticate(req, tx); // no credentials: answers 401
+  const from = `${protocol}:${source.address}:${source.port}`;
+  const who = peer.auth.authenticate(req, tx); // without valid credentials: answered 401 (or 403 when locked out)
+  if (who === undefined) {
+    log.warn({ call: req.callId, method: req.method, source: from }, 'sip: in-dialog request from outside the dialog, challenged');
     return false;
   }
-  const who = peer.auth.authenticate(req, tx);
-  if (who === undefined) return false; // answered 401/403 (and logged) by the authenticator
   if (who === peer.extension) return true;
-  log.warn({ call: req.callId, method: req.method, source: source_, as: who }, 'sip: in-dialog request authenticated as another employee, refused');
+  log.warn({ call: req.callId, method: req.method, source: from, as: who }, 'sip: in-dialog request authenticated as another employee, refused');
   tx.respond(createResponse(req, 403, 'Forbidden'));
   return false;
 }
