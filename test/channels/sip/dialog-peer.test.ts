@@ -11,7 +11,7 @@ import * as assert from 'uvu/assert';
 import { silentLogger } from '../../../common/log.js';
 import { encode } from '../../../common/g711.js';
 import { startExchange, type Exchange } from '../../../src/main.js';
-import { withCredentials, type SipRequest } from '../../../src/sip/index.js';
+import { sdp, withCredentials, type SipRequest } from '../../../src/sip/index.js';
 import { RtpEndpoint } from '../../../src/media/rtp-endpoint.js';
 import type { ExchangeEvents } from '../../../src/core/events.js';
 import { tempDir } from '../../helpers/tmp.js';
@@ -116,6 +116,25 @@ test('the dialog’s own employee, authenticated from a new address (NAT rebindi
     assert.is((await call.caller.sip.send(build(call, 'BYE'))).status, 200);
   } finally {
     await Promise.all([moved.stop(), call.close()]);
+  }
+});
+
+test('an ACK carrying the answer to our offer counts only from the peer: a stranger’s is ignored', async () => {
+  const call = await connectCall(ex);
+  const stranger = await TestPhone.start(ex.sip.port);
+  const strangerRtp = await RtpEndpoint.open({ host: '127.0.0.1', port: 0 });
+  const dest = { protocol: 'udp' as const, address: '127.0.0.1', port: ex.sip.port };
+  try {
+    const reinvite = build(call, 'INVITE'); // offerless: the 200 carries the exchange's offer
+    const ok = await call.caller.sip.send(reinvite);
+    assert.is(ok.status, 200);
+    const answerTo = (port: number) => sdp.buildAnswer(ok.body, { address: '127.0.0.1', port, sessionId: '77', sessionVersion: 9 }).sdp;
+    stranger.stack.sendAck(call.callerDialog.createAck(reinvite.cseq.seq, { body: answerTo(strangerRtp.localPort), contentType: 'application/sdp' }), dest);
+    call.caller.sip.stack.sendAck(call.callerDialog.createAck(reinvite.cseq.seq, { body: answerTo(call.caller.rtp.localPort), contentType: 'application/sdp' }), dest);
+    assert.is(await calleeHeardByCaller(call, strangerRtp), 0, 'the stranger’s ACK moved nothing');
+    assert.is((await call.caller.sip.send(build(call, 'BYE'))).status, 200);
+  } finally {
+    await Promise.all([stranger.stop(), strangerRtp.close(), call.close()]);
   }
 });
 
