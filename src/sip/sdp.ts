@@ -139,10 +139,19 @@ export function buildAnswer(offerText: string | Buffer, o: AnswerOptions): Answe
   const chosen = dtmf ? [voice[0]!, dtmf] : [voice[0]!];
   const direction = answerDirection(audio.direction, o.direction);
   const media = offer.media.map((m, i) =>
-    i === audio.index ? audioMedia(o.port, chosen, direction) : { type: m.type, port: 0, protocol: m.protocol, payloads: String(m.payloads ?? '0'), rtp: [], fmtp: [] },
+    i === audio.index ? audioMedia(o.port, chosen, direction) : { type: m.type, port: 0, protocol: m.protocol, payloads: formatTokens(m.payloads), rtp: [], fmtp: [] },
   );
   const answer = session(o, media);
   return { sdp: writeSdp(answer), codec: voice[0]!, ...(dtmf ? { telephoneEvent: dtmf } : {}), offered: audio };
+}
+
+/**
+ * The format list of a refused m= line, echoed in the answer (RFC 3264 §6): only tokens
+ * RFC 4566 §9 allows (sdp-transform keeps the rest of the line verbatim).
+ */
+function formatTokens(payloads: string | number | undefined): string {
+  const tokens = String(payloads ?? '').split(' ').filter((t) => /^[A-Za-z0-9!#$%&'*+.^_`{|}~-]{1,32}$/.test(t));
+  return tokens.length ? tokens.slice(0, 32).join(' ') : '0';
 }
 
 export interface OfferOptions extends AnswerOptions {

@@ -102,6 +102,12 @@ test('validation: RTP/AVP and RTP/AVPF only (302); payload types 0-127 and well-
   assert.match(check('hello'), /^399 not an SDP/);
 });
 
+test('a refused m= line is echoed with its format tokens only', () => {
+  const text = audioOnly('m=audio 4000 RTP/AVP 0', 'm=video 5000 RTP/AVP 31 <script> 32\r\n');
+  const lines = buildAnswer(text, { address: '198.51.100.1', port: 2 }).sdp.split('\r\n');
+  assert.ok(lines.includes('m=video 0 RTP/AVP 31 32'), lines.join('|'));
+});
+
 test('the 488 carries a Warning with our host and a reason stripped of quotes and control characters', () => {
   const e = new SdpRejected(302, 'transport "X"\r\nInjected: 1 not supported');
   assert.is(warning(e, 'pbx.example'), '302 pbx.example "transport XInjected: 1 not supported"');

@@ -6,6 +6,7 @@
  * request is first checked to come from the dialog's peer (peer-check.ts). Session timers
  * (RFC 4028) are negotiated on each refresh and run here (session-timer.ts).
  */
+import type { TimerHandle } from '../../../common/clock.js';
 import type { HangupCause } from '../channel.js';
 import type { SipRequest, SipResponse } from '../../sip/message.js';
 import type { ServerTransaction } from '../../sip/transaction/server.js';
@@ -49,6 +50,9 @@ export class InDialog {
   private awaitingAnswer: number | undefined;
   readonly timer: SessionTimer;
   private readonly destination: Destination;
+  /** Our refresh re-INVITE awaits its final response (§14.1: a re-INVITE from the peer meanwhile gets 491). */
+  private refreshing = false;
+  private glareRetry: TimerHandle | undefined;
 
   constructor(
     private readonly leg: DialogLeg,
@@ -121,9 +125,11 @@ export class InDialog {
 
   close(): void {
     this.timer.stop();
+    this.ctx.clock.clearTimeout(this.glareRetry);
   }
 
   private targetRefresh(req: SipRequest, tx: ServerTransaction): void {
+    if (req.method === 'INVITE' && this.refreshing) throw new SipError(491, 'Request Pending');
     const session = answerSessionTimer(req); // may throw 422 with Min-SE (RFC 4028 §9)
     const res = createResponse(req, 200, 'OK');
     if (req.body.length) {
@@ -193,15 +199,20 @@ export class InDialog {
       ? this.dialog.createRequest('UPDATE', { headers })
       : this.dialog.createRequest('INVITE', { headers: [...headers, ['Allow', LEG_ALLOW]], body: sdp, contentType: 'application/sdp' });
     let done = false;
+    const finish = (): boolean => {
+      if (done) return false;
+      done = true;
+      if (req.method === 'INVITE') this.refreshing = false;
+      return true;
+    };
+    if (req.method === 'INVITE') this.refreshing = true;
     this.ctx.stack.sendRequest(req, {
       destination: this.destination,
       onResponse: (res) => {
-        if (res.status < 200 || done) return;
-        done = true;
-        this.refreshAnswered(req, res, terms, retried);
+        if (res.status >= 200 && finish()) this.refreshAnswered(req, res, terms, retried);
       },
-      onTimeout: () => this.refreshFailed(req, 408),
-      onTransportError: () => this.refreshFailed(req, 503),
+      onTimeout: () => finish() && this.refreshFailed(req, 408),
+      onTransportError: () => finish() && this.refreshFailed(req, 503),
     });
   }
 
@@ -210,6 +221,13 @@ export class InDialog {
       const minSe = Number(/^\s*(\d{1,9})/.exec(res.headers.get('Min-SE') ?? '')?.[1] ?? 0);
       // §7.3: a 422 names the smallest interval the peer takes: try once more with it.
       if (res.status === 422 && !retried && minSe > terms.interval) return this.refresh({ interval: minSe, refresher: 'us' }, true);
+      // §14.1 glare: the peer has a re-INVITE of its own in progress; try again a little later
+      // (0–2 s, or 2.1–4 s when the Call-ID is ours). The expiry timer still bounds it.
+      if (res.status === 491) {
+        const ours = this.dialog.role === 'uac';
+        this.glareRetry = this.ctx.clock.setTimeout(() => this.refresh(terms, retried), (ours ? 2100 : 0) + Math.random() * (ours ? 1900 : 2000));
+        return;
+      }
       return this.refreshFailed(req, res.status);
     }
     if (req.method === 'INVITE') {

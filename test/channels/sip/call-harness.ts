@@ -22,7 +22,9 @@ export interface HarnessPhone {
   /** Requests the exchange sent this phone (ACKs excluded). */
   received: SipRequest[];
   acks: SipRequest[];
-  /** How this phone answers the exchange's requests; return undefined to answer nothing. */
+  /** Requests `respond` left unanswered, with their transactions (a test answers them later). */
+  unanswered: Array<{ req: SipRequest; tx: ServerTransaction }>;
+  /** How this phone answers the exchange's requests; return undefined to answer nothing (yet). */
   respond: (req: SipRequest) => SipResponse | undefined;
 }
 
@@ -34,12 +36,14 @@ export async function harnessPhone(ex: Exchange, ext: string): Promise<HarnessPh
     rtp,
     received: [],
     acks: [],
+    unanswered: [],
     respond: (req) => defaultAnswer(p, ext, req),
   };
   sip.stack.onRequest((req: SipRequest, tx: ServerTransaction) => {
     p.received.push(req);
     const res = p.respond(req);
     if (res) tx.respond(res);
+    else p.unanswered.push({ req, tx });
   });
   sip.stack.onAck((ack) => p.acks.push(ack));
   return p;

@@ -89,6 +89,30 @@ test('exchange as refresher: a re-INVITE with its last SDP every half interval; 
   }
 });
 
+test('glare (§14.1): a re-INVITE from the phone while our refresh is pending → 491; our refresh answered 491 is retried', async () => {
+  const call = await connectCall(ex, { headers: [['Session-Expires', '90']] });
+  try {
+    call.caller.respond = () => undefined; // the phone sits on our refresh for now
+    clock.advance(45_000);
+    await waitFor(() => received(call.caller, 'INVITE')[0], 3000, 'the refresh');
+    const theirs = await call.caller.sip.send(call.callerDialog.createRequest('INVITE', { body: offerFor(call.caller.rtp.localPort, 2), contentType: 'application/sdp' }));
+    assert.is(theirs.status, 491);
+    // The phone now answers our pending refresh with 491: the exchange tries again within 2 s.
+    const pending = call.caller.unanswered.shift()!;
+    pending.tx.respond(createResponse(pending.req, 491, 'Request Pending'));
+    acceptRefreshes(call.caller, '201');
+    assert.is((await call.caller.sip.send(call.callerDialog.createRequest('OPTIONS'))).status, 200); // barrier: the 491 is in
+    clock.advance(2_000);
+    await waitFor(() => received(call.caller, 'INVITE').length >= 2, 3000, 'the retried refresh');
+    await waitFor(() => call.caller.acks.length >= 1, 3000, 'the ACK of the retried refresh’s 200');
+    clock.advance(20_000); // past the first interval's expiry (60 s): the retried refresh renewed it
+    assert.is(received(call.callee, 'BYE').length, 0, 'the call is still up');
+    await call.caller.sip.send(call.callerDialog.createRequest('BYE'));
+  } finally {
+    await call.close();
+  }
+});
+
 test('exchange as refresher with a peer that allows UPDATE: the refresh is an UPDATE without SDP', async () => {
   const call = await connectCall(ex, { headers: [['Session-Expires', '100'], ['Allow', 'INVITE, ACK, BYE, CANCEL, UPDATE']] });
   try {
