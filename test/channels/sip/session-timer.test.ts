@@ -129,7 +129,7 @@ test('exchange as refresher with a peer that allows UPDATE: the refresh is an UP
 });
 
 test('phone as refresher: its refresh restarts the timer; when none comes the exchange sends BYE before expiry', async () => {
-  const call = await connectCall(ex, { headers: [['Session-Expires', '120;refresher=uac'], ['Supported', 'timer']] });
+  const call = await connectCall(ex, { headers: [['Session-Expires', '120;refresher=uac'], ['Supported', 'timer'], ['Require', 'timer']] }); // Require: timer is understood (no 420)
   try {
     assert.is(call.answer.headers.get('Session-Expires'), '120;refresher=uac');
     assert.is(call.answer.headers.get('Require'), 'timer');
