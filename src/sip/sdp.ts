@@ -6,6 +6,7 @@
  */
 import sdpTransform from 'sdp-transform';
 import type { MediaDescription, SessionDescription } from 'sdp-transform';
+import { checkAudio, SdpRejected } from './sdp-check.js';
 
 export type Direction = 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
 
@@ -69,6 +70,23 @@ export function audioStream(sdp: SessionDescription): AudioStream | undefined {
   return { address, port: m.port, codecs: codecsOf(m), direction, onHold, index };
 }
 
+/**
+ * Parse and validate a description from outside (sdp-check.ts) and return its audio
+ * stream; throws {@link SdpRejected}. Nothing of an offer or answer is used before this.
+ * @param family the address family of the RTP socket that will send to it.
+ */
+export function checkedAudio(text: string | Buffer, family: 4 | 6): { sdp: SessionDescription; audio: AudioStream } {
+  const raw = typeof text === 'string' ? text : text.toString('utf8');
+  let sdp: SessionDescription;
+  try {
+    sdp = parseSdp(raw);
+  } catch {
+    throw new SdpRejected(399, 'unparsable session description');
+  }
+  checkAudio(raw, family, sdp.media);
+  return { sdp, audio: audioStream(sdp)! };
+}
+
 /** RFC 3264 §6.1: the answer's direction for an offered one (from our side sending both ways). */
 export function answerDirection(offered: Direction, wanted: Direction = 'sendrecv'): Direction {
   const weSend = wanted === 'sendrecv' || wanted === 'sendonly';
@@ -86,6 +104,8 @@ export interface AnswerOptions {
   port: number;
   /** Codecs we accept; telephone-event is answered when offered and listed. */
   supported?: Codec[];
+  /** Address family of our RTP socket (default: that of `address`). */
+  family?: 4 | 6;
   direction?: Direction;
   sessionId?: string;
   sessionVersion?: number;
@@ -97,29 +117,41 @@ export interface Answer {
   codec: Codec;
   /** telephone-event with the offerer's payload number, when both sides have it. */
   telephoneEvent?: Codec;
+  /** The offer's audio stream (validated) the answer is for. */
+  offered: AudioStream;
 }
 
 /**
  * Build the answer to an offer (RFC 3264 §6): every offered m= line is answered, non-audio
  * and unsupported ones with port 0; the audio line keeps the offerer's payload numbers and
- * order. Returns undefined when no voice codec is common (the caller answers 488).
+ * lists only what the leg will accept — the one voice codec chosen (the first offered we
+ * support) plus telephone-event when offered (§6.1 allows the subset), so the phone cannot
+ * switch to a codec the leg does not decode.
+ * @throws SdpRejected when the offer is unusable or no voice codec is common (the caller answers 488).
  */
-export function buildAnswer(offerText: string | Buffer, o: AnswerOptions): Answer | undefined {
-  const offer = parseSdp(offerText);
-  const audio = audioStream(offer);
-  if (!audio || audio.port === 0) return undefined;
+export function buildAnswer(offerText: string | Buffer, o: AnswerOptions): Answer {
+  const { sdp: offer, audio } = checkedAudio(offerText, o.family ?? (o.address.includes(':') ? 6 : 4));
   const supported = o.supported ?? [PCMU, PCMA, TELEPHONE_EVENT];
   const common = audio.codecs.filter((c) => supported.some((s) => sameCodec(s, c)));
   const voice = common.filter((c) => c.name.toLowerCase() !== 'telephone-event');
-  if (!voice.length) return undefined;
+  if (!voice.length) throw new SdpRejected(305, 'no common voice codec (PCMU, PCMA)');
   const dtmf = common.find((c) => c.name.toLowerCase() === 'telephone-event');
-  const chosen = dtmf ? [...voice, dtmf] : voice;
+  const chosen = dtmf ? [voice[0]!, dtmf] : [voice[0]!];
   const direction = answerDirection(audio.direction, o.direction);
   const media = offer.media.map((m, i) =>
-    i === audio.index ? audioMedia(o.port, chosen, direction) : { type: m.type, port: 0, protocol: m.protocol, payloads: String(m.payloads ?? '0'), rtp: [], fmtp: [] },
+    i === audio.index ? audioMedia(o.port, chosen, direction) : { type: m.type, port: 0, protocol: m.protocol, payloads: formatTokens(m.payloads), rtp: [], fmtp: [] },
   );
   const answer = session(o, media);
-  return { sdp: writeSdp(answer), codec: voice[0]!, ...(dtmf ? { telephoneEvent: dtmf } : {}) };
+  return { sdp: writeSdp(answer), codec: voice[0]!, ...(dtmf ? { telephoneEvent: dtmf } : {}), offered: audio };
+}
+
+/**
+ * The format list of a refused m= line, echoed in the answer (RFC 3264 §6): only tokens
+ * RFC 4566 §9 allows (sdp-transform keeps the rest of the line verbatim).
+ */
+function formatTokens(payloads: string | number | undefined): string {
+  const tokens = String(payloads ?? '').split(' ').filter((t) => /^[A-Za-z0-9!#$%&'*+.^_`{|}~-]{1,32}$/.test(t));
+  return tokens.length ? tokens.slice(0, 32).join(' ') : '0';
 }
 
 export interface OfferOptions extends AnswerOptions {

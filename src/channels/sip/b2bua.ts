@@ -27,10 +27,13 @@ import type { LocationService } from './location.js';
 import { SipInboundChannel } from './inbound-channel.js';
 import { SipOutboundChannel } from './outbound-channel.js';
 import { SipMedia } from './sip-media.js';
+import { SdpRejected } from '../../sip/sdp-check.js';
+import { refuseSdp } from './in-dialog.js';
+import { answerSessionTimer } from './session-timer.js';
 
 export const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REGISTER';
-/** Extensions this exchange understands (none yet: a Require for anything is answered 420). */
-const SUPPORTED: readonly string[] = [];
+/** Extensions this exchange understands (RFC 4028 session timers); a Require for anything else is answered 420. */
+const SUPPORTED: readonly string[] = ['timer'];
 /** The request checks of RFC 3261 §8.2 (src/sip/uas-checks.ts) as this exchange applies them. */
 const POLICY: UasPolicy = { allow: ALLOW.split(', '), schemes: ['sip', 'sips'], supported: SUPPORTED, accept: ['application/sdp'] };
 
@@ -96,7 +99,7 @@ export class B2bua implements DeviceLegFactory {
   legsFor(employee: Employee, device: Device): SipOutboundChannel[] {
     // Contacts belong to the extension, not to one device entry: ring them once.
     if (employee.devices.find((d) => d.type === 'sip') !== device) return [];
-    return this.location.contacts(employee.extension).map((b) => new SipOutboundChannel(this.ctx, employee, b));
+    return this.location.contacts(employee.extension).map((b) => new SipOutboundChannel(this.ctx, employee, b, this.auth));
   }
 
   private options(req: SipRequest, tx: ServerTransaction): void {
@@ -121,7 +124,7 @@ export class B2bua implements DeviceLegFactory {
     if (!employee) throw new SipError(403, 'Forbidden');
     // §8.2.2–§8.2.3 and §8.1.1.8 (420, 415, 406, 400 without a Contact): before anything rings.
     checkUasRequest(req, POLICY);
-    if (!req.body.length) throw new SipError(488, 'Not Acceptable Here'); // offerless INVITE: not supported yet
+    answerSessionTimer(req); // RFC 4028 §9: 422 with Min-SE for too short an interval, before anything rings
     const media = await SipMedia.open(this.ctx);
     // A CANCEL that came while the RTP endpoint was opening was answered by the stack
     // (200, then 487 to the INVITE, §9.2): the INVITE is over, so nothing may ring.
@@ -130,13 +133,16 @@ export class B2bua implements DeviceLegFactory {
       await media.close();
       return;
     }
-    try {
-      media.answer(req.body); // fail early (488) when no codec is common, before anything rings
-    } catch (err) {
-      await media.close();
-      throw err;
+    // An offerless INVITE is answered with our offer in the 200 (RFC 3264 §4, the inbound leg).
+    if (req.body.length) {
+      try {
+        media.answer(req.body); // fail early (488 + Warning) when the offer is unusable, before anything rings
+      } catch (err) {
+        await media.close();
+        throw err instanceof SdpRejected ? refuseSdp(this.ctx, tx.info.protocol, err) : err;
+      }
     }
-    const leg = new SipInboundChannel(this.ctx, req, tx, employee, media);
+    const leg = new SipInboundChannel(this.ctx, req, tx, employee, media, this.auth);
     // debug, not info: the core logs every call once ('call routed'); a second line per call
     // at info cost about 4 % of the exchange's CPU at a few hundred calls per second.
     this.log.debug({ from: extension, to: leg.dialled, call: req.callId }, 'sip: incoming call');

@@ -2,9 +2,11 @@
  * A call a phone places through the exchange: the UAS side of its INVITE (RFC 3261 §13.3).
  *
  *   INVITE ─▶ (100 Trying by the transaction) ─▶ ringing(): 180 ─▶ answer(): 200 + SDP ─▶ ACK
+ *   offerless INVITE ─▶ answer(): 200 + our offer ─▶ ACK with the answer (RFC 3264 §4/§5)
  *   CANCEL before the answer ─▶ 487 (the stack) and the leg is released 'cancelled'
  *   hangup(cause) before the answer ─▶ the cause's final status (486, 480, 404, …)
- *   BYE from either side once answered; re-INVITE for hold/unhold (§14.2).
+ *   BYE from either side once answered; re-INVITE for hold/unhold (§14.2); session timers
+ *   (RFC 4028) when the INVITE asks for them. The 180 and 200 carry our Contact (§12.1.1).
  */
 import { BaseChannel, type HangupCause, type Party } from '../channel.js';
 import type { Employee } from '../../config/schema.js';
@@ -14,23 +16,29 @@ import { InviteServerTransaction } from '../../sip/transaction/invite-server.js'
 import { createResponse, newTag } from '../../sip/builders.js';
 import { Dialog } from '../../sip/dialog.js';
 import { SipError } from '../../sip/errors.js';
+import { SdpRejected } from '../../sip/sdp-check.js';
 import type { SipContext, DialogOwner } from './context.js';
 import { statusForCause } from './causes.js';
 import type { SipMedia } from './sip-media.js';
-import { endDialog, handleDialogRequest } from './in-dialog.js';
+import { InDialog, refuseSdp, SUPPORTED_HEADER } from './in-dialog.js';
+import type { RequestAuthenticator } from './peer-check.js';
+import { answerSessionTimer } from './session-timer.js';
 import { SipDtmf } from './dtmf.js';
 
 export class SipInboundChannel extends BaseChannel implements DialogOwner {
   private readonly toTag = newTag();
   private dialog: Dialog | undefined;
+  private inDialog: InDialog | undefined;
   private readonly dtmf: SipDtmf;
 
   constructor(
     private readonly ctx: SipContext,
     readonly invite: SipRequest,
     private readonly tx: ServerTransaction,
-    employee: Employee,
+    private readonly employee: Employee,
     readonly sipMedia: SipMedia,
+    /** Re-authenticates in-dialog requests that do not come from the INVITE's source (peer-check.ts). */
+    private readonly auth: RequestAuthenticator,
   ) {
     super('sip', 'inbound', employee.extension, { number: employee.extension, name: employee.name } satisfies Party);
     this.media = sipMedia.endpoint;
@@ -69,34 +77,54 @@ export class SipInboundChannel extends BaseChannel implements DialogOwner {
 
   ringing(): void {
     if (this.state !== 'proceeding') return;
-    this.tx.respond(createResponse(this.invite, 180, 'Ringing', this.toTag));
+    // §12.1.1 / §13.3.1.1: a 1xx with a To tag creates an early dialog and carries our Contact.
+    const res = createResponse(this.invite, 180, 'Ringing', this.toTag);
+    res.headers.append('Contact', this.ctx.stack.contact(this.tx.info.protocol).toString());
+    this.tx.respond(res);
     this.moveTo('alerting');
   }
 
   answer(): void {
     if (this.state !== 'proceeding' && this.state !== 'alerting') return;
+    const offerless = this.invite.body.length === 0;
     let sdp: string;
+    let session: ReturnType<typeof answerSessionTimer>;
     try {
-      sdp = this.sipMedia.answer(this.invite.body);
+      session = answerSessionTimer(this.invite); // checked before anything rang (B2BUA): does not throw here
+      // An offerless INVITE gets our offer; the answer comes in the ACK (RFC 3264 §4).
+      sdp = offerless ? this.sipMedia.offer() : this.sipMedia.answer(this.invite.body);
     } catch (err) {
-      const e = err instanceof SipError ? err : new SipError(488, 'Not Acceptable Here');
-      this.tx.respond(createResponse(this.invite, e.status, e.reason, this.toTag));
+      const e = err instanceof SdpRejected ? refuseSdp(this.ctx, this.tx.info.protocol, err) : err instanceof SipError ? err : new SipError(488, 'Not Acceptable Here');
+      const res = createResponse(this.invite, e.status, e.reason, this.toTag);
+      for (const [n, v] of e.headers) res.headers.append(n, v);
+      this.tx.respond(res);
       return this.released('failure');
     }
     const res = createResponse(this.invite, 200, 'OK', this.toTag);
     const contact = this.ctx.stack.contact(this.tx.info.protocol);
     res.headers.append('Contact', contact.toString());
+    res.headers.append('Supported', SUPPORTED_HEADER);
+    if (session) for (const [n, v] of session.headers) res.headers.append(n, v);
     res.setBody(sdp, 'application/sdp');
     if (!this.tx.respond(res)) return this.released('cancelled'); // a CANCEL won the race
-    this.dialog = Dialog.asUas(this.invite, res, contact);
-    this.ctx.dialogs.set(this.dialog.key, this);
+    const dialog = Dialog.asUas(this.invite, res, contact);
+    this.dialog = dialog;
+    const { protocol, source } = this.tx.info;
+    const allowsUpdate = this.invite.headers.getAll('Allow').some((m) => m.trim().toUpperCase() === 'UPDATE');
+    this.inDialog = new InDialog(this, this.ctx, dialog, this.sipMedia, { protocol, address: source.address, port: source.port, extension: this.employee.extension, auth: this.auth }, {
+      hold: (held) => this.emit('hold', held),
+      digits: (d) => this.dtmf.fromInfo(d),
+    }, allowsUpdate);
+    if (offerless) this.inDialog.expectAnswerInAck(this.invite.cseq.seq);
+    if (session) this.inDialog.timer.start(session.terms);
+    this.ctx.dialogs.set(dialog.key, this);
     this.moveTo('up');
   }
 
   hangup(cause: HangupCause): void {
     if (this.state === 'released') return;
-    if (this.dialog) {
-      endDialog(this.ctx, this.dialog, this.tx.info);
+    if (this.inDialog) {
+      this.inDialog.end();
     } else {
       const { status, reason } = statusForCause(cause);
       this.tx.respond(createResponse(this.invite, status, reason, this.toTag));
@@ -104,13 +132,14 @@ export class SipInboundChannel extends BaseChannel implements DialogOwner {
     this.released(cause);
   }
 
-  handleAck(): void {
-    // The 2xx was acknowledged (the stack stopped retransmitting it); nothing more to do.
+  /** The 2xx was acknowledged (the stack stopped retransmitting it); an ACK may carry the answer to our offer. */
+  handleAck(ack: SipRequest): void {
+    this.inDialog?.handleAck(ack);
   }
 
   handleInDialog(req: SipRequest, tx: ServerTransaction): void {
-    if (!this.dialog) throw new SipError(481, 'Call/Transaction Does Not Exist');
-    handleDialogRequest(this, this.ctx, this.dialog, this.sipMedia, req, tx, (held) => this.emit('hold', held), (d) => this.dtmf.fromInfo(d));
+    if (!this.inDialog) throw new SipError(481, 'Call/Transaction Does Not Exist');
+    this.inDialog.handle(req, tx);
   }
 
   /** The phone hung up (BYE) or the dialog failed. */
@@ -120,6 +149,7 @@ export class SipInboundChannel extends BaseChannel implements DialogOwner {
   }
 
   protected override released(cause: HangupCause): void {
+    this.inDialog?.close();
     if (this.dialog) this.ctx.dialogs.delete(this.dialog.key);
     super.released(cause);
   }

@@ -4,8 +4,12 @@
  * behind NAT are reached through the hole their REGISTER opened).
  *
  *   call(): INVITE + SDP offer ─▶ 180/183: alerting ─▶ 2xx: ACK, up
+ *   2xx with an unusable answer ─▶ ACK, then BYE (§13.2.2.4), released 'failure'
  *   3xx–6xx ─▶ released with the matching cause (486 busy, 480 unavailable, …)
  *   hangup() before the answer ─▶ CANCEL (§9.1); after ─▶ BYE
+ *
+ * The INVITE offers `Supported: timer`; a callee that answers with Session-Expires gets the
+ * RFC 4028 session timer it chose (§7.2).
  */
 import { BaseChannel, type Channel, type HangupCause, type Party } from '../channel.js';
 import type { Employee } from '../../config/schema.js';
@@ -18,17 +22,21 @@ import { Dialog } from '../../sip/dialog.js';
 import { NameAddr } from '../../sip/header-values.js';
 import { parseUri, SipUri } from '../../sip/uri.js';
 import { SipError } from '../../sip/errors.js';
+import { SdpRejected } from '../../sip/sdp-check.js';
 import type { Binding } from './location.js';
 import type { SipContext, DialogOwner } from './context.js';
 import { causeForStatus } from './causes.js';
 import { SipMedia } from './sip-media.js';
-import { endDialog, handleDialogRequest } from './in-dialog.js';
+import { endDialog, InDialog, LEG_ALLOW, SUPPORTED_HEADER } from './in-dialog.js';
+import type { RequestAuthenticator } from './peer-check.js';
+import { termsFromResponse } from './session-timer.js';
 import { SipDtmf } from './dtmf.js';
 
 export class SipOutboundChannel extends BaseChannel implements DialogOwner {
   private invite: SipRequest | undefined;
   private tx: ClientTransaction | undefined;
   private dialog: Dialog | undefined;
+  private inDialog: InDialog | undefined;
   private sipMedia: SipMedia | undefined;
   private readonly destination: Destination;
   private readonly dtmf: SipDtmf;
@@ -37,6 +45,8 @@ export class SipOutboundChannel extends BaseChannel implements DialogOwner {
     private readonly ctx: SipContext,
     private readonly employee: Employee,
     readonly binding: Binding,
+    /** Re-authenticates in-dialog requests that do not come from the binding's source (peer-check.ts). */
+    private readonly auth: RequestAuthenticator,
   ) {
     super('sip', 'outbound', employee.extension, { number: '' });
     this.destination = { protocol: binding.source.protocol, address: binding.source.address, port: binding.source.port };
@@ -85,18 +95,19 @@ export class SipOutboundChannel extends BaseChannel implements DialogOwner {
 
   hangup(cause: HangupCause): void {
     if (this.state === 'released') return;
-    if (this.dialog && this.dialog.state === 'Confirmed') endDialog(this.ctx, this.dialog, { protocol: this.destination.protocol, source: this.destination });
+    if (this.inDialog) this.inDialog.end();
     else if (this.tx instanceof InviteClientTransaction) this.ctx.stack.cancel(this.tx);
     this.released(cause);
   }
 
-  handleAck(): void {
-    // We are the UAC: ACKs to us do not happen in this dialog.
+  /** The ACK of our 2xx to the phone's re-INVITE: it may carry the answer to our offer. */
+  handleAck(ack: SipRequest): void {
+    this.inDialog?.handleAck(ack);
   }
 
   handleInDialog(req: SipRequest, tx: ServerTransaction): void {
-    if (!this.dialog || !this.sipMedia) throw new SipError(481, 'Call/Transaction Does Not Exist');
-    handleDialogRequest(this, this.ctx, this.dialog, this.sipMedia, req, tx, (held) => this.emit('hold', held), (d) => this.dtmf.fromInfo(d));
+    if (!this.inDialog) throw new SipError(481, 'Call/Transaction Does Not Exist');
+    this.inDialog.handle(req, tx);
   }
 
   remoteEnded(cause: HangupCause): void {
@@ -104,6 +115,7 @@ export class SipOutboundChannel extends BaseChannel implements DialogOwner {
   }
 
   protected override released(cause: HangupCause): void {
+    this.inDialog?.close();
     if (this.dialog) this.ctx.dialogs.delete(this.dialog.key);
     super.released(cause);
   }
@@ -124,7 +136,7 @@ export class SipOutboundChannel extends BaseChannel implements DialogOwner {
       from: new NameAddr(new SipUri('sip', here.host, here.port, caller.number || 'anonymous'), caller.name),
       to: new NameAddr(new SipUri('sip', here.host, here.port, ext), this.employee.name),
       contact: stack.contact(this.destination.protocol),
-      headers: [['Allow', 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE']],
+      headers: [['Allow', LEG_ALLOW], ['Supported', SUPPORTED_HEADER]],
       body: media.offer(),
       contentType: 'application/sdp',
     });
@@ -149,13 +161,31 @@ export class SipOutboundChannel extends BaseChannel implements DialogOwner {
     const dialog = Dialog.asUac(invite, res);
     this.dialog = dialog;
     this.ctx.stack.sendAck(dialog.createAck(invite.cseq.seq), this.destination);
-    const usable = this.sipMedia?.takeAnswer(res.body) ?? false;
-    if (this.state === 'released' || !usable) {
-      if (!usable) this.ctx.log.warn({ extension: this.employee.extension }, 'sip: answer without a usable codec, hanging up');
-      endDialog(this.ctx, dialog, { protocol: this.destination.protocol, source: this.destination });
+    let unusable: string | undefined;
+    try {
+      this.sipMedia!.takeAnswer(res.body);
+    } catch (err) {
+      if (!(err instanceof SdpRejected)) throw err;
+      unusable = err.reason;
+    }
+    if (this.state === 'released' || unusable !== undefined) {
+      if (unusable !== undefined) this.ctx.log.warn({ extension: this.employee.extension, reason: unusable }, 'sip: unusable SDP answer, hanging up');
+      endDialog(this.ctx, dialog, this.destination);
       if (this.state !== 'released') this.released('failure');
       return;
     }
+    const allowsUpdate = res.headers.getAll('Allow').some((m) => m.trim().toUpperCase() === 'UPDATE');
+    this.inDialog = new InDialog(this, this.ctx, dialog, this.sipMedia!, { ...this.destination, extension: this.employee.extension, auth: this.auth }, {
+      hold: (held) => this.emit('hold', held),
+      digits: (d) => this.dtmf.fromInfo(d),
+    }, allowsUpdate);
+    let terms;
+    try {
+      terms = termsFromResponse(res);
+    } catch {
+      terms = undefined; // a malformed Session-Expires in the 2xx: no session timer
+    }
+    if (terms) this.inDialog.timer.start(terms);
     this.ctx.dialogs.set(dialog.key, this);
     this.moveTo('up');
   }

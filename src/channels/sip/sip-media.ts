@@ -13,8 +13,8 @@ import { RtpEndpoint } from '../../media/rtp-endpoint.js';
 import { WorkerRtpEndpoint } from '../../media/worker/worker-endpoint.js';
 import type { MediaEndpoint } from '../../media/endpoint.js';
 import type { G711Law } from '../../media/g711.js';
-import { audioStream, buildAnswer, buildOffer, parseSdp, PCMA, PCMU, TELEPHONE_EVENT, type Codec, type Direction } from '../../sip/sdp.js';
-import { SipError } from '../../sip/errors.js';
+import { buildAnswer, buildOffer, checkedAudio, PCMA, PCMU, TELEPHONE_EVENT, type AudioStream, type Codec, type Direction } from '../../sip/sdp.js';
+import { SdpRejected } from '../../sip/sdp-check.js';
 import type { SipContext } from './context.js';
 
 const VOICE: Record<string, G711Law> = { pcmu: 'PCMU', pcma: 'PCMA' };
@@ -27,6 +27,12 @@ export class SipMedia {
   private readonly sessionId = String(Math.floor(Math.random() * 1e9));
   /** The direction the phone last asked for (hold detection). */
   held = false;
+  private current: G711Law | undefined;
+  /**
+   * The description we last sent (offer or answer): a session refresh re-INVITE offers it
+   * again unchanged, o= version included (RFC 6337 §5.3, RFC 4028 §7.4).
+   */
+  lastSent: string | undefined;
 
   private constructor(readonly endpoint: RtpLeg) {}
 
@@ -52,50 +58,65 @@ export class SipMedia {
   }
 
   /**
-   * Answer the phone's offer and point our endpoint at it.
-   * @throws SipError 488 when no codec is common (RFC 3261 §13.3.1.3).
+   * Answer the phone's offer and point our endpoint at it. Nothing changes when the offer
+   * is refused: the leg keeps its current media (RFC 3261 §14.2 for a re-INVITE).
+   * @throws SdpRejected when the offer is unusable or no codec is common (the caller answers 488).
    */
   answer(offer: Buffer | string): string {
-    const a = buildAnswer(offer, { address: this.endpoint.localAddress, port: this.endpoint.localPort, sessionId: this.sessionId, sessionVersion: this.version++ });
-    if (!a) throw new SipError(488, 'Not Acceptable Here');
-    this.apply(offer, a.codec, a.telephoneEvent);
-    return a.sdp;
+    const a = buildAnswer(offer, { address: this.endpoint.localAddress, port: this.endpoint.localPort, family: this.family, sessionId: this.sessionId, sessionVersion: this.version });
+    this.version++;
+    this.apply(a.offered, a.codec, a.telephoneEvent);
+    return (this.lastSent = a.sdp);
   }
 
-  /** Our offer, with `preferred` first so both legs of a call can share one codec (relay). */
-  offer(preferred: G711Law = 'PCMU', direction: Direction = 'sendrecv'): string {
+  /**
+   * Our offer, with `preferred` first so both legs of a call can share one codec (relay).
+   * Once a codec is in use, a new offer (offerless re-INVITE, session refresh) puts it first.
+   */
+  offer(preferred: G711Law = this.codec ?? 'PCMU', direction: Direction = 'sendrecv'): string {
     const voice = preferred === 'PCMA' ? [PCMA, PCMU] : [PCMU, PCMA];
-    return buildOffer({
+    return (this.lastSent = buildOffer({
       address: this.endpoint.localAddress,
       port: this.endpoint.localPort,
       codecs: [...voice, TELEPHONE_EVENT],
       direction,
       sessionId: this.sessionId,
       sessionVersion: this.version++,
-    });
+    }));
   }
 
-  /** Take the phone's answer to our offer. False when it is unusable (no common codec). */
-  takeAnswer(answer: Buffer | string): boolean {
-    const audio = audioStream(parseSdp(answer));
-    const voice = audio?.codecs.find((c) => VOICE[c.name.toLowerCase()]);
-    if (!audio || !voice || audio.port === 0) return false;
-    this.apply(answer, voice, audio.codecs.find((c) => c.name.toLowerCase() === 'telephone-event'));
-    return true;
+  /**
+   * Take the phone's answer to our offer; the media is unchanged when it is unusable.
+   * @throws SdpRejected when the answer fails validation or names no codec we offered.
+   */
+  takeAnswer(answer: Buffer | string): void {
+    const { audio } = checkedAudio(answer, this.family);
+    const voice = audio.codecs.find((c) => VOICE[c.name.toLowerCase()]);
+    if (!voice) throw new SdpRejected(305, 'the answer names none of the offered voice codecs');
+    this.apply(audio, voice, audio.codecs.find((c) => c.name.toLowerCase() === 'telephone-event'));
+  }
+
+  /** The voice codec in use, once an offer or answer has been taken. */
+  get codec(): G711Law | undefined {
+    return this.current;
+  }
+
+  private get family(): 4 | 6 {
+    return this.endpoint.localAddress.includes(':') ? 6 : 4;
   }
 
   async close(): Promise<void> {
     await this.endpoint.close();
   }
 
-  private apply(sdp: Buffer | string, voice: Codec, te: Codec | undefined): void {
-    const audio = audioStream(parseSdp(sdp))!;
+  private apply(audio: AudioStream, voice: Codec, te: Codec | undefined): void {
     this.held = audio.onHold;
+    this.current = VOICE[voice.name.toLowerCase()]!;
     if (audio.address === '0.0.0.0') return; // RFC 2543 hold: keep the old address, stop sending
     this.endpoint.setRemote({
       address: audio.address,
       port: audio.port,
-      codec: VOICE[voice.name.toLowerCase()]!,
+      codec: this.current,
       payloadType: voice.payload,
       ...(te ? { telephoneEventPayloadType: te.payload } : {}),
     });
