@@ -29,6 +29,8 @@ export interface StartOptions {
   /** A configuration file imported at start (replaces the stored one). */
   config?: string;
   bind: string;
+  /** Address advertised to phones instead of the local one (NAT); wins over the board's network.advertise. */
+  advertise?: string | undefined;
   sipPort: number;
   httpPort: number;
   logLevel: string;
@@ -104,6 +106,7 @@ export async function startExchange(opts: StartOptions): Promise<Exchange> {
     closers.push(() => sw.close());
     const rt: Runtime = {
       clock, log, events, board, config, switch: sw, media, bind: opts.bind, sipPort: opts.sipPort,
+      ...(opts.advertise ? { advertise: opts.advertise } : {}),
       routes: [],
       onClose: (step) => closers.push(step),
     };

@@ -121,7 +121,7 @@ export class B2bua implements DeviceLegFactory {
       throw new SipError(415, 'Unsupported Media Type', [['Accept', 'application/sdp']]);
     }
     if (!req.body.length) throw new SipError(488, 'Not Acceptable Here'); // offerless INVITE: not supported yet
-    const media = await SipMedia.open(this.ctx);
+    const media = await SipMedia.open(this.ctx, undefined, tx.info.source.address);
     try {
       media.answer(req.body); // fail early (488) when no codec is common, before anything rings
     } catch (err) {

@@ -84,7 +84,7 @@ export class SipInboundChannel extends BaseChannel implements DialogOwner {
       return this.released('failure');
     }
     const res = createResponse(this.invite, 200, 'OK', this.toTag);
-    const contact = this.ctx.stack.contact(this.tx.info.protocol);
+    const contact = this.ctx.stack.contact(this.tx.info.protocol, undefined, this.tx.info.source.address);
     res.headers.append('Contact', contact.toString());
     res.setBody(sdp, 'application/sdp');
     if (!this.tx.respond(res)) return this.released('cancelled'); // a CANCEL won the race

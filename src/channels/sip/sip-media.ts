@@ -28,7 +28,11 @@ export class SipMedia {
   /** The direction the phone last asked for (hold detection). */
   held = false;
 
-  private constructor(readonly endpoint: RtpLeg) {}
+  private constructor(
+    readonly endpoint: RtpLeg,
+    /** The address our SDP gives the phone for this endpoint (`c=`). */
+    private readonly address: string,
+  ) {}
 
   /**
    * Open the leg's RTP endpoint.
@@ -37,13 +41,13 @@ export class SipMedia {
    *   call inside it (two legs in different workers fall back to frames posted between
    *   threads). Anything else (an analog port, no pool) is ignored: the pool picks the
    *   least loaded worker.
+   * @param towards the phone's signalling address: SDP offers it the address it can reach.
    */
-  static async open(ctx: SipContext, near?: MediaEndpoint): Promise<SipMedia> {
-    if (ctx.mediaPool) {
-      const sameWorker = near instanceof WorkerRtpEndpoint ? near : undefined;
-      return new SipMedia(await ctx.mediaPool.open({ host: ctx.rtpHost, port: 0, ...(ctx.rtpPorts ? { portRange: ctx.rtpPorts } : {}) }, sameWorker));
-    }
-    return new SipMedia(await RtpEndpoint.open({ host: ctx.rtpHost, port: 0, clock: ctx.clock, ...(ctx.rtpPorts ? { portRange: ctx.rtpPorts } : {}) }));
+  static async open(ctx: SipContext, near?: MediaEndpoint, towards?: string): Promise<SipMedia> {
+    const endpoint = ctx.mediaPool
+      ? await ctx.mediaPool.open({ host: ctx.rtpHost, port: 0, ...(ctx.rtpPorts ? { portRange: ctx.rtpPorts } : {}) }, near instanceof WorkerRtpEndpoint ? near : undefined)
+      : await RtpEndpoint.open({ host: ctx.rtpHost, port: 0, clock: ctx.clock, ...(ctx.rtpPorts ? { portRange: ctx.rtpPorts } : {}) });
+    return new SipMedia(endpoint, ctx.mediaAddress?.(towards) ?? endpoint.localAddress);
   }
 
   /** The media is gone without close() (its worker died): the leg should hang up. */
@@ -56,7 +60,7 @@ export class SipMedia {
    * @throws SipError 488 when no codec is common (RFC 3261 §13.3.1.3).
    */
   answer(offer: Buffer | string): string {
-    const a = buildAnswer(offer, { address: this.endpoint.localAddress, port: this.endpoint.localPort, sessionId: this.sessionId, sessionVersion: this.version++ });
+    const a = buildAnswer(offer, { address: this.address, port: this.endpoint.localPort, sessionId: this.sessionId, sessionVersion: this.version++ });
     if (!a) throw new SipError(488, 'Not Acceptable Here');
     this.apply(offer, a.codec, a.telephoneEvent);
     return a.sdp;
@@ -66,7 +70,7 @@ export class SipMedia {
   offer(preferred: G711Law = 'PCMU', direction: Direction = 'sendrecv'): string {
     const voice = preferred === 'PCMA' ? [PCMA, PCMU] : [PCMU, PCMA];
     return buildOffer({
-      address: this.endpoint.localAddress,
+      address: this.address,
       port: this.endpoint.localPort,
       codecs: [...voice, TELEPHONE_EVENT],
       direction,
