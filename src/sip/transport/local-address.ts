@@ -59,11 +59,15 @@ export class LocalAddressCache {
     if (running) return running;
     const p = new Promise<string>((resolve) => {
       const socket = createSocket(this.family);
+      let finished = false;
       const done = (local: string | undefined): void => {
+        if (finished) return;
+        finished = true;
         socket.close();
         this.pending.delete(remote);
-        // No route (ENETUNREACH): keep guessing, and ask again next time.
-        if (local === undefined) return resolve(this.guess(remote));
+        // No route (ENETUNREACH), or no source chosen (a peer of the other family):
+        // keep guessing, and ask again next time.
+        if (local === undefined || isUnspecified(local)) return resolve(this.guess(remote));
         this.learn(remote, local);
         resolve(this.known.get(remote) ?? local);
       };

@@ -89,6 +89,8 @@ test('the route lookup is the kernel\'s: loopback towards loopback, and it is as
   assert.is(cache.towards('127.0.0.5'), '127.0.0.1', 'then answered from the cache');
   const lan = ownLanAddress();
   if (lan) assert.is(await cache.lookup(lan), lan, 'towards one of our own addresses: that address');
+  assert.is(await cache.lookup('2001:db8::1'), cache.guess('2001:db8::1'), 'no route (an IPv6 peer of an IPv4 socket): the guess');
+  assert.is(cache.get('2001:db8::1'), undefined, 'and it is asked again next time');
 });
 
 test.run();
