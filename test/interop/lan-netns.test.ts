@@ -70,6 +70,7 @@ test('a phone on another host registers, calls over the LAN and talks both ways 
     assert.ok(invite, 'the exchange INVITEd the loopback phone');
     assert.equal([invite!.via, invite!.contact, invite!.c], ['127.0.0.1', '127.0.0.1', '127.0.0.1'], 'towards loopback: loopback');
     assert.ok(callee.snapshot.requests.some((r) => r.method === 'ACK'), 'the loopback phone got its ACK');
+    assert.equal(callee.snapshot.rtpFrom, ['127.0.0.1'], 'the loopback phone gets RTP from the exchange\'s loopback address');
 
     // The loopback phone hangs up: the exchange's BYE to the namespace carries its LAN address.
     assert.is(await callee.hangup(), 200);
