@@ -20,8 +20,13 @@ export function isUnspecified(address: string): boolean {
   return address === '0.0.0.0' || address === '::' || address === '[::]';
 }
 
-/** Enough for every phone and trunk of a small office many times over; cleared when full. */
+/** Enough for every phone and trunk of a small office many times over; the oldest go first. */
 const MAX_PEERS = 4096;
+/**
+ * Lookups in flight at most: a flood from spoofed sources costs a bounded number of
+ * sockets; past it, messages are handled at once with the guess.
+ */
+const MAX_PENDING = 64;
 
 export class LocalAddressCache {
   private readonly known = new Map<string, string>();
@@ -46,7 +51,7 @@ export class LocalAddressCache {
 
   /** Record what a connection told us (an accepted TCP socket's localAddress). */
   learn(remote: string, local: string): void {
-    if (this.known.size >= MAX_PEERS) this.known.clear();
+    if (this.known.size >= MAX_PEERS && !this.known.has(remote)) this.known.delete(this.known.keys().next().value!);
     // A dual-stack socket reports IPv4 peers as ::ffff:a.b.c.d; headers carry the IPv4 form.
     this.known.set(remote, local.startsWith('::ffff:') && local.includes('.') ? local.slice(7) : local);
   }
@@ -57,6 +62,7 @@ export class LocalAddressCache {
     if (hit !== undefined) return Promise.resolve(hit);
     const running = this.pending.get(remote);
     if (running) return running;
+    if (this.pending.size >= MAX_PENDING) return Promise.resolve(this.guess(remote));
     const p = new Promise<string>((resolve) => {
       const socket = createSocket(this.family);
       let finished = false;
