@@ -3,6 +3,7 @@
  * command line wins over the environment, which wins over the defaults.
  */
 import { parseArgs } from 'node:util';
+import { isIP } from 'node:net';
 import { ConfigError } from '../common/errors.js';
 import { VERSION } from './version.js';
 import { DEFAULTS } from './main.js';
@@ -15,7 +16,9 @@ const HELP = `autocom ${VERSION} — small-office telephone exchange
 
 Usage:
   autocom start [--board FILE] [--data DIR] [--config FILE.yaml] [--bind ADDR]
-                [--sip-port N] [--http-port N] [--log-level LEVEL]
+                [--advertise ADDR] [--sip-port N] [--http-port N] [--log-level LEVEL]
+      --bind 0.0.0.0 serves phones on every interface; --advertise ADDR is the address
+      they reach the box at behind NAT (written in Via, Contact and SDP)
   autocom status [--bind ADDR] [--http-port N] [--data DIR]
   autocom config import FILE.yaml [--data DIR]   replace the configuration (a running
                                                 exchange applies it without a restart)
@@ -25,8 +28,8 @@ Usage:
   autocom user passwd EXTENSION [--data DIR]    give an employee a new generated password
   autocom --help | --version
 
-Environment: AUTOCOM_BOARD, AUTOCOM_DATA, AUTOCOM_CONFIG, AUTOCOM_BIND, AUTOCOM_SIP_PORT,
-AUTOCOM_HTTP_PORT, AUTOCOM_LOG_LEVEL.
+Environment: AUTOCOM_BOARD, AUTOCOM_DATA, AUTOCOM_CONFIG, AUTOCOM_BIND, AUTOCOM_ADVERTISE,
+AUTOCOM_SIP_PORT, AUTOCOM_HTTP_PORT, AUTOCOM_LOG_LEVEL.
 Defaults: --board ${DEFAULTS.board} --data ${DEFAULTS.data} --bind ${DEFAULTS.bind} --sip-port ${DEFAULTS.sipPort} --http-port ${DEFAULTS.httpPort} --log-level ${DEFAULTS.logLevel}
 `;
 
@@ -35,6 +38,8 @@ export interface CliOptions {
   data: string;
   config: string | undefined;
   bind: string;
+  /** Address advertised to phones instead of the local one (NAT); an IP literal. */
+  advertise: string | undefined;
   sipPort: number;
   httpPort: number;
   logLevel: string;
@@ -42,6 +47,12 @@ export interface CliOptions {
 
 /** Thrown for a wrong command line; main prints it with the hint to --help. */
 export class UsageError extends Error {}
+
+function ipLiteral(value: string | undefined, name: string): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (isIP(value) === 0) throw new UsageError(`${name} must be an IPv4 or IPv6 address, got "${value}"`);
+  return value;
+}
 
 function port(value: string, name: string): number {
   const n = Number(value);
@@ -59,6 +70,7 @@ async function main(argv: string[]): Promise<number> {
       data: { type: 'string' },
       config: { type: 'string' },
       bind: { type: 'string' },
+      advertise: { type: 'string' },
       'sip-port': { type: 'string' },
       'http-port': { type: 'string' },
       'log-level': { type: 'string' },
@@ -80,6 +92,7 @@ async function main(argv: string[]): Promise<number> {
     data: values.data ?? env.AUTOCOM_DATA ?? DEFAULTS.data,
     config: values.config ?? env.AUTOCOM_CONFIG,
     bind: values.bind ?? env.AUTOCOM_BIND ?? DEFAULTS.bind,
+    advertise: ipLiteral(values.advertise ?? env.AUTOCOM_ADVERTISE, '--advertise'),
     sipPort: port(values['sip-port'] ?? env.AUTOCOM_SIP_PORT ?? String(DEFAULTS.sipPort), '--sip-port'),
     httpPort: port(values['http-port'] ?? env.AUTOCOM_HTTP_PORT ?? String(DEFAULTS.httpPort), '--http-port'),
     logLevel: values['log-level'] ?? env.AUTOCOM_LOG_LEVEL ?? DEFAULTS.logLevel,

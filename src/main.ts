@@ -29,6 +29,8 @@ export interface StartOptions {
   /** A configuration file imported at start (replaces the stored one). */
   config?: string;
   bind: string;
+  /** Address advertised to phones instead of the local one (NAT); wins over the board's network.advertise. */
+  advertise?: string | undefined;
   sipPort: number;
   httpPort: number;
   logLevel: string;
@@ -113,6 +115,7 @@ export async function startExchange(opts: StartOptions): Promise<Exchange> {
     sw = new Switch({ clock, log: log.child({ component: 'switch' }), events, config: () => config.snapshot(), media });
     const rt: Runtime = {
       clock, log, events, board, config, switch: sw, media, bind: opts.bind, sipPort: opts.sipPort,
+      ...(opts.advertise ? { advertise: opts.advertise } : {}),
       routes: [],
       onClose: (step) => closers.push(step),
       onDrain: (step) => drains.push(step),

@@ -66,6 +66,18 @@ export const mediaSchema = z
   })
   .strict();
 
+/** How the box sits on its network (README, "On a LAN"). */
+export const networkSchema = z
+  .object({
+    /**
+     * The address phones reach the box at, written in Via, Contact and SDP `c=` instead of
+     * the local one: a NAT's public address, or the LAN address when the box sits behind a
+     * port forward. Default: the local address towards each phone.
+     */
+    advertise: z.ipv4().or(z.ipv6()).optional(),
+  })
+  .strict();
+
 export const boardSchema = z
   .object({
     name: z.string().regex(/^[a-z][a-z0-9-]*$/),
@@ -75,6 +87,7 @@ export const boardSchema = z
     linecards: z.array(lineCardSchema).default([]),
     relays: z.array(relaySchema).default([]),
     media: mediaSchema.prefault({}),
+    network: networkSchema.prefault({}),
   })
   .strict();
 

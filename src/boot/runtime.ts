@@ -23,6 +23,8 @@ export interface Runtime {
   media: MediaBridges;
   /** Addresses to bind (from the command line / environment). */
   bind: string;
+  /** The address to advertise instead of the local one (--advertise, else the board's network.advertise). */
+  advertise?: string;
   sipPort: number;
   /** API routes a layer contributes (the simulator panel, the lines view); registered before listening. */
   routes: Array<(app: FastifyInstance) => void>;

@@ -7,6 +7,7 @@
 import { createSocket } from 'node:dgram';
 import { createServer } from 'node:net';
 import { SipStack } from '../sip/stack.js';
+import { socketAddress } from '../sip/transport/types.js';
 import { SipDirectory } from '../channels/sip/directory.js';
 import { SipAuthenticator } from '../channels/sip/authenticator.js';
 import { LocationService } from '../channels/sip/location.js';
@@ -27,13 +28,11 @@ export interface SipLayer {
 export async function startSip(rt: Runtime): Promise<SipLayer> {
   const log = rt.log.child({ component: 'sip' });
   const sipPort = rt.sipPort === 0 ? await freeUdpTcpPort(rt.bind) : rt.sipPort;
+  const advertise = rt.advertise ?? rt.board.network.advertise;
   const stack = new SipStack({
     clock: rt.clock,
     logger: log,
-    transports: [
-      { protocol: 'udp', host: rt.bind, port: sipPort },
-      { protocol: 'tcp', host: rt.bind, port: sipPort },
-    ],
+    transports: (['udp', 'tcp'] as const).map((protocol) => ({ protocol, host: rt.bind, port: sipPort, ...(advertise ? { advertise: { host: advertise } } : {}) })),
   });
   await stack.start();
   const directory = new SipDirectory(rt.config.snapshot());
@@ -53,8 +52,10 @@ export async function startSip(rt: Runtime): Promise<SipLayer> {
       })
     : undefined;
   mediaPool?.onCrash((err, legs) => log.error({ err, legs }, 'media worker died; its calls were ended'));
-  const rtpHost = rt.bind === '0.0.0.0' ? stack.transport.advertised('udp').address : rt.bind;
-  const ctx: SipContext = { stack, clock: rt.clock, log, rtpHost, rtpPorts: media.rtp_ports, dialogs: new Map(), ...(mediaPool ? { mediaPool } : {}) };
+  // RTP binds where SIP does (0.0.0.0: every interface); SDP gives each phone the address
+  // it reaches us on, as Via and Contact do.
+  const mediaAddress = (towards: string | undefined): string => socketAddress(stack.transport.advertised('udp', towards).address);
+  const ctx: SipContext = { stack, clock: rt.clock, log, rtpHost: rt.bind, mediaAddress, rtpPorts: media.rtp_ports, dialogs: new Map(), ...(mediaPool ? { mediaPool } : {}) };
   wireSip(ctx, rt.switch, directory, location);
 
   const offConfig = rt.config.onChange((config) => {
@@ -70,7 +71,7 @@ export async function startSip(rt: Runtime): Promise<SipLayer> {
     await mediaPool?.close();
   });
   const port = stack.transport.advertised('udp').port;
-  log.info({ address: rt.bind, port }, 'sip: listening on UDP and TCP');
+  log.info({ address: rt.bind, port, ...(advertise ? { advertise } : {}) }, 'sip: listening on UDP and TCP');
   return { port, location };
 }
 

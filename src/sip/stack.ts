@@ -132,9 +132,12 @@ export class SipStack {
     return buildRequest(spec);
   }
 
-  /** This stack's Contact for a transport (`<sip:user@host:port;transport=tcp>`). */
-  contact(protocol: TransportProtocol = 'udp', user?: string): NameAddr {
-    const adv = this.transport.advertised(protocol);
+  /**
+   * This stack's Contact for a transport (`<sip:user@host:port;transport=tcp>`), with the
+   * address the peer at `towards` can reach (see SipTransportLayer.advertised).
+   */
+  contact(protocol: TransportProtocol = 'udp', user?: string, towards?: string): NameAddr {
+    const adv = this.transport.advertised(protocol, towards);
     const uri = new SipUri('sip', adv.address, adv.port, user);
     if (protocol !== 'udp') uri.params.set('transport', protocol);
     return new NameAddr(uri);
@@ -144,7 +147,7 @@ export class SipStack {
   sendRequest(req: SipRequest, options: SendOptions): ClientTransaction {
     if (req.method === 'ACK') throw new Error('ACK is sent with sendAck(), outside any transaction');
     const dest = options.destination ?? this.resolve(req);
-    this.stampVia(req, dest.protocol);
+    this.stampVia(req, dest);
     let tx: ClientTransaction | undefined = undefined;
     const user: ClientTransactionUser = {
       ...options,
@@ -179,7 +182,7 @@ export class SipStack {
    */
   sendAck(ack: SipRequest, destination?: Destination): void {
     const dest = destination ?? this.resolve(ack);
-    this.stampVia(ack, dest.protocol);
+    this.stampVia(ack, dest);
     // Keyed by the remote tag too: a 2xx from another fork needs its own ACK (§13.2.2.4).
     const key = `${ack.callId}|${ack.cseq.seq}|${ack.to.tag ?? ''}`;
     const old = this.sentAcks.get(key);
@@ -208,9 +211,10 @@ export class SipStack {
     return { protocol: transport, address: host.startsWith('[') ? host.slice(1, -1) : host, port: target.port ?? 5060 };
   }
 
-  private stampVia(req: SipRequest, protocol: TransportProtocol): void {
+  private stampVia(req: SipRequest, dest: Destination): void {
     if (req.headers.has('Via')) return;
-    const adv = this.transport.advertised(protocol);
+    const protocol = dest.protocol;
+    const adv = this.transport.advertised(protocol, dest.address);
     req.headers.prepend('Via', `SIP/2.0/${protocol.toUpperCase()} ${adv.address}:${adv.port};branch=${newBranch()};rport`);
     if (!req.headers.has('Max-Forwards')) req.headers.append('Max-Forwards', '70');
   }

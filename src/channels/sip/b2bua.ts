@@ -125,7 +125,7 @@ export class B2bua implements DeviceLegFactory {
     // §8.2.2–§8.2.3 and §8.1.1.8 (420, 415, 406, 400 without a Contact): before anything rings.
     checkUasRequest(req, POLICY);
     answerSessionTimer(req); // RFC 4028 §9: 422 with Min-SE for too short an interval, before anything rings
-    const media = await SipMedia.open(this.ctx);
+    const media = await SipMedia.open(this.ctx, undefined, tx.info.source.address);
     // A CANCEL that came while the RTP endpoint was opening was answered by the stack
     // (200, then 487 to the INVITE, §9.2): the INVITE is over, so nothing may ring.
     if (tx.state !== 'Proceeding') {

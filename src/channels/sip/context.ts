@@ -20,8 +20,14 @@ export interface SipContext {
   stack: SipStack;
   clock: Clock;
   log: Logger;
-  /** Local address RTP sockets bind to and SDP advertises. */
+  /** Local address RTP sockets bind to (0.0.0.0 when SIP binds it). */
   rtpHost: string;
+  /**
+   * The address SDP `c=` gives a phone at `towards` (its signalling address): the one it
+   * can reach (advertise host, or the local address towards it). Default: the RTP
+   * socket's bound address.
+   */
+  mediaAddress?: (towards: string | undefined) => string;
   /** Where RTP ports are picked (the board's media.rtp_ports); default udp-pair.ts's range. */
   rtpPorts?: PortRange;
   /**

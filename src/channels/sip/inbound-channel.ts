@@ -79,7 +79,7 @@ export class SipInboundChannel extends BaseChannel implements DialogOwner {
     if (this.state !== 'proceeding') return;
     // §12.1.1 / §13.3.1.1: a 1xx with a To tag creates an early dialog and carries our Contact.
     const res = createResponse(this.invite, 180, 'Ringing', this.toTag);
-    res.headers.append('Contact', this.ctx.stack.contact(this.tx.info.protocol).toString());
+    res.headers.append('Contact', this.ctx.stack.contact(this.tx.info.protocol, undefined, this.tx.info.source.address).toString());
     this.tx.respond(res);
     this.moveTo('alerting');
   }
@@ -101,7 +101,7 @@ export class SipInboundChannel extends BaseChannel implements DialogOwner {
       return this.released('failure');
     }
     const res = createResponse(this.invite, 200, 'OK', this.toTag);
-    const contact = this.ctx.stack.contact(this.tx.info.protocol);
+    const contact = this.ctx.stack.contact(this.tx.info.protocol, undefined, this.tx.info.source.address);
     res.headers.append('Contact', contact.toString());
     res.headers.append('Supported', SUPPORTED_HEADER);
     if (session) for (const [n, v] of session.headers) res.headers.append(n, v);

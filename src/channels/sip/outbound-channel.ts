@@ -66,7 +66,7 @@ export class SipOutboundChannel extends BaseChannel implements DialogOwner {
     if (this.state !== 'idle') return;
     this.caller = caller;
     this.moveTo('proceeding');
-    SipMedia.open(this.ctx, peer?.media).then(
+    SipMedia.open(this.ctx, peer?.media, this.destination.address).then(
       (media) => {
         if (this.state === 'released') return void media.close();
         this.sipMedia = media;
@@ -122,7 +122,8 @@ export class SipOutboundChannel extends BaseChannel implements DialogOwner {
 
   private sendInvite(caller: Party, media: SipMedia): void {
     const stack = this.ctx.stack;
-    const here = stack.contact(this.destination.protocol).uri;
+    const contact = stack.contact(this.destination.protocol, undefined, this.destination.address);
+    const here = contact.uri;
     const ext = this.employee.extension;
     let target: SipUri;
     try {
@@ -135,7 +136,7 @@ export class SipOutboundChannel extends BaseChannel implements DialogOwner {
       uri: target,
       from: new NameAddr(new SipUri('sip', here.host, here.port, caller.number || 'anonymous'), caller.name),
       to: new NameAddr(new SipUri('sip', here.host, here.port, ext), this.employee.name),
-      contact: stack.contact(this.destination.protocol),
+      contact,
       headers: [['Allow', LEG_ALLOW], ['Supported', SUPPORTED_HEADER]],
       body: media.offer(),
       contentType: 'application/sdp',

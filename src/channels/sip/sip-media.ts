@@ -34,7 +34,11 @@ export class SipMedia {
    */
   lastSent: string | undefined;
 
-  private constructor(readonly endpoint: RtpLeg) {}
+  private constructor(
+    readonly endpoint: RtpLeg,
+    /** The address our SDP gives the phone for this endpoint (`c=`). */
+    private readonly address: string,
+  ) {}
 
   /**
    * Open the leg's RTP endpoint.
@@ -43,13 +47,13 @@ export class SipMedia {
    *   call inside it (two legs in different workers fall back to frames posted between
    *   threads). Anything else (an analog port, no pool) is ignored: the pool picks the
    *   least loaded worker.
+   * @param towards the phone's signalling address: SDP offers it the address it can reach.
    */
-  static async open(ctx: SipContext, near?: MediaEndpoint): Promise<SipMedia> {
-    if (ctx.mediaPool) {
-      const sameWorker = near instanceof WorkerRtpEndpoint ? near : undefined;
-      return new SipMedia(await ctx.mediaPool.open({ host: ctx.rtpHost, port: 0, ...(ctx.rtpPorts ? { portRange: ctx.rtpPorts } : {}) }, sameWorker));
-    }
-    return new SipMedia(await RtpEndpoint.open({ host: ctx.rtpHost, port: 0, clock: ctx.clock, ...(ctx.rtpPorts ? { portRange: ctx.rtpPorts } : {}) }));
+  static async open(ctx: SipContext, near?: MediaEndpoint, towards?: string): Promise<SipMedia> {
+    const endpoint = ctx.mediaPool
+      ? await ctx.mediaPool.open({ host: ctx.rtpHost, port: 0, ...(ctx.rtpPorts ? { portRange: ctx.rtpPorts } : {}) }, near instanceof WorkerRtpEndpoint ? near : undefined)
+      : await RtpEndpoint.open({ host: ctx.rtpHost, port: 0, clock: ctx.clock, ...(ctx.rtpPorts ? { portRange: ctx.rtpPorts } : {}) });
+    return new SipMedia(endpoint, ctx.mediaAddress?.(towards) ?? endpoint.localAddress);
   }
 
   /** The media is gone without close() (its worker died): the leg should hang up. */
@@ -63,7 +67,7 @@ export class SipMedia {
    * @throws SdpRejected when the offer is unusable or no codec is common (the caller answers 488).
    */
   answer(offer: Buffer | string): string {
-    const a = buildAnswer(offer, { address: this.endpoint.localAddress, port: this.endpoint.localPort, family: this.family, sessionId: this.sessionId, sessionVersion: this.version });
+    const a = buildAnswer(offer, { address: this.address, port: this.endpoint.localPort, family: this.family, sessionId: this.sessionId, sessionVersion: this.version });
     this.version++;
     this.apply(a.offered, a.codec, a.telephoneEvent);
     return (this.lastSent = a.sdp);
@@ -76,7 +80,7 @@ export class SipMedia {
   offer(preferred: G711Law = this.codec ?? 'PCMU', direction: Direction = 'sendrecv'): string {
     const voice = preferred === 'PCMA' ? [PCMA, PCMU] : [PCMU, PCMA];
     return (this.lastSent = buildOffer({
-      address: this.endpoint.localAddress,
+      address: this.address,
       port: this.endpoint.localPort,
       codecs: [...voice, TELEPHONE_EVENT],
       direction,

@@ -3,6 +3,12 @@
  * stamps `received`/`rport` on incoming requests (§18.2.1, RFC 3581 §4), routes responses
  * back (§18.2.2 + RFC 3581 §4), and answers unparsable requests with 400 when a Via can be
  * salvaged (otherwise drops them). Nothing a peer sends can throw out of this layer.
+ *
+ * It also knows which address to advertise to each peer (Via sent-by, Contact, SDP c=):
+ * the configured `advertise` host (NAT), else the bound address, else — bound to 0.0.0.0
+ * or :: — the local address towards that peer ({@link LocalAddressCache}). A message from
+ * a peer not seen before waits for that one route lookup before it is handed up, so the
+ * answer to it already carries an address the peer can reach.
  */
 import type { Logger } from '../../../common/log.js';
 import { Headers } from '../headers.js';
@@ -14,6 +20,8 @@ import { TcpTransport } from './tcp.js';
 import type { Endpoint, IncomingInfo, Transport, TransportConfig, TransportProtocol } from './types.js';
 import { hostForm, socketAddress } from './types.js';
 import { UdpTransport } from './udp.js';
+import { isUnspecified, LocalAddressCache } from './local-address.js';
+import { isIPv6 } from 'node:net';
 
 export interface Destination extends Endpoint {
   protocol: TransportProtocol;
@@ -22,12 +30,16 @@ export interface Destination extends Endpoint {
 interface Bound {
   transport: Transport;
   config: TransportConfig;
+  /** Bound to 0.0.0.0/:: without an advertise host: the address depends on the peer. */
+  perPeer: boolean;
 }
 
 export class SipTransportLayer {
   private readonly bound: Bound[];
   private requestHandler: (req: SipRequest, info: IncomingInfo) => void = () => undefined;
   private responseHandler: (res: SipResponse, info: IncomingInfo) => void = () => undefined;
+  /** Local address towards each peer, for transports bound to an unspecified address. */
+  private readonly peers: LocalAddressCache;
 
   constructor(
     configs: TransportConfig[],
@@ -36,7 +48,9 @@ export class SipTransportLayer {
     this.bound = configs.map((config) => ({
       config,
       transport: config.protocol === 'udp' ? new UdpTransport(config.host, config.port) : new TcpTransport(config.host, config.port),
+      perPeer: isUnspecified(config.host) && config.advertise?.host === undefined,
     }));
+    this.peers = new LocalAddressCache(configs.some((c) => isIPv6(socketAddress(c.host))) ? 'udp6' : 'udp4');
   }
 
   onRequest(handler: (req: SipRequest, info: IncomingInfo) => void): void {
@@ -51,8 +65,27 @@ export class SipTransportLayer {
     for (const b of this.bound) {
       await b.transport.listen();
       const t = b.transport;
-      t.onMessage((data, source) => this.receive(data, { protocol: t.protocol, source, local: t.local }));
+      t.onMessage((data, source, local) => this.arrive(b, data, { protocol: t.protocol, source, local: local ?? t.local }));
     }
+  }
+
+  /**
+   * A message off the wire. For a per-peer transport, first know our address towards the
+   * sender: a stream connection says it; over UDP a sender not seen before waits for one
+   * route lookup (later messages from it queue behind the same lookup, in order).
+   */
+  private arrive(b: Bound, data: Buffer, info: IncomingInfo): void {
+    if (b.perPeer) {
+      const peer = info.source.address;
+      const known = this.peers.get(peer);
+      if (info.local !== b.transport.local) {
+        if (known !== info.local.address) this.peers.learn(peer, info.local.address);
+      } else if (known === undefined) {
+        void this.peers.lookup(peer).then(() => this.receive(data, info));
+        return;
+      }
+    }
+    this.receive(data, info);
   }
 
   async stop(): Promise<void> {
@@ -67,13 +100,18 @@ export class SipTransportLayer {
     return this.bound.find((b) => b.transport.protocol === protocol)?.transport;
   }
 
-  /** The host:port this stack writes in Via sent-by and Contact for a protocol. */
-  advertised(protocol: TransportProtocol): Endpoint {
+  /**
+   * The host:port this stack writes in Via sent-by and Contact for a protocol, towards the
+   * peer at `towards` (an IP address): the advertise host if configured, else the bound
+   * address, else (bound to 0.0.0.0/::) the local address towards that peer — loopback
+   * when no peer is named. Cached per peer: no system call on the hot path.
+   */
+  advertised(protocol: TransportProtocol, towards?: string): Endpoint {
     const b = this.bound.find((x) => x.transport.protocol === protocol);
     if (!b) throw new Error(`no ${protocol} transport configured`);
     const local = b.transport.local;
-    const unspecified = local.address === '0.0.0.0' || local.address === '::';
-    const host = b.config.advertise?.host ?? (unspecified ? '127.0.0.1' : local.address);
+    let host = b.config.advertise?.host ?? local.address;
+    if (b.perPeer) host = towards === undefined ? this.peers.guess('127.0.0.1') : this.peers.towards(socketAddress(towards));
     return { address: hostForm(host), port: b.config.advertise?.port ?? local.port };
   }
 

@@ -15,7 +15,7 @@ export class TcpTransport implements Transport {
   private server?: Server;
   private readonly connections = new Map<string, Socket>();
   private readonly connecting = new Map<string, Promise<Socket>>();
-  private handler: (data: Buffer, source: Endpoint) => void = () => undefined;
+  private handler: (data: Buffer, source: Endpoint, local?: Endpoint) => void = () => undefined;
   local: Endpoint;
 
   constructor(
@@ -27,7 +27,7 @@ export class TcpTransport implements Transport {
     this.local = { address: host, port };
   }
 
-  onMessage(handler: (data: Buffer, source: Endpoint) => void): void {
+  onMessage(handler: (data: Buffer, source: Endpoint, local?: Endpoint) => void): void {
     this.handler = handler;
   }
 
@@ -52,11 +52,12 @@ export class TcpTransport implements Transport {
 
   private adopt(socket: Socket): void {
     const remote = { address: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
+    const local = { address: socket.localAddress ?? this.local.address, port: socket.localPort ?? this.local.port };
     const key = endpointKey(remote);
     this.connections.set(key, socket);
     socket.setNoDelay(true);
     socket.setTimeout(this.idleMs, () => socket.destroy());
-    const framer = new StreamFramer((message) => this.handler(message, remote));
+    const framer = new StreamFramer((message) => this.handler(message, remote, local));
     socket.on('data', (chunk) => {
       try {
         framer.push(chunk);

@@ -16,7 +16,10 @@ export interface TransportConfig {
   host: string;
   /** Port to bind; 0 lets the OS choose (tests). */
   port: number;
-  /** Host (and port) written into Via sent-by and Contact; defaults to the bound address. */
+  /**
+   * Host (and port) written into Via sent-by and Contact (behind NAT: the public address);
+   * defaults to the bound address, or for 0.0.0.0/:: the local address towards each peer.
+   */
   advertise?: { host: string; port?: number };
 }
 
@@ -30,8 +33,11 @@ export interface Transport {
   /** Send bytes to `dest` (for streams: over the open connection to it, or a new one). */
   send(data: Buffer, dest: Endpoint): Promise<void>;
   close(): Promise<void>;
-  /** Whole messages (UDP datagrams, framed stream messages) with their source. */
-  onMessage(handler: (data: Buffer, source: Endpoint) => void): void;
+  /**
+   * Whole messages (UDP datagrams, framed stream messages) with their source, and for
+   * streams the connection's local address (which of the box's addresses the peer reached).
+   */
+  onMessage(handler: (data: Buffer, source: Endpoint, local?: Endpoint) => void): void;
 }
 
 /** Where a message came from: the transaction layer answers through it (§18.2.2). */
