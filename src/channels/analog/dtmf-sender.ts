@@ -7,9 +7,12 @@
  * tone at −8 dBm0, the high-group tone 2 dB louder (the "twist" Q.24 allows and receivers
  * expect, since lines attenuate high frequencies more), 80 ms of tone and 80 ms of pause per
  * digit (both well above the 40 ms a Q.24 receiver must accept). Digits are queued and played
- * one after another on the injected clock, one 20 ms frame per tick; while a digit or its
- * pause plays, the sender owns the port's audio (the other party's sound is replaced, not
- * mixed, so nothing a caller says can corrupt a digit).
+ * one after another on the injected clock, 20 ms frames paced by its monotonic time and kept
+ * {@link LEAD_FRAMES} ahead in the card's playout buffer: a tick the event loop delays (a
+ * busy exchange) would otherwise leave the card a frame short in the middle of a digit, and
+ * a receiver would hear two digits; late ticks catch up. While a digit or its pause plays,
+ * the sender owns the port's audio (the other party's sound is replaced, not mixed, so
+ * nothing a caller says can corrupt a digit).
  */
 import type { Clock, TimerHandle } from '../../../common/clock.js';
 import { dtmfTone } from '../../media/dtmf/generator.js';
@@ -29,6 +32,9 @@ export interface AnalogDtmfTiming {
 
 export const ANALOG_DTMF: AnalogDtmfTiming = { toneMs: 80, pauseMs: 80, lowDbm0: -8, highDbm0: -6 };
 
+/** Frames handed to the port ahead of time (40 ms: the card buffers up to 100 ms, PROTOCOL.md). */
+export const LEAD_FRAMES = 2;
+
 /** Most digits waiting to be played; a longer burst drops the excess (a stuck sender must not queue minutes of tones). */
 export const MAX_QUEUED_DIGITS = 64;
 
@@ -37,6 +43,9 @@ export class DtmfSender {
   /** The frames of the digit being played (tone, then pause); empty between digits. */
   private frames: Int16Array[] = [];
   private timer: TimerHandle | undefined;
+  /** Monotonic time the current burst started, and the frames handed out since. */
+  private startedAt = 0;
+  private handed = 0;
   private readonly t: AnalogDtmfTiming;
 
   /**
@@ -68,8 +77,10 @@ export class DtmfSender {
     if (notDtmf) this.onDropped(notDtmf, 'not a DTMF digit');
     if (overflow) this.onDropped(overflow, 'too many digits queued');
     if (!this.timer && this.queue.length) {
-      this.tick();
-      this.timer = this.clock.setInterval(() => this.tick(), FRAME_MS);
+      this.startedAt = this.clock.monotonic();
+      this.handed = 0;
+      this.timer = this.clock.setInterval(() => this.pump(), FRAME_MS);
+      this.pump();
     }
   }
 
@@ -81,13 +92,18 @@ export class DtmfSender {
     this.timer = undefined;
   }
 
-  private tick(): void {
-    if (!this.frames.length) {
-      const d = this.queue.shift();
-      if (d === undefined) return this.stop();
-      this.frames = this.digitFrames(d);
+  /** Hand out every frame due by now (plus the lead); stop once the last pause is out. */
+  private pump(): void {
+    const due = Math.floor((this.clock.monotonic() - this.startedAt) / FRAME_MS) + 1 + LEAD_FRAMES;
+    while (this.handed < due) {
+      if (!this.frames.length) {
+        const d = this.queue.shift();
+        if (d === undefined) return this.stop();
+        this.frames = this.digitFrames(d);
+      }
+      this.out(this.frames.shift()!);
+      this.handed++;
     }
-    this.out(this.frames.shift()!);
   }
 
   /** One digit as frames: the tone (one continuous sine pair, no phase jumps), then silence. */

@@ -7,11 +7,11 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FakeClock } from '../../../common/clock.js';
+import { FakeClock, type Clock } from '../../../common/clock.js';
 import { FxoLine } from '../../../src/channels/fxo/fxo-line.js';
 import { FxsExtension } from '../../../src/channels/fxs/fxs-extension.js';
 import { inboundRouteFor } from '../../../src/channels/fxo/inbound-route.js';
-import { ANALOG_DTMF, MAX_QUEUED_DIGITS } from '../../../src/channels/analog/dtmf-sender.js';
+import { ANALOG_DTMF, DtmfSender, LEAD_FRAMES, MAX_QUEUED_DIGITS } from '../../../src/channels/analog/dtmf-sender.js';
 import { detectDtmf } from '../../../src/media/dtmf/goertzel-detector.js';
 import { DBM0_RMS } from '../../../src/media/levels.js';
 import type { AudioFrame } from '../../../drivers/hal.js';
@@ -78,22 +78,49 @@ test('an FXO leg plays relayed digits as tones on the line: queued in order, Q.2
   assert.ok(high - low > 1 && high - low < 3, `twist: the high group ≈ 2 dB louder: ${(high - low).toFixed(2)}`);
 });
 
-test('while a digit plays the other party\'s sound is replaced; it passes again once the digit and its pause are over', async () => {
+test('while a digit plays the other party\'s sound is replaced; it passes again once the digit and its pause are out', async () => {
   const { clock, port, leg } = await lineTalking();
   const speech = new Int16Array(160).fill(1234);
   leg.media!.writeFrame(speech);
   assert.is(port.sent.length, 1);
   leg.sendDigits!('5');
-  const during = (ANALOG_DTMF.toneMs + ANALOG_DTMF.pauseMs) / 20;
-  for (let i = 1; i < during; i++) {
+  const written = 12;
+  for (let i = 0; i < written; i++) {
     leg.media!.writeFrame(speech); // the core's frame of this 20 ms
     clock.advance(20);
   }
-  assert.is(port.sent.length, 1 + during, 'only the digit\'s frames reached the line while it played');
-  assert.ok(port.sent.slice(1).every((f) => f !== speech));
-  clock.advance(20);
-  leg.media!.writeFrame(speech);
-  assert.is(port.sent.at(-1), speech, 'the other party is heard again');
+  const after = port.sent.slice(1);
+  const perDigit = (ANALOG_DTMF.toneMs + ANALOG_DTMF.pauseMs) / 20;
+  assert.is(after.indexOf(speech), perDigit, 'the digit and its pause reach the line whole, before any more of the other party');
+  assert.ok(after.slice(perDigit).every((f) => f === speech), 'then the other party is heard again');
+  assert.ok(after.length - perDigit < written, 'what the other party said while the digit played was dropped, not queued behind it');
+  assert.is(detectDtmf(concat(after.slice(0, perDigit))), '5');
+});
+
+test('the sender keeps the card two frames ahead, and a tick the event loop delays is caught up, so a digit has no hole', () => {
+  // A clock whose one interval fires only when told, as a busy event loop fires it late.
+  let now = 0;
+  let tick: (() => void) | undefined;
+  const lateClock: Clock = {
+    now: () => now, monotonic: () => now,
+    setTimeout: () => ({ id: 0 }), clearTimeout: () => {},
+    setInterval: (fn) => ((tick = fn), { id: 1 }), clearInterval: () => (tick = undefined),
+  };
+  const out: Int16Array[] = [];
+  const sender = new DtmfSender(lateClock, (f) => out.push(f));
+  sender.send('7');
+  assert.is(out.length, 1 + LEAD_FRAMES, 'the first frame and the lead at once');
+  now = 20;
+  tick!();
+  assert.is(out.length, 2 + LEAD_FRAMES);
+  now = 100; // this tick comes 60 ms late
+  tick!();
+  assert.is(out.length, 6 + LEAD_FRAMES, 'caught up: every frame due by now, plus the lead');
+  now = 200;
+  tick!();
+  assert.is(out.length, (ANALOG_DTMF.toneMs + ANALOG_DTMF.pauseMs) / 20, 'the digit and its pause, no more');
+  assert.is(sender.playing, false);
+  assert.is(tick, undefined, 'the timer is gone once the digit is out');
 });
 
 test('digits are only played during the call: none before the answer, queued ones dropped on hang-up; not-DTMF characters are ignored', async () => {
@@ -102,9 +129,10 @@ test('digits are only played during the call: none before the answer, queued one
   leg.sendDigits!('234');
   clock.advance(20);
   leg.hangup('normal');
-  assert.is(port.sent.length, 2, 'the 1 played until the hang-up');
+  const played = 2 + LEAD_FRAMES;
+  assert.is(port.sent.length, played, 'the 1 played until the hang-up');
   for (let t = 0; t < 2000; t += 20) clock.advance(20);
-  assert.is(port.sent.length, 2, 'nothing plays after the hang-up');
+  assert.is(port.sent.length, played, 'nothing plays after the hang-up');
 
   const clock2 = new FakeClock();
   const phone = new FakeFxsPort(1, 2);
