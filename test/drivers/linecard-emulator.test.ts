@@ -235,7 +235,7 @@ test('garbage on the line is skipped; the link stays up and events still arrive'
   await emu.control.request({ cmd: 'fxs.hook', port: 6, state: 'on' });
 });
 
-test('unplug → offline; replug → online within 2 s; state changed meanwhile is reported; MWI lamp restored', async () => {
+test('unplug → offline; replug → online again (the reconnect window is tested on the fake clock in linecard-reconnect.test.ts); state changed meanwhile is reported; MWI lamp restored', async () => {
   await card.fxs(1).setMwi(true);
   await until(() => fxsGet(1), (v) => v.mwi);
   const offline = next<[string]>(card, 'offline');
@@ -245,12 +245,9 @@ test('unplug → offline; replug → online within 2 s; state changed meanwhile 
   // The phone is lifted while the card is unplugged …
   await emu.control.request({ cmd: 'fxs.hook', port: 1, state: 'off' });
   const offHook = next(card.fxs(1), 'offHook', 3000);
-  const online = next(card, 'online', 2000);
-  const t0 = Date.now();
+  const online = next(card, 'online', 10_000);
   await emu.control.request({ cmd: 'replug' });
   await online;
-  const took = Date.now() - t0;
-  assert.ok(took < 2000, `recovered in ${took} ms`);
   await offHook; // … and the exchange learns it from PORT_STATE
   assert.ok(card.fxs(1).offHook);
   assert.ok(card.fxs(1).mwi);
