@@ -74,8 +74,8 @@ test('FXS: off-hook, card dial tone heard by the phone, DTMF digits, flash, on-h
   assert.equal(digits, [{ digit: '2', method: 'dtmf' }, { digit: '0', method: 'dtmf' }, { digit: '2', method: 'dtmf' }]);
   const flash = next<[number]>(port, 'flash');
   await emu.control.request({ cmd: 'fxs.flash', port: 1, ms: 300 });
-  const [ms] = await flash;
-  assert.ok(ms >= 200 && ms <= 500, `flash of ${ms} ms`);
+  // A flash, not a hang-up; how long a break counts as one is tested on the fake clock (sig-analog.test.ts).
+  await flash;
   assert.ok(port.offHook, 'a flash is not a hang-up');
   const on = next(port, 'onHook');
   await emu.control.request({ cmd: 'fxs.hook', port: 1, state: 'on' });
