@@ -90,10 +90,14 @@ test('FXS: pulse dialling is collected by sig-analog', async () => {
   await off;
   const digits: string[] = [];
   port.on('digit', (d) => digits.push(`${d.method}:${d.digit}`));
-  await emu.control.request({ cmd: 'fxs.dial', port: 2, digits: '30', mode: 'pulse' }, 6000);
-  await until(async () => digits.length, (n) => n === 2);
-  assert.equal(digits, ['pulse:3', 'pulse:0']);
-  await emu.control.request({ cmd: 'fxs.hook', port: 2, state: 'on' });
+  try {
+    await emu.control.request({ cmd: 'fxs.dial', port: 2, digits: '30', mode: 'pulse' }, 6000);
+    await until(async () => digits.length, (n) => n === 2);
+    assert.equal(digits, ['pulse:3', 'pulse:0']);
+  } finally {
+    // Hung up whatever happened: the later tests ring this phone.
+    await emu.control.request({ cmd: 'fxs.hook', port: 2, state: 'on' });
+  }
 });
 
 test('FXS: ring with ETSI caller ID decoded by the phone between rings; answering stops the ringing', async () => {
