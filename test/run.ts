@@ -79,7 +79,13 @@ function runFile(file: string): Promise<FileResult> {
       const skipped = sumOf(clean, /Skipped:\s+(\d+)/g) + countOf(clean, /^SKIPPED: /gm);
       let failed = Math.max(0, total - passed - sumOf(clean, /Skipped:\s+(\d+)/g));
       if ((code !== 0 || lingered) && failed === 0) failed = 1; // crashed, timed out, lingered or failed outside a test
-      resolve({ file, passed, failed, skipped, output: clean, code, ms: Date.now() - started });
+      // A file that skips for a missing tool registers no test and says SKIPPED (test/helpers/tools.ts);
+      // one that ran nothing and said nothing has lost its tests.
+      if (total === 0 && countOf(clean, /^SKIPPED: /gm) === 0 && failed === 0) {
+        output += `\nNO TESTS: ${relative(root, file)} ran no test and printed no SKIPPED line\n`;
+        failed = 1;
+      }
+      resolve({ file, passed, failed, skipped, output: output.replace(/\x1b\[[0-9;]*m/g, ''), code, ms: Date.now() - started });
     });
   });
 }

@@ -16,7 +16,6 @@ test('first start seeds the demo office with a generated admin password, answers
   const data = `${tempDir()}/data`;
   const httpPort = await freePort();
   const sipPort = await freePort();
-  const started = Date.now();
   const run = startAutocom(['start', '--data', data], { AUTOCOM_HTTP_PORT: String(httpPort), AUTOCOM_SIP_PORT: String(sipPort), AUTOCOM_LOG_LEVEL: 'trace' }); // every log line, to find no secret in any
   const ready = await waitFor(() => /^autocom ready: (\S+) (\S+)$/m.exec(run.stdout()), 15000, `the ready line (stderr: ${run.stderr()})`);
   assert.is(ready[1], `http://127.0.0.1:${httpPort}`);
@@ -25,7 +24,6 @@ test('first start seeds the demo office with a generated admin password, answers
   assert.not.ok(await tcpPortIsFree(sipPort), 'SIP listens on TCP');
   const health = await new ApiClient(ready[1]!).get('/api/health');
   assert.is(health.status, 200);
-  assert.ok(Date.now() - started < 15000);
 
   // stdout is a pipe here, not a terminal: the secrets are in an owner-only file, never in the output.
   const file = `${data}/${SECRETS_FILE}`;

@@ -74,8 +74,8 @@ test('FXS: off-hook, card dial tone heard by the phone, DTMF digits, flash, on-h
   assert.equal(digits, [{ digit: '2', method: 'dtmf' }, { digit: '0', method: 'dtmf' }, { digit: '2', method: 'dtmf' }]);
   const flash = next<[number]>(port, 'flash');
   await emu.control.request({ cmd: 'fxs.flash', port: 1, ms: 300 });
-  const [ms] = await flash;
-  assert.ok(ms >= 200 && ms <= 500, `flash of ${ms} ms`);
+  // A flash, not a hang-up; how long a break counts as one is tested on the fake clock (sig-analog.test.ts).
+  await flash;
   assert.ok(port.offHook, 'a flash is not a hang-up');
   const on = next(port, 'onHook');
   await emu.control.request({ cmd: 'fxs.hook', port: 1, state: 'on' });
@@ -90,10 +90,14 @@ test('FXS: pulse dialling is collected by sig-analog', async () => {
   await off;
   const digits: string[] = [];
   port.on('digit', (d) => digits.push(`${d.method}:${d.digit}`));
-  await emu.control.request({ cmd: 'fxs.dial', port: 2, digits: '30', mode: 'pulse' }, 6000);
-  await until(async () => digits.length, (n) => n === 2);
-  assert.equal(digits, ['pulse:3', 'pulse:0']);
-  await emu.control.request({ cmd: 'fxs.hook', port: 2, state: 'on' });
+  try {
+    await emu.control.request({ cmd: 'fxs.dial', port: 2, digits: '30', mode: 'pulse' }, 6000);
+    await until(async () => digits.length, (n) => n === 2);
+    assert.equal(digits, ['pulse:3', 'pulse:0']);
+  } finally {
+    // Hung up whatever happened: the later tests ring this phone.
+    await emu.control.request({ cmd: 'fxs.hook', port: 2, state: 'on' });
+  }
 });
 
 test('FXS: ring with ETSI caller ID decoded by the phone between rings; answering stops the ringing', async () => {
@@ -235,7 +239,7 @@ test('garbage on the line is skipped; the link stays up and events still arrive'
   await emu.control.request({ cmd: 'fxs.hook', port: 6, state: 'on' });
 });
 
-test('unplug → offline; replug → online within 2 s; state changed meanwhile is reported; MWI lamp restored', async () => {
+test('unplug → offline; replug → online again (the reconnect window is tested on the fake clock in linecard-reconnect.test.ts); state changed meanwhile is reported; MWI lamp restored', async () => {
   await card.fxs(1).setMwi(true);
   await until(() => fxsGet(1), (v) => v.mwi);
   const offline = next<[string]>(card, 'offline');
@@ -245,12 +249,9 @@ test('unplug → offline; replug → online within 2 s; state changed meanwhile 
   // The phone is lifted while the card is unplugged …
   await emu.control.request({ cmd: 'fxs.hook', port: 1, state: 'off' });
   const offHook = next(card.fxs(1), 'offHook', 3000);
-  const online = next(card, 'online', 2000);
-  const t0 = Date.now();
+  const online = next(card, 'online', 10_000);
   await emu.control.request({ cmd: 'replug' });
   await online;
-  const took = Date.now() - t0;
-  assert.ok(took < 2000, `recovered in ${took} ms`);
   await offHook; // … and the exchange learns it from PORT_STATE
   assert.ok(card.fxs(1).offHook);
   assert.ok(card.fxs(1).mwi);

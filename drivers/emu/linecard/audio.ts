@@ -3,6 +3,7 @@
  * listener that classifies the audio the exchange sends (dial tone, ringback, busy,
  * congestion, DTMF, silence, or the dominant frequency), with Goertzel filters.
  */
+import { DtmfEar } from './dtmf-ear.js';
 
 const RATE = 8000;
 export const FRAME = 160;
@@ -78,6 +79,11 @@ export function dtmfSamples(digits: string, onMs = 80, offMs = 80, amplitude = 5
 
 /** The DTMF digit in one 20 ms frame, if there is one. */
 export function detectDtmf(frame: Int16Array, energy = frameEnergy(frame)): string | undefined {
+  return analyseDtmf(frame, energy)?.digit;
+}
+
+/** The DTMF digit in one frame with the Goertzel power of its low and high tone. */
+export function analyseDtmf(frame: Int16Array, energy = frameEnergy(frame)): { digit: string; low: number; high: number } | undefined {
   if (energy < 1e4) return undefined;
   const lo = DTMF_LOW.map((f) => goertzel(frame, f));
   const hi = DTMF_HIGH.map((f) => goertzel(frame, f));
@@ -87,7 +93,7 @@ export function detectDtmf(frame: Int16Array, energy = frameEnergy(frame)): stri
   // A pure sine of power P has Goertzel power ≈ P/4 with this normalisation (energy = mean square = A²/2).
   if ((pl + ph) * 2 < energy * 0.6) return undefined;
   if (pl < ph / 8 || ph < pl / 8) return undefined; // twist beyond ±9 dB
-  return KEYS[li]![hj];
+  return { digit: KEYS[li]![hj]!, low: pl, high: ph };
 }
 
 export function frameEnergy(frame: ArrayLike<number>): number {
@@ -114,13 +120,17 @@ export class Listener {
   private lastOn: Int16Array[] = [];
   digits = '';
   private lastDigit: string | undefined;
+  /** Each digit heard with its duration, pause and levels (the far end's DTMF receiver). */
+  readonly dtmf = new DtmfEar();
 
   push(frame: Int16Array): void {
     const e = frameEnergy(frame);
     const on = e > 2e4; // ≈ −45 dBm0
     let sig = '';
+    const dtmf = on ? analyseDtmf(frame, e) : undefined;
+    this.dtmf.push(dtmf);
     if (on) {
-      const d = detectDtmf(frame, e);
+      const d = dtmf?.digit;
       if (d) sig = `dtmf:${d}`;
       else {
         const p = CANDIDATES.map((f) => goertzel(frame, f));
@@ -142,6 +152,7 @@ export class Listener {
     this.frames = [];
     this.lastOn = [];
     this.digits = '';
+    this.dtmf.clear();
   }
 
   /** 'silence' | 'dial_tone' | 'ringback' | 'busy' | 'congestion' | 'dtmf:D' | 'tone:HZ' */

@@ -12,10 +12,12 @@
  *   event    {"event":"ready","path":"/tmp/dir/ttyLC0","pty":"/dev/pts/3","fxo":2,"fxs":6}
  * Commands (ports are 1-based per kind):
  *   fxs.hook {port,state:"off"|"on"}  fxs.dial {port,digits,mode?:"dtmf"|"pulse"}  fxs.flash {port,ms?}
- *   fxs.play {port,tone_hz?|digits?|stop?}  fxs.get {port} → {hook,ringing,caller_id,mwi,hears,heard_digits}
+ *   fxs.play {port,tone_hz?|digits?|stop?}  fxs.get {port} → {hook,ringing,caller_id,mwi,hears,heard_digits,heard_tones}
  *   fxo.ring {port,caller_id?,name?,format?:"etsi"|"bell202"|"dtmf",cadence?}  fxo.answer {port,reversal?}
  *   fxo.hangup {port,signal?:"reversal"|"busy"|"drop"}  fxo.play {port,...}  fxo.get {port} →
- *   {seized,ringing,dialled,hears,reversed}
+ *   {seized,ringing,dialled,hears,reversed,heard_digits,heard_tones}
+ *   heard_digits: the DTMF digits the device heard from the exchange since the phone was lifted or the line
+ *   seized; heard_tones: each of them as {digit,ms,gap_ms,low_dbm0,high_dbm0} (dtmf-ear.ts).
  *   unplug  replug  reboot  garbage {bytes?}  mute  unmute  fault {port?,code}  quit
  */
 import { createInterface } from 'node:readline';
@@ -77,7 +79,7 @@ async function handle(r: Req): Promise<object> {
       return {};
     case 'fxs.get': {
       const p = card.port('fxs', n);
-      return { hook: p.offHook ? 'off' : 'on', ringing: !!p.ring, caller_id: p.callerId ?? null, mwi: p.mwi, hears: p.listener.hears(), heard_digits: p.listener.digits };
+      return { hook: p.offHook ? 'off' : 'on', ringing: !!p.ring, caller_id: p.callerId ?? null, mwi: p.mwi, hears: p.listener.hears(), heard_digits: p.listener.digits, heard_tones: p.listener.dtmf.heard };
     }
     case 'fxo.ring':
       card.devices.lineRing(card.port('fxo', n), r as never);
@@ -90,7 +92,7 @@ async function handle(r: Req): Promise<object> {
       return {};
     case 'fxo.get': {
       const p = card.port('fxo', n);
-      return { seized: p.seized, ringing: !!p.lineRing, dialled: p.dialled, hears: p.listener.hears(), reversed: p.reversed };
+      return { seized: p.seized, ringing: !!p.lineRing, dialled: p.dialled, hears: p.listener.hears(), reversed: p.reversed, heard_digits: p.listener.digits, heard_tones: p.listener.dtmf.heard };
     }
     case 'unplug':
       unplug();

@@ -112,11 +112,11 @@ export function simRoutes(app: FastifyInstance, sim: Simulator): void {
     const r = (await forward('fxs', req.params.port, 'fxs.get', {}, reply)) as Record<string, unknown> | undefined;
     if (reply.sent || !r) return;
     const cid = r.caller_id as { number?: string; name?: string } | null;
-    return { hook: r.hook, ringing: r.ringing, caller_id: cid?.number ?? null, caller_name: cid?.name ?? null, mwi: r.mwi, hears: r.hears };
+    return { hook: r.hook, ringing: r.ringing, caller_id: cid?.number ?? null, caller_name: cid?.name ?? null, mwi: r.mwi, hears: r.hears, heard_digits: r.heard_digits, heard_tones: r.heard_tones };
   });
   app.get<PortReq>('/api/sim/fxo/:port', { config: admin, schema: { params: portParams }, errorHandler: badRequest }, async (req, reply) => {
     const r = (await forward('fxo', req.params.port, 'fxo.get', {}, reply)) as Record<string, unknown> | undefined;
     if (reply.sent || !r) return;
-    return { seized: r.seized, ringing: r.ringing, dialled: r.dialled, hears: r.hears, reversed: r.reversed };
+    return { seized: r.seized, ringing: r.ringing, dialled: r.dialled, hears: r.hears, reversed: r.reversed, heard_digits: r.heard_digits, heard_tones: r.heard_tones };
   });
 }

@@ -40,6 +40,10 @@ export abstract class PortLeg<L extends PortLeg<L>> extends BaseChannel {
   hangup(cause: HangupCause): void {
     if (this.state !== 'released') this.host.legHangup(this.self, cause);
   }
+  /** DTMF from the other party: tones towards the phone or the line (Q.23 levels, Q.24 timing), once talking. */
+  sendDigits(digits: string): void {
+    if (this.state === 'up') this.media.playDigits(digits);
+  }
 
   // ---- what the port's owner reports.
   /** @internal Move the leg on (legal moves only: see CHANNEL_TRANSITIONS). */

@@ -141,7 +141,7 @@ export class FxoLine extends EventEmitter<FxoLineEvents> implements FxoLegHost {
   /** Reserve the line for an outgoing call to `number`; the call starts when the core calls the leg. */
   seizeFor(number: string): BaseChannel | undefined {
     if (!this.free) return undefined;
-    this.leg = new FxoChannel('outbound', this.lineName!, { number }, this, new PortMedia(this.port));
+    this.leg = new FxoChannel('outbound', this.lineName!, { number }, this, new PortMedia(this.port, this.o.clock, this.log));
     this.peerParty = { number };
     return this.leg;
   }
@@ -203,7 +203,7 @@ export class FxoLine extends EventEmitter<FxoLineEvents> implements FxoLegHost {
     }
     const cid = this.callerId;
     const caller: Party = { number: cid?.number ?? 'anonymous', ...(cid?.name ? { name: cid.name } : {}) };
-    const leg = new FxoChannel('inbound', this.lineName!, caller, this, new PortMedia(this.port));
+    const leg = new FxoChannel('inbound', this.lineName!, caller, this, new PortMedia(this.port, this.o.clock, this.log));
     this.leg = leg;
     this.peerParty = caller;
     this.log.info({ line: this.lineName, from: caller.number, to: route.route.target }, 'incoming call on the city line');

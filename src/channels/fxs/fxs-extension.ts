@@ -128,7 +128,7 @@ export class FxsExtension extends EventEmitter<FxsExtensionEvents> implements Fx
     const owner = this.ownerParty?.number ?? `fxs${this.port.number}`;
     if (this.state === 'offline') return new RefusedLeg('fxs', owner, 'unavailable');
     if (this.state !== 'idle' || this.leg || this.port.offHook) return new RefusedLeg('fxs', owner, 'busy');
-    this.leg = new FxsChannel('outbound', this.ownerParty ?? { number: owner }, this, new PortMedia(this.port));
+    this.leg = new FxsChannel('outbound', this.ownerParty ?? { number: owner }, this, new PortMedia(this.port, this.o.clock, this.log));
     return this.leg;
   }
 
@@ -207,7 +207,7 @@ export class FxsExtension extends EventEmitter<FxsExtensionEvents> implements Fx
       this.machine.transition('tone');
       return this.play('congestion');
     }
-    const leg = new FxsChannel('inbound', this.ownerParty, this, new PortMedia(this.port));
+    const leg = new FxsChannel('inbound', this.ownerParty, this, new PortMedia(this.port, this.o.clock, this.log));
     this.leg = leg;
     this.peerParty = undefined;
     leg.advance('dialing');

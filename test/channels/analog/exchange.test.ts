@@ -186,9 +186,8 @@ test('unplugging the idle card shows it offline, and it recovers by itself when 
   await until(() => port('fxs', 1), (p) => p.state === 'offline', 'ports offline', 4000);
   assert.is((await admin.get('/api/lines')).body.cards[0].status, 'offline');
   await ok(admin.post('/api/sim/cards/lc1/replug'));
-  const t0 = Date.now();
-  await until(() => port('fxs', 1), (p) => p.state === 'idle', 'ports idle again', 4000);
-  assert.ok(Date.now() - t0 < 3000, 'recovered within the driver reconnect window');
+  // How soon is the driver's business, tested on its fake clock (test/drivers/linecard-reconnect.test.ts).
+  await until(() => port('fxs', 1), (p) => p.state === 'idle', 'ports idle again', 10_000);
   assert.ok(events.some((e) => e.type === 'card.status' && (e.data as { status: string }).status === 'offline'));
   assert.ok(events.some((e) => e.type === 'line.state' && (e.data as { state: string }).state === 'offline'));
   // And it works: a lift gets dial tone again.

@@ -28,8 +28,8 @@ def send(text, retrans=False):
     return f"  <send{r}>\n    <![CDATA[\n\n{text}\n    ]]>\n  </send>\n"
 
 
-def req(method, cseq, to, extra="", body=None, retrans=False, branch="[branch]"):
-    ct = "      Content-Type: application/sdp\n" if body else ""
+def req(method, cseq, to, extra="", body=None, retrans=False, branch="[branch]", content_type="application/sdp"):
+    ct = f"      Content-Type: {content_type}\n" if body else ""
     return send(f"""      {method} sip:[callee]@[remote_ip]:[remote_port] SIP/2.0
       Via: SIP/2.0/[transport] [local_ip]:[local_port];branch={branch};rport
       From: <sip:[caller]@[remote_ip]>;tag=[pid]T[call_number]
@@ -199,3 +199,13 @@ write("uac-call-dtmf.xml", "A phone calls [callee], sends the RFC 4733 digits 1 
       + ''.join(f'  <nop>\n    <action>\n      <exec play_pcap_audio="/usr/share/sip-tester/dtmf_2833_{d}.pcap"/>\n    </action>\n  </nop>\n'
                 '  <pause milliseconds="400"/>\n' for d in DTMF_PCAPS)
       + req("BYE", 3, DIALOG, retrans=True) + '  <recv response="200"/>\n')
+
+# DTMF by SIP INFO (application/dtmf-relay, the Cisco format desk phones send): after the
+# answer the caller sends the digits 4 2 # one INFO each, waits for each 200, then hangs up.
+INFO_DIGITS = ["4", "2", "#"]
+write("uac-call-info-dtmf.xml", "A phone calls [callee], sends the digits 4 2 # as SIP INFO (application/dtmf-relay), hangs up.",
+      auth_invite() + '  <recv response="180" optional="true"/>\n  <recv response="183" optional="true"/>\n' + GOT_200
+      + req("ACK", 2, DIALOG) + '  <pause milliseconds="300"/>\n'
+      + ''.join(req("INFO", 3 + i, DIALOG, body=f"      Signal={d}\n      Duration=160\n", retrans=True, content_type="application/dtmf-relay")
+                + '  <recv response="200"/>\n  <pause milliseconds="300"/>\n' for i, d in enumerate(INFO_DIGITS))
+      + req("BYE", 3 + len(INFO_DIGITS), DIALOG, retrans=True) + '  <recv response="200"/>\n')

@@ -1,0 +1,180 @@
+/**
+ * DTMF towards analog legs (issue 9) over fake ports and the fake clock: the digits the
+ * core relays to an FXO or FXS leg (`sendDigits`) become Q.23 tones in the audio the port
+ * sends, at Q.23/Q.24 levels and timing, one digit after another, replacing the other
+ * party's sound only while a digit plays. The exchange's own Q.24 receiver checks what was
+ * sent; the emulator's independent detector checks it again over the pty in analog-sip.test.ts.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { FakeClock, type Clock } from '../../../common/clock.js';
+import { FxoLine } from '../../../src/channels/fxo/fxo-line.js';
+import { FxsExtension } from '../../../src/channels/fxs/fxs-extension.js';
+import { inboundRouteFor } from '../../../src/channels/fxo/inbound-route.js';
+import { ANALOG_DTMF, DtmfSender, LEAD_FRAMES, MAX_QUEUED_DIGITS } from '../../../src/channels/analog/dtmf-sender.js';
+import { detectDtmf } from '../../../src/media/dtmf/goertzel-detector.js';
+import { DBM0_RMS } from '../../../src/media/levels.js';
+import type { AudioFrame } from '../../../drivers/hal.js';
+import type { Channel } from '../../../src/channels/channel.js';
+import { FakeFxoPort, FakeFxsPort, toneFrame } from '../../helpers/fake-ports.js';
+import { log, office, RecordingRouter } from '../analog-config.js';
+
+const flush = async (): Promise<void> => {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+};
+
+/** A city line with an outgoing call that is up (dial tone heard, number dialled). */
+async function lineTalking() {
+  const clock = new FakeClock();
+  const port = new FakeFxoPort(1, 0);
+  const line = new FxoLine({ port, clock, log, router: new RecordingRouter(), country: () => 'fr', inboundRoute: (n) => inboundRouteFor(office, n) });
+  line.assign('City 1');
+  const leg: Channel = line.seizeFor('0800123456')!;
+  leg.call({ number: '201' });
+  await flush();
+  for (let t = 0; t < 500; t += 20) port.hear(toneFrame([440], true, 3000, (t / 20) * 160));
+  await flush();
+  assert.is(leg.state, 'up');
+  port.sent.length = 0;
+  return { clock, port, leg };
+}
+
+const concat = (frames: readonly AudioFrame[]): Int16Array => {
+  const out = new Int16Array(frames.length * 160);
+  frames.forEach((f, i) => out.set(f, i * 160));
+  return out;
+};
+/** Level in dBm0 of the sine at `hz` in `x` (a single-bin DFT over the whole block). */
+function toneLevel(x: Int16Array, hz: number): number {
+  let re = 0, im = 0;
+  for (let n = 0; n < x.length; n++) {
+    re += x[n]! * Math.cos((2 * Math.PI * hz * n) / 8000);
+    im += x[n]! * Math.sin((2 * Math.PI * hz * n) / 8000);
+  }
+  const amplitude = (2 * Math.hypot(re, im)) / x.length;
+  return 20 * Math.log10(amplitude / Math.SQRT2 / DBM0_RMS);
+}
+const isSilent = (f: AudioFrame): boolean => f.every((s) => s === 0);
+
+test('an FXO leg plays relayed digits as tones on the line: queued in order, Q.24 timing, Q.23 levels with the high group louder', async () => {
+  const { clock, port, leg } = await lineTalking();
+  leg.sendDigits!('15');
+  leg.sendDigits!('9#'); // arrives while 1 plays: queued, never overlapped
+  for (let t = 0; t < 2000; t += 20) clock.advance(20);
+  const perDigit = (ANALOG_DTMF.toneMs + ANALOG_DTMF.pauseMs) / 20;
+  assert.is(port.sent.length, 4 * perDigit, 'each digit is tone + pause, nothing more, no overlap');
+  assert.is(detectDtmf(concat(port.sent)), '159#', 'the exchange\'s Q.24 receiver hears exactly the digits, once each');
+  for (let d = 0; d < 4; d++) {
+    const frames = port.sent.slice(d * perDigit, (d + 1) * perDigit);
+    const on = frames.filter((f) => !isSilent(f)).length;
+    assert.is(on * 20, ANALOG_DTMF.toneMs, 'tone ≥ 40 ms');
+    assert.ok(frames.slice(on).every(isSilent), 'then a pause ≥ 40 ms');
+    assert.ok(ANALOG_DTMF.toneMs >= 40 && ANALOG_DTMF.pauseMs >= 40);
+  }
+  const one = concat(port.sent.slice(0, ANALOG_DTMF.toneMs / 20));
+  const low = toneLevel(one, 697), high = toneLevel(one, 1209);
+  assert.ok(low > -9 && low < -7, `low group ≈ −8 dBm0: ${low.toFixed(2)}`);
+  assert.ok(high > -7 && high < -5, `high group ≈ −6 dBm0: ${high.toFixed(2)}`);
+  assert.ok(high - low > 1 && high - low < 3, `twist: the high group ≈ 2 dB louder: ${(high - low).toFixed(2)}`);
+});
+
+test('while a digit plays the other party\'s sound is replaced; it passes again once the digit and its pause are out', async () => {
+  const { clock, port, leg } = await lineTalking();
+  const speech = new Int16Array(160).fill(1234);
+  leg.media!.writeFrame(speech);
+  assert.is(port.sent.length, 1);
+  leg.sendDigits!('5');
+  const written = 12;
+  for (let i = 0; i < written; i++) {
+    leg.media!.writeFrame(speech); // the core's frame of this 20 ms
+    clock.advance(20);
+  }
+  const after = port.sent.slice(1);
+  const perDigit = (ANALOG_DTMF.toneMs + ANALOG_DTMF.pauseMs) / 20;
+  assert.is(after.indexOf(speech), perDigit, 'the digit and its pause reach the line whole, before any more of the other party');
+  assert.ok(after.slice(perDigit).every((f) => f === speech), 'then the other party is heard again');
+  assert.ok(after.length - perDigit < written, 'what the other party said while the digit played was dropped, not queued behind it');
+  assert.is(detectDtmf(concat(after.slice(0, perDigit))), '5');
+});
+
+test('the sender keeps the card two frames ahead, and a tick the event loop delays is caught up, so a digit has no hole', () => {
+  // A clock whose one interval fires only when told, as a busy event loop fires it late.
+  let now = 0;
+  let tick: (() => void) | undefined;
+  const lateClock: Clock = {
+    now: () => now, monotonic: () => now,
+    setTimeout: () => ({ id: 0 }), clearTimeout: () => {},
+    setInterval: (fn) => ((tick = fn), { id: 1 }), clearInterval: () => (tick = undefined),
+  };
+  const out: Int16Array[] = [];
+  const sender = new DtmfSender(lateClock, (f) => out.push(f));
+  sender.send('7');
+  assert.is(out.length, 1 + LEAD_FRAMES, 'the first frame and the lead at once');
+  now = 20;
+  tick!();
+  assert.is(out.length, 2 + LEAD_FRAMES);
+  now = 100; // this tick comes 60 ms late
+  tick!();
+  assert.is(out.length, 6 + LEAD_FRAMES, 'caught up: every frame due by now, plus the lead');
+  now = 200;
+  tick!();
+  assert.is(out.length, (ANALOG_DTMF.toneMs + ANALOG_DTMF.pauseMs) / 20, 'the digit and its pause, no more');
+  assert.is(sender.playing, false);
+  assert.is(tick, undefined, 'the timer is gone once the digit is out');
+});
+
+test('digits are only played during the call: none before the answer, queued ones dropped on hang-up; not-DTMF characters are ignored', async () => {
+  const { clock, port, leg } = await lineTalking();
+  leg.sendDigits!('x1');
+  leg.sendDigits!('234');
+  clock.advance(20);
+  leg.hangup('normal');
+  const played = 2 + LEAD_FRAMES;
+  assert.is(port.sent.length, played, 'the 1 played until the hang-up');
+  for (let t = 0; t < 2000; t += 20) clock.advance(20);
+  assert.is(port.sent.length, played, 'nothing plays after the hang-up');
+
+  const clock2 = new FakeClock();
+  const phone = new FakeFxsPort(1, 2);
+  const ext = new FxsExtension({ port: phone, clock: clock2, log, router: new RecordingRouter(), country: () => 'fr' });
+  ext.assign({ number: '101' });
+  const ringing: Channel = ext.offer();
+  ringing.call({ number: '201' });
+  ringing.sendDigits!('1');
+  clock2.advance(1000);
+  assert.is(phone.sent.length, 0, 'a ringing phone hears no digits');
+});
+
+test('a burst longer than the queue keeps the first digits and drops the rest (a stuck sender cannot queue minutes of tones)', async () => {
+  const { clock, port, leg } = await lineTalking();
+  leg.sendDigits!('1'.repeat(MAX_QUEUED_DIGITS + 10));
+  for (let t = 0; t < 60_000; t += 20) clock.advance(20);
+  const perDigit = (ANALOG_DTMF.toneMs + ANALOG_DTMF.pauseMs) / 20;
+  assert.is(port.sent.length, MAX_QUEUED_DIGITS * perDigit);
+});
+
+test('an FXS leg plays relayed digits to the handset; hook-flash hold drops the ones still waiting', async () => {
+  const clock = new FakeClock();
+  const port = new FakeFxsPort(1, 2);
+  const router = new RecordingRouter();
+  const ext = new FxsExtension({ port, clock, log, router, country: () => 'fr' });
+  ext.assign({ number: '101', name: 'Reception' });
+  port.lift();
+  port.dial('102');
+  const leg = router.accepted[0]!.leg as Channel;
+  leg.answer();
+  assert.is(leg.state, 'up');
+  leg.sendDigits!('*0');
+  for (let t = 0; t < 1000; t += 20) clock.advance(20);
+  assert.is(detectDtmf(concat(port.sent)), '*0');
+
+  port.sent.length = 0;
+  leg.sendDigits!('123');
+  clock.advance(100); // 1 is still playing
+  port.flash();
+  await flush();
+  for (let t = 0; t < 2000; t += 20) clock.advance(20);
+  assert.is(detectDtmf(concat(port.sent)), '1', 'the digit on the line when the call was held, no more');
+});
+
+test.run();
