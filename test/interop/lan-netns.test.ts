@@ -21,6 +21,7 @@ import { ROOT, startAutocom } from '../helpers/process.js';
 import { createVethNamespace, namespaceExists } from '../helpers/netns.js';
 import { LanPhone, type PhoneReport } from '../helpers/lan-phone.js';
 import { EXAMPLE_PATH } from '../config/example.js';
+import { inCi } from '../helpers/tools.js';
 
 const CALLER_BYTE = 0x2a;
 const CALLEE_BYTE = 0x55;
@@ -28,7 +29,7 @@ const CALLEE_BYTE = 0x55;
 test('a phone on another host registers, calls over the LAN and talks both ways with the exchange bound to 0.0.0.0', async () => {
   const ns = createVethNamespace();
   if ('error' in ns) {
-    if (process.env.CI) throw new Error(`cannot create a network namespace in CI: ${ns.error}`);
+    if (inCi()) throw new Error(`cannot create a network namespace in CI: ${ns.error}`);
     console.log(`SKIPPED: LAN test needs a network namespace (${ns.error})`);
     return;
   }
