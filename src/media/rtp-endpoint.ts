@@ -28,6 +28,8 @@ import { JitterBuffer, type JitterBufferOptions, type JitterBufferStats } from '
 import { FRAME_MS, FRAME_SAMPLES, type FrameListener, type MediaEndpoint } from './endpoint.js';
 import { Rfc4733Receiver, Rfc4733Sender, type ReceivedDigit } from './dtmf/rfc4733.js';
 import type { DtmfDigit } from './dtmf/digits.js';
+import { LegGuard } from './leg-guard.js';
+import { RtpTimeout } from './rtp/rtp-timeout.js';
 
 export { STATIC_PAYLOAD_TYPE } from './leg-codec.js';
 
@@ -44,6 +46,11 @@ export interface RtpEndpointOptions {
   rtcpMux?: boolean;
   symmetric?: boolean;
   jitter?: JitterBufferOptions;
+  /**
+   * End the leg (onEnded, an Error naming the timeout) when no RTP or RTCP came from the
+   * phone for this long while the stream is not on hold. 0 or absent: never.
+   */
+  rtpTimeoutMs?: number;
 }
 
 /** The far end as negotiated in SDP. */
@@ -71,12 +78,14 @@ export class RtpEndpoint implements MediaEndpoint {
   private closed = false;
   private readonly dtmfIn = new Rfc4733Receiver();
   private readonly dtmfOut: Rfc4733Sender;
+  private readonly timeout: RtpTimeout | undefined;
 
   private constructor(
     readonly session: RtpSession,
     opts: RtpEndpointOptions,
   ) {
-    this.clock = opts.clock ?? new SystemClock();
+    // The session's guard is the leg's: its timers below fail this leg only (leg-guard.ts).
+    this.clock = session.guard.clock;
     this.neg = new LegCodec(opts.codec, opts.telephoneEventPayloadType);
     this.jb = new JitterBuffer(opts.jitter);
     this.dtmfOut = new Rfc4733Sender({
@@ -95,10 +104,13 @@ export class RtpEndpoint implements MediaEndpoint {
       if (this.neg.telephoneEventPayloadType !== undefined && p.payloadType === this.neg.telephoneEventPayloadType) for (const l of this.eventListeners) l(p, raw, from);
       for (const l of this.rawListeners) l(p, raw, from);
     });
+    if (opts.rtpTimeoutMs) this.timeout = new RtpTimeout(this.clock, opts.rtpTimeoutMs, () => session.lastHeardAt, (err) => session.guard.fail(err));
+    session.guard.onFailed(() => this.timeout?.stop());
   }
 
   static async open(opts: RtpEndpointOptions): Promise<RtpEndpoint> {
-    const session = await RtpSession.open({ host: opts.host, port: opts.port, portRange: opts.portRange, clock: opts.clock, rtcpMux: opts.rtcpMux, symmetric: opts.symmetric });
+    const guard = new LegGuard(opts.clock ?? new SystemClock());
+    const session = await RtpSession.open({ host: opts.host, port: opts.port, portRange: opts.portRange, guard, rtcpMux: opts.rtcpMux, symmetric: opts.symmetric });
     return new RtpEndpoint(session, opts);
   }
 
@@ -123,6 +135,24 @@ export class RtpEndpoint implements MediaEndpoint {
   setRemote(remote: RtpRemote): void {
     this.session.setRemote({ address: remote.address, port: remote.port, ...(remote.rtcpPort !== undefined ? { rtcpPort: remote.rtcpPort } : {}) });
     this.neg.apply(remote);
+    this.timeout?.start();
+  }
+
+  /**
+   * The stream is on hold (sendonly, recvonly or inactive, either side asking): the phone
+   * may rightly send nothing, so the RTP timeout is suspended, and no new source is learned.
+   */
+  setHeld(held: boolean): void {
+    this.session.setHeld(held);
+    this.timeout?.setHeld(held);
+  }
+
+  /**
+   * The leg ended without close(): a fault in its media code (what a phone sent made it
+   * throw) or the RTP timeout. The call should hang up (cause `failure`); the error says why.
+   */
+  onEnded(listener: (err: Error) => void): () => void {
+    return this.session.guard.onFailed(listener);
   }
 
   /** Raw received packets (already validated, latched and counted): the relay path. */
@@ -202,6 +232,7 @@ export class RtpEndpoint implements MediaEndpoint {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.timeout?.stop();
     this.dtmfOut.stop();
     this.stopDecoding();
     this.frameListeners.clear();
