@@ -54,7 +54,7 @@ export async function startSip(rt: Runtime): Promise<SipLayer> {
     : undefined;
   mediaPool?.onCrash((err, legs) => log.error({ err, legs }, 'media worker died; its calls were ended'));
   const rtpHost = rt.bind === '0.0.0.0' ? stack.transport.advertised('udp').address : rt.bind;
-  const ctx: SipContext = { stack, clock: rt.clock, log, rtpHost, rtpPorts: media.rtp_ports, dialogs: new Map(), ...(mediaPool ? { mediaPool } : {}) };
+  const ctx: SipContext = { stack, clock: rt.clock, log, rtpHost, rtpPorts: media.rtp_ports, rtpTimeoutMs: media.rtp_timeout_s * 1000, dialogs: new Map(), ...(mediaPool ? { mediaPool } : {}) };
   wireSip(ctx, rt.switch, directory, location);
 
   const offConfig = rt.config.onChange((config) => {

@@ -39,16 +39,20 @@ export class SipMedia {
    *   least loaded worker.
    */
   static async open(ctx: SipContext, near?: MediaEndpoint): Promise<SipMedia> {
+    const opts = { host: ctx.rtpHost, port: 0, ...(ctx.rtpPorts ? { portRange: ctx.rtpPorts } : {}), ...(ctx.rtpTimeoutMs ? { rtpTimeoutMs: ctx.rtpTimeoutMs } : {}) };
     if (ctx.mediaPool) {
       const sameWorker = near instanceof WorkerRtpEndpoint ? near : undefined;
-      return new SipMedia(await ctx.mediaPool.open({ host: ctx.rtpHost, port: 0, ...(ctx.rtpPorts ? { portRange: ctx.rtpPorts } : {}) }, sameWorker));
+      return new SipMedia(await ctx.mediaPool.open(opts, sameWorker));
     }
-    return new SipMedia(await RtpEndpoint.open({ host: ctx.rtpHost, port: 0, clock: ctx.clock, ...(ctx.rtpPorts ? { portRange: ctx.rtpPorts } : {}) }));
+    return new SipMedia(await RtpEndpoint.open({ ...opts, clock: ctx.clock }));
   }
 
-  /** The media is gone without close() (its worker died): the leg should hang up. */
+  /**
+   * The media is gone without close(): a fault in this leg's media code, its RTP timeout
+   * (dead call), or its worker died. The leg should hang up (cause `failure`).
+   */
   onLost(listener: (err: Error) => void): () => void {
-    return 'onEnded' in this.endpoint ? this.endpoint.onEnded(listener) : () => undefined;
+    return this.endpoint.onEnded(listener);
   }
 
   /**
@@ -64,6 +68,7 @@ export class SipMedia {
 
   /** Our offer, with `preferred` first so both legs of a call can share one codec (relay). */
   offer(preferred: G711Law = 'PCMU', direction: Direction = 'sendrecv'): string {
+    this.setHeld(direction !== 'sendrecv');
     const voice = preferred === 'PCMA' ? [PCMA, PCMU] : [PCMU, PCMA];
     return buildOffer({
       address: this.endpoint.localAddress,
@@ -88,9 +93,15 @@ export class SipMedia {
     await this.endpoint.close();
   }
 
+  /** Not sendrecv, whichever side asked: the phone may send nothing (RTP timeout off). */
+  private setHeld(held: boolean): void {
+    this.endpoint.setHeld(held);
+  }
+
   private apply(sdp: Buffer | string, voice: Codec, te: Codec | undefined): void {
     const audio = audioStream(parseSdp(sdp))!;
     this.held = audio.onHold;
+    this.setHeld(audio.onHold || audio.direction !== 'sendrecv');
     if (audio.address === '0.0.0.0') return; // RFC 2543 hold: keep the old address, stop sending
     this.endpoint.setRemote({
       address: audio.address,
