@@ -30,6 +30,7 @@ import { Rfc4733Receiver, Rfc4733Sender, type ReceivedDigit } from './dtmf/rfc47
 import type { DtmfDigit } from './dtmf/digits.js';
 import { LegGuard } from './leg-guard.js';
 import { RtpTimeout } from './rtp/rtp-timeout.js';
+import { Packetizer, SUPPORTED_PTIMES } from './rtp/packetizer.js';
 
 export { STATIC_PAYLOAD_TYPE } from './leg-codec.js';
 
@@ -62,6 +63,11 @@ export interface RtpRemote {
   /** Payload type for the codec if the offer used a dynamic one; defaults to the static one. */
   payloadType?: number;
   telephoneEventPayloadType?: number;
+  /**
+   * Packetisation the phone asked for (its `a=ptime`; one of SUPPORTED_PTIMES): what
+   * writeFrame's 20 ms frames are regrouped into. Absent: 20 ms.
+   */
+  ptimeMs?: number;
 }
 
 export class RtpEndpoint implements MediaEndpoint {
@@ -74,6 +80,10 @@ export class RtpEndpoint implements MediaEndpoint {
   private decoding = false;
   private readonly rawListeners = new Set<PacketListener>();
   private readonly encodeBuf = new Uint8Array(FRAME_SAMPLES);
+  /** Regroups 20 ms frames when the phone asked for another packetisation. */
+  private packetizer: Packetizer | undefined;
+  /** Samples in the last packet sent: the next packet's timestamp step. */
+  private lastPacketSamples = FRAME_SAMPLES;
   private lastSsrc: number | undefined;
   private closed = false;
   private readonly dtmfIn = new Rfc4733Receiver();
@@ -93,7 +103,7 @@ export class RtpEndpoint implements MediaEndpoint {
       sink: (payload, marker, timestamp) => {
         if (this.neg.telephoneEventPayloadType !== undefined) session.send(payload, { payloadType: this.neg.telephoneEventPayloadType, marker, timestamp });
       },
-      nextTimestamp: () => (session.lastTimestamp + FRAME_SAMPLES) >>> 0,
+      nextTimestamp: () => (session.lastTimestamp + this.lastPacketSamples) >>> 0,
       onEventDone: (ts) => session.setLastTimestamp(ts),
     });
     this.eventListeners.add((p) => this.dtmfIn.receive(p));
@@ -135,6 +145,8 @@ export class RtpEndpoint implements MediaEndpoint {
   setRemote(remote: RtpRemote): void {
     this.session.setRemote({ address: remote.address, port: remote.port, ...(remote.rtcpPort !== undefined ? { rtcpPort: remote.rtcpPort } : {}) });
     this.neg.apply(remote);
+    const ptime = remote.ptimeMs !== undefined && SUPPORTED_PTIMES.includes(remote.ptimeMs) ? remote.ptimeMs : 20;
+    if (ptime !== (this.packetizer?.ptimeMs ?? 20)) this.packetizer = ptime === 20 ? undefined : new Packetizer(ptime);
     this.timeout?.start();
   }
 
@@ -198,7 +210,8 @@ export class RtpEndpoint implements MediaEndpoint {
       if (this.lastSsrc !== undefined) this.jb.reset();
       this.lastSsrc = p.ssrc;
     }
-    this.jb.put(p.sequence, decode(this.neg.codec, p.payload));
+    // Placed by timestamp, in samples: any packetisation the phone chose plays out (RFC 3551 §4.5).
+    this.jb.put(p.timestamp, decode(this.neg.codec, p.payload));
   }
 
   private startDecoding(): void {
@@ -219,10 +232,14 @@ export class RtpEndpoint implements MediaEndpoint {
   /** Encode and send one 20 ms frame to the far end. */
   writeFrame(frame: Int16Array): void {
     if (this.closed) return;
-    this.session.send(encode(this.neg.codec, frame, this.encodeBuf.length === frame.length ? this.encodeBuf : new Uint8Array(frame.length)), {
-      payloadType: this.neg.payloadType,
-      timestampStep: frame.length,
-    });
+    const encoded = encode(this.neg.codec, frame, this.encodeBuf.length === frame.length ? this.encodeBuf : new Uint8Array(frame.length));
+    if (this.packetizer) this.packetizer.push(encoded, (payload) => this.sendAudio(payload));
+    else this.sendAudio(encoded);
+  }
+
+  private sendAudio(payload: Uint8Array): void {
+    this.session.send(payload, { payloadType: this.neg.payloadType, timestampStep: this.lastPacketSamples });
+    this.lastPacketSamples = payload.length;
   }
 
   stats(): RtpStats & { jitterBuffer: JitterBufferStats } {

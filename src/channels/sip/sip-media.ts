@@ -15,6 +15,7 @@ import type { MediaEndpoint } from '../../media/endpoint.js';
 import type { G711Law } from '../../media/g711.js';
 import { audioStream, buildAnswer, buildOffer, parseSdp, PCMA, PCMU, TELEPHONE_EVENT, type Codec, type Direction } from '../../sip/sdp.js';
 import { SipError } from '../../sip/errors.js';
+import { SUPPORTED_PTIMES } from '../../media/rtp/packetizer.js';
 import type { SipContext } from './context.js';
 
 const VOICE: Record<string, G711Law> = { pcmu: 'PCMU', pcma: 'PCMA' };
@@ -60,7 +61,10 @@ export class SipMedia {
    * @throws SipError 488 when no codec is common (RFC 3261 §13.3.1.3).
    */
   answer(offer: Buffer | string): string {
-    const a = buildAnswer(offer, { address: this.endpoint.localAddress, port: this.endpoint.localPort, sessionId: this.sessionId, sessionVersion: this.version++ });
+    // The offer's a=ptime is honoured when the endpoint can send at it (RFC 4566 §6: a preference), else 20 ms.
+    const offered = audioStream(parseSdp(offer))?.ptime;
+    const ptime = offered !== undefined && SUPPORTED_PTIMES.includes(offered) ? offered : 20;
+    const a = buildAnswer(offer, { address: this.endpoint.localAddress, port: this.endpoint.localPort, sessionId: this.sessionId, sessionVersion: this.version++, ptime });
     if (!a) throw new SipError(488, 'Not Acceptable Here');
     this.apply(offer, a.codec, a.telephoneEvent);
     return a.sdp;
@@ -109,6 +113,7 @@ export class SipMedia {
       codec: VOICE[voice.name.toLowerCase()]!,
       payloadType: voice.payload,
       ...(te ? { telephoneEventPayloadType: te.payload } : {}),
+      ...(audio.ptime !== undefined ? { ptimeMs: audio.ptime } : {}),
     });
   }
 }
