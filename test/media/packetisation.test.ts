@@ -14,6 +14,9 @@ import { RtpEndpoint } from '../../src/media/rtp-endpoint.js';
 import { connectFrames } from '../../src/media/endpoint.js';
 import { encode, decode, type G711Law } from '../../src/media/g711.js';
 import { parseRtp, serializeRtp, type RtpPacket } from '../../src/media/rtp/packet.js';
+import { SipMedia } from '../../src/channels/sip/sip-media.js';
+import type { SipContext } from '../../src/channels/sip/context.js';
+import { sdp } from '../../src/sip/index.js';
 
 /** Wait on real I/O (not timers) until `cond` holds. */
 async function until(cond: () => boolean, what: string): Promise<void> {
@@ -106,5 +109,26 @@ for (const ptime of [10, 30, 40, 60]) {
     }
   });
 }
+
+test('the SDP answer honours the offer\'s a=ptime where the exchange can send at it, 20 ms otherwise', async () => {
+  const clock = new FakeClock();
+  const ctx = { rtpHost: '127.0.0.1', clock } as unknown as SipContext;
+  const p = await phone();
+  for (const [offered, answered] of [[30, 30], [10, 10], [60, 60], [25, 20], [1000, 20], [undefined, 20]] as const) {
+    const media = await SipMedia.open(ctx);
+    try {
+      const offer = sdp.buildOffer({ address: '127.0.0.1', port: p.port, codecs: [sdp.PCMA], ...(offered ? { ptime: offered } : {}) });
+      const answer = sdp.audioStream(sdp.parseSdp(media.answer(offered === undefined ? offer.replace(/a=ptime:\d+\r\n/, '') : offer)))!;
+      assert.is(answer.ptime, answered, `offered ${offered}`);
+      p.got.length = 0;
+      for (let i = 0; i < 6; i++) media.endpoint.writeFrame(new Int16Array(160));
+      await until(() => p.got.length === (6 * 20) / answered, 'packets at the answered ptime');
+      assert.ok(p.got.every((x) => x.payload.length === answered * 8), `sent at ${answered} ms`);
+    } finally {
+      await media.close();
+    }
+  }
+  p.sock.close();
+});
 
 test.run();
