@@ -48,8 +48,13 @@ export class LegGuard {
     try {
       fn();
     } catch (err) {
-      this.fail(new MediaLegError(`fault in the leg's media code: ${err instanceof Error ? err.message : String(err)}`, { cause: err }));
+      this.fault(err);
     }
+  }
+
+  /** What an entry point threw (hot paths catch themselves rather than allocate a closure for run()). */
+  fault(err: unknown): void {
+    this.fail(new MediaLegError(`fault in the leg's media code: ${err instanceof Error ? err.message : String(err)}`, { cause: err }));
   }
 
   /** End the leg (a fault, or a condition such as the RTP timeout). Only the first counts. */

@@ -11,6 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { SystemClock, type Clock, type TimerHandle } from '../../../common/clock.js';
 import { parseRtp, serializeRtp, rewriteRtpHeader, type RtpPacket } from './packet.js';
 import { ReceiveStats } from './receive-stats.js';
+import type { RtpStats } from './rtp-stats.js';
 import { bindPair, type PortRange } from './udp-pair.js';
 import { SourceLock } from './source-lock.js';
 import { SourceLearning } from './source-learning.js';
@@ -58,31 +59,7 @@ export interface SendOptions {
   timestampStep?: number;
 }
 
-export interface RtpStats {
-  packetsReceived: number;
-  /** Cumulative packets lost from the current remote source (RFC 3550 A.3). */
-  lost: number;
-  /** Fraction lost over the last RTCP interval, 0..1. */
-  fractionLost: number;
-  /** Interarrival jitter (RFC 3550 A.8) in ms. */
-  jitterMs: number;
-  outOfOrder: number;
-  duplicates: number;
-  packetsSent: number;
-  octetsSent: number;
-  rtcpSent: number;
-  rtcpReceived: number;
-  /**
-   * Packets dropped because they came from a source other than the latched one, or were
-   * a new source's probation (source-learning.ts); once the socket is locked to its source
-   * (source-lock.ts) the kernel drops strangers before they reach us, uncounted.
-   */
-  foreignDropped: number;
-  /** Send or receive errors reported by the socket (ICMP unreachable, full queues). */
-  socketErrors: number;
-  /** What the far end said about our stream in its last report. */
-  remoteReport?: { fractionLost: number; cumulativeLost: number; jitterMs: number; rttMs?: number };
-}
+export type { RtpStats } from './rtp-stats.js';
 
 export type PacketListener = (packet: RtpPacket, raw: Buffer, from: RemoteInfo) => void;
 
@@ -149,7 +126,15 @@ export class RtpSession {
     this.learning = new SourceLearning(this.lock, opts.symmetric ?? true, this.mux);
     this.lastHeard = this.clock.monotonic();
     // Whatever a datagram makes this leg's code do, a throw ends this leg only (leg-guard.ts).
-    rtpSock.on('message', (msg, rinfo) => this.guard.run(() => this.onRtpMessage(msg, rinfo)));
+    // (The per-packet handler catches itself: no closure per packet.)
+    rtpSock.on('message', (msg, rinfo) => {
+      if (this.guard.failed) return;
+      try {
+        this.onRtpMessage(msg, rinfo);
+      } catch (err) {
+        this.guard.fault(err);
+      }
+    });
     rtcpSock?.on('message', (msg, rinfo) => this.guard.run(() => this.onRtcp(msg, rinfo)));
     // A send to an unreachable port (ICMP) or a full queue surfaces as a socket error;
     // media keeps going, the error is counted.

@@ -253,6 +253,27 @@ test(`random SDP and RTP/RTCP at legs of one worker never end another call in it
         }
         await within(f3.sip.send(dialog.createRequest('BYE')).catch(() => undefined));
       }
+      // A leg on the decoded path in the same worker (a recording, a conference would put it
+      // there): jitter buffer, G.711 decoder and RFC 4733 receiver get well-formed packets of
+      // any length and payload type from its own phone, and garbage.
+      const decoded = await pool.open({ host: '127.0.0.1', port: 0, codec: r.pick(['PCMU', 'PCMA'] as const), telephoneEventPayloadType: 101 });
+      decoded.setRemote({ address: '127.0.0.1', port: spray.address().port, ...(r.next() < 0.5 ? { ptimeMs: r.pick([10, 30, 60, 25]) } : {}) });
+      const offFrames = decoded.onFrame(() => undefined);
+      for (let i = 0; i < 40; i++) {
+        const pkt = Buffer.alloc(12 + r.pick([0, 1, 4, 80, 160, 240, 320, 480, 1000, 1488]));
+        for (let k = 12; k < pkt.length; k++) pkt[k] = r.int(256);
+        pkt[0] = 0x80;
+        pkt[1] = r.pick([0, 8, 101, 0x80 | 101]);
+        pkt.writeUInt16BE(seq++ & 0xffff, 2);
+        pkt.writeUInt32BE(r.next() < 0.8 ? (seq * 160) >>> 0 : r.int(2 ** 32), 4);
+        pkt.writeUInt32BE(r.next() < 0.9 ? 0xdec : r.int(2 ** 32), 8);
+        spray.send(pkt, decoded.localPort, '127.0.0.1');
+        if (i % 4 === 0) spray.send(randomDatagram(r), decoded.localPort + r.int(2), '127.0.0.1');
+        if (i % 10 === 0) decoded.writeFrame(new Int16Array(160));
+      }
+      await new Promise((res) => setTimeout(res, 60)); // a few playout ticks over what arrived
+      offFrames();
+      await decoded.close();
       // Strangers at the good call's ports too: strict RTP keeps them out.
       sprayAt(g1.heard.exchangePort, 5);
       sprayAt(g2.heard.exchangePort, 5);
