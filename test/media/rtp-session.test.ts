@@ -78,6 +78,26 @@ test('symmetric RTP: a phone behind NAT is learned after a probation of in-seque
   await pbx.close();
 });
 
+test('on hold nothing new is learnt; the SDP address still latches at once', async () => {
+  const clock = new FakeClock();
+  const pbx = await RtpSession.open({ host: '127.0.0.1', port: 0, clock });
+  const phone = createSocket('udp4');
+  await new Promise<void>((r) => phone.bind(0, '127.0.0.1', () => r()));
+  const other = createSocket('udp4');
+  await new Promise<void>((r) => other.bind(0, '127.0.0.1', () => r()));
+  const pkt = (seq: number) => serializeRtp({ payloadType: 0, marker: false, sequence: seq, timestamp: seq * 160, ssrc: 5, csrc: [], payload: new Uint8Array(160) });
+  pbx.setRemote({ address: '127.0.0.1', port: phone.address().port });
+  pbx.setHeld(true);
+  for (let seq = 1; seq <= 10; seq++) other.send(pkt(seq), pbx.localPort, '127.0.0.1');
+  await until(() => pbx.stats().foreignDropped === 10, 'an in-sequence stream from elsewhere dropped while held');
+  assert.is(pbx.remote?.port, phone.address().port);
+  phone.send(pkt(1), pbx.localPort, '127.0.0.1');
+  await until(() => pbx.stats().packetsReceived === 1, 'the SDP address is heard at once, held or not');
+  phone.close();
+  other.close();
+  await pbx.close();
+});
+
 test('loss and reordering on the wire show up in stats(), and RTCP reports it back to the sender', async () => {
   const clock = new FakeClock();
   const pbx = await RtpSession.open({ host: '127.0.0.1', port: 0, clock, rtcpIntervalMs: 5000 });
