@@ -94,6 +94,8 @@ export interface AnswerOptions {
   sessionVersion?: number;
   /** `a=ptime` to write (ms); default 20. */
   ptime?: number;
+  /** Answers only: the packet lengths (ms) we can send; the offer's is answered when listed, else `ptime`. */
+  ptimes?: readonly number[];
 }
 
 export interface Answer {
@@ -102,6 +104,8 @@ export interface Answer {
   codec: Codec;
   /** telephone-event with the offerer's payload number, when both sides have it. */
   telephoneEvent?: Codec;
+  /** The `a=ptime` answered (ms). */
+  ptime: number;
 }
 
 /**
@@ -120,11 +124,13 @@ export function buildAnswer(offerText: string | Buffer, o: AnswerOptions): Answe
   const dtmf = common.find((c) => c.name.toLowerCase() === 'telephone-event');
   const chosen = dtmf ? [...voice, dtmf] : voice;
   const direction = answerDirection(audio.direction, o.direction);
+  // RFC 4566 §6: ptime is the packet length the offerer would like to receive; honoured when we can send it.
+  const ptime = audio.ptime !== undefined && o.ptimes?.includes(audio.ptime) ? audio.ptime : (o.ptime ?? 20);
   const media = offer.media.map((m, i) =>
-    i === audio.index ? audioMedia(o.port, chosen, direction, o.ptime) : { type: m.type, port: 0, protocol: m.protocol, payloads: String(m.payloads ?? '0'), rtp: [], fmtp: [] },
+    i === audio.index ? audioMedia(o.port, chosen, direction, ptime) : { type: m.type, port: 0, protocol: m.protocol, payloads: String(m.payloads ?? '0'), rtp: [], fmtp: [] },
   );
   const answer = session(o, media);
-  return { sdp: writeSdp(answer), codec: voice[0]!, ...(dtmf ? { telephoneEvent: dtmf } : {}) };
+  return { sdp: writeSdp(answer), codec: voice[0]!, ptime, ...(dtmf ? { telephoneEvent: dtmf } : {}) };
 }
 
 export interface OfferOptions extends AnswerOptions {

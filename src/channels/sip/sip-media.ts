@@ -62,11 +62,9 @@ export class SipMedia {
    */
   answer(offer: Buffer | string): string {
     // The offer's a=ptime is honoured when the endpoint can send at it (RFC 4566 §6: a preference), else 20 ms.
-    const offered = audioStream(parseSdp(offer))?.ptime;
-    const ptime = offered !== undefined && SUPPORTED_PTIMES.includes(offered) ? offered : 20;
-    const a = buildAnswer(offer, { address: this.endpoint.localAddress, port: this.endpoint.localPort, sessionId: this.sessionId, sessionVersion: this.version++, ptime });
+    const a = buildAnswer(offer, { address: this.endpoint.localAddress, port: this.endpoint.localPort, sessionId: this.sessionId, sessionVersion: this.version++, ptimes: SUPPORTED_PTIMES });
     if (!a) throw new SipError(488, 'Not Acceptable Here');
-    this.apply(offer, a.codec, a.telephoneEvent);
+    this.apply(offer, a.codec, a.telephoneEvent, a.ptime);
     return a.sdp;
   }
 
@@ -102,7 +100,8 @@ export class SipMedia {
     this.endpoint.setHeld(held);
   }
 
-  private apply(sdp: Buffer | string, voice: Codec, te: Codec | undefined): void {
+  /** `ptime`: what we answered; absent (their answer to our offer): what they asked for. */
+  private apply(sdp: Buffer | string, voice: Codec, te: Codec | undefined, ptime?: number): void {
     const audio = audioStream(parseSdp(sdp))!;
     this.held = audio.onHold;
     this.setHeld(audio.onHold || audio.direction !== 'sendrecv');
@@ -113,7 +112,7 @@ export class SipMedia {
       codec: VOICE[voice.name.toLowerCase()]!,
       payloadType: voice.payload,
       ...(te ? { telephoneEventPayloadType: te.payload } : {}),
-      ...(audio.ptime !== undefined ? { ptimeMs: audio.ptime } : {}),
+      ...((ptime ?? audio.ptime) !== undefined ? { ptimeMs: ptime ?? audio.ptime } : {}),
     });
   }
 }
