@@ -15,7 +15,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createSocket, type Socket } from 'node:dgram';
 import { SystemClock } from '../../../common/clock.js';
-import { silentLogger } from '../../../common/log.js';
+import { pino } from 'pino';
 import { encode } from '../../../common/g711.js';
 import { Dialog, SipStack, createResponse, newTag, sdp, type SipResponse } from '../../../src/sip/index.js';
 import { SipDirectory } from '../../../src/channels/sip/directory.js';
@@ -127,13 +127,17 @@ test(`random SDP and RTP/RTCP at legs of one worker never end another call in it
   for (const ext of ['203', '204']) raw.employees.push({ name: `Employee ${ext}`, extension: ext, devices: [{ type: 'sip', secret: secret(ext) }] });
   const config = validateConfig(raw);
   const clock = new SystemClock();
-  const log = silentLogger();
+  const logged: Array<Record<string, unknown>> = [];
+  const log = pino({ level: 'error' }, { write: (line: string) => void logged.push(JSON.parse(line) as Record<string, unknown>) });
   const pool = new MediaWorkerPool({ size: 1 });
   const crashes: Error[] = [];
   pool.onCrash((err) => crashes.push(err));
   const stack = new SipStack({ clock, logger: log, transports: [{ protocol: 'udp', host: '127.0.0.1', port: 0 }] });
   await stack.start();
-  const sw = new Switch({ clock, log, events: new EventBus(() => clock.now()), config: () => config, media: new MediaBridges() });
+  const events = new EventBus(() => clock.now());
+  const endedCauses: string[] = [];
+  events.on('call.ended', (d) => endedCauses.push(d.cause));
+  const sw = new Switch({ clock, log, events, config: () => config, media: new MediaBridges() });
   const location = new LocationService(clock);
   const ctx: SipContext = { stack, clock, log, rtpHost: '127.0.0.1', dialogs: new Map(), mediaPool: pool };
   wireSip(ctx, sw, new SipDirectory(config), location);
@@ -244,6 +248,15 @@ test(`random SDP and RTP/RTCP at legs of one worker never end another call in it
         f3.sip.stack.sendAck(dialog.createAck(res.request.cseq.seq), { protocol: 'udp', address: '127.0.0.1', port: exPort });
         const ours = sdp.audioStream(sdp.parseSdp(final.body));
         if (ours && ours.port > 0) sprayAt(ours.port, 60);
+        if (calls === 1 && ours && ours.port > 0) {
+          // 204 answered with an empty port: the first packet relayed to it fails that leg,
+          // which is logged with the leg and the reason, and hangs up (BYE to 204); the call ends.
+          await waitFor(() => f4.byes.length > 0, 3000, `BYE to the phone whose leg failed (FUZZ_SEED=${SEED})`);
+          await waitFor(() => endedCauses.length > 0, 3000, 'the call to end');
+          const line = logged.find((l) => /media failed/.test(String(l.msg)));
+          assert.ok(line && typeof line.leg === 'string' && line.extension === '204', `logged with the leg: ${JSON.stringify(line)}`);
+          assert.match(JSON.stringify(line.err), /media leg \d+: cannot send RTP to 127\.0\.0\.1:/);
+        }
         if (r.next() < 0.5) {
           const reinvite = dialog.createRequest('INVITE');
           reinvite.setBody(randomSdp(r, spray.address().port), 'application/sdp');
