@@ -36,11 +36,6 @@ export class SourceLearning {
     private readonly mux: boolean,
   ) {}
 
-  /** Whether a source has been confirmed (the SDP's or a learned one). */
-  get isLatched(): boolean {
-    return this.latched;
-  }
-
   /** New SDP. The same address again (a hold or refresh re-INVITE) keeps the latch. */
   setRemote(remote: RemoteAddress): void {
     const same = this.sdp !== undefined && this.sdp.address === remote.address && this.sdp.port === remote.port;

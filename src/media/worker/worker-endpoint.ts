@@ -33,6 +33,7 @@ export class WorkerRtpEndpoint implements MediaEndpoint {
   private readonly bridges = new Set<() => void>();
   private lastStats: WorkerRtpStats | undefined;
   private closing: Promise<void> | undefined;
+  private held = false;
   /** Why the leg ended without close() (its fault, its RTP timeout, its worker's death), if it did. */
   lostReason: Error | undefined;
 
@@ -65,6 +66,8 @@ export class WorkerRtpEndpoint implements MediaEndpoint {
 
   /** Hold suspends the leg's RTP timeout and source learning (RtpEndpoint.setHeld). */
   setHeld(held: boolean): void {
+    if (held === this.held) return; // every answer says; only a change costs a message
+    this.held = held;
     this.worker.post({ op: 'hold', id: this.id, held });
   }
 
