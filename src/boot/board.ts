@@ -63,6 +63,11 @@ export const mediaSchema = z
       .strict()
       .refine((r) => r.max - r.min >= 3, { message: 'needs room for at least two RTP/RTCP pairs (max − min ≥ 3)' })
       .default({ ...DEFAULT_RTP_PORTS }),
+    /**
+     * Dead-call detection: a call whose phone sent no RTP and no RTCP for this many seconds
+     * while not on hold is ended (BYE, cause `failure`). 0 turns it off.
+     */
+    rtp_timeout_s: z.number().int().min(0).max(3600).default(60),
   })
   .strict();
 

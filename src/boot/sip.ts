@@ -55,7 +55,7 @@ export async function startSip(rt: Runtime): Promise<SipLayer> {
   // RTP binds where SIP does (0.0.0.0: every interface); SDP gives each phone the address
   // it reaches us on, as Via and Contact do.
   const mediaAddress = (towards: string | undefined): string => socketAddress(stack.transport.advertised('udp', towards).address);
-  const ctx: SipContext = { stack, clock: rt.clock, log, rtpHost: rt.bind, mediaAddress, rtpPorts: media.rtp_ports, dialogs: new Map(), ...(mediaPool ? { mediaPool } : {}) };
+  const ctx: SipContext = { stack, clock: rt.clock, log, rtpHost: rt.bind, mediaAddress, rtpPorts: media.rtp_ports, rtpTimeoutMs: media.rtp_timeout_s * 1000, dialogs: new Map(), ...(mediaPool ? { mediaPool } : {}) };
   wireSip(ctx, rt.switch, directory, location);
 
   const offConfig = rt.config.onChange((config) => {

@@ -12,6 +12,12 @@
  * - **decoded**: anything else (an analog port, a player, a conference): 20 ms frames
  *   through the MediaEndpoint seam.
  *
+ * Packetisation: the relay forwards packets as they come, so when the two phones asked for
+ * different `a=ptime`s each receives the other's packet length. `a=ptime` is a preference
+ * ("it should not be necessary to know ptime to decode RTP", RFC 4566 §6; any G.711
+ * receiver takes any packet length, RFC 3551 §4.5), and repacketising would cost the fast
+ * path a buffer and a timer per leg. The decoded path sends at each phone's ptime.
+ *
  * Legs hosted by a media worker (worker/worker-endpoint.ts) relay or transcode inside
  * their worker when both are on the same one; otherwise they too take the decoded path.
  */

@@ -28,6 +28,9 @@ import { JitterBuffer, type JitterBufferOptions, type JitterBufferStats } from '
 import { FRAME_MS, FRAME_SAMPLES, type FrameListener, type MediaEndpoint } from './endpoint.js';
 import { Rfc4733Receiver, Rfc4733Sender, type ReceivedDigit } from './dtmf/rfc4733.js';
 import type { DtmfDigit } from './dtmf/digits.js';
+import { LegGuard } from './leg-guard.js';
+import { RtpTimeout } from './rtp/rtp-timeout.js';
+import { Packetizer, SUPPORTED_PTIMES } from './rtp/packetizer.js';
 
 export { STATIC_PAYLOAD_TYPE } from './leg-codec.js';
 
@@ -44,6 +47,11 @@ export interface RtpEndpointOptions {
   rtcpMux?: boolean;
   symmetric?: boolean;
   jitter?: JitterBufferOptions;
+  /**
+   * End the leg (onEnded, an Error naming the timeout) when no RTP or RTCP came from the
+   * phone for this long while the stream is not on hold. 0 or absent: never.
+   */
+  rtpTimeoutMs?: number;
 }
 
 /** The far end as negotiated in SDP. */
@@ -55,6 +63,11 @@ export interface RtpRemote {
   /** Payload type for the codec if the offer used a dynamic one; defaults to the static one. */
   payloadType?: number;
   telephoneEventPayloadType?: number;
+  /**
+   * Packetisation the phone asked for (its `a=ptime`; one of SUPPORTED_PTIMES): what
+   * writeFrame's 20 ms frames are regrouped into. Absent: 20 ms.
+   */
+  ptimeMs?: number;
 }
 
 export class RtpEndpoint implements MediaEndpoint {
@@ -67,16 +80,22 @@ export class RtpEndpoint implements MediaEndpoint {
   private decoding = false;
   private readonly rawListeners = new Set<PacketListener>();
   private readonly encodeBuf = new Uint8Array(FRAME_SAMPLES);
+  /** Regroups 20 ms frames when the phone asked for another packetisation. */
+  private packetizer: Packetizer | undefined;
+  /** Samples in the last packet sent: the next packet's timestamp step. */
+  private lastPacketSamples = FRAME_SAMPLES;
   private lastSsrc: number | undefined;
   private closed = false;
   private readonly dtmfIn = new Rfc4733Receiver();
   private readonly dtmfOut: Rfc4733Sender;
+  private readonly timeout: RtpTimeout | undefined;
 
   private constructor(
     readonly session: RtpSession,
     opts: RtpEndpointOptions,
   ) {
-    this.clock = opts.clock ?? new SystemClock();
+    // The session's guard is the leg's: its timers below fail this leg only (leg-guard.ts).
+    this.clock = session.guard.clock;
     this.neg = new LegCodec(opts.codec, opts.telephoneEventPayloadType);
     this.jb = new JitterBuffer(opts.jitter);
     this.dtmfOut = new Rfc4733Sender({
@@ -84,7 +103,7 @@ export class RtpEndpoint implements MediaEndpoint {
       sink: (payload, marker, timestamp) => {
         if (this.neg.telephoneEventPayloadType !== undefined) session.send(payload, { payloadType: this.neg.telephoneEventPayloadType, marker, timestamp });
       },
-      nextTimestamp: () => (session.lastTimestamp + FRAME_SAMPLES) >>> 0,
+      nextTimestamp: () => (session.lastTimestamp + this.lastPacketSamples) >>> 0,
       onEventDone: (ts) => session.setLastTimestamp(ts),
     });
     this.eventListeners.add((p) => this.dtmfIn.receive(p));
@@ -95,10 +114,13 @@ export class RtpEndpoint implements MediaEndpoint {
       if (this.neg.telephoneEventPayloadType !== undefined && p.payloadType === this.neg.telephoneEventPayloadType) for (const l of this.eventListeners) l(p, raw, from);
       for (const l of this.rawListeners) l(p, raw, from);
     });
+    if (opts.rtpTimeoutMs) this.timeout = new RtpTimeout(this.clock, opts.rtpTimeoutMs, () => session.lastHeardAt, (err) => session.guard.fail(err));
+    session.guard.onFailed(() => this.timeout?.stop());
   }
 
   static async open(opts: RtpEndpointOptions): Promise<RtpEndpoint> {
-    const session = await RtpSession.open({ host: opts.host, port: opts.port, portRange: opts.portRange, clock: opts.clock, rtcpMux: opts.rtcpMux, symmetric: opts.symmetric });
+    const guard = new LegGuard(opts.clock ?? new SystemClock());
+    const session = await RtpSession.open({ host: opts.host, port: opts.port, portRange: opts.portRange, guard, rtcpMux: opts.rtcpMux, symmetric: opts.symmetric });
     return new RtpEndpoint(session, opts);
   }
 
@@ -123,6 +145,26 @@ export class RtpEndpoint implements MediaEndpoint {
   setRemote(remote: RtpRemote): void {
     this.session.setRemote({ address: remote.address, port: remote.port, ...(remote.rtcpPort !== undefined ? { rtcpPort: remote.rtcpPort } : {}) });
     this.neg.apply(remote);
+    const ptime = remote.ptimeMs !== undefined && SUPPORTED_PTIMES.includes(remote.ptimeMs) ? remote.ptimeMs : 20;
+    if (ptime !== (this.packetizer?.ptimeMs ?? 20)) this.packetizer = ptime === 20 ? undefined : new Packetizer(ptime);
+    this.timeout?.start();
+  }
+
+  /**
+   * The stream is on hold (sendonly, recvonly or inactive, either side asking): the phone
+   * may rightly send nothing, so the RTP timeout is suspended, and no new source is learned.
+   */
+  setHeld(held: boolean): void {
+    this.session.setHeld(held);
+    this.timeout?.setHeld(held);
+  }
+
+  /**
+   * The leg ended without close(): a fault in its media code (what a phone sent made it
+   * throw) or the RTP timeout. The call should hang up (cause `failure`); the error says why.
+   */
+  onEnded(listener: (err: Error) => void): () => void {
+    return this.session.guard.onFailed(listener);
   }
 
   /** Raw received packets (already validated, latched and counted): the relay path. */
@@ -168,7 +210,8 @@ export class RtpEndpoint implements MediaEndpoint {
       if (this.lastSsrc !== undefined) this.jb.reset();
       this.lastSsrc = p.ssrc;
     }
-    this.jb.put(p.sequence, decode(this.neg.codec, p.payload));
+    // Placed by timestamp, in samples: any packetisation the phone chose plays out (RFC 3551 §4.5).
+    this.jb.put(p.timestamp, decode(this.neg.codec, p.payload));
   }
 
   private startDecoding(): void {
@@ -189,10 +232,14 @@ export class RtpEndpoint implements MediaEndpoint {
   /** Encode and send one 20 ms frame to the far end. */
   writeFrame(frame: Int16Array): void {
     if (this.closed) return;
-    this.session.send(encode(this.neg.codec, frame, this.encodeBuf.length === frame.length ? this.encodeBuf : new Uint8Array(frame.length)), {
-      payloadType: this.neg.payloadType,
-      timestampStep: frame.length,
-    });
+    const encoded = encode(this.neg.codec, frame, this.encodeBuf.length === frame.length ? this.encodeBuf : new Uint8Array(frame.length));
+    if (this.packetizer) this.packetizer.push(encoded, (payload) => this.sendAudio(payload));
+    else this.sendAudio(encoded);
+  }
+
+  private sendAudio(payload: Uint8Array): void {
+    this.session.send(payload, { payloadType: this.neg.payloadType, timestampStep: this.lastPacketSamples });
+    this.lastPacketSamples = payload.length;
   }
 
   stats(): RtpStats & { jitterBuffer: JitterBufferStats } {
@@ -202,6 +249,7 @@ export class RtpEndpoint implements MediaEndpoint {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.timeout?.stop();
     this.dtmfOut.stop();
     this.stopDecoding();
     this.frameListeners.clear();

@@ -42,6 +42,8 @@ export interface AudioStream {
   direction: Direction;
   /** Held: sendonly/inactive, or the RFC 2543 c=0.0.0.0 convention (RFC 3264 §8.4). */
   onHold: boolean;
+  /** `a=ptime` (RFC 4566 §6): the packet length, in ms, the sender would like to receive. */
+  ptime?: number;
   /** Index of the m= line. */
   index: number;
 }
@@ -67,7 +69,8 @@ export function audioStream(sdp: SessionDescription): AudioStream | undefined {
   const address = m.connection?.ip ?? sdp.connection?.ip ?? '';
   const direction = (m.direction ?? sdp.direction ?? 'sendrecv') as Direction;
   const onHold = direction === 'sendonly' || direction === 'inactive' || address === '0.0.0.0';
-  return { address, port: m.port, codecs: codecsOf(m), direction, onHold, index };
+  const ptime = Number(m.ptime);
+  return { address, port: m.port, codecs: codecsOf(m), direction, onHold, index, ...(Number.isInteger(ptime) && ptime > 0 ? { ptime } : {}) };
 }
 
 /**
@@ -109,6 +112,10 @@ export interface AnswerOptions {
   direction?: Direction;
   sessionId?: string;
   sessionVersion?: number;
+  /** `a=ptime` to write (ms); default 20. */
+  ptime?: number;
+  /** Answers only: the packet lengths (ms) we can send; the offer's is answered when listed, else `ptime`. */
+  ptimes?: readonly number[];
 }
 
 export interface Answer {
@@ -119,6 +126,8 @@ export interface Answer {
   telephoneEvent?: Codec;
   /** The offer's audio stream (validated) the answer is for. */
   offered: AudioStream;
+  /** The `a=ptime` answered (ms). */
+  ptime: number;
 }
 
 /**
@@ -138,11 +147,13 @@ export function buildAnswer(offerText: string | Buffer, o: AnswerOptions): Answe
   const dtmf = common.find((c) => c.name.toLowerCase() === 'telephone-event');
   const chosen = dtmf ? [voice[0]!, dtmf] : [voice[0]!];
   const direction = answerDirection(audio.direction, o.direction);
+  // RFC 4566 §6: ptime is the packet length the offerer would like to receive; honoured when we can send it.
+  const ptime = audio.ptime !== undefined && o.ptimes?.includes(audio.ptime) ? audio.ptime : (o.ptime ?? 20);
   const media = offer.media.map((m, i) =>
-    i === audio.index ? audioMedia(o.port, chosen, direction) : { type: m.type, port: 0, protocol: m.protocol, payloads: formatTokens(m.payloads), rtp: [], fmtp: [] },
+    i === audio.index ? audioMedia(o.port, chosen, direction, ptime) : { type: m.type, port: 0, protocol: m.protocol, payloads: formatTokens(m.payloads), rtp: [], fmtp: [] },
   );
   const answer = session(o, media);
-  return { sdp: writeSdp(answer), codec: voice[0]!, ...(dtmf ? { telephoneEvent: dtmf } : {}), offered: audio };
+  return { sdp: writeSdp(answer), codec: voice[0]!, ptime, ...(dtmf ? { telephoneEvent: dtmf } : {}), offered: audio };
 }
 
 /**
@@ -161,10 +172,10 @@ export interface OfferOptions extends AnswerOptions {
 /** An audio offer (RFC 3264 §5) with our codecs in preference order. */
 export function buildOffer(o: OfferOptions): string {
   const codecs = o.codecs ?? [PCMU, PCMA, TELEPHONE_EVENT];
-  return writeSdp(session(o, [audioMedia(o.port, codecs, o.direction ?? 'sendrecv')]));
+  return writeSdp(session(o, [audioMedia(o.port, codecs, o.direction ?? 'sendrecv', o.ptime)]));
 }
 
-function audioMedia(port: number, codecs: Codec[], direction: Direction): MediaDescription {
+function audioMedia(port: number, codecs: Codec[], direction: Direction, ptime = 20): MediaDescription {
   return {
     type: 'audio',
     port,
@@ -172,7 +183,7 @@ function audioMedia(port: number, codecs: Codec[], direction: Direction): MediaD
     payloads: codecs.map((c) => c.payload).join(' '),
     rtp: codecs.map((c) => ({ payload: c.payload, codec: c.name, rate: c.rate })),
     fmtp: codecs.filter((c) => c.fmtp !== undefined).map((c) => ({ payload: c.payload, config: c.fmtp! })),
-    ptime: 20,
+    ptime,
     direction,
   };
 }

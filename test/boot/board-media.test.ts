@@ -13,15 +13,15 @@ function issues(input: unknown): string[] {
   return [];
 }
 
-test('a board without a media section gets media threads ahead of others and the default RTP range', () => {
+test('a board without a media section gets media threads ahead of others, the default RTP range and a 60 s RTP timeout', () => {
   const b = parseBoard({ name: 'plain' }, 'board.yaml');
-  assert.equal(b.media, { nice: -10, rtp_ports: { min: 16384, max: 32767 } });
+  assert.equal(b.media, { nice: -10, rtp_ports: { min: 16384, max: 32767 }, rtp_timeout_s: 60 });
   assert.is(b.media.workers, undefined, 'one worker per core, decided at boot');
 });
 
-test('a board may set the workers, their priority and the RTP port range', () => {
-  const b = parseBoard({ name: 'pi4', media: { workers: 3, nice: 0, rtp_ports: { min: 10000, max: 10999 } } }, 'board.yaml');
-  assert.equal(b.media, { workers: 3, nice: 0, rtp_ports: { min: 10000, max: 10999 } });
+test('a board may set the workers, their priority, the RTP port range and the RTP timeout (0: off)', () => {
+  const b = parseBoard({ name: 'pi4', media: { workers: 3, nice: 0, rtp_ports: { min: 10000, max: 10999 }, rtp_timeout_s: 0 } }, 'board.yaml');
+  assert.equal(b.media, { workers: 3, nice: 0, rtp_ports: { min: 10000, max: 10999 }, rtp_timeout_s: 0 });
 });
 
 test('wrong media settings are refused with the key and the reason', () => {
@@ -30,6 +30,7 @@ test('wrong media settings are refused with the key and the reason', () => {
   assert.ok(issues({ name: 'x', media: { rtp_ports: { min: 20000, max: 20001 } } }).some((i) => /media\.rtp_ports.*two RTP\/RTCP pairs/.test(i)), 'range too small');
   assert.ok(issues({ name: 'x', media: { rtp_ports: { min: 80, max: 9000 } } }).some((i) => i.startsWith('board.yaml: media.rtp_ports.min')), 'privileged ports');
   assert.ok(issues({ name: 'x', media: { threads: 2 } }).length > 0, 'unknown key');
+  for (const bad of [-1, 1.5, 3601, '60']) assert.ok(issues({ name: 'x', media: { rtp_timeout_s: bad } }).some((i) => i.startsWith('board.yaml: media.rtp_timeout_s')), `rtp_timeout_s ${bad}`);
 });
 
 test.run();

@@ -2,12 +2,14 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { JitterBuffer } from '../../src/media/jitter-buffer.js';
 
+/** The RTP timestamp of 20 ms packet `seq` (160 samples each). */
+const ts = (seq: number) => (seq * 160) >>> 0;
 /** A frame whose every sample says which packet it came from. */
 const mark = (seq: number) => new Int16Array(160).fill(1000 + (seq % 1000));
 const id = (f: Int16Array) => (f[0] === 0 && f[159] === 0 ? 'silence' : f.every((v) => v === f[0]) ? f[0]! - 1000 : 'plc');
 
 /**
- * Drive the buffer in simulated time: `arrivals` are [ms, seq] pairs, playout takes a
+ * Drive the buffer in simulated time: `arrivals` are [ms, seq] pairs (20 ms packets), playout takes a
  * frame every 20 ms. Returns what was played, one entry per 20 ms.
  */
 function simulate(jb: JitterBuffer, arrivals: Array<[number, number]>, untilMs: number): Array<number | string> {
@@ -15,7 +17,7 @@ function simulate(jb: JitterBuffer, arrivals: Array<[number, number]>, untilMs: 
   const played: Array<number | string> = [];
   let i = 0;
   for (let t = 0; t <= untilMs; t += 20) {
-    for (; i < sorted.length && sorted[i]![0] <= t; i++) jb.put(sorted[i]![1], mark(sorted[i]![1]));
+    for (; i < sorted.length && sorted[i]![0] <= t; i++) jb.put(ts(sorted[i]![1]), mark(sorted[i]![1]));
     played.push(id(jb.get()));
   }
   return played;
@@ -51,9 +53,9 @@ test('a lost packet is concealed by a faded copy of the previous frame, and coun
   assert.is(jb.stats().lost, 1);
   // The concealment frame starts at the previous frame's level (no click) and fades down.
   const jb2 = new JitterBuffer();
-  jb2.put(0, mark(6));
-  jb2.put(1, mark(6));
-  jb2.put(3, mark(8));
+  jb2.put(ts(0), mark(6));
+  jb2.put(ts(1), mark(6));
+  jb2.put(ts(3), mark(8));
   jb2.get();
   jb2.get();
   const plc = Int16Array.from(jb2.get());
@@ -63,7 +65,7 @@ test('a lost packet is concealed by a faded copy of the previous frame, and coun
 
 test('a long gap fades to silence within 80 ms instead of buzzing', () => {
   const jb = new JitterBuffer();
-  for (let s = 0; s < 3; s++) jb.put(s, mark(s));
+  for (let s = 0; s < 3; s++) jb.put(ts(s), mark(s));
   const out: Int16Array[] = [];
   for (let k = 0; k < 8; k++) out.push(Int16Array.from(jb.get()));
   // 3 frames played, then concealment: 1→0.75, 0.75→0.5, 0.5→0.25, 0.25→0, then silence.
@@ -98,7 +100,7 @@ test('adaptation: bursty arrival grows the delay until playout is smooth, calm s
   const jb2 = jb;
   let t0 = 0;
   for (let k = 0; k < 1500; k++) {
-    jb2.put(calm[k]![1], mark(calm[k]![1]));
+    jb2.put(ts(calm[k]![1]), mark(calm[k]![1]));
     jb2.get();
     t0++;
   }
@@ -108,17 +110,70 @@ test('adaptation: bursty arrival grows the delay until playout is smooth, calm s
 
 test('never deeper than 200 ms: a burst after a stall drops the oldest frames', () => {
   const jb = new JitterBuffer();
-  for (let s = 0; s < 40; s++) jb.put(s, mark(s));
+  for (let s = 0; s < 40; s++) jb.put(ts(s), mark(s));
   assert.ok(jb.stats().depth <= 11, `depth ${jb.stats().depth}`);
   assert.ok(jb.stats().dropped >= 29);
 });
 
-test('sequence numbers wrap at 65535 without a hiccup', () => {
+test('timestamps wrap at 2^32 without a hiccup', () => {
   const jb = new JitterBuffer();
-  const arrivals: Array<[number, number]> = Array.from({ length: 20 }, (_, k) => [k * 20, (65530 + k) % 65536]);
-  const played = content(simulate(jb, arrivals, 20 * 20)).slice(0, 15);
-  assert.equal(played, Array.from({ length: 15 }, (_, k) => ((65530 + k) % 65536) % 1000));
+  const start = 2 ** 32 - 5 * 160;
+  const played: Array<number | string> = [];
+  for (let k = 0; k < 20; k++) {
+    jb.put((start + k * 160) % 2 ** 32, mark(k));
+    played.push(id(jb.get()));
+  }
+  assert.equal(content(played).slice(0, 15), Array.from({ length: 15 }, (_, k) => k));
   assert.is(jb.stats().lost, 0);
+});
+
+for (const ptime of [10, 20, 30, 40, 60]) {
+  test(`${ptime} ms packets (RFC 3551 G.711 packetisation) play out as continuous 20 ms frames: every sample, no gap, no growing delay`, () => {
+    const jb = new JitterBuffer();
+    const n = ptime * 8;
+    const sample = (i: number) => (i % 20000) - 10000; // a ramp: any dropped, repeated or moved sample shows
+    const out: number[] = [];
+    let sent = 0;
+    // 10 s: packets arrive every `ptime` ms (with their timestamps), playout takes a frame every 20 ms.
+    for (let t = 0; t < 10_000; t += 10) {
+      if (t % ptime === 0) {
+        jb.put((1234567 + sent) >>> 0, Int16Array.from({ length: n }, (_, k) => sample(sent + k)));
+        sent += n;
+      }
+      if (t % 20 === 0) out.push(...jb.get());
+    }
+    const start = out.findIndex((v) => v !== 0);
+    const played = out.slice(start);
+    assert.ok(start >= 0 && played.length > 70_000, 'audio played');
+    for (let i = 0; i < played.length; i++) if (played[i] !== sample(i)) assert.unreachable(`sample ${i}: ${played[i]} instead of ${sample(i)}`);
+    const st = jb.stats();
+    assert.is(st.concealed, 0, 'no gap');
+    assert.is(st.lost, 0);
+    assert.is(st.dropped, 0);
+    assert.ok(st.depth * 20 <= ptime + 40, `delay ${st.depth * 20} ms stays bounded at ${ptime} ms packets`);
+    assert.ok(start / 8 <= ptime + 40, `playout starts after ${start / 8} ms`);
+  });
+}
+
+test('a lost 10 ms packet is concealed only where its samples are missing', () => {
+  const jb = new JitterBuffer();
+  for (let k = 0; k < 12; k++) if (k !== 5) jb.put(k * 80, new Int16Array(80).fill(1000 + k));
+  const frames: Int16Array[] = [];
+  for (let i = 0; i < 5; i++) frames.push(Int16Array.from(jb.get()));
+  const f = frames[2]!; // samples 320..479: packets 4 (received) and 5 (lost)
+  assert.ok(f.subarray(0, 80).every((v) => v === 1004), 'the received half plays as sent');
+  assert.ok(f.subarray(80).every((v) => v !== 1005), 'the lost half is concealed');
+  assert.is(jb.stats().lost, 0, 'no whole frame lost');
+});
+
+test('a timestamp jump far ahead (a new talkspurt) restarts playout instead of draining the distance', () => {
+  const jb = new JitterBuffer();
+  for (let s = 0; s < 5; s++) jb.put(ts(s), mark(s));
+  for (let k = 0; k < 5; k++) jb.get();
+  jb.put(0x7fff0000, mark(7)); // far ahead
+  jb.put(0x7fff0000 + 160, mark(8));
+  const played = [id(jb.get()), id(jb.get()), id(jb.get())];
+  assert.ok(played.includes(7) && played.includes(8), `played ${played}`);
 });
 
 test.run();

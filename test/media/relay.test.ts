@@ -1,6 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { createSocket } from 'node:dgram';
 import { FakeClock } from '../../common/clock.js';
+import { serializeRtp } from '../../src/media/rtp/packet.js';
 import { RtpSession } from '../../src/media/rtp/session.js';
 import type { RtpPacket } from '../../src/media/rtp/packet.js';
 import { RtpEndpoint } from '../../src/media/rtp-endpoint.js';
@@ -137,6 +139,40 @@ test('an RTP leg bridged to a non-RTP endpoint goes through decoded 20 ms frames
   c.clock.advance(100);
   assert.is(heard.length, 5, 'closed bridge stops the flow');
   await c.close();
+});
+
+test('RTP bleed: an attacker spraying the leg\'s port after the phone paused receives nothing and redirects nothing', async () => {
+  const c = await call('PCMU', 'PCMU');
+  const br = bridge(c.a, c.b);
+  const attacker = createSocket('udp4');
+  await new Promise<void>((r) => attacker.bind(0, '127.0.0.1', () => r()));
+  const stolen: Buffer[] = [];
+  attacker.on('message', (m) => stolen.push(m));
+  attacker.on('error', () => undefined); // ICMP from the locked socket
+  const forged = (seq: number, ssrc: number, payload = new Uint8Array(160).fill(0x55)) =>
+    serializeRtp({ payloadType: 0, marker: false, sequence: seq & 0xffff, timestamp: (seq * 160) >>> 0, ssrc, csrc: [], payload });
+  try {
+    for (let i = 0; i < 5; i++) c.phoneA.send(voice(i), { payloadType: 0 });
+    await until(() => c.atB.length === 5, 'the call relays');
+    c.clock.advance(10_000); // phone A pauses (silence suppression, a stall)
+    // Random packets, then a well-formed in-sequence stream, while phone B keeps talking.
+    for (let i = 0; i < 50; i++) attacker.send(forged(Math.floor(Math.random() * 65536), Math.floor(Math.random() * 2 ** 32)), c.a.localPort, '127.0.0.1');
+    for (let i = 0; i < 50; i++) {
+      attacker.send(forged(1000 + i, 0xbad), c.a.localPort, '127.0.0.1');
+      c.phoneB.send(voice(i), { payloadType: 0 });
+    }
+    await until(() => c.atA.length === 50, 'phone A still hears phone B');
+    for (let i = 5; i < 10; i++) c.phoneA.send(voice(i), { payloadType: 0 }); // phone A resumes
+    await until(() => c.atB.length === 10, 'phone B hears phone A again');
+    await new Promise((r) => setTimeout(r, 50)); // anything misdirected would have arrived by now
+    assert.is(stolen.length, 0, 'the attacker received nothing');
+    assert.ok(c.atB.every((p, i) => Buffer.from(p.payload).equals(Buffer.from(voice(i)))), 'phone B heard only phone A');
+    assert.is(c.a.session.remote?.port, c.phoneA.localPort, 'the leg still sends to phone A');
+  } finally {
+    attacker.close();
+    br.close();
+    await c.close();
+  }
 });
 
 test.run();

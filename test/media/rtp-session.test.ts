@@ -22,6 +22,7 @@ test('two sessions exchange 20 ms G.711 packets on loopback; timestamps step by 
   assert.is(a.localPort % 2, 0, 'RTP on an even port');
   assert.is(a.localRtcpPort, a.localPort + 1);
   a.setRemote({ address: '127.0.0.1', port: b.localPort });
+  b.setRemote({ address: '127.0.0.1', port: a.localPort }); // b's SDP names a: its packets are heard at once
   const got: RtpPacket[] = [];
   b.onPacket((p) => got.push({ ...p, payload: Uint8Array.from(p.payload) }));
   for (let i = 0; i < 10; i++) a.send(new Uint8Array(160).fill(i), { payloadType: 8, marker: i === 0 });
@@ -39,7 +40,7 @@ test('two sessions exchange 20 ms G.711 packets on loopback; timestamps step by 
   await b.close();
 });
 
-test('symmetric RTP: the session answers to where packets come from, not to the SDP address', async () => {
+test('symmetric RTP: a phone behind NAT is learned after a probation of in-sequence packets, then held against strangers', async () => {
   const clock = new FakeClock();
   const pbx = await RtpSession.open({ host: '127.0.0.1', port: 0, clock });
   // The phone's SDP advertises a private address; its real packets come from another port (NAT).
@@ -48,30 +49,52 @@ test('symmetric RTP: the session answers to where packets come from, not to the 
   await new Promise<void>((r) => phone.bind(0, '127.0.0.1', () => r()));
   const heard: Buffer[] = [];
   phone.on('message', (m) => heard.push(m));
-  const pkt = (seq: number) => serializeRtp({ payloadType: 0, marker: false, sequence: seq, timestamp: seq * 160, ssrc: 99, csrc: [], payload: new Uint8Array(160) });
-  phone.send(pkt(1), pbx.localPort, '127.0.0.1');
-  await until(() => pbx.stats().packetsReceived === 1, 'first packet');
+  const pkt = (seq: number, ssrc = 99) => serializeRtp({ payloadType: 0, marker: false, sequence: seq, timestamp: seq * 160, ssrc, csrc: [], payload: new Uint8Array(160) });
+  for (let seq = 1; seq <= 3; seq++) phone.send(pkt(seq), pbx.localPort, '127.0.0.1');
+  await until(() => pbx.stats().foreignDropped === 3, 'probation packets dropped');
+  assert.is(pbx.remote?.port, 9, 'not learned after 3 packets');
+  phone.send(pkt(4), pbx.localPort, '127.0.0.1');
+  await until(() => pbx.stats().packetsReceived === 1, 'the fourth in-sequence packet');
   assert.is(pbx.remote?.port, phone.address().port, 'latched to the source port');
   pbx.send(new Uint8Array(160), { payloadType: 0 });
   await until(() => heard.length === 1, 'reply at the latched address');
 
-  // A stranger cannot hijack the stream while the phone is still talking: the socket is now
-  // connected to the phone (strict RTP), so the kernel drops the stranger's packet.
+  // A stranger cannot hijack the stream while the phone is talking, nor after it paused.
   const stranger = createSocket('udp4');
   await new Promise<void>((r) => stranger.bind(0, '127.0.0.1', () => r()));
   stranger.on('error', () => undefined); // ICMP port unreachable from the locked socket
-  stranger.send(pkt(2), pbx.localPort, '127.0.0.1');
-  phone.send(pkt(3), pbx.localPort, '127.0.0.1'); // loopback delivers in order: after the stranger's
+  stranger.send(pkt(5), pbx.localPort, '127.0.0.1');
+  phone.send(pkt(6), pbx.localPort, '127.0.0.1'); // loopback delivers in order: after the stranger's
   await until(() => pbx.stats().packetsReceived === 2, 'phone still heard');
-  assert.is(pbx.remote?.port, phone.address().port);
+  clock.advance(5000); // the phone pauses
+  for (let seq = 100; seq < 110; seq++) stranger.send(pkt(seq, 7), pbx.localPort, '127.0.0.1');
+  phone.send(pkt(7), pbx.localPort, '127.0.0.1');
+  await until(() => pbx.stats().packetsReceived === 3, 'the phone after its pause');
+  assert.is(pbx.remote?.port, phone.address().port, 'the stranger learned nothing');
   pbx.send(new Uint8Array(160), { payloadType: 0 });
   await until(() => heard.length === 2, 'replies still go to the phone');
-  // The phone's NAT rebinds: after a second of silence from the old address, the new one wins.
-  clock.advance(1500);
-  stranger.send(pkt(4), pbx.localPort, '127.0.0.1');
-  await until(() => pbx.remote?.port === stranger.address().port, 're-latch after silence');
   phone.close();
   stranger.close();
+  await pbx.close();
+});
+
+test('on hold nothing new is learnt; the SDP address still latches at once', async () => {
+  const clock = new FakeClock();
+  const pbx = await RtpSession.open({ host: '127.0.0.1', port: 0, clock });
+  const phone = createSocket('udp4');
+  await new Promise<void>((r) => phone.bind(0, '127.0.0.1', () => r()));
+  const other = createSocket('udp4');
+  await new Promise<void>((r) => other.bind(0, '127.0.0.1', () => r()));
+  const pkt = (seq: number) => serializeRtp({ payloadType: 0, marker: false, sequence: seq, timestamp: seq * 160, ssrc: 5, csrc: [], payload: new Uint8Array(160) });
+  pbx.setRemote({ address: '127.0.0.1', port: phone.address().port });
+  pbx.setHeld(true);
+  for (let seq = 1; seq <= 10; seq++) other.send(pkt(seq), pbx.localPort, '127.0.0.1');
+  await until(() => pbx.stats().foreignDropped === 10, 'an in-sequence stream from elsewhere dropped while held');
+  assert.is(pbx.remote?.port, phone.address().port);
+  phone.send(pkt(1), pbx.localPort, '127.0.0.1');
+  await until(() => pbx.stats().packetsReceived === 1, 'the SDP address is heard at once, held or not');
+  phone.close();
+  other.close();
   await pbx.close();
 });
 
@@ -80,6 +103,7 @@ test('loss and reordering on the wire show up in stats(), and RTCP reports it ba
   const pbx = await RtpSession.open({ host: '127.0.0.1', port: 0, clock, rtcpIntervalMs: 5000 });
   const phone = await RtpSession.open({ host: '127.0.0.1', port: 0, clock });
   phone.setRemote({ address: '127.0.0.1', port: pbx.localPort });
+  pbx.setRemote({ address: '127.0.0.1', port: phone.localPort });
   // Raw socket impersonating the phone's RTP port would break latching, so we drop packets
   // by sending them to nowhere: the phone skips sequence numbers 5 and 6 with explicit timestamps.
   const sent: number[] = [];
@@ -162,18 +186,19 @@ test('the local port survives the lock to a source being released (strict RTP ov
   const port = pbx.localPort;
   const phone = await RtpSession.open({ host: '127.0.0.1', port: 0, clock });
   phone.setRemote({ address: '127.0.0.1', port });
+  pbx.setRemote({ address: '127.0.0.1', port: phone.localPort });
   phone.send(new Uint8Array(160), { payloadType: 0 });
   await until(() => pbx.stats().packetsReceived === 1, 'first packet');
   pbx.send(new Uint8Array(160), { payloadType: 0 }); // locked by now or soon: either way it reaches the phone
   await until(() => phone.stats().packetsReceived === 1, 'reply');
-  clock.advance(1100); // the phone went quiet: the lock is released
-  pbx.setRemote({ address: '127.0.0.1', port: phone.localPort }); // and new SDP releases it too
+  pbx.setRemote({ address: '127.0.0.1', port: 9 }); // new SDP releases the lock
+  pbx.setRemote({ address: '127.0.0.1', port: phone.localPort }); // and back to the phone
   assert.is(pbx.localPort, port, 'same port after the disconnect');
   phone.send(new Uint8Array(160), { payloadType: 0 });
   await until(() => pbx.stats().packetsReceived === 2, 'still reachable on its port');
   await pbx.close();
   await phone.close();
-  assert.is(clock.pending(), 0, 'no watchdog left behind');
+  assert.is(clock.pending(), 0, 'no timer left behind');
 });
 
 test.run();

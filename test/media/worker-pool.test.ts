@@ -180,4 +180,61 @@ test('a crashed worker is reported and its legs end instead of hanging', async (
   }
 });
 
+test('a fault in one leg (a destination Node refuses) ends that leg only; the worker and the other call go on', async () => {
+  const pool = new MediaWorkerPool({ size: 1 });
+  try {
+    const crashes: Error[] = [];
+    pool.onCrash((err) => crashes.push(err));
+    const good = await call(pool, 'PCMU', 'PCMU');
+    const bad = await call(pool, 'PCMU', 'PCMU');
+    assert.is(good.a.worker, bad.a.worker, 'one worker hosts both calls');
+    bridge(good.a, good.b);
+    bridge(bad.a, bad.b);
+    const ended: Array<[string, string]> = [];
+    for (const [name, ep] of [['good.a', good.a], ['good.b', good.b], ['bad.a', bad.a], ['bad.b', bad.b]] as const) ep.onEnded((err) => ended.push([name, err.message]));
+    // SDP gave an empty port (sdp-transform hands it over as ''): dgram throws on the first send.
+    bad.b.setRemote({ address: '127.0.0.1', port: '' as unknown as number });
+    bad.send(1, 0); // relayed from bad.a out of bad.b
+    await until(() => ended.length === 1, 'the faulty leg ended');
+    assert.is(ended[0]![0], 'bad.b');
+    assert.match(ended[0]![1], /media leg \d+: cannot send RTP to 127\.0\.0\.1:/);
+    assert.equal(pool.load(), [3], 'the worker closed the faulty leg, the rest stay');
+    for (let i = 0; i < 5; i++) good.send(i, 0);
+    await until(() => good.pb.got.length === 5, 'the other call still relays');
+    bad.send(2, 0); // the faulty leg's partner is untouched: its packets just go nowhere now
+    assert.equal(crashes, []);
+    assert.is(ended.length, 1);
+    await Promise.all([good.done(), bad.done()]);
+  } finally {
+    await pool.close();
+  }
+});
+
+test('the RTP timeout ends a silent leg in its worker, not a leg that hears its phone', async () => {
+  const pool = new MediaWorkerPool({ size: 1 });
+  try {
+    const pa = await phone();
+    const pb = await phone();
+    const a = await pool.open({ host: '127.0.0.1', port: 0, rtpTimeoutMs: 300 });
+    const b = await pool.open({ host: '127.0.0.1', port: 0, rtpTimeoutMs: 300 }, a);
+    a.setRemote({ address: '127.0.0.1', port: pa.port });
+    b.setRemote({ address: '127.0.0.1', port: pb.port });
+    const ended: string[] = [];
+    a.onEnded((err) => ended.push(`a: ${err.name} ${err.message}`));
+    b.onEnded((err) => ended.push(`b: ${err.name}`));
+    const talking = setInterval(() => pa.sock.send(rtp(0, 1, voice(1)), a.localPort, '127.0.0.1'), 20);
+    try {
+      await until(() => ended.length === 1, 'the silent leg ended');
+      assert.equal(ended, ['b: RtpTimeoutError']);
+    } finally {
+      clearInterval(talking);
+    }
+    pa.sock.close();
+    pb.sock.close();
+    await Promise.all([a.close(), b.close()]);
+  } finally {
+    await pool.close();
+  }
+});
+
 test.run();

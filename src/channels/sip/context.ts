@@ -30,6 +30,8 @@ export interface SipContext {
   mediaAddress?: (towards: string | undefined) => string;
   /** Where RTP ports are picked (the board's media.rtp_ports); default udp-pair.ts's range. */
   rtpPorts?: PortRange;
+  /** Dead-call detection: a leg's phone silent (no RTP/RTCP, not on hold) this long ends it. Absent or 0: off. */
+  rtpTimeoutMs?: number;
   /**
    * Media worker threads for the legs' RTP (the exchange sets it, so relaying never delays
    * signalling); without it RTP runs on this thread on `clock` (unit tests' fake clock).

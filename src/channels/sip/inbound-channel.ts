@@ -46,7 +46,7 @@ export class SipInboundChannel extends BaseChannel implements DialogOwner {
     this.dtmf = new SipDtmf(ctx, (d, via) => this.emit('digits', d, via));
     this.dtmf.listen(sipMedia.endpoint);
     sipMedia.onLost((err) => {
-      ctx.log.error({ err, extension: employee.extension }, 'sip: media lost (worker died), ending the call');
+      ctx.log.error({ err, leg: this.id, extension: employee.extension }, 'sip: media failed (fault, RTP timeout or worker death), ending the call');
       this.hangup('failure');
     });
     this.on('hangup', () => {

@@ -73,7 +73,7 @@ export class SipOutboundChannel extends BaseChannel implements DialogOwner {
         this.media = media.endpoint;
         this.dtmf.listen(media.endpoint);
         media.onLost((err) => {
-          this.ctx.log.error({ err, extension: this.employee.extension }, 'sip: media lost (worker died), ending the call');
+          this.ctx.log.error({ err, leg: this.id, extension: this.employee.extension }, 'sip: media failed (fault, RTP timeout or worker death), ending the call');
           this.hangup('failure');
         });
         this.sendInvite(caller, media);

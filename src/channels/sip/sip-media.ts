@@ -15,6 +15,7 @@ import type { MediaEndpoint } from '../../media/endpoint.js';
 import type { G711Law } from '../../media/g711.js';
 import { buildAnswer, buildOffer, checkedAudio, PCMA, PCMU, TELEPHONE_EVENT, type AudioStream, type Codec, type Direction } from '../../sip/sdp.js';
 import { SdpRejected } from '../../sip/sdp-check.js';
+import { SUPPORTED_PTIMES } from '../../media/rtp/packetizer.js';
 import type { SipContext } from './context.js';
 
 const VOICE: Record<string, G711Law> = { pcmu: 'PCMU', pcma: 'PCMA' };
@@ -50,15 +51,19 @@ export class SipMedia {
    * @param towards the phone's signalling address: SDP offers it the address it can reach.
    */
   static async open(ctx: SipContext, near?: MediaEndpoint, towards?: string): Promise<SipMedia> {
+    const opts = { host: ctx.rtpHost, port: 0, ...(ctx.rtpPorts ? { portRange: ctx.rtpPorts } : {}), ...(ctx.rtpTimeoutMs ? { rtpTimeoutMs: ctx.rtpTimeoutMs } : {}) };
     const endpoint = ctx.mediaPool
-      ? await ctx.mediaPool.open({ host: ctx.rtpHost, port: 0, ...(ctx.rtpPorts ? { portRange: ctx.rtpPorts } : {}) }, near instanceof WorkerRtpEndpoint ? near : undefined)
-      : await RtpEndpoint.open({ host: ctx.rtpHost, port: 0, clock: ctx.clock, ...(ctx.rtpPorts ? { portRange: ctx.rtpPorts } : {}) });
+      ? await ctx.mediaPool.open(opts, near instanceof WorkerRtpEndpoint ? near : undefined)
+      : await RtpEndpoint.open({ ...opts, clock: ctx.clock });
     return new SipMedia(endpoint, ctx.mediaAddress?.(towards) ?? endpoint.localAddress);
   }
 
-  /** The media is gone without close() (its worker died): the leg should hang up. */
+  /**
+   * The media is gone without close(): a fault in this leg's media code, its RTP timeout
+   * (dead call), or its worker died. The leg should hang up (cause `failure`).
+   */
   onLost(listener: (err: Error) => void): () => void {
-    return 'onEnded' in this.endpoint ? this.endpoint.onEnded(listener) : () => undefined;
+    return this.endpoint.onEnded(listener);
   }
 
   /**
@@ -67,9 +72,10 @@ export class SipMedia {
    * @throws SdpRejected when the offer is unusable or no codec is common (the caller answers 488).
    */
   answer(offer: Buffer | string): string {
-    const a = buildAnswer(offer, { address: this.address, port: this.endpoint.localPort, family: this.family, sessionId: this.sessionId, sessionVersion: this.version });
+    // The offer's a=ptime is honoured when the endpoint can send at it (RFC 4566 §6: a preference), else 20 ms.
+    const a = buildAnswer(offer, { address: this.address, port: this.endpoint.localPort, family: this.family, sessionId: this.sessionId, sessionVersion: this.version, ptimes: SUPPORTED_PTIMES });
     this.version++;
-    this.apply(a.offered, a.codec, a.telephoneEvent);
+    this.apply(a.offered, a.codec, a.telephoneEvent, a.ptime);
     return (this.lastSent = a.sdp);
   }
 
@@ -78,6 +84,7 @@ export class SipMedia {
    * Once a codec is in use, a new offer (offerless re-INVITE, session refresh) puts it first.
    */
   offer(preferred: G711Law = this.codec ?? 'PCMU', direction: Direction = 'sendrecv'): string {
+    this.setHeld(direction !== 'sendrecv');
     const voice = preferred === 'PCMA' ? [PCMA, PCMU] : [PCMU, PCMA];
     return (this.lastSent = buildOffer({
       address: this.address,
@@ -113,8 +120,15 @@ export class SipMedia {
     await this.endpoint.close();
   }
 
-  private apply(audio: AudioStream, voice: Codec, te: Codec | undefined): void {
+  /** Not sendrecv, whichever side asked: the phone may send nothing (RTP timeout off). */
+  private setHeld(held: boolean): void {
+    this.endpoint.setHeld(held);
+  }
+
+  /** `ptime`: what we answered; absent (their answer to our offer): what they asked for. */
+  private apply(audio: AudioStream, voice: Codec, te: Codec | undefined, ptime?: number): void {
     this.held = audio.onHold;
+    this.setHeld(audio.onHold || audio.direction !== 'sendrecv');
     this.current = VOICE[voice.name.toLowerCase()]!;
     if (audio.address === '0.0.0.0') return; // RFC 2543 hold: keep the old address, stop sending
     this.endpoint.setRemote({
@@ -123,6 +137,7 @@ export class SipMedia {
       codec: this.current,
       payloadType: voice.payload,
       ...(te ? { telephoneEventPayloadType: te.payload } : {}),
+      ...((ptime ?? audio.ptime) !== undefined ? { ptimeMs: ptime ?? audio.ptime } : {}),
     });
   }
 }

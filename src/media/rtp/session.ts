@@ -11,8 +11,11 @@ import { randomBytes } from 'node:crypto';
 import { SystemClock, type Clock, type TimerHandle } from '../../../common/clock.js';
 import { parseRtp, serializeRtp, rewriteRtpHeader, type RtpPacket } from './packet.js';
 import { ReceiveStats } from './receive-stats.js';
+import type { RtpStats } from './rtp-stats.js';
 import { bindPair, type PortRange } from './udp-pair.js';
 import { SourceLock } from './source-lock.js';
+import { SourceLearning } from './source-learning.js';
+import { LegGuard, MediaLegError } from '../leg-guard.js';
 import { buildCompound, parseRtcp, toNtp, ntpMiddle, type ReportBlock } from './rtcp.js';
 
 export interface RtpSessionOptions {
@@ -33,6 +36,11 @@ export interface RtpSessionOptions {
   symmetric?: boolean;
   /** Canonical name sent in SDES (§6.5.1). */
   cname?: string;
+  /**
+   * The leg's fault boundary (leg-guard.ts): socket handlers and timers run inside it, so
+   * a throw fails this leg only. Default: one of its own on `clock`.
+   */
+  guard?: LegGuard;
 }
 
 export interface RemoteAddress {
@@ -51,36 +59,9 @@ export interface SendOptions {
   timestampStep?: number;
 }
 
-export interface RtpStats {
-  packetsReceived: number;
-  /** Cumulative packets lost from the current remote source (RFC 3550 A.3). */
-  lost: number;
-  /** Fraction lost over the last RTCP interval, 0..1. */
-  fractionLost: number;
-  /** Interarrival jitter (RFC 3550 A.8) in ms. */
-  jitterMs: number;
-  outOfOrder: number;
-  duplicates: number;
-  packetsSent: number;
-  octetsSent: number;
-  rtcpSent: number;
-  rtcpReceived: number;
-  /**
-   * Packets dropped because they came from an address other than the latched one, while
-   * learning; once the socket is locked to its source (source-lock.ts) the kernel drops
-   * them before they reach us, uncounted.
-   */
-  foreignDropped: number;
-  /** Send or receive errors reported by the socket (ICMP unreachable, full queues). */
-  socketErrors: number;
-  /** What the far end said about our stream in its last report. */
-  remoteReport?: { fractionLost: number; cumulativeLost: number; jitterMs: number; rttMs?: number };
-}
+export type { RtpStats } from './rtp-stats.js';
 
 export type PacketListener = (packet: RtpPacket, raw: Buffer, from: RemoteInfo) => void;
-
-/** After this long without packets from the latched address, another address may take over. */
-const RELATCH_AFTER_MS = 1000;
 
 function random32(): number {
   return randomBytes(4).readUInt32BE(0);
@@ -91,10 +72,10 @@ export class RtpSession {
   readonly clockRate: number;
   private readonly clock: Clock;
   private readonly listeners = new Set<PacketListener>();
-  private remoteAddr: RemoteAddress | undefined;
-  private latched = false;
-  private lastFromRemoteAt = -Infinity;
-  private readonly symmetric: boolean;
+  private readonly learning: SourceLearning;
+  /** Monotonic time of the last RTP or RTCP packet from the phone (the RTP timeout's). */
+  private lastHeard: number;
+  readonly guard: LegGuard;
   private readonly mux: boolean;
   private readonly cname: string;
   private readonly rtcpIntervalMs: number;
@@ -133,17 +114,28 @@ export class RtpSession {
     private readonly rtcpSock: Socket | undefined,
     opts: RtpSessionOptions,
   ) {
-    this.clock = opts.clock ?? new SystemClock();
+    this.guard = opts.guard ?? new LegGuard(opts.clock ?? new SystemClock());
+    this.clock = this.guard.clock;
     this.clockRate = opts.clockRate ?? 8000;
-    this.symmetric = opts.symmetric ?? true;
     this.mux = opts.rtcpMux ?? false;
     this.cname = opts.cname ?? `autocom-${random32().toString(16)}`;
     this.rtcpIntervalMs = opts.rtcpIntervalMs ?? 5000;
     this.ssrc = random32();
     this.recv = new ReceiveStats(this.clockRate);
-    this.lock = new SourceLock(rtpSock, this.clock, RELATCH_AFTER_MS, () => this.lastFromRemoteAt);
-    rtpSock.on('message', (msg, rinfo) => this.onRtpMessage(msg, rinfo));
-    rtcpSock?.on('message', (msg, rinfo) => this.onRtcp(msg, rinfo));
+    this.lock = new SourceLock(rtpSock);
+    this.learning = new SourceLearning(this.lock, opts.symmetric ?? true, this.mux);
+    this.lastHeard = this.clock.monotonic();
+    // Whatever a datagram makes this leg's code do, a throw ends this leg only (leg-guard.ts).
+    // (The per-packet handler catches itself: no closure per packet.)
+    rtpSock.on('message', (msg, rinfo) => {
+      if (this.guard.failed) return;
+      try {
+        this.onRtpMessage(msg, rinfo);
+      } catch (err) {
+        this.guard.fault(err);
+      }
+    });
+    rtcpSock?.on('message', (msg, rinfo) => this.guard.run(() => this.onRtcp(msg, rinfo)));
     // A send to an unreachable port (ICMP) or a full queue surfaces as a socket error;
     // media keeps going, the error is counted.
     rtpSock.on('error', () => this.socketErrors++);
@@ -169,14 +161,22 @@ export class RtpSession {
 
   /** Where we send, as set from SDP or latched from received packets. */
   get remote(): RemoteAddress | undefined {
-    return this.remoteAddr;
+    return this.learning.remote;
   }
 
-  /** Set the remote address from SDP (c= and m= lines). A later latch may override it. */
+  /** Set the remote address from SDP (c= and m= lines). A source learned later may override it. */
   setRemote(remote: RemoteAddress): void {
-    this.remoteAddr = { ...remote };
-    this.latched = false;
-    this.lock.unlock();
+    this.learning.setRemote(remote);
+  }
+
+  /** The stream is on hold (sendonly/inactive): no new source is learned meanwhile. */
+  setHeld(held: boolean): void {
+    this.learning.setHeld(held);
+  }
+
+  /** Monotonic time of the last RTP or RTCP packet received from the phone. */
+  get lastHeardAt(): number {
+    return this.lastHeard;
   }
 
   onPacket(listener: PacketListener): () => void {
@@ -231,9 +231,9 @@ export class RtpSession {
   }
 
   private transmit(buf: Buffer, payloadBytes: number): void {
-    const r = this.remoteAddr;
-    if (!r || this.closed) return;
-    this.lock.send(buf, r.port, r.address);
+    const r = this.learning.remote;
+    if (!r || this.closed || this.guard.failed) return;
+    this.sendTo(buf, r.port, r.address);
     this.packetsSent++;
     this.octetsSent += payloadBytes;
     this.sentSinceReport = true;
@@ -253,10 +253,11 @@ export class RtpSession {
       return; // not RTP: ignore (STUN keepalives, garbage)
     }
     const now = this.clock.monotonic();
-    if (!this.acceptSource(rinfo, now)) {
+    if (!this.learning.accept(rinfo, packet.ssrc, packet.sequence)) {
       this.foreignDropped++;
       return;
     }
+    this.lastHeard = now;
     if (this.remoteSsrc !== packet.ssrc) {
       if (this.remoteSsrc !== undefined) {
         const s = this.recv.snapshot();
@@ -270,28 +271,6 @@ export class RtpSession {
     for (const l of this.listeners) l(packet, msg, rinfo);
   }
 
-  /** Symmetric RTP: latch to the first source; switch only when the latched one went quiet. */
-  private acceptSource(rinfo: RemoteInfo, now: number): boolean {
-    const r = this.remoteAddr;
-    const same = r !== undefined && r.address === rinfo.address && r.port === rinfo.port;
-    if (same) {
-      this.latched = true;
-      this.lastFromRemoteAt = now;
-      if (this.symmetric) this.lock.lock(r.address, r.port);
-      return true;
-    }
-    if (!this.symmetric) return r === undefined || r.address === rinfo.address;
-    if (!this.latched || now - this.lastFromRemoteAt >= RELATCH_AFTER_MS) {
-      this.lock.unlock();
-      this.remoteAddr = { address: rinfo.address, port: rinfo.port, rtcpPort: this.mux ? rinfo.port : rinfo.port + 1 };
-      this.latched = true;
-      this.lastFromRemoteAt = now;
-      this.lock.lock(rinfo.address, rinfo.port);
-      return true;
-    }
-    return false;
-  }
-
   private onRtcp(msg: Buffer, rinfo: RemoteInfo): void {
     let parts;
     try {
@@ -300,7 +279,12 @@ export class RtpSession {
       return;
     }
     this.rtcpReceived++;
-    if (this.symmetric && this.remoteAddr && !this.mux && this.latched) this.remoteAddr.rtcpPort = rinfo.port;
+    // Only the phone's RTCP moves where ours goes and keeps the call alive, not a stranger's.
+    const remote = this.learning.remote;
+    if (this.learning.fromRemote(rinfo)) {
+      this.lastHeard = this.clock.monotonic();
+      if (!this.mux && remote) remote.rtcpPort = rinfo.port;
+    }
     for (const p of parts) {
       if (p.type === 'sr') {
         this.lastSrMiddle = ntpMiddle(p.sender.ntpSec, p.sender.ntpFrac);
@@ -346,8 +330,8 @@ export class RtpSession {
 
   /** Send an SR (if we sent media since the last report) or RR now; `done` runs once it left the socket. */
   sendRtcp(bye: boolean, done?: () => void): void {
-    const r = this.remoteAddr;
-    if (!r || this.closed) {
+    const r = this.learning.remote;
+    if (!r || this.closed || this.guard.failed) {
       done?.();
       return;
     }
@@ -359,9 +343,27 @@ export class RtpSession {
     const buf = buildCompound({ ssrc: this.ssrc, sender, reports: this.reportBlocks(), cname: this.cname, bye });
     const port = r.rtcpPort ?? (this.mux ? r.port : r.port + 1);
     // With rtcp-mux RTCP shares the RTP socket, which may be locked to the phone's RTP port.
-    if (this.rtcpSock) this.rtcpSock.send(buf, port, r.address, () => done?.());
-    else this.lock.send(buf, port, r.address, () => done?.());
+    try {
+      if (this.rtcpSock) this.rtcpSock.send(buf, port, r.address, () => done?.());
+      else this.lock.send(buf, port, r.address, () => done?.());
+    } catch (err) {
+      done?.();
+      throw err;
+    }
     this.rtcpSent++;
+  }
+
+  /**
+   * Node refuses some destinations by throwing (a port out of range, an unusable address).
+   * That is this leg's fault, not the sender's: the relay forwarding another leg's packet
+   * here must not fail that leg, so the fault is raised on this leg's guard.
+   */
+  private sendTo(buf: Buffer, port: number, address: string): void {
+    try {
+      this.lock.send(buf, port, address);
+    } catch (err) {
+      this.guard.fail(new MediaLegError(`cannot send RTP to ${address}:${port}: ${(err as Error).message}`));
+    }
   }
 
   stats(): RtpStats {

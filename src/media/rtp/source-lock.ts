@@ -1,22 +1,22 @@
 /**
- * Strict RTP: once a session has latched to its phone's address, the RTP socket is
- * connect(2)ed to it. The kernel then delivers only that phone's packets (an RTP
- * injection or a stray stream from elsewhere never reaches us; Asterisk's `strictrtp`
- * does the same check in user space) and every send skips the lookup and route
- * resolution of an unconnected sendto — the relay's most frequent system call.
+ * Strict RTP, in the kernel: once a session has latched to its phone's address
+ * (source-learning.ts decides when), the RTP socket is connect(2)ed to it. The kernel then
+ * delivers only that phone's packets (an RTP injection or a stray stream from elsewhere
+ * never reaches us; Asterisk's `strictrtp` does the same check in user space) and every
+ * send skips the lookup and route resolution of an unconnected sendto — the relay's most
+ * frequent system call.
  *
- * The lock is released (back to learning any source, RFC 4961 symmetric RTP) when the
- * session is told a new remote, and when the locked source has gone quiet for
- * `quietMs` — a phone behind a NAT whose mapping changed — so the new source can be
- * latched, as without the lock. If the kernel refuses the connect, the session simply
- * stays unlocked (sends name their destination, as before).
+ * The lock is released (back to learning) only when the session is told a new remote by
+ * SDP. It is not released when the phone goes quiet: a pause (silence suppression, hold,
+ * a network hiccup) is exactly when an attacker spraying the port would otherwise take
+ * the stream over ("RTP bleed"). If the kernel refuses the connect, the session stays
+ * unlocked (sends name their destination, and learning still filters sources).
  */
 import type { Socket } from 'node:dgram';
-import type { Clock, TimerHandle } from '../../../common/clock.js';
 import { StateMachine, type TransitionTable } from '../../../common/state-machine.js';
 
 /**
- * - `open`: any source may latch; sends name their destination.
+ * - `open`: not connected; sends name their destination.
  * - `connecting`: connect() asked; Node completes it asynchronously. Sends still name
  *   their destination (Node refuses a destination-less send until connected).
  * - `locked`: connected; sends go to the socket's peer.
@@ -36,16 +36,8 @@ export class SourceLock {
   private releaseWhenConnected = false;
   /** Whether Node's socket is connected (also after close(), which does not disconnect). */
   private peerConnected = false;
-  private watchdog: TimerHandle | undefined;
 
-  constructor(
-    private readonly sock: Socket,
-    private readonly clock: Clock,
-    /** How long the locked source may stay silent before the lock is released. */
-    private readonly quietMs: number,
-    /** Monotonic time of the last packet from the locked source. */
-    private readonly lastHeardAt: () => number,
-  ) {}
+  constructor(private readonly sock: Socket) {}
 
   get state(): SourceLockState {
     return this.machine.state;
@@ -67,13 +59,10 @@ export class SourceLock {
       return;
     }
     this.machine.transition('locked');
-    if (this.releaseWhenConnected) return this.unlock();
-    this.watchdog = this.clock.setInterval(() => {
-      if (this.clock.monotonic() - this.lastHeardAt() >= this.quietMs) this.unlock();
-    }, this.quietMs);
+    if (this.releaseWhenConnected) this.unlock();
   }
 
-  /** Accept any source again (new SDP, quiet source). */
+  /** Accept any source again (new SDP). */
   unlock(): void {
     const state = this.machine.state;
     if (state === 'connecting') {
@@ -82,7 +71,6 @@ export class SourceLock {
     }
     if (state !== 'locked') return;
     this.releaseWhenConnected = false;
-    this.stopWatchdog();
     this.sock.disconnect();
     this.peerConnected = false;
     this.machine.transition('open');
@@ -104,15 +92,9 @@ export class SourceLock {
     }
   }
 
-  /** The socket is about to close: stop the watchdog, ignore a connect still under way. */
+  /** The socket is about to close: ignore a connect still under way. */
   close(): void {
     if (this.machine.state === 'closed') return;
-    this.stopWatchdog();
     this.machine.transition('closed');
-  }
-
-  private stopWatchdog(): void {
-    this.clock.clearInterval(this.watchdog);
-    this.watchdog = undefined;
   }
 }

@@ -4,18 +4,24 @@
  * per-packet work (two system calls per packet) never delays SIP signalling on the main
  * thread. It reuses RtpEndpoint and bridge() as they are; the main thread sees only
  * opens, closes, digits and — for legs on the decoded path — 20 ms frames.
+ *
+ * What one phone sends never ends the worker: each leg's socket handlers and timers run
+ * inside its LegGuard (leg-guard.ts) and each command for a leg inside a try/catch here;
+ * a fault ends that leg only — the worker closes it and tells the main thread (`failed`),
+ * which hangs its call up. Only a fault outside any leg still kills the worker (pool.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { RtpEndpoint } from '../rtp-endpoint.js';
 import { bridge, type Bridge } from '../relay.js';
 import type { FromWorker, MediaWorkerData, Opened, ToWorker } from './protocol.js';
 import { setThreadNice } from './thread-priority.js';
+import { RtpTimeoutError } from '../rtp/rtp-timeout.js';
 
 const port = parentPort;
 if (!port) throw new Error('media-worker.ts must run in a worker thread');
 
 const endpoints = new Map<number, { ep: RtpEndpoint; offFrames?: () => void }>();
-const bridges = new Map<number, Bridge>();
+const bridges = new Map<number, { bridge: Bridge; legs: [number, number] }>();
 const post = (m: FromWorker, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer ?? []);
 
 // Priority first, before any socket exists: every packet this thread relays benefits.
@@ -33,6 +39,10 @@ async function handle(m: ToWorker): Promise<unknown> {
     case 'open': {
       const ep = await RtpEndpoint.open(m.opts);
       endpoints.set(m.id, { ep });
+      ep.onEnded((err) => {
+        post({ ev: 'failed', id: m.id, error: `media leg ${m.id}: ${err.message}`, timeout: err instanceof RtpTimeoutError });
+        closeLeg(m.id);
+      });
       // Keypresses are rare: always forward them, the handle fans them out.
       ep.onDigit((digit) => post({ ev: 'digit', id: m.id, digit }));
       const opened: Opened = { localPort: ep.localPort, localAddress: ep.localAddress, payloadType: ep.payloadType };
@@ -40,10 +50,12 @@ async function handle(m: ToWorker): Promise<unknown> {
     }
     case 'remote':
       return get(m.id).setRemote(m.remote);
+    case 'hold':
+      return get(m.id).setHeld(m.held);
     case 'bridge':
-      return void bridges.set(m.bid, bridge(get(m.a), get(m.b)));
+      return void bridges.set(m.bid, { bridge: bridge(get(m.a), get(m.b)), legs: [m.a, m.b] });
     case 'unbridge':
-      bridges.get(m.bid)?.close();
+      bridges.get(m.bid)?.bridge.close();
       return void bridges.delete(m.bid);
     case 'frames': {
       const e = endpoints.get(m.id);
@@ -63,13 +75,8 @@ async function handle(m: ToWorker): Promise<unknown> {
       return get(m.id).sendDigit(m.digit, m.durationMs);
     case 'stats':
       return get(m.id).stats();
-    case 'close': {
-      const e = endpoints.get(m.id);
-      if (!e) return;
-      endpoints.delete(m.id);
-      e.offFrames?.();
-      return e.ep.close();
-    }
+    case 'close':
+      return closeLeg(m.id);
     case 'crash':
       setImmediate(() => {
         throw new Error('media worker crash requested (test)');
@@ -78,12 +85,29 @@ async function handle(m: ToWorker): Promise<unknown> {
   }
 }
 
+async function closeLeg(id: number): Promise<void> {
+  const e = endpoints.get(id);
+  if (!e) return;
+  endpoints.delete(id);
+  e.offFrames?.();
+  for (const [bid, b] of bridges) {
+    if (b.legs.includes(id)) {
+      b.bridge.close();
+      bridges.delete(bid);
+    }
+  }
+  await e.ep.close();
+}
+
 port.on('message', (m: ToWorker) => {
   const rid = 'rid' in m ? m.rid : undefined;
   handle(m).then(
     (value) => rid !== undefined && post({ rid, ok: true, value }),
     (err: unknown) => {
-      if (rid !== undefined) post({ rid, ok: false, error: err instanceof Error ? err.message : String(err) });
+      const error = err instanceof Error ? err : new Error(String(err));
+      if (rid !== undefined) post({ rid, ok: false, error: error.message });
+      // A command for one leg that throws (what its phone's SDP made of it) fails that leg.
+      else if ('id' in m) endpoints.get(m.id)?.ep.session.guard.fail(error);
     },
   );
 });

@@ -14,6 +14,8 @@ import { availableParallelism } from 'node:os';
 import type { FromWorker, ToWorker, WorkerEndpointOptions, Opened, MediaWorkerData } from './protocol.js';
 import type { PriorityResult } from './thread-priority.js';
 import { WorkerRtpEndpoint } from './worker-endpoint.js';
+import { MediaLegError } from '../leg-guard.js';
+import { RtpTimeoutError } from '../rtp/rtp-timeout.js';
 
 export interface MediaWorkerPoolOptions {
   /** Number of workers; default one per core. */
@@ -76,6 +78,11 @@ export class MediaWorker {
     } else if (m.ev === 'priority') {
       this.priority = m.result;
       this.onPriority?.(m.result);
+    } else if (m.ev === 'failed') {
+      // One leg's fault (or RTP timeout): that leg ends, the worker and its other calls go on.
+      const ep = this.endpoints.get(m.id);
+      this.endpoints.delete(m.id);
+      ep?.lost(m.timeout ? new RtpTimeoutError(0, m.error) : new MediaLegError(m.error));
     } else this.endpoints.get(m.id)?.deliver(m);
   }
 

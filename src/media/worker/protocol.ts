@@ -18,6 +18,7 @@ export type Request =
 
 export type Command =
   | { op: 'remote'; id: number; remote: RtpRemote }
+  | { op: 'hold'; id: number; held: boolean }
   | { op: 'bridge'; bid: number; a: number; b: number }
   | { op: 'unbridge'; bid: number }
   | { op: 'frames'; id: number; on: boolean }
@@ -29,7 +30,11 @@ export type ToWorker = Request | Command;
 
 export type Reply = { rid: number; ok: true; value?: unknown } | { rid: number; ok: false; error: string };
 
-export type WorkerEvent = { ev: 'digit'; id: number; digit: ReceivedDigit } | { ev: 'frame'; id: number; frame: Int16Array };
+export type WorkerEvent =
+  | { ev: 'digit'; id: number; digit: ReceivedDigit }
+  | { ev: 'frame'; id: number; frame: Int16Array }
+  /** The leg ended in the worker (a fault in its media code, or the RTP timeout); the worker closed it. */
+  | { ev: 'failed'; id: number; error: string; timeout: boolean };
 
 /** Sent once by a worker started with a nice value: whether its priority could be set. */
 export type PriorityEvent = { ev: 'priority'; result: PriorityResult };

@@ -33,7 +33,8 @@ export class WorkerRtpEndpoint implements MediaEndpoint {
   private readonly bridges = new Set<() => void>();
   private lastStats: WorkerRtpStats | undefined;
   private closing: Promise<void> | undefined;
-  /** Why the worker hosting this leg went away, if it did. */
+  private held = false;
+  /** Why the leg ended without close() (its fault, its RTP timeout, its worker's death), if it did. */
   lostReason: Error | undefined;
 
   constructor(
@@ -61,6 +62,13 @@ export class WorkerRtpEndpoint implements MediaEndpoint {
     // The worker's endpoint applies the same; ours answers the getters without a round trip.
     this.neg.apply(remote);
     this.worker.post({ op: 'remote', id: this.id, remote });
+  }
+
+  /** Hold suspends the leg's RTP timeout and source learning (RtpEndpoint.setHeld). */
+  setHeld(held: boolean): void {
+    if (held === this.held) return; // every answer says; only a change costs a message
+    this.held = held;
+    this.worker.post({ op: 'hold', id: this.id, held });
   }
 
   onDigit(listener: (d: ReceivedDigit) => void): () => void {
@@ -101,7 +109,10 @@ export class WorkerRtpEndpoint implements MediaEndpoint {
     return this.lastStats;
   }
 
-  /** The leg ended without close(): its worker died. The call should hang up. */
+  /**
+   * The leg ended without close(): a fault in its media code or its RTP timeout (the worker
+   * closed it), or its worker died. The call should hang up; the error says why.
+   */
   onEnded(listener: (err: Error) => void): () => void {
     this.endedListeners.add(listener);
     return () => this.endedListeners.delete(listener);
@@ -149,10 +160,10 @@ export class WorkerRtpEndpoint implements MediaEndpoint {
   /** From the worker: a keypress or a decoded frame. */
   deliver(m: WorkerEvent): void {
     if (m.ev === 'digit') for (const l of this.digitListeners) l(m.digit);
-    else for (const l of this.frameListeners) l(m.frame);
+    else if (m.ev === 'frame') for (const l of this.frameListeners) l(m.frame);
   }
 
-  /** From the pool: the worker died with this leg on it. */
+  /** From the pool: the leg failed in its worker, or the worker died with this leg on it. */
   lost(err: Error): void {
     if (this.lostReason) return;
     this.lostReason = err;
