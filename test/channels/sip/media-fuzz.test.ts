@@ -58,8 +58,21 @@ const PTS = ['0', '8', '101', '127', '128', '255', '-1', '96', '3', '18', 'x'];
 const CODECS = ['PCMU/8000', 'PCMA/8000', 'telephone-event/8000', 'PCMU/16000', 'PCMU', 'PCMA/0', 'opus/48000/2', '/', ''];
 const DIRECTIONS = ['sendrecv', 'sendonly', 'recvonly', 'inactive'];
 
-/** An SDP body: mostly plausible (so it gets past parsing into the media code), never trusted. */
+/**
+ * An SDP body, never trusted: half the time one the exchange accepts (a valid audio line with
+ * random packetisation, direction and RTCP attributes), so calls come up and their legs get
+ * fuzzed RTP; otherwise random lines that the SDP checks must refuse (488) without harm.
+ */
 function randomSdp(r: Rng, validPort: number): string {
+  if (r.next() < 0.5) {
+    const extra = [
+      `a=rtpmap:0 PCMU/8000`,
+      ...(r.next() < 0.7 ? [`a=ptime:${r.pick(['10', '20', '30', '40', '60', '25', '1000'])}`] : []),
+      ...(r.next() < 0.5 ? [`a=${r.pick(DIRECTIONS)}`] : []),
+      ...(r.next() < 0.3 ? [`a=rtcp:${validPort + 1}`] : []),
+    ];
+    return audioSdp(String(validPort), '127.0.0.1', extra).replace(' RTP/AVP 0 101', ` RTP/AVP ${r.pick(['0 101', '8 0 101', '0', '8'])}`);
+  }
   const lines = ['v=0', `o=fuzz ${r.int(1e9)} ${r.int(10)} IN IP4 127.0.0.1`, 's=-'];
   const addr = () => (r.next() < 0.5 ? '127.0.0.1' : r.pick(ADDRESSES));
   lines.push(`c=IN ${r.pick(['IP4', 'IP6', 'IP4', 'XX'])} ${addr()}`, 't=0 0');

@@ -8,6 +8,7 @@
  * outbound leg `Supported: timer` offered and the callee's choice obeyed (§7.2).
  */
 import { test } from 'uvu';
+import { writeFileSync } from 'node:fs';
 import * as assert from 'uvu/assert';
 import { FakeClock } from '../../../common/clock.js';
 import { createLogger, silentLogger } from '../../../common/log.js';
@@ -25,8 +26,11 @@ let phone: TestPhone;
 
 test.before(async () => {
   const dir = tempDir();
+  // The test phones send no RTP while minutes of session-timer intervals pass on the fake
+  // clock: the dead-call detector (media.rtp_timeout_s) is off, so only the timers end calls.
+  writeFileSync(`${dir}/board.yaml`, 'name: session-timer-test\nmedia:\n  rtp_timeout_s: 0\n');
   ex = await startExchange({
-    board: 'board/sim.yaml', data: `${dir}/data`, config: EXAMPLE_PATH, bind: '127.0.0.1', sipPort: 0, httpPort: 0,
+    board: `${dir}/board.yaml`, data: `${dir}/data`, config: EXAMPLE_PATH, bind: '127.0.0.1', sipPort: 0, httpPort: 0,
     logLevel: 'silent', clock, logger: process.env.DEBUG_ST ? createLogger('debug') : silentLogger(),
   });
   phone = await TestPhone.start(ex.sip.port);
