@@ -7,6 +7,7 @@
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../../common/clock.js';
+import { randomToken } from './random.js';
 
 export type DigestAlgorithm = 'MD5' | 'SHA-256';
 
@@ -113,7 +114,7 @@ export function authorize(challenge: DigestChallenge | string, o: AuthorizeOptio
   if (!ch) throw new Error('not a Digest challenge this client supports');
   const qop = ch.qop?.includes('auth') ? 'auth' : ch.qop?.includes('auth-int') ? 'auth-int' : undefined;
   const nc = (o.nc ?? 1).toString(16).padStart(8, '0');
-  const cnonce = o.cnonce ?? randomBytes(12).toString('hex');
+  const cnonce = o.cnonce ?? randomToken(12);
   const response = digestResponse({ ...o, algorithm: ch.algorithm, realm: ch.realm, nonce: ch.nonce, qop, nc, cnonce });
   let s = `Digest username="${o.username}", realm="${ch.realm}", nonce="${ch.nonce}", uri="${o.uri}", response="${response}", algorithm=${ch.algorithm}`;
   if (qop) s += `, qop=${qop}, nc=${nc}, cnonce="${cnonce}"`;
@@ -162,7 +163,7 @@ export class DigestServer {
   }
 
   createNonce(): string {
-    const payload = `${this.o.clock.now().toString(36)}.${randomBytes(9).toString('base64url')}`;
+    const payload = `${this.o.clock.now().toString(36)}.${randomToken(9)}`;
     return `${payload}.${this.sign(payload)}`;
   }
 

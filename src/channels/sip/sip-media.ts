@@ -15,6 +15,7 @@ import type { MediaEndpoint } from '../../media/endpoint.js';
 import type { G711Law } from '../../media/g711.js';
 import { audioStream, buildAnswer, buildOffer, parseSdp, PCMA, PCMU, TELEPHONE_EVENT, type Codec, type Direction } from '../../sip/sdp.js';
 import { SipError } from '../../sip/errors.js';
+import { randomDecimal } from '../../sip/random.js';
 import type { SipContext } from './context.js';
 
 const VOICE: Record<string, G711Law> = { pcmu: 'PCMU', pcma: 'PCMA' };
@@ -24,7 +25,8 @@ export type RtpLeg = RtpEndpoint | WorkerRtpEndpoint;
 
 export class SipMedia {
   private version = 1;
-  private readonly sessionId = String(Math.floor(Math.random() * 1e9));
+  /** Unpredictable, as every identifier the exchange puts on the wire (RFC 4566 §5.2 o= sess-id). */
+  private readonly sessionId = randomDecimal();
   /** The direction the phone last asked for (hold detection). */
   held = false;
 
