@@ -17,6 +17,7 @@ import { MediaWorkerPool } from '../media/worker/pool.js';
 import { SystemClock } from '../../common/clock.js';
 import type { Runtime } from './runtime.js';
 import type { Switch } from '../core/switch.js';
+import type { EventBus } from '../core/events.js';
 
 export interface SipLayer {
   /** The bound UDP/TCP port (resolved when 0 was asked). */
@@ -55,7 +56,7 @@ export async function startSip(rt: Runtime): Promise<SipLayer> {
   mediaPool?.onCrash((err, legs) => log.error({ err, legs }, 'media worker died; its calls were ended'));
   const rtpHost = rt.bind === '0.0.0.0' ? stack.transport.advertised('udp').address : rt.bind;
   const ctx: SipContext = { stack, clock: rt.clock, log, rtpHost, rtpPorts: media.rtp_ports, dialogs: new Map(), ...(mediaPool ? { mediaPool } : {}) };
-  wireSip(ctx, rt.switch, directory, location);
+  wireSip(ctx, rt.switch, directory, location, rt.events);
 
   const offConfig = rt.config.onChange((config) => {
     directory.update(config);
@@ -79,8 +80,8 @@ export async function startSip(rt: Runtime): Promise<SipLayer> {
  * assemble a SIP layer around their own pool or clock use this too, so they run the
  * exchange's wiring, not a copy of it.
  */
-export function wireSip(ctx: SipContext, sw: Switch, directory: SipDirectory, location: LocationService): B2bua {
-  const auth = new SipAuthenticator(directory, ctx.clock, ctx.log);
+export function wireSip(ctx: SipContext, sw: Switch, directory: SipDirectory, location: LocationService, events?: EventBus): B2bua {
+  const auth = new SipAuthenticator(directory, ctx.clock, ctx.log, events && ((l) => events.emit('security.lockout', l)));
   const registrar = new Registrar(auth, location, ctx.clock, ctx.log);
   const b2bua = new B2bua(ctx, sw, directory, auth, registrar, location, ctx.log);
   ctx.stack.onRequest((req, tx) => b2bua.handle(req, tx));
