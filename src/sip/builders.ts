@@ -8,6 +8,8 @@ import { Headers } from './headers.js';
 import { NameAddr } from './header-values.js';
 import { BRANCH_MAGIC, SipRequest, SipResponse, reasonPhrase } from './message.js';
 import { randomToken } from './random.js';
+import { escapeUserPart } from './sanitise.js';
+import { SipUri } from './uri.js';
 
 /** 72 random bits after the magic cookie (§8.1.1.7). */
 export function newBranch(): string {
@@ -21,6 +23,15 @@ export function newTag(): string {
 export function newCallId(host?: string): string {
   const id = randomToken(12);
   return host ? `${id}@${host}` : id;
+}
+
+/**
+ * The name-addr of a party known outside the SIP stack (a city line's caller ID, an
+ * employee from the configuration): `number` is raw text, escaped into the user part
+ * (`anonymous` when nothing is left of it); `name` is cleaned when the header is written.
+ */
+export function partyAddress(number: string, name: string | undefined, host: string, port?: number): NameAddr {
+  return new NameAddr(new SipUri('sip', host, port, escapeUserPart(number) || 'anonymous'), name);
 }
 
 /**
