@@ -66,6 +66,8 @@ export async function placeCalls(dir: string, remote: string, rate: number, call
   const r = await run(cwd, [
     '-sf', join(dir, 'uac.xml'), '-i', '127.0.0.1', '-p', '0', '-r', String(rate), '-m', String(calls), '-l', String(limit),
     '-key', 'caller', CALLER.user, '-key', 'callee', CALLEE.user, '-au', CALLER.user, '-ap', CALLER.password,
+    // The digest uri must be the Request-URI (RFC 7616 §3.4.6); sipp's default is remote_ip:remote_port.
+    '-auth_uri', `${CALLEE.user}@${remote}`,
     '-nostdin', '-timeout', `${Math.ceil(calls / rate) + 60}s`, '-timeout_error', '-recv_timeout', '10000',
     '-trace_stat', '-stf', stf, '-fd', '1', '-trace_rtt', '-rtt_freq', '1', remote,
   ]).done;

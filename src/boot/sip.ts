@@ -18,6 +18,7 @@ import { MediaWorkerPool } from '../media/worker/pool.js';
 import { SystemClock } from '../../common/clock.js';
 import type { Runtime } from './runtime.js';
 import type { Switch } from '../core/switch.js';
+import type { EventBus } from '../core/events.js';
 
 export interface SipLayer {
   /** The bound UDP/TCP port (resolved when 0 was asked). */
@@ -56,7 +57,7 @@ export async function startSip(rt: Runtime): Promise<SipLayer> {
   // it reaches us on, as Via and Contact do.
   const mediaAddress = (towards: string | undefined): string => socketAddress(stack.transport.advertised('udp', towards).address);
   const ctx: SipContext = { stack, clock: rt.clock, log, rtpHost: rt.bind, mediaAddress, rtpPorts: media.rtp_ports, rtpTimeoutMs: media.rtp_timeout_s * 1000, dialogs: new Map(), ...(mediaPool ? { mediaPool } : {}) };
-  wireSip(ctx, rt.switch, directory, location);
+  wireSip(ctx, rt.switch, directory, location, rt.events);
 
   const offConfig = rt.config.onChange((config) => {
     directory.update(config);
@@ -81,8 +82,8 @@ export async function startSip(rt: Runtime): Promise<SipLayer> {
  * assemble a SIP layer around their own pool or clock use this too, so they run the
  * exchange's wiring, not a copy of it.
  */
-export function wireSip(ctx: SipContext, sw: Switch, directory: SipDirectory, location: LocationService): B2bua {
-  const auth = new SipAuthenticator(directory, ctx.clock, ctx.log);
+export function wireSip(ctx: SipContext, sw: Switch, directory: SipDirectory, location: LocationService, events?: EventBus): B2bua {
+  const auth = new SipAuthenticator(directory, ctx.clock, ctx.log, events && ((l) => events.emit('security.lockout', l)));
   const registrar = new Registrar(auth, location, ctx.clock, ctx.log);
   const b2bua = new B2bua(ctx, sw, directory, auth, registrar, location, ctx.log);
   ctx.stack.onRequest((req, tx) => b2bua.handle(req, tx));

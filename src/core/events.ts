@@ -13,6 +13,8 @@ export interface ExchangeEvents {
   'config.applied': { revision: number; actor: string };
   'config.rejected': { actor: string; errors: string[] };
   'auth.login': { extension: string; ok: boolean; ip: string };
+  /** Too many failed logins (web) or digest authentications (SIP): `key` (an address or an extension) waits until `until` (epoch ms). */
+  'security.lockout': { service: 'sip' | 'web'; kind: 'address' | 'extension'; key: string; until: number };
   'call.started': { call: string; from: string; to: string; tech: string; kind: string };
   'call.answered': { call: string; by: string; tech: string };
   'call.ended': { call: string; cause: string; from: string; to: string };

@@ -1,29 +1,37 @@
 /**
  * Building messages: responses to a request (§8.2.6), CANCEL (§9.1), fresh identifiers
- * (branch §8.1.1.7, tag §19.3, Call-ID §8.1.1.4). Identifiers are a per-process random
- * prefix plus a counter: unique, and far cheaper than random bytes per message.
+ * (branch §8.1.1.7, tag §19.3, Call-ID §8.1.1.4). Identifiers are cryptographically
+ * random (§19.3 asks for at least 32 random bits; these carry 64–96): nobody who saw one
+ * can guess the next, so a dialog or transaction cannot be spoofed by counting.
  */
-import { randomBytes } from 'node:crypto';
 import { Headers } from './headers.js';
 import { NameAddr } from './header-values.js';
 import { BRANCH_MAGIC, SipRequest, SipResponse, reasonPhrase } from './message.js';
+import { randomToken } from './random.js';
+import { escapeUserPart } from './sanitise.js';
+import { SipUri } from './uri.js';
 
-const PREFIX = randomBytes(6).toString('hex');
-let counter = 0;
-
-function unique(): string {
-  counter = (counter + 1) % Number.MAX_SAFE_INTEGER;
-  return PREFIX + counter.toString(36);
-}
-
+/** 72 random bits after the magic cookie (§8.1.1.7). */
 export function newBranch(): string {
-  return BRANCH_MAGIC + unique();
+  return BRANCH_MAGIC + randomToken(9);
 }
+/** 64 random bits (§19.3). */
 export function newTag(): string {
-  return unique();
+  return randomToken(8);
 }
+/** 96 random bits, `@host` when given (§8.1.1.4). */
 export function newCallId(host?: string): string {
-  return host ? `${unique()}@${host}` : unique();
+  const id = randomToken(12);
+  return host ? `${id}@${host}` : id;
+}
+
+/**
+ * The name-addr of a party known outside the SIP stack (a city line's caller ID, an
+ * employee from the configuration): `number` is raw text, escaped into the user part
+ * (`anonymous` when nothing is left of it); `name` is cleaned when the header is written.
+ */
+export function partyAddress(number: string, name: string | undefined, host: string, port?: number): NameAddr {
+  return new NameAddr(new SipUri('sip', host, port, escapeUserPart(number) || 'anonymous'), name);
 }
 
 /**

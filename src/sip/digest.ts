@@ -2,11 +2,22 @@
  * HTTP Digest authentication for SIP (RFC 3261 §22, RFC 2617, RFC 7616, RFC 8760):
  * challenges for WWW-Authenticate/Proxy-Authenticate, stateless nonces (timestamp +
  * random, HMAC-signed with a per-process secret; an old nonce with right credentials
- * gets `stale=true`), nc replay protection for qop=auth, and a client helper that answers
- * a challenge (tests, trunks). Algorithms MD5 and SHA-256; qop auth and auth-int.
+ * gets `stale=true`), and a client helper that answers a challenge (tests, trunks).
+ * Algorithms MD5 and SHA-256; qop auth and auth-int.
+ *
+ * What makes a sniffed Authorization worthless to anyone else (the server side):
+ * - qop is required (RFC 7616 §3.4: the client MUST send one of the qop values the server
+ *   offered; this server offers `auth`). Without it the nonce count is not part of the
+ *   hash and nothing distinguishes a replay, so RFC 2069-style answers are refused.
+ * - the nonce count must grow per nonce (RFC 7616 §3.4.5, RFC 2617 §3.2.2): a replay with
+ *   the same or a lower nc is refused.
+ * - the digest `uri` must name the Request-URI (RFC 7616 §3.4.6, RFC 2617 §3.2.2.5,
+ *   RFC 3261 §22.4), so credentials computed for one target cannot call another.
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../../common/clock.js';
+import { randomToken } from './random.js';
+import { parseUri, uriEquals, type SipUri } from './uri.js';
 
 export type DigestAlgorithm = 'MD5' | 'SHA-256';
 
@@ -113,7 +124,7 @@ export function authorize(challenge: DigestChallenge | string, o: AuthorizeOptio
   if (!ch) throw new Error('not a Digest challenge this client supports');
   const qop = ch.qop?.includes('auth') ? 'auth' : ch.qop?.includes('auth-int') ? 'auth-int' : undefined;
   const nc = (o.nc ?? 1).toString(16).padStart(8, '0');
-  const cnonce = o.cnonce ?? randomBytes(12).toString('hex');
+  const cnonce = o.cnonce ?? randomToken(12);
   const response = digestResponse({ ...o, algorithm: ch.algorithm, realm: ch.realm, nonce: ch.nonce, qop, nc, cnonce });
   let s = `Digest username="${o.username}", realm="${ch.realm}", nonce="${ch.nonce}", uri="${o.uri}", response="${response}", algorithm=${ch.algorithm}`;
   if (qop) s += `, qop=${qop}, nc=${nc}, cnonce="${cnonce}"`;
@@ -129,7 +140,7 @@ export function pickChallenge(values: string[]): DigestChallenge | undefined {
 
 export type VerifyResult =
   | { ok: true; username: string }
-  | { ok: false; reason: 'malformed' | 'realm' | 'unknown-user' | 'bad-nonce' | 'wrong' | 'replay' | 'uri' }
+  | { ok: false; reason: 'malformed' | 'realm' | 'no-qop' | 'unknown-user' | 'bad-nonce' | 'wrong' | 'replay' | 'uri' }
   /** Right password, expired nonce: challenge again with stale=true (RFC 2617 §3.2.1). */
   | { ok: false; reason: 'stale'; username: string };
 
@@ -162,7 +173,7 @@ export class DigestServer {
   }
 
   createNonce(): string {
-    const payload = `${this.o.clock.now().toString(36)}.${randomBytes(9).toString('base64url')}`;
+    const payload = `${this.o.clock.now().toString(36)}.${randomToken(9)}`;
     return `${payload}.${this.sign(payload)}`;
   }
 
@@ -189,10 +200,11 @@ export class DigestServer {
   }
 
   /**
-   * Check an Authorization value. `password` looks up a user's password (undefined: no
-   * such user). `requestUri`, when given, must equal the digest uri (RFC 3261 §22.4).
+   * Check an Authorization value of a request to `requestUri`. `password` looks up a
+   * user's password (undefined: no such user). Every refusal is decided before the
+   * password is consulted except `wrong` and `stale`, so none reveals whether a user exists.
    */
-  verify(method: string, header: string | undefined, password: (username: string) => string | undefined, requestUri?: string, body?: Buffer): VerifyResult {
+  verify(method: string, header: string | undefined, password: (username: string) => string | undefined, requestUri: SipUri | string, body?: Buffer): VerifyResult {
     const h = header === undefined ? undefined : parseAuthHeader(header);
     if (!h || h.scheme.toLowerCase() !== 'digest') return { ok: false, reason: 'malformed' };
     const p = h.params;
@@ -203,28 +215,27 @@ export class DigestServer {
     const algorithm = algorithmOf(p.get('algorithm'));
     if (username === undefined || nonce === undefined || uri === undefined || !response || !algorithm) return { ok: false, reason: 'malformed' };
     if (p.get('realm') !== this.o.realm) return { ok: false, reason: 'realm' };
-    if (requestUri !== undefined && uri !== requestUri) return { ok: false, reason: 'uri' };
+    const qop = p.get('qop') as 'auth' | 'auth-int' | undefined;
+    if (qop === undefined) return { ok: false, reason: 'no-qop' };
+    if (!sameResource(uri, requestUri)) return { ok: false, reason: 'uri' };
     const issued = this.nonceTime(nonce);
     if (issued === undefined) return { ok: false, reason: 'bad-nonce' };
     const secret = password(username);
     if (secret === undefined) return { ok: false, reason: 'unknown-user' };
-    const qop = p.get('qop') as 'auth' | 'auth-int' | undefined;
     const nc = p.get('nc');
     const cnonce = p.get('cnonce');
-    if (qop !== undefined && (qop !== 'auth' && qop !== 'auth-int' || !nc || !NONCE_COUNT.test(nc) || cnonce === undefined)) return { ok: false, reason: 'malformed' };
+    if (qop !== 'auth' && qop !== 'auth-int' || !nc || !NONCE_COUNT.test(nc) || cnonce === undefined) return { ok: false, reason: 'malformed' };
     const expected = digestResponse({ algorithm, username, realm: this.o.realm, password: secret, method, uri, nonce, qop, nc, cnonce, body });
     const a = Buffer.from(expected);
     const b = Buffer.from(response.toLowerCase());
     if (a.length !== b.length || !timingSafeEqual(a, b)) return { ok: false, reason: 'wrong' };
     const now = this.o.clock.now();
     if (now - issued > this.ttl) return { ok: false, reason: 'stale', username };
-    if (qop !== undefined) {
-      const count = parseInt(nc!, 16);
-      const seen = this.counts.get(nonce);
-      if (seen && count <= seen.nc) return { ok: false, reason: 'replay' };
-      this.counts.set(nonce, { nc: count, issued });
-      this.sweep(now);
-    }
+    const count = parseInt(nc, 16);
+    const seen = this.counts.get(nonce);
+    if (seen && count <= seen.nc) return { ok: false, reason: 'replay' };
+    this.counts.set(nonce, { nc: count, issued });
+    this.sweep(now);
     return { ok: true, username };
   }
 
@@ -232,5 +243,20 @@ export class DigestServer {
     if (now - this.lastSweep < this.ttl) return;
     this.lastSweep = now;
     for (const [n, e] of this.counts) if (now - e.issued > this.ttl) this.counts.delete(n);
+  }
+}
+
+/**
+ * Whether the digest `uri` names the Request-URI (RFC 7616 §3.4.6). Phones copy the
+ * Request-URI verbatim, so the string comparison decides almost always; a different
+ * spelling of the same URI is compared by the rules of RFC 3261 §19.1.4.
+ */
+function sameResource(digestUri: string, requestUri: SipUri | string): boolean {
+  const wire = typeof requestUri === 'string' ? requestUri : requestUri.toString();
+  if (digestUri === wire) return true;
+  try {
+    return uriEquals(parseUri(digestUri), typeof requestUri === 'string' ? parseUri(requestUri) : requestUri);
+  } catch {
+    return false;
   }
 }

@@ -6,6 +6,7 @@
  */
 import { SipParseError } from './errors.js';
 import { parseUri, parsePort, SipUri } from './uri.js';
+import { quotedDisplayName } from './sanitise.js';
 
 export type Params = Map<string, string | null>;
 
@@ -189,9 +190,13 @@ export class NameAddr {
     return new NameAddr(this.uri.clone(), this.displayName, new Map(this.params));
   }
 
-  /** Always serialised in name-addr form (`<uri>`), which is never ambiguous (§20.10). */
+  /**
+   * Always serialised in name-addr form (`<uri>`), which is never ambiguous (§20.10). The
+   * display name is written as a clean quoted-string whatever it holds (sanitise.ts).
+   */
   toString(): string {
-    const dn = this.displayName === undefined ? '' : `"${this.displayName.replace(/(["\\])/g, '\\$1')}" `;
+    const quoted = this.displayName === undefined ? undefined : quotedDisplayName(this.displayName);
+    const dn = quoted === undefined ? '' : `${quoted} `;
     return `${dn}<${this.uri.toString()}>${formatParams(this.params)}`;
   }
 }

@@ -8,6 +8,7 @@ import { startExchange, type Exchange } from '../../src/main.js';
 import { parseYaml } from '../../src/config/yaml.js';
 import { tempDir } from '../helpers/tmp.js';
 import { ApiClient } from '../helpers/http.js';
+import { waitFor } from '../helpers/net.js';
 import { EXAMPLE_PATH, example } from '../config/example.js';
 
 const clock = new FakeClock();
@@ -26,8 +27,21 @@ test.before(async () => {
     logLevel: 'silent', clock, logger: silentLogger(),
   });
   base = `http://127.0.0.1:${ex.http.port}`;
+  const admin = new ApiClient(base);
+  assert.is(await admin.login('201', 'change-me-201'), 200);
+  watcher = new WebSocket(`ws://127.0.0.1:${ex.http.port}/api/events`, { headers: { cookie: (admin as any).cookie as string } });
+  watcher.on('message', (m) => seen.push(JSON.parse(String(m))));
+  await new Promise((r) => watcher.once('open', r));
 });
-test.after(() => ex.close());
+test.after(() => {
+  watcher.close();
+  return ex.close();
+});
+
+/** What an admin watching /api/events has seen. */
+let watcher: WebSocket;
+const seen: Array<{ type: string; data: any }> = [];
+const lockout = (kind: string) => waitFor(() => seen.find((e) => e.type === 'security.lockout' && e.data.kind === kind), 2000, `security.lockout (${kind})`);
 
 test('health answers without login', async () => {
   const r = await new ApiClient(base).get('/api/health');
@@ -126,15 +140,20 @@ test('five failed logins lock the extension out for 15 minutes, then it may try 
   const locked = await c.post('/api/login', { extension: '202', password: 'semyon-secret-1' });
   assert.is(locked.status, 429, 'even the right password waits during the lockout');
   assert.ok(Number(locked.headers.get('retry-after')) > 800);
+  assert.equal((await lockout('extension')).data, { service: 'web', kind: 'extension', key: '202', until: clock.now() + 15 * 60_000 });
   clock.advance(15 * 60_000 + 1);
   assert.is(await c.login('202', 'semyon-secret-1'), 200);
 });
 
-test('twenty failures from one address lock that address out, whatever the extensions', async () => {
+test('twenty failures from one address lock that address out, whatever the extensions; its valid logins in between do not launder them', async () => {
   const c = new ApiClient(base);
   let status = 0;
-  for (let i = 0; i < 20 && status !== 429; i++) status = (await c.post('/api/login', { extension: `3${String(i).padStart(2, '0')}`, password: 'spray-password' })).status;
+  for (let i = 0; i < 20 && status !== 429; i++) {
+    status = (await c.post('/api/login', { extension: `3${String(i).padStart(2, '0')}`, password: 'spray-password' })).status;
+    if (i % 5 === 4 && i < 19) assert.is(await c.login('201', 'change-me-201'), 200);
+  }
   assert.is((await c.post('/api/login', { extension: '201', password: 'change-me-201' })).status, 429);
+  assert.equal((await lockout('address')).data, { service: 'web', kind: 'address', key: '127.0.0.1', until: clock.now() + 15 * 60_000 });
   clock.advance(15 * 60_000 + 1);
   assert.is(await c.login('201', 'change-me-201'), 200);
 });

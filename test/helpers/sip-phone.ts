@@ -22,11 +22,12 @@ export interface PhoneRequest {
 export class TestPhone {
   private constructor(readonly stack: SipStack, private readonly exchangePort: number) {}
 
-  static async start(exchangePort: number): Promise<TestPhone> {
+  /** A phone on `host` (another loopback address stands for another machine). */
+  static async start(exchangePort: number, host = '127.0.0.1'): Promise<TestPhone> {
     const stack = new SipStack({
       transports: [
-        { protocol: 'udp', host: '127.0.0.1', port: 0 },
-        { protocol: 'tcp', host: '127.0.0.1', port: 0 },
+        { protocol: 'udp', host, port: 0 },
+        { protocol: 'tcp', host, port: 0 },
       ],
     });
     await stack.start();

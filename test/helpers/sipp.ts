@@ -44,6 +44,9 @@ export function sipp(o: SippOptions): SippRun {
     '-recv_timeout', '15000',
     ...(o.service ? ['-s', o.service] : []),
     ...(o.auth ? ['-au', o.auth.user, '-ap', o.auth.password] : []),
+    // sipp's digest uri is remote_ip:remote_port unless told; the exchange wants the
+    // Request-URI (RFC 7616 §3.4.6), which for a call is sip:[callee]@remote.
+    ...(o.auth && o.keys?.callee ? ['-auth_uri', `${o.keys.callee}@${o.remote}`] : []),
     ...Object.entries(o.keys ?? {}).flatMap(([k, v]) => ['-key', k, v]),
     ...(o.extra ?? []),
     o.remote,

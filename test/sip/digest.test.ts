@@ -50,7 +50,7 @@ test('round trip: right password accepted with either algorithm, wrong one refus
     const ok = authorize(ch, { method: 'REGISTER', uri: 'sip:pbx.example', username: '201', password: 'secret', nc: i + 1 });
     assert.equal(srv.verify('REGISTER', ok, users, 'sip:pbx.example'), { ok: true, username: '201' });
     const bad = authorize(ch, { method: 'REGISTER', uri: 'sip:pbx.example', username: '201', password: 'guess' });
-    assert.equal(srv.verify('REGISTER', bad, users), { ok: false, reason: 'wrong' });
+    assert.equal(srv.verify('REGISTER', bad, users, 'sip:pbx.example'), { ok: false, reason: 'wrong' });
   }
 });
 
@@ -59,9 +59,12 @@ test('nc replay is refused; a higher nc on the same nonce is accepted', () => {
   const ch = srv.challenge()[0]!;
   const o = { method: 'INVITE', uri: 'sip:200@pbx.example', username: '201', password: 'secret', cnonce: 'abc' };
   const first = authorize(ch, { ...o, nc: 1 });
-  assert.ok(srv.verify('INVITE', first, users).ok);
-  assert.equal(srv.verify('INVITE', first, users), { ok: false, reason: 'replay' });
-  assert.ok(srv.verify('INVITE', authorize(ch, { ...o, nc: 2 }), users).ok);
+  const uri = 'sip:200@pbx.example';
+  assert.ok(srv.verify('INVITE', first, users, uri).ok);
+  assert.equal(srv.verify('INVITE', first, users, uri), { ok: false, reason: 'replay' });
+  assert.ok(srv.verify('INVITE', authorize(ch, { ...o, nc: 3 }), users, uri).ok);
+  // Lower than the highest seen is a replay too, even if never used itself.
+  assert.equal(srv.verify('INVITE', authorize(ch, { ...o, nc: 2 }), users, uri), { ok: false, reason: 'replay' });
 });
 
 test('expired nonce: stale only when the credentials are right', () => {
@@ -70,23 +73,23 @@ test('expired nonce: stale only when the credentials are right', () => {
   const good = authorize(ch, { method: 'REGISTER', uri: 'sip:pbx.example', username: '201', password: 'secret' });
   const bad = authorize(ch, { method: 'REGISTER', uri: 'sip:pbx.example', username: '201', password: 'nope' });
   clock.advance(60_001);
-  assert.equal(srv.verify('REGISTER', good, users), { ok: false, reason: 'stale', username: '201' });
-  assert.equal(srv.verify('REGISTER', bad, users), { ok: false, reason: 'wrong' });
+  assert.equal(srv.verify('REGISTER', good, users, 'sip:pbx.example'), { ok: false, reason: 'stale', username: '201' });
+  assert.equal(srv.verify('REGISTER', bad, users, 'sip:pbx.example'), { ok: false, reason: 'wrong' });
 });
 
 test('forged nonces, other realms, unknown users, wrong method, mismatched uri and garbage are refused', () => {
   const { srv } = server();
   const ch = parseChallenge(srv.challenge()[0]!)!;
   const o = { method: 'REGISTER', uri: 'sip:pbx.example', username: '201', password: 'secret' };
-  assert.equal(srv.verify('REGISTER', authorize({ ...ch, nonce: ch.nonce.slice(0, -2) + 'xx' }, o), users), { ok: false, reason: 'bad-nonce' });
-  assert.equal(srv.verify('REGISTER', authorize({ ...ch, realm: 'other' }, o), users), { ok: false, reason: 'realm' });
-  assert.equal(srv.verify('REGISTER', authorize(ch, { ...o, username: '999' }), users), { ok: false, reason: 'unknown-user' });
-  assert.equal(srv.verify('INVITE', authorize(ch, o), users), { ok: false, reason: 'wrong' });
+  assert.equal(srv.verify('REGISTER', authorize({ ...ch, nonce: ch.nonce.slice(0, -2) + 'xx' }, o), users, 'sip:pbx.example'), { ok: false, reason: 'bad-nonce' });
+  assert.equal(srv.verify('REGISTER', authorize({ ...ch, realm: 'other' }, o), users, 'sip:pbx.example'), { ok: false, reason: 'realm' });
+  assert.equal(srv.verify('REGISTER', authorize(ch, { ...o, username: '999' }), users, 'sip:pbx.example'), { ok: false, reason: 'unknown-user' });
+  assert.equal(srv.verify('INVITE', authorize(ch, o), users, 'sip:pbx.example'), { ok: false, reason: 'wrong' });
   assert.equal(srv.verify('REGISTER', authorize(ch, o), users, 'sip:elsewhere'), { ok: false, reason: 'uri' });
   const nonceFromOtherServer = parseChallenge(server().srv.challenge()[0]!)!;
-  assert.equal(srv.verify('REGISTER', authorize(nonceFromOtherServer, o), users), { ok: false, reason: 'bad-nonce' });
+  assert.equal(srv.verify('REGISTER', authorize(nonceFromOtherServer, o), users, 'sip:pbx.example'), { ok: false, reason: 'bad-nonce' });
   for (const junk of [undefined, '', 'Basic dXNlcjpwYXNz', 'Digest', 'Digest username="201"', 'NoOneKnowsThisScheme opaque-data=here']) {
-    assert.equal(srv.verify('REGISTER', junk, users), { ok: false, reason: 'malformed' });
+    assert.equal(srv.verify('REGISTER', junk, users, 'sip:pbx.example'), { ok: false, reason: 'malformed' });
   }
 });
 
@@ -95,7 +98,26 @@ test('nonces from a server with another secret do not verify', () => {
   const a = new DigestServer({ realm: 'r', clock });
   const b = new DigestServer({ realm: 'r', clock });
   const h = authorize(a.challenge()[0]!, { method: 'REGISTER', uri: 'sip:r', username: '201', password: 'secret' });
-  assert.equal(b.verify('REGISTER', h, users), { ok: false, reason: 'bad-nonce' });
+  assert.equal(b.verify('REGISTER', h, users, 'sip:r'), { ok: false, reason: 'bad-nonce' });
+});
+
+test('an answer without qop (RFC 2069 style, or a challenge stripped of qop on the way) is refused, even with the right password', () => {
+  const { srv } = server();
+  const ch = parseChallenge(srv.challenge()[0]!)!;
+  const { qop: _offered, ...withoutQop } = ch;
+  const h = authorize(withoutQop, { method: 'INVITE', uri: 'sip:00441632960000@pbx.example', username: '201', password: 'secret' });
+  assert.not.match(h, /qop=/);
+  assert.equal(srv.verify('INVITE', h, users, 'sip:00441632960000@pbx.example'), { ok: false, reason: 'no-qop' });
+  // A qop the server did not offer is no better.
+  assert.equal(srv.verify('INVITE', h.replace('response=', 'qop=auth-conf, nc=00000001, cnonce="x", response='), users, 'sip:00441632960000@pbx.example'), { ok: false, reason: 'malformed' });
+});
+
+test('the digest uri must name the Request-URI: credentials for 200 cannot call abroad; the same URI spelt otherwise is accepted', () => {
+  const { srv } = server();
+  const ch = srv.challenge()[0]!;
+  const h = authorize(ch, { method: 'INVITE', uri: 'sip:200@pbx.example', username: '201', password: 'secret' });
+  assert.equal(srv.verify('INVITE', h, users, 'sip:00441632960000@pbx.example'), { ok: false, reason: 'uri' });
+  assert.equal(srv.verify('INVITE', h, users, 'sip:200@PBX.example'), { ok: true, username: '201' });
 });
 
 test.run();

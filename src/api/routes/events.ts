@@ -8,7 +8,7 @@ import type { EventBus } from '../../core/events.js';
 import type { SessionStreams } from '../session-streams.js';
 
 /** Events a user role must not see (they could leak another employee's activity details). */
-const ADMIN_ONLY = new Set(['auth.login', 'config.rejected']);
+const ADMIN_ONLY = new Set(['auth.login', 'security.lockout', 'config.rejected']);
 
 export function eventRoutes(app: FastifyInstance, deps: { events: EventBus; streams: SessionStreams }): void {
   app.get('/api/events', { websocket: true, config: { role: 'user' } }, (socket, req) => {

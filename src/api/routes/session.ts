@@ -5,7 +5,7 @@ import { verifyPassword } from '../../store/password.js';
 import type { ConfigRepository } from '../../store/config-repo.js';
 import type { SessionRepository } from '../../store/session-repo.js';
 import type { EventBus } from '../../core/events.js';
-import { FailureLimiter } from '../../../common/failure-limiter.js';
+import { LoginLimits } from '../../../common/failure-limiter.js';
 import { SESSION_COOKIE } from '../auth.js';
 import type { SessionStreams } from '../session-streams.js';
 
@@ -18,8 +18,12 @@ export function sessionRoutes(app: FastifyInstance, deps: { clock: Clock; sessio
   // Per extension: 5 wrong passwords lock that account for 15 min (guessing one password).
   // Per address: 20 failures lock the address (trying one password on many accounts); a
   // success does not clear it, or one known account would launder the guesses.
-  const perExtension = new FailureLimiter(deps.clock, { maxFailures: 5, windowMs: 15 * 60_000, lockMs: 15 * 60_000 });
-  const perAddress = new FailureLimiter(deps.clock, { maxFailures: 20, windowMs: 15 * 60_000, lockMs: 15 * 60_000 });
+  const limits = new LoginLimits(deps.clock, app.log, {
+    service: 'web',
+    perAccount: { maxFailures: 5, windowMs: 15 * 60_000, lockMs: 15 * 60_000 },
+    perAddress: { maxFailures: 20, windowMs: 15 * 60_000, lockMs: 15 * 60_000 },
+    onLockout: (l) => deps.events.emit('security.lockout', l),
+  });
 
   app.post('/api/login', {
     config: { role: 'public' },
@@ -33,7 +37,7 @@ export function sessionRoutes(app: FastifyInstance, deps: { clock: Clock; sessio
     },
   }, async (req, reply) => {
     const { extension, password } = req.body as { extension: string; password: string };
-    const wait = Math.max(perAddress.retryAfterMs(req.ip), perExtension.retryAfterMs(extension));
+    const wait = limits.retryAfterMs(req.ip, extension);
     if (wait > 0) {
       reply.header('retry-after', Math.ceil(wait / 1000));
       return reply.code(429).send({ error: 'too many failed logins; try again later' });
@@ -42,12 +46,11 @@ export function sessionRoutes(app: FastifyInstance, deps: { clock: Clock; sessio
     const ok = await verifyPassword(password, who?.password_hash ?? DUMMY_HASH);
     deps.events.emit('auth.login', { extension, ok: ok && !!who?.password_hash, ip: req.ip });
     if (!ok || !who?.password_hash) {
-      perAddress.fail(req.ip);
-      perExtension.fail(extension);
+      limits.fail(req.ip, extension);
       req.log.warn({ extension, ip: req.ip }, 'failed login');
       return reply.code(401).send({ error: 'wrong extension or password' });
     }
-    perExtension.succeed(extension);
+    limits.succeed(req.ip, extension);
     const token = deps.sessions.create(extension, who, SESSION_TTL_MS);
     reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'strict', maxAge: SESSION_TTL_MS / 1000 });
     return { extension, name: who.name, role: who.role };

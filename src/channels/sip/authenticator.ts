@@ -2,24 +2,32 @@
  * Digest authentication of every request a phone sends (RFC 3261 §22, RFC 8760 SHA-256).
  *
  * An unknown extension and a wrong secret get exactly the same answer — a fresh 401
- * challenge — so nobody can learn which extensions exist (no extension enumeration). A
- * source address that fails too often is locked out for a while and answered 403.
+ * challenge — so nobody can learn which extensions exist (no extension enumeration).
+ * Credentials that cannot be this request's own (no qop, another Request-URI, a nonce
+ * count already used: see digest.ts) are refused the same way; a reused nonce count gets
+ * `stale=true` so a phone that raced its own requests retries at once with a new nonce.
+ * A source address that fails too often, and an extension that fails too often from
+ * anywhere, are locked out for a while and answered 403 (logged, and `security.lockout`).
  */
 import type { Clock } from '../../../common/clock.js';
 import type { Logger } from '../../../common/log.js';
-import { DigestServer } from '../../sip/digest.js';
+import { DigestServer, parseAuthHeader } from '../../sip/digest.js';
 import type { SipRequest } from '../../sip/message.js';
 import type { ServerTransaction } from '../../sip/transaction/server.js';
 import { createResponse, newTag } from '../../sip/builders.js';
-import { FailureLimiter } from '../../../common/failure-limiter.js';
+import { LoginLimits, type Lockout } from '../../../common/failure-limiter.js';
 import type { SipDirectory } from './directory.js';
 
 export const SIP_REALM = 'autocom';
 
-/** Failed authentications per source address before it is locked out (then 403 for LOCK_MS). */
-const MAX_FAILURES = 10;
-const WINDOW_MS = 60_000;
-const LOCK_MS = 5 * 60_000;
+/** Failed authentications per source address before it is locked out (then 403 for 5 min). */
+const PER_ADDRESS = { maxFailures: 10, windowMs: 60_000, lockMs: 5 * 60_000 };
+/**
+ * Failed authentications of one extension, from any address, before the extension is
+ * locked (a guesser rotating addresses). The addresses the extension last registered
+ * from are spared, so its own phones keep working through someone else's attack.
+ */
+const PER_EXTENSION = { maxFailures: 20, windowMs: 10 * 60_000, lockMs: 10 * 60_000 };
 
 /**
  * User agents that fail a 401 carrying any challenge they cannot answer, instead of
@@ -31,14 +39,14 @@ const MD5_ONLY_AGENTS = /^baresip v(0\.|1\.0\.)/i;
 
 export class SipAuthenticator {
   private readonly digest: DigestServer;
-  private readonly limiter: FailureLimiter;
+  private readonly limits: LoginLimits;
 
-  constructor(private readonly directory: SipDirectory, clock: Clock, private readonly log: Logger) {
+  constructor(private readonly directory: SipDirectory, clock: Clock, private readonly log: Logger, onLockout?: (l: Lockout) => void) {
     // MD5 is offered first and SHA-256 (RFC 8760) second: many deployed phones, and sipp,
     // read only the first WWW-Authenticate and give up when it is not MD5, while clients
     // that know SHA-256 still find it in the same 401.
     this.digest = new DigestServer({ realm: SIP_REALM, clock, algorithms: ['MD5', 'SHA-256'] });
-    this.limiter = new FailureLimiter(clock, { maxFailures: MAX_FAILURES, windowMs: WINDOW_MS, lockMs: LOCK_MS });
+    this.limits = new LoginLimits(clock, log, { service: 'sip', perAddress: PER_ADDRESS, perAccount: PER_EXTENSION, spareKnownAddresses: true, ...(onLockout ? { onLockout } : {}) });
   }
 
   /**
@@ -47,30 +55,32 @@ export class SipAuthenticator {
    */
   authenticate(req: SipRequest, tx: ServerTransaction): string | undefined {
     const source = tx.info.source.address;
-    if (this.limiter.retryAfterMs(source) > 0) {
+    const header = req.headers.get('Authorization');
+    const claimed = header === undefined ? undefined : parseAuthHeader(header)?.params.get('username') ?? '';
+    if (this.limits.retryAfterMs(source, claimed) > 0) {
       tx.respond(createResponse(req, 403, 'Forbidden', newTag()));
       return undefined;
     }
-    const header = req.headers.get('Authorization');
-    if (header === undefined) return this.challenge(req, tx, false);
+    if (header === undefined || claimed === undefined) return this.challenge(req, tx, false);
 
-    let result = this.digest.verify(req.method, header, () => undefined);
+    let result = this.digest.verify(req.method, header, () => undefined, req.uri);
     // Try each device secret of the claimed user (a desk phone and a softphone may differ).
-    const claimed = /username="([^"]*)"/i.exec(header)?.[1] ?? '';
     for (const secret of this.directory.secretsOf(claimed)) {
-      result = this.digest.verify(req.method, header, (u) => (u === claimed ? secret : undefined));
-      if (result.ok || result.reason === 'stale' || result.reason === 'replay') break;
+      result = this.digest.verify(req.method, header, (u) => (u === claimed ? secret : undefined), req.uri);
+      if (result.ok || result.reason !== 'wrong') break;
     }
     if (result.ok) {
-      this.limiter.succeed(source);
+      this.limits.succeed(source, claimed);
       return result.username;
     }
-    if (result.reason === 'stale') return this.challenge(req, tx, true);
     if (result.reason === 'wrong' || result.reason === 'unknown-user') {
-      this.limiter.fail(source);
+      this.limits.fail(source, claimed);
       this.log.warn({ source, username: claimed, method: req.method }, 'sip: authentication failed');
+    } else if (result.reason === 'replay' || result.reason === 'uri' || result.reason === 'no-qop') {
+      // Not a guess (the limiter is for those) but worth a look: someone may be replaying sniffed credentials.
+      this.log.warn({ source, username: claimed, method: req.method, reason: result.reason }, 'sip: credentials refused');
     }
-    return this.challenge(req, tx, false);
+    return this.challenge(req, tx, result.reason === 'stale' || result.reason === 'replay');
   }
 
   private challenge(req: SipRequest, tx: ServerTransaction, stale: boolean): undefined {

@@ -19,8 +19,8 @@ import { InviteClientTransaction } from '../../sip/transaction/invite-client.js'
 import type { ClientTransaction } from '../../sip/transaction/layer.js';
 import type { Destination } from '../../sip/transport/layer.js';
 import { Dialog } from '../../sip/dialog.js';
-import { NameAddr } from '../../sip/header-values.js';
-import { parseUri, SipUri } from '../../sip/uri.js';
+import { parseUri, type SipUri } from '../../sip/uri.js';
+import { partyAddress } from '../../sip/builders.js';
 import { SipError } from '../../sip/errors.js';
 import { SdpRejected } from '../../sip/sdp-check.js';
 import type { Binding } from './location.js';
@@ -134,8 +134,9 @@ export class SipOutboundChannel extends BaseChannel implements DialogOwner {
     const invite = stack.createRequest({
       method: 'INVITE',
       uri: target,
-      from: new NameAddr(new SipUri('sip', here.host, here.port, caller.number || 'anonymous'), caller.name),
-      to: new NameAddr(new SipUri('sip', here.host, here.port, ext), this.employee.name),
+      // Caller ID may come from a city line's FSK and names from the configuration: never raw into a header.
+      from: partyAddress(caller.number, caller.name, here.host, here.port),
+      to: partyAddress(ext, this.employee.name, here.host, here.port),
       contact,
       headers: [['Allow', LEG_ALLOW], ['Supported', SUPPORTED_HEADER]],
       body: media.offer(),

@@ -16,6 +16,7 @@ import type { G711Law } from '../../media/g711.js';
 import { buildAnswer, buildOffer, checkedAudio, PCMA, PCMU, TELEPHONE_EVENT, type AudioStream, type Codec, type Direction } from '../../sip/sdp.js';
 import { SdpRejected } from '../../sip/sdp-check.js';
 import { SUPPORTED_PTIMES } from '../../media/rtp/packetizer.js';
+import { randomDecimal } from '../../sip/random.js';
 import type { SipContext } from './context.js';
 
 const VOICE: Record<string, G711Law> = { pcmu: 'PCMU', pcma: 'PCMA' };
@@ -25,7 +26,8 @@ export type RtpLeg = RtpEndpoint | WorkerRtpEndpoint;
 
 export class SipMedia {
   private version = 1;
-  private readonly sessionId = String(Math.floor(Math.random() * 1e9));
+  /** Unpredictable, as every identifier the exchange puts on the wire (RFC 4566 §5.2 o= sess-id). */
+  private readonly sessionId = randomDecimal();
   /** The direction the phone last asked for (hold detection). */
   held = false;
   private current: G711Law | undefined;
