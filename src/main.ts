@@ -3,7 +3,7 @@
  * the reverse order. `startExchange()` is what `autocom start` runs and what integration
  * tests start in-process; it resolves once every listener is bound.
  */
-import { resolve, join } from 'node:path';
+import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { SystemClock, type Clock } from '../common/clock.js';
@@ -140,14 +140,12 @@ export async function startExchange(opts: StartOptions): Promise<Exchange> {
   }
 }
 
-/** The built web UI (dist/webui) when present, else the sources in webui/. */
+/**
+ * Where the web UI is served from: from a build (tsup.config.ts), the copy in the output folder
+ * beside this bundled module (OUT/webui); from the sources, webui/ in the checkout — never a
+ * dist/ left over from an older build.
+ */
 function resolveWebui(): string {
-  const root = new URL('..', import.meta.url).pathname;
-  const built = join(root, 'dist', 'webui');
-  try {
-    readFileSync(join(built, 'index.html'));
-    return built;
-  } catch {
-    return join(root, 'webui');
-  }
+  const built = import.meta.url.endsWith('.js');
+  return new URL(built ? './webui' : '../webui', import.meta.url).pathname;
 }
