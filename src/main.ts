@@ -49,6 +49,8 @@ export interface Exchange {
   sip: { host: string; port: number };
   /** Set when this start seeded the demo office: its generated credentials, shown once. */
   seeded?: DemoSeed;
+  /** What the layers hold now, by layer (Runtime.stats): for benchmarks and leak checks. */
+  stats(): Record<string, Record<string, number>>;
   /** Stop everything; safe to call more than once. */
   close(): Promise<void>;
 }
@@ -105,6 +107,9 @@ export async function startExchange(opts: StartOptions): Promise<Exchange> {
     const rt: Runtime = {
       clock, log, events, board, config, switch: sw, media, bind: opts.bind, sipPort: opts.sipPort,
       routes: [],
+      stats: {
+        core: () => ({ calls: sw.activeCalls().length, bridges: media.size, ...(clock instanceof SystemClock ? { timers: clock.pending } : {}) }),
+      },
       onClose: (step) => closers.push(step),
     };
 
@@ -130,6 +135,7 @@ export async function startExchange(opts: StartOptions): Promise<Exchange> {
       http: { host: opts.bind, port: addr.port },
       sip: { host: opts.bind, port: sip.port },
       close,
+      stats: () => Object.fromEntries(Object.entries(rt.stats).map(([layer, read]) => [layer, read()])),
       ...(seeded ? { seeded } : {}),
     };
     events.emit('exchange.ready', { http: `http://${opts.bind}:${addr.port}`, sip: `sip:${opts.bind}:${sip.port}` });

@@ -56,6 +56,12 @@ export async function startSip(rt: Runtime): Promise<SipLayer> {
   const rtpHost = rt.bind === '0.0.0.0' ? stack.transport.advertised('udp').address : rt.bind;
   const ctx: SipContext = { stack, clock: rt.clock, log, rtpHost, rtpPorts: media.rtp_ports, dialogs: new Map(), ...(mediaPool ? { mediaPool } : {}) };
   wireSip(ctx, rt.switch, directory, location);
+  rt.stats.sip = () => ({
+    ...stack.stats(),
+    dialogs: ctx.dialogs.size,
+    rtpLegs: mediaPool ? mediaPool.load().reduce((a, b) => a + b, 0) : 0,
+    mediaWorkers: mediaPool ? mediaPool.load().length : 0,
+  });
 
   const offConfig = rt.config.onChange((config) => {
     directory.update(config);
