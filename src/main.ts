@@ -108,7 +108,7 @@ export async function startExchange(opts: StartOptions): Promise<Exchange> {
       clock, log, events, board, config, switch: sw, media, bind: opts.bind, sipPort: opts.sipPort,
       routes: [],
       stats: {
-        core: () => ({ calls: sw.activeCalls().length, bridges: media.size, ...(clock instanceof SystemClock ? { timers: clock.pending } : {}) }),
+        core: () => ({ calls: sw.activeCalls().length, bridges: media.size, ...(clock.pending ? { timers: clock.pending() } : {}) }),
       },
       onClose: (step) => closers.push(step),
     };
