@@ -28,6 +28,7 @@ interface Mem { VmRSS: number; VmHWM: number; RssAnon: number; RssFile: number; 
 const here = new URL('.', import.meta.url).pathname;
 const root = new URL('../../', import.meta.url).pathname;
 const SETTLE_MS = 3000;
+const RUNS = 3;
 /** The main thread's young generation capped at 1 MiB per semi-space (V8 default: up to 16). */
 const SEMI_SPACE = '--max-semi-space-size=1';
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -85,8 +86,17 @@ async function main(): Promise<void> {
     await ex.exited;
     return { cold, warm };
   };
-  const { cold, warm } = await exchange([]);
-  const semi = await exchange([SEMI_SPACE]);
+  // V8 shrinks or keeps its grown young generation at its own pace, so one start can differ
+  // from the next by ~10 MiB: each configuration is started RUNS times and the median shown.
+  const median = async (flags: string[]): Promise<{ cold: Mem; warm: Mem; range: string }> => {
+    const runs: Array<{ cold: Mem; warm: Mem }> = [];
+    for (let i = 0; i < RUNS; i++) runs.push(await exchange(flags));
+    runs.sort((a, b) => a.warm.VmRSS - b.warm.VmRSS);
+    const mid = runs[Math.floor(RUNS / 2)]!;
+    return { ...mid, range: runs.map((r) => MB(r.warm.VmRSS)).join(', ') };
+  };
+  const { cold, warm, range } = await median([]);
+  const semi = await median([SEMI_SPACE]);
 
   const pieces: Array<[string, string]> = [
     ['bare node', 'bare'],
@@ -112,7 +122,7 @@ async function main(): Promise<void> {
   const block = [
     `Run ${started} UTC on ${machine()}; \`${process.platform} ${process.arch}\`. Command: \`npx tsx bench/memory/run.ts\`; each figure ${SETTLE_MS / 1000} s after start, after a full GC.`,
     '',
-    `**Built exchange on the sim board, idle: ${MB(warm.VmRSS)} MiB RSS with its ${workers} media workers started** (${MB(cold.VmRSS)} MiB before the first call started them; ${MB(semi.warm.VmRSS)} MiB with \`${SEMI_SPACE}\`; target ≤ 80 MB).`,
+    `**Built exchange on the sim board, idle: ${MB(warm.VmRSS)} MiB RSS with its ${workers} media workers started** (median of ${RUNS} starts: ${range}; ${MB(cold.VmRSS)} MiB before the first call started them; ${MB(semi.warm.VmRSS)} MiB with \`${SEMI_SPACE}\`: ${semi.range}; target ≤ 80 MB). Exchange rows: the median start.`,
     '',
     head,
     row('exchange, idle, no media worker yet', cold),
