@@ -21,6 +21,8 @@ export interface Clock {
   clearTimeout(handle: TimerHandle | undefined): void;
   setInterval(fn: () => void, ms: number): TimerHandle;
   clearInterval(handle: TimerHandle | undefined): void;
+  /** Timers and intervals set and not yet fired or cleared (leak checks, Exchange.stats()); both clocks here have it. */
+  pending?(): number;
 }
 
 /** The real clock, backed by Node's timers. Timers are unref'd so they never hold the process open. */
@@ -30,6 +32,11 @@ export class SystemClock implements Clock {
 
   now(): number {
     return Date.now();
+  }
+
+  /** Timers and intervals set and not yet fired or cleared (the soak benchmark checks none leak). */
+  pending(): number {
+    return this.timers.size;
   }
 
   monotonic(): number {

@@ -3,7 +3,7 @@
  * the reverse order. `startExchange()` is what `autocom start` runs and what integration
  * tests start in-process; it resolves once every listener is bound.
  */
-import { resolve, join } from 'node:path';
+import { resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { SystemClock, type Clock } from '../common/clock.js';
@@ -51,6 +51,8 @@ export interface Exchange {
   sip: { host: string; port: number };
   /** Set when this start seeded the demo office: its generated credentials, shown once. */
   seeded?: DemoSeed;
+  /** What the layers hold now, by layer (Runtime.stats): for benchmarks and leak checks. */
+  stats(): Record<string, Record<string, number>>;
   /** Stop everything; safe to call more than once. */
   close(): Promise<void>;
 }
@@ -112,11 +114,15 @@ export async function startExchange(opts: StartOptions): Promise<Exchange> {
 
     // core: built before the channels so each channel can hand its legs to it.
     const media = new MediaBridges();
-    sw = new Switch({ clock, log: log.child({ component: 'switch' }), events, config: () => config.snapshot(), media });
+    const core = new Switch({ clock, log: log.child({ component: 'switch' }), events, config: () => config.snapshot(), media });
+    sw = core;
     const rt: Runtime = {
-      clock, log, events, board, config, switch: sw, media, bind: opts.bind, sipPort: opts.sipPort,
+      clock, log, events, board, config, switch: core, media, bind: opts.bind, sipPort: opts.sipPort,
       ...(opts.advertise ? { advertise: opts.advertise } : {}),
       routes: [],
+      stats: {
+        core: () => ({ calls: core.activeCalls().length, bridges: media.size, ...(clock.pending ? { timers: clock.pending() } : {}) }),
+      },
       onClose: (step) => closers.push(step),
       onDrain: (step) => drains.push(step),
     };
@@ -143,6 +149,7 @@ export async function startExchange(opts: StartOptions): Promise<Exchange> {
       http: { host: opts.bind, port: addr.port },
       sip: { host: opts.bind, port: sip.port },
       close,
+      stats: () => Object.fromEntries(Object.entries(rt.stats).map(([layer, read]) => [layer, read()])),
       ...(seeded ? { seeded } : {}),
     };
     events.emit('exchange.ready', { http: `http://${opts.bind}:${addr.port}`, sip: `sip:${opts.bind}:${sip.port}` });
@@ -153,14 +160,12 @@ export async function startExchange(opts: StartOptions): Promise<Exchange> {
   }
 }
 
-/** The built web UI (dist/webui) when present, else the sources in webui/. */
+/**
+ * Where the web UI is served from: from a build (tsup.config.ts), the copy in the output folder
+ * beside this bundled module (OUT/webui); from the sources, webui/ in the checkout — never a
+ * dist/ left over from an older build.
+ */
 function resolveWebui(): string {
-  const root = new URL('..', import.meta.url).pathname;
-  const built = join(root, 'dist', 'webui');
-  try {
-    readFileSync(join(built, 'index.html'));
-    return built;
-  } catch {
-    return join(root, 'webui');
-  }
+  const built = import.meta.url.endsWith('.js');
+  return new URL(built ? './webui' : '../webui', import.meta.url).pathname;
 }

@@ -15,15 +15,26 @@ export interface ExchangeProcess {
   sipPort: number;
   /** Event-loop delay p99 and max (ms) since the last call, and the V8 heap in use now. */
   loopDelay(): Promise<{ p99Ms: number; maxMs: number; heapMiB: number }>;
+  /** Exchange.stats() and the heap (after a full GC when started with --expose-gc): bench/soak. */
+  stats(): Promise<ExchangeStats>;
   /** User + system CPU time of the process so far, seconds. */
   cpuS(): number;
   stop(): Promise<void>;
 }
 
-export async function startExchangeProcess(dir: string, opts: { profileDir?: string } = {}): Promise<ExchangeProcess> {
+export interface ExchangeStats {
+  stats: Record<string, Record<string, number>>;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+  arrayBuffers: number;
+  gc: boolean;
+}
+
+export async function startExchangeProcess(dir: string, opts: { profileDir?: string; nodeArgs?: string[] } = {}): Promise<ExchangeProcess> {
   const script = new URL('./exchange.ts', import.meta.url).pathname;
   const prof = opts.profileDir ? ['--cpu-prof', '--cpu-prof-dir', opts.profileDir] : [];
-  const child = spawn('taskset', ['-c', EXCHANGE_CORE, process.execPath, '--import', 'tsx', ...prof, script, dir], {
+  const child = spawn('taskset', ['-c', EXCHANGE_CORE, process.execPath, '--import', 'tsx', ...(opts.nodeArgs ?? []), ...prof, script, dir], {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -40,6 +51,17 @@ export async function startExchangeProcess(dir: string, opts: { profileDir?: str
       new Promise((resolve) => {
         child.once('message', (m) => resolve(m as { p99Ms: number; maxMs: number; heapMiB: number }));
         child.send('loop-delay');
+      }),
+    stats: () =>
+      new Promise((resolve) => {
+        const answer = (m: unknown): void => {
+          if (typeof m === 'object' && m !== null && 'stats' in m) {
+            child.off('message', answer);
+            resolve(m as ExchangeStats);
+          }
+        };
+        child.on('message', answer);
+        child.send('stats');
       }),
     cpuS: () => {
       // /proc/PID/stat: fields 14 and 15 (utime, stime) after the parenthesised name.

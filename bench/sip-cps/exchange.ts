@@ -9,7 +9,9 @@
  * at the production level (info) unless AUTOCOM_LOG_LEVEL says otherwise: the cost of
  * logging is part of what a real box pays per call.
  * Prints one JSON line {"sip": port} on stdout once ready; answers 'loop-delay' on the IPC
- * channel with its event-loop delay since the last ask; stops cleanly on SIGTERM.
+ * channel with its event-loop delay since the last ask, and 'stats' with what the exchange
+ * holds (Exchange.stats(): transactions, dialogs, timers, RTP legs …) and its heap — after a
+ * full garbage collection when started with --expose-gc (bench/soak does); stops cleanly on SIGTERM.
  */
 import { writeFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -34,6 +36,15 @@ process.stdout.write(`${JSON.stringify({ sip: ex.sip.port })}\n`);
 const loop = monitorEventLoopDelay({ resolution: 5 });
 loop.enable();
 process.on('message', (m) => {
+  if (m === 'stats') {
+    (globalThis as { gc?: () => void }).gc?.();
+    const mem = process.memoryUsage();
+    // Node's own view of the main thread's live handles (every Timeout, UDP/TCP wrap …), beside the exchange's counters.
+    const resources: Record<string, number> = {};
+    for (const r of process.getActiveResourcesInfo()) resources[r] = (resources[r] ?? 0) + 1;
+    process.send?.({ stats: { ...ex.stats(), node: resources }, heapUsed: mem.heapUsed, heapTotal: mem.heapTotal, external: mem.external, arrayBuffers: mem.arrayBuffers, gc: typeof (globalThis as { gc?: unknown }).gc === 'function' });
+    return;
+  }
   if (m !== 'loop-delay') return;
   process.send?.({ p99Ms: loop.percentile(99) / 1e6, maxMs: loop.max / 1e6, heapMiB: process.memoryUsage().heapUsed / 2 ** 20 });
   loop.reset();

@@ -28,6 +28,11 @@ export interface Runtime {
   sipPort: number;
   /** API routes a layer contributes (the simulator panel, the lines view); registered before listening. */
   routes: Array<(app: FastifyInstance) => void>;
+  /**
+   * Counters a layer exposes for introspection (what it holds now: transactions, dialogs,
+   * RTP legs …), read by Exchange.stats(); not an API route (bench/soak asks over IPC).
+   */
+  stats: Record<string, () => Record<string, number>>;
   /** Register a shutdown step; steps run in reverse order of registration. */
   onClose(step: () => Promise<void> | void): void;
   /**

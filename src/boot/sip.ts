@@ -58,6 +58,12 @@ export async function startSip(rt: Runtime): Promise<SipLayer> {
   const mediaAddress = (towards: string | undefined): string => socketAddress(stack.transport.advertised('udp', towards).address);
   const ctx: SipContext = { stack, clock: rt.clock, log, rtpHost: rt.bind, mediaAddress, rtpPorts: media.rtp_ports, rtpTimeoutMs: media.rtp_timeout_s * 1000, dialogs: new Map(), ...(mediaPool ? { mediaPool } : {}) };
   wireSip(ctx, rt.switch, directory, location, rt.events);
+  rt.stats.sip = () => ({
+    ...stack.stats(),
+    dialogs: ctx.dialogs.size,
+    rtpLegs: mediaPool ? mediaPool.load().reduce((a, b) => a + b, 0) : 0,
+    mediaWorkers: mediaPool ? mediaPool.load().length : 0,
+  });
 
   const offConfig = rt.config.onChange((config) => {
     directory.update(config);

@@ -13,6 +13,11 @@ import type { MediaConnector } from './switch.js';
 export class MediaBridges implements MediaConnector {
   private readonly bridges = new Map<string, Bridge>();
 
+  /** Bridges connected now. */
+  get size(): number {
+    return this.bridges.size;
+  }
+
   connect(a: Channel, b: Channel): void {
     const key = `${a.id}|${b.id}`;
     if (this.bridges.has(key) || !a.media || !b.media) return;

@@ -234,7 +234,9 @@ export class DigestServer {
     const count = parseInt(nc, 16);
     const seen = this.counts.get(nonce);
     if (seen && count <= seen.nc) return { ok: false, reason: 'replay' };
-    this.counts.set(nonce, { nc: count, issued });
+    // A copy, not the parsed value: that is a slice of the whole request's text, and V8 would
+    // keep the ~1 KB request alive as long as the entry (the nonce lifetime): bench/soak.
+    this.counts.set(Buffer.from(nonce, 'latin1').toString('latin1'), { nc: count, issued });
     this.sweep(now);
     return { ok: true, username };
   }

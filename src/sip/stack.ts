@@ -99,6 +99,12 @@ export class SipStack {
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
 
+  /** What the stack holds now (the soak benchmark checks it returns to idle): live transactions, 2xx awaiting their ACK, ACKs kept for retransmitted 2xx. */
+  stats(): { clientTransactions: number; serverTransactions: number; pending2xx: number; sentAcks: number } {
+    const tx = this.transactions.size;
+    return { clientTransactions: tx.clients, serverTransactions: tx.servers, pending2xx: this.pending2xx.size, sentAcks: this.sentAcks.size };
+  }
+
   async stop(): Promise<void> {
     for (const p of this.pending2xx.values()) this.clear2xx(p);
     this.pending2xx.clear();

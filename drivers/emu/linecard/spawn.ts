@@ -19,7 +19,7 @@ export interface SpawnLineCardOptions {
   /** Any other layout (a board may declare one); wins over `config`. */
   layout?: { fxo: number; fxs: number };
   law?: 'alaw' | 'ulaw';
-  /** How long to wait for the child to be ready (default 10 s: tsx compiles on first start). */
+  /** How long to wait for the child to be ready (default 10 s: from the sources, tsx compiles on first start). */
   readyTimeoutMs?: number;
 }
 
@@ -37,8 +37,14 @@ export interface SpawnedLineCard {
   close(): Promise<void>;
 }
 
-const MAIN = new URL('./main.ts', import.meta.url).pathname;
-const ROOT = new URL('../../../', import.meta.url).pathname;
+// From the sources (under tsx) the child runs main.ts through tsx as well; from the build
+// (tsup.config.ts) this module is a .js file in the output folder and the emulator's entry is
+// linecard-emulator.js beside it, run by plain node.
+const FROM_SOURCES = import.meta.url.endsWith('.ts');
+const MAIN = new URL(FROM_SOURCES ? './main.ts' : './linecard-emulator.js', import.meta.url).pathname;
+/** Where `--import tsx` resolves from (the checkout); the build's own folder otherwise. */
+const CWD = new URL(FROM_SOURCES ? '../../../' : './', import.meta.url).pathname;
+const LOADER = FROM_SOURCES ? ['--import', 'tsx'] : [];
 
 export async function spawnLineCardEmulator(opts: SpawnLineCardOptions = {}): Promise<SpawnedLineCard> {
   const layout = opts.layout ?? EMULATOR_CONFIGS[opts.config ?? '2x6'];
@@ -46,8 +52,8 @@ export async function spawnLineCardEmulator(opts: SpawnLineCardOptions = {}): Pr
   const path = join(dir, 'ttyLC0');
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', MAIN, '--fxo', String(layout.fxo), '--fxs', String(layout.fxs), '--law', opts.law ?? 'alaw', '--link', path],
-    { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] },
+    [...LOADER, MAIN, '--fxo', String(layout.fxo), '--fxs', String(layout.fxs), '--law', opts.law ?? 'alaw', '--link', path],
+    { cwd: CWD, stdio: ['pipe', 'pipe', 'inherit'] },
   );
   let nextId = 1;
   const waiting = new Map<number, { resolve: (v: Record<string, unknown>) => void; reject: (e: Error) => void }>();

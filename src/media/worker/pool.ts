@@ -21,8 +21,9 @@ export interface MediaWorkerPoolOptions {
   /** Number of workers; default one per core. */
   size?: number;
   /**
-   * The worker's entry file. Default: media-worker next to this module, `.ts` under tsx
-   * (then loaded with `--import tsx`), `.js` in a build — a bundle passes its built file.
+   * The worker's entry file. Default: media-worker next to this module — `.ts` under tsx
+   * (then started through tsx's loader, see spawn()), `.js` in the build, where tsup.config.ts
+   * emits media-worker.js into the folder that holds this module's bundled code.
    */
   workerUrl?: URL;
   /**

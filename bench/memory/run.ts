@@ -1,0 +1,138 @@
+/**
+ * bench/memory: idle memory of the built exchange process (not its emulators), and what takes it.
+ *
+ *   npx tsx bench/memory/run.ts [--write]
+ *
+ * Builds the firmware into a temporary folder (test/helpers/build.ts: node_modules without
+ * tsx), starts `node OUT/cli.js start` on the sim board with the example office, places one
+ * call per media worker so every worker thread is started (a pool starts its workers on
+ * demand), lets it settle, and reads VmRSS etc. from /proc and the heap after a full GC
+ * (bench/memory/probe.mjs wraps the entry; --expose-gc is the only flag). The breakdown runs
+ * each piece alone in a process of its own (bench/memory/piece.mjs): bare node, each
+ * dependency, SQLite, an idle worker thread, a media worker. --write puts the tables into
+ * docs/PERFORMANCE.md (## Memory).
+ */
+import { spawn } from 'node:child_process';
+import { copyFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { buildFirmware, plainNodeEnv, startBuiltExchange } from '../../test/helpers/build.js';
+import { callWithAudio } from '../../test/helpers/sip-call.js';
+import { tempDir } from '../../test/helpers/tmp.js';
+import { waitFor } from '../../test/helpers/net.js';
+import { machine, writeDoc } from '../sip-cps/report.js';
+import type { ChildProcess } from 'node:child_process';
+
+interface Mem { VmRSS: number; VmHWM: number; RssAnon: number; RssFile: number; Threads: number; heapUsed: number; heapTotal: number; external: number }
+
+const here = new URL('.', import.meta.url).pathname;
+const root = new URL('../../', import.meta.url).pathname;
+const SETTLE_MS = 3000;
+const RUNS = 3;
+/** The main thread's young generation capped at 1 MiB per semi-space (V8 default: up to 16). */
+const SEMI_SPACE = '--max-semi-space-size=1';
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function ask(child: ChildProcess): Promise<Mem> {
+  return new Promise((resolve) => {
+    const answer = (m: unknown): void => {
+      if (typeof m === 'object' && m !== null && 'mem' in m) {
+        child.off('message', answer);
+        resolve((m as { mem: Mem }).mem);
+      }
+    };
+    child.on('message', answer);
+    child.send('mem');
+  });
+}
+
+/** Settle, collect garbage, measure (twice: the second reading is after the GC's own churn). */
+async function measure(child: ChildProcess): Promise<Mem> {
+  await sleep(SETTLE_MS);
+  await ask(child);
+  return ask(child);
+}
+
+async function piece(out: string, mode: string): Promise<Mem> {
+  const child = spawn(process.execPath, ['--expose-gc', join(out, 'probe.mjs'), join(out, 'piece.mjs'), mode], { cwd: out, env: plainNodeEnv(), stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  let stdout = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  await waitFor(() => stdout.includes('ready'), 10000, `piece ${mode}`);
+  const m = await measure(child);
+  child.kill('SIGKILL');
+  return m;
+}
+
+const MB = (kib: number): string => (kib / 1024).toFixed(1);
+const MiB = (b: number): string => (b / 2 ** 20).toFixed(1);
+
+async function main(): Promise<void> {
+  const started = new Date().toISOString().slice(0, 16).replace('T', ' ');
+  const out = buildFirmware(join(tempDir('autocom-memory-'), 'out'));
+  for (const f of ['probe.mjs', 'piece.mjs']) copyFileSync(join(here, f), join(out, f));
+
+  // The whole exchange, idle: before any call (no worker yet), then with every worker started;
+  // once as `node OUT/cli.js`, once with the main thread's young generation capped.
+  const workers = availableParallelism();
+  const exchange = async (flags: string[]): Promise<{ cold: Mem; warm: Mem }> => {
+    const ex = await startBuiltExchange(out, join(tempDir(), 'data'), { before: [...flags, '--expose-gc', join(out, 'probe.mjs')], ipc: true });
+    const cold = await measure(ex.child);
+    for (let i = 0; i < workers; i++) {
+      const call = await callWithAudio(ex.sipPort);
+      if (call.inviteStatus !== 200) throw new Error(`call ${i + 1} got ${call.inviteStatus}`);
+    }
+    const warm = await measure(ex.child);
+    ex.child.kill('SIGTERM');
+    await ex.exited;
+    return { cold, warm };
+  };
+  // V8 shrinks or keeps its grown young generation at its own pace, so one start can differ
+  // from the next by ~10 MiB: each configuration is started RUNS times and the median shown.
+  const median = async (flags: string[]): Promise<{ cold: Mem; warm: Mem; range: string }> => {
+    const runs: Array<{ cold: Mem; warm: Mem }> = [];
+    for (let i = 0; i < RUNS; i++) runs.push(await exchange(flags));
+    runs.sort((a, b) => a.warm.VmRSS - b.warm.VmRSS);
+    const mid = runs[Math.floor(RUNS / 2)]!;
+    return { ...mid, range: runs.map((r) => MB(r.warm.VmRSS)).join(', ') };
+  };
+  const { cold, warm, range } = await median([]);
+  const semi = await median([SEMI_SPACE]);
+
+  const pieces: Array<[string, string]> = [
+    ['bare node', 'bare'],
+    ['+ every dependency imported', 'all-deps'],
+    ['+ fastify alone', 'fastify'],
+    ['+ zod alone', 'zod'],
+    ['+ pino alone', 'pino'],
+    ['+ yaml alone', 'yaml'],
+    ['+ serialport alone', 'serialport'],
+    ['+ better-sqlite3 alone', 'better-sqlite3'],
+    ['+ better-sqlite3, a database open', 'sqlite-open'],
+    ['+ node-pty alone', 'node-pty'],
+    ['+ one idle worker thread (empty script)', 'worker-empty'],
+    ['+ one idle media worker (OUT/media-worker.js)', 'worker-media'],
+  ];
+  const measured: Array<[string, Mem]> = [];
+  for (const [label, mode] of pieces) measured.push([label, await piece(out, mode)]);
+  const bare = measured[0]![1];
+
+  const row = (label: string, m: Mem, delta = true): string =>
+    `| ${label} | ${MB(m.VmRSS)} | ${delta && m !== bare ? `+${MB(m.VmRSS - bare.VmRSS)}` : ''} | ${MB(m.RssAnon)} | ${MB(m.RssFile)} | ${MiB(m.heapUsed)} | ${MiB(m.heapTotal)} | ${m.Threads} |`;
+  const head = '| process | RSS MiB | vs bare node | RssAnon | RssFile | heap used (after GC) MiB | heap total | threads |\n|---|---:|---:|---:|---:|---:|---:|---:|';
+  const block = [
+    `Run ${started} UTC on ${machine()}; \`${process.platform} ${process.arch}\`. Command: \`npx tsx bench/memory/run.ts\`; each figure ${SETTLE_MS / 1000} s after start, after a full GC.`,
+    '',
+    `**Built exchange on the sim board, idle: ${MB(warm.VmRSS)} MiB RSS with its ${workers} media workers started** (median of ${RUNS} starts: ${range}; ${MB(cold.VmRSS)} MiB before the first call started them; ${MB(semi.warm.VmRSS)} MiB with \`${SEMI_SPACE}\`: ${semi.range}; target ≤ 80 MB). Exchange rows: the median start.`,
+    '',
+    head,
+    row('exchange, idle, no media worker yet', cold),
+    row(`exchange, idle, ${workers} media workers started`, warm),
+    row(`exchange with \`${SEMI_SPACE}\`, idle, no media worker yet`, semi.cold),
+    row(`exchange with \`${SEMI_SPACE}\`, idle, ${workers} media workers started`, semi.warm),
+    ...measured.map(([label, m]) => row(label, m)),
+  ].join('\n');
+  console.log(block);
+  if (process.argv.includes('--write')) writeDoc(join(root, 'docs/PERFORMANCE.md'), block, 'Memory', 'bench/memory');
+}
+
+await main();
