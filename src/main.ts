@@ -18,7 +18,6 @@ import { parseYaml } from './config/yaml.js';
 import { demoConfig, type DemoSeed } from './config/demo.js';
 import { createApi } from './api/server.js';
 import { Switch } from './core/switch.js';
-import { MediaBridges } from './core/media-connector.js';
 import { SHUTDOWN_GRACE_MS, type Runtime } from './boot/runtime.js';
 import { startLineCards } from './boot/linecards.js';
 import { startSip } from './boot/sip.js';
@@ -111,10 +110,9 @@ export async function startExchange(opts: StartOptions): Promise<Exchange> {
     closers.push(() => config.close(clock));
 
     // core: built before the channels so each channel can hand its legs to it.
-    const media = new MediaBridges();
-    sw = new Switch({ clock, log: log.child({ component: 'switch' }), events, config: () => config.snapshot(), media });
+    sw = new Switch({ clock, log: log.child({ component: 'switch' }), events, config: () => config.snapshot() });
     const rt: Runtime = {
-      clock, log, events, board, config, switch: sw, media, bind: opts.bind, sipPort: opts.sipPort,
+      clock, log, events, board, config, switch: sw, bind: opts.bind, sipPort: opts.sipPort,
       ...(opts.advertise ? { advertise: opts.advertise } : {}),
       routes: [],
       onClose: (step) => closers.push(step),

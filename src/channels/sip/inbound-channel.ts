@@ -8,7 +8,7 @@
  *   BYE from either side once answered; re-INVITE for hold/unhold (§14.2); session timers
  *   (RFC 4028) when the INVITE asks for them. The 180 and 200 carry our Contact (§12.1.1).
  */
-import { BaseChannel, type HangupCause, type Party } from '../channel.js';
+import { BaseChannel, type DialogKey, type HangupCause, type Party } from '../channel.js';
 import type { Employee } from '../../config/schema.js';
 import type { SipRequest } from '../../sip/message.js';
 import type { ServerTransaction } from '../../sip/transaction/server.js';
@@ -69,6 +69,11 @@ export class SipInboundChannel extends BaseChannel implements DialogOwner {
   start(): void {
     this.moveTo('proceeding');
     this.emit('destination', this.dialled);
+  }
+
+  /** The dialog this leg is, once answered (Channel.sipDialog). */
+  get sipDialog(): DialogKey | undefined {
+    return this.dialog?.id;
   }
 
   call(_caller: Party): void {

@@ -15,7 +15,6 @@ import { wireSip } from '../../../src/boot/sip.js';
 import type { SipContext } from '../../../src/channels/sip/context.js';
 import { Switch } from '../../../src/core/switch.js';
 import { EventBus } from '../../../src/core/events.js';
-import { MediaBridges } from '../../../src/core/media-connector.js';
 import { RtpEndpoint } from '../../../src/media/rtp-endpoint.js';
 import { validateConfig } from '../../../src/config/validate.js';
 import { example } from '../../config/example.js';
@@ -34,7 +33,7 @@ async function setUp() {
   const events = new EventBus(() => clock.now());
   const ended: string[] = [];
   events.on('call.ended', (d) => ended.push(d.cause));
-  const sw = new Switch({ clock, log, events, config: () => config, media: new MediaBridges() });
+  const sw = new Switch({ clock, log, events, config: () => config });
   const location = new LocationService(clock);
   const ctx: SipContext = { stack, clock, log, rtpHost: '127.0.0.1', rtpTimeoutMs: TIMEOUT_MS, dialogs: new Map() };
   wireSip(ctx, sw, new SipDirectory(config), location);
