@@ -46,10 +46,25 @@ async function nextAttempt(): Promise<number> {
   return waited;
 }
 
+/**
+ * The unplug is noticed either by the serial port closing (the pty reports it — not always
+ * at once) or by the card's silence (no heartbeat for silenceTimeoutMs of driver time):
+ * give the port a moment of real time, then a 10 ms step of driver time, until offline.
+ * The backoff below counts from the moment the link was declared lost, whichever way.
+ */
+async function untilOffline(): Promise<void> {
+  for (let waited = 0; ; waited += 10) {
+    await new Promise((r) => setTimeout(r, 10));
+    if (card.status === 'offline') return;
+    if (waited > 5 * DEFAULT_TIMING.silenceTimeoutMs) throw new Error('the driver never noticed the unplug');
+    clock.advance(10);
+  }
+}
+
 test('the card unplugged: the driver retries at 100, 200, 400 ms, then every 500 ms; replugged, it is online at the next attempt', async () => {
   assert.is(card.status, 'online');
   await emu.control.request({ cmd: 'unplug' });
-  await waitFor(() => card.status === 'offline', 5000, 'the driver to notice the unplug');
+  await untilOffline();
   const gaps: number[] = [];
   for (let i = 0; i < 5; i++) gaps.push(await nextAttempt());
   assert.equal(gaps, [100, 200, 400, 500, 500], 'backoff from reopenMinMs, doubling, capped at reopenMaxMs');
