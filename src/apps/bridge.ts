@@ -8,15 +8,24 @@
  * analog hook flash), every other member that is not holding itself waits in the
  * exchange's holding bridge and hears music on hold; when the hold ends they come back.
  */
-import type { Channel } from '../channels/channel.js';
+import type { Channel, DtmfVia } from '../channels/channel.js';
 import type { DtmfPolicy } from '../core/bridge.js';
 import type { AppContext } from '../core/session.js';
 import { hold } from './hold.js';
 
-export async function bridge(ctx: AppContext, channels: Channel[], opts: { dtmf?: DtmfPolicy; signal?: AbortSignal } = {}): Promise<Channel | undefined> {
+export interface BridgeVerbOptions {
+  /** `pass` (default): digits reach the other members; `app`: only `onDigit` gets them (in-call feature codes). */
+  dtmf?: DtmfPolicy;
+  /** Every digit a member sends while bridged, whatever the policy. */
+  onDigit?: (from: Channel, digit: string, via: DtmfVia) => void;
+  signal?: AbortSignal;
+}
+
+export async function bridge(ctx: AppContext, channels: Channel[], opts: BridgeVerbOptions = {}): Promise<Channel | undefined> {
   const gone = channels.find((c) => c.state === 'released');
   if (gone || ctx.signal.aborted || opts.signal?.aborted) return gone;
   const b = ctx.newBridge(opts.dtmf ? { dtmf: opts.dtmf } : {});
+  if (opts.onDigit) b.on('dtmf', opts.onDigit);
   const signals = [ctx.signal, ...(opts.signal ? [opts.signal] : [])];
   const holders = new Set<Channel>();
   /** Members waiting in the holding bridge, with what brings them back. */

@@ -115,6 +115,18 @@ test('play to a bridge: both members hear the prompt together with each other', 
   assert.is(a.c.state, 'up', 'the other member is not hung up by the verb');
 });
 
+test('bridge with DTMF to the application: the owning script gets the digits, the other party does not', async () => {
+  const s = appSession();
+  const [a, b] = [talking('201'), talking('202')];
+  const got: string[] = [];
+  const talk = bridge(s.ctx, [a.c, b.c], { dtmf: 'app', onDigit: (from, d) => got.push(`${from.owner}:${d}`) });
+  a.c.pressDigits('*2', 'info');
+  assert.equal(got, ['201:*', '201:2']);
+  assert.equal(b.c.log.filter((l) => l.startsWith('digits')), []);
+  a.c.deviceHangsUp();
+  assert.is(await talk, a.c);
+});
+
 test('bridge: while one member holds, the other waits in the holding bridge and hears music; retrieve brings it back', async () => {
   const s = appSession();
   const [a, b] = [talking('201'), talking('202')];
