@@ -18,7 +18,6 @@ import { parseYaml } from './config/yaml.js';
 import { demoConfig, type DemoSeed } from './config/demo.js';
 import { createApi } from './api/server.js';
 import { Switch } from './core/switch.js';
-import { MediaBridges } from './core/media-connector.js';
 import { SHUTDOWN_GRACE_MS, type Runtime } from './boot/runtime.js';
 import { startLineCards } from './boot/linecards.js';
 import { startSip } from './boot/sip.js';
@@ -113,15 +112,14 @@ export async function startExchange(opts: StartOptions): Promise<Exchange> {
     closers.push(() => config.close(clock));
 
     // core: built before the channels so each channel can hand its legs to it.
-    const media = new MediaBridges();
-    const core = new Switch({ clock, log: log.child({ component: 'switch' }), events, config: () => config.snapshot(), media });
+    const core = new Switch({ clock, log: log.child({ component: 'switch' }), events, config: () => config.snapshot() });
     sw = core;
     const rt: Runtime = {
-      clock, log, events, board, config, switch: core, media, bind: opts.bind, sipPort: opts.sipPort,
+      clock, log, events, board, config, switch: core, bind: opts.bind, sipPort: opts.sipPort,
       ...(opts.advertise ? { advertise: opts.advertise } : {}),
       routes: [],
       stats: {
-        core: () => ({ calls: core.activeCalls().length, bridges: media.size, ...(clock.pending ? { timers: clock.pending() } : {}) }),
+        core: () => ({ calls: core.activeCalls().length, bridges: core.bridges().length, ...(clock.pending ? { timers: clock.pending() } : {}) }),
       },
       onClose: (step) => closers.push(step),
       onDrain: (step) => drains.push(step),

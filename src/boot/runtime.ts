@@ -10,7 +10,6 @@ import type { Board } from './board.js';
 import type { ConfigService } from '../core/config-service.js';
 import type { EventBus } from '../core/events.js';
 import type { Switch } from '../core/switch.js';
-import type { MediaBridges } from '../core/media-connector.js';
 
 export interface Runtime {
   clock: Clock;
@@ -19,8 +18,6 @@ export interface Runtime {
   board: Board;
   config: ConfigService;
   switch: Switch;
-  /** Connects answered calls' sound (media bridges). */
-  media: MediaBridges;
   /** Addresses to bind (from the command line / environment). */
   bind: string;
   /** The address to advertise instead of the local one (--advertise, else the board's network.advertise). */

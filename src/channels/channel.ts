@@ -74,6 +74,45 @@ export interface ChannelEvents {
   destination: [number: string];
   hangup: [cause: HangupCause];
   hold: [held: boolean];
+  /**
+   * The leg's media endpoint was replaced mid-call (a re-INVITE moving the RTP, a DECT
+   * handover): whoever connected the old endpoint connects the new one.
+   */
+  media: [endpoint: MediaEndpoint | undefined];
+  /** The device asks to transfer the call (SIP REFER, RFC 3515; analog: flash, dial, hang up). */
+  transfer: [request: TransferRequest];
+  /** A hook flash (analog recall): the owning application decides what it means. */
+  flash: [];
+}
+
+/** What a device asked to transfer its call to. */
+export interface TransferRequest {
+  /** The number (or SIP user) to transfer to. */
+  target: string;
+  /** Attended transfer: the dialog of the call that replaces this one (RFC 3891 Replaces). */
+  replaces?: DialogKey;
+}
+
+/** Identifies one SIP dialog (RFC 3261 §12: Call-ID plus both tags). */
+export interface DialogKey {
+  callId: string;
+  localTag: string;
+  remoteTag: string;
+}
+
+/** One string for a dialog, as the channel registry indexes it. */
+export function dialogKeyString(k: DialogKey): string {
+  return `${k.callId};${k.localTag};${k.remoteTag}`;
+}
+
+/**
+ * Where an outbound leg should set up its media so that bridging it will be cheapest:
+ * `near` is the media endpoint it will most likely be bridged with (a SIP leg opens its RTP
+ * in that endpoint's media worker, so the call relays there). A hint: a leg that cannot use
+ * it ignores it, and it never hands the leg another channel to drive.
+ */
+export interface PlacementHint {
+  near?: MediaEndpoint | undefined;
 }
 
 /** Commands every leg accepts. Each is idempotent where repeating it makes sense. */
@@ -81,14 +120,17 @@ export interface ChannelCommands {
   /**
    * Outbound leg: start calling the device (SIP INVITE, ring the analog phone).
    * @param caller who is calling, as the device should show it.
-   * @param peer the call's other leg (the caller's), when the core has one. A leg may
-   *   use it to set up its media where bridging the two will be cheapest (a SIP leg opens
-   *   its RTP in the media worker of an RTP peer, so the call relays inside that worker);
-   *   a leg that cannot use it ignores it. The leg must not drive `peer`.
+   * @param placement where its media should live (see PlacementHint).
    */
-  call(caller: Party, peer?: Channel): void;
+  call(caller: Party, placement?: PlacementHint): void;
   /** Inbound leg: tell the device the callee is ringing (SIP 180, ringback tone). */
   ringing(): void;
+  /**
+   * Inbound leg: early media — connect the caller's audio before the answer (SIP 183 with
+   * SDP, RFC 3960), so a prompt or the callee's own ringback reaches them. Optional: a leg
+   * without it gets `ringing()` instead.
+   */
+  progress?(): void;
   /** Inbound leg: the callee answered; connect the caller (SIP 200, stop ringback). */
   answer(): void;
   /** End the leg with a cause; a released leg ignores it. */
@@ -117,6 +159,8 @@ export interface Channel extends ChannelCommands {
    * when a call is answered.
    */
   readonly media: MediaEndpoint | undefined;
+  /** Capability: the SIP dialog this leg is, once it has one (for Replaces and pickup). */
+  readonly sipDialog?: DialogKey | undefined;
   on<E extends keyof ChannelEvents>(event: E, listener: (...args: ChannelEvents[E]) => void): this;
   once<E extends keyof ChannelEvents>(event: E, listener: (...args: ChannelEvents[E]) => void): this;
   off<E extends keyof ChannelEvents>(event: E, listener: (...args: ChannelEvents[E]) => void): this;
@@ -167,7 +211,7 @@ export abstract class BaseChannel extends EventEmitter<ChannelEvents> implements
     this.emit('hangup', cause);
   }
 
-  abstract call(caller: Party, peer?: Channel): void;
+  abstract call(caller: Party, placement?: PlacementHint): void;
   abstract ringing(): void;
   abstract answer(): void;
   abstract hangup(cause: HangupCause): void;

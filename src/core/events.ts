@@ -5,6 +5,7 @@
  * ignored so a broken observer cannot stop a call.
  */
 import type { Logger } from '../../common/log.js';
+import type { CallRecordData } from './call-record.js';
 
 /** Every event type with its payload. Later issues add theirs here. */
 export interface ExchangeEvents {
@@ -17,7 +18,8 @@ export interface ExchangeEvents {
   'security.lockout': { service: 'sip' | 'web'; kind: 'address' | 'extension'; key: string; until: number };
   'call.started': { call: string; from: string; to: string; tech: string; kind: string };
   'call.answered': { call: string; by: string; tech: string };
-  'call.ended': { call: string; cause: string; from: string; to: string };
+  /** The call is over; `record` is what happened to the caller's channel (call-record.ts), what the CDR is written from. */
+  'call.ended': { call: string; cause: string; from: string; to: string; record: CallRecordData };
   /** A DTMF digit one leg of a connected call sent (`from`: that leg's owner), and its form. */
   'call.dtmf': { call: string; from: string; digit: string; via: 'rfc4733' | 'info' | 'inband' };
   /** A line card's link or health changed (online, offline, rebooted, fault). */

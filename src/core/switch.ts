@@ -1,20 +1,26 @@
 /**
- * The switching core: takes every inbound leg, decides where its call goes (dial plan,
- * configuration snapshot), offers it to the right legs through the call applications,
- * and publishes what happens on the observer channel. It sees Channels only: the
- * technologies register leg factories and never appear here by name.
+ * The switching core: takes every inbound channel, decides where its call goes (dial plan,
+ * configuration snapshot), runs the destination's application (src/apps/registry.ts) as a
+ * cancellable script, and publishes what happens on the observer channel. It sees Channels
+ * only: the technologies register leg factories and never appear here by name.
+ *
+ * The model (Asterisk's bridging core, jambonz's verbs): channels live in a registry
+ * (channels.ts); the applications move them in and out of bridges (bridge.ts; the holding
+ * bridge plays music on hold); a call is a Session (session.ts) whose CallRecord
+ * (call-record.ts) says what happened to the caller's channel.
  */
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/log.js';
-import type { Channel, ChannelTech, DtmfVia, HangupCause, Party } from '../channels/channel.js';
+import type { Channel, ChannelTech, Party } from '../channels/channel.js';
 import type { Config, Device, Employee } from '../config/schema.js';
-import { ringGroup, type RingTarget } from '../apps/ring-group.js';
-import { Call } from './call.js';
+import type { MixerBudget } from '../media/mixer.js';
+import { applicationFor } from '../apps/registry.js';
+import { Bridge } from './bridge.js';
+import type { CallRecord } from './call-record.js';
+import { ChannelRegistry } from './channels.js';
 import { resolveDialled, type Destination } from './dialplan.js';
 import type { EventBus } from './events.js';
-
-/** How long an employee's phones ring before the caller hears "no answer". */
-export const EMPLOYEE_RING_MS = 30_000;
+import { Session, type DialTarget } from './session.js';
 
 /** Creates the outbound legs that reach one device of an employee (one per technology). */
 export interface DeviceLegFactory {
@@ -29,38 +35,30 @@ export interface OutsideLineProvider {
   seize(number: string, caller: Party): Channel | undefined;
 }
 
-/** How long an outside call may stay unanswered before the exchange gives up. */
-export const OUTSIDE_RING_MS = 120_000;
-
-/** Connects the sound of two legs once a call is answered (the media layer provides it). */
-export interface MediaConnector {
-  connect(a: Channel, b: Channel): void;
-  disconnect(a: Channel, b: Channel): void;
-  /**
-   * Whether the connected media path already delivers a digit that arrived on `from` in
-   * form `via` to `to` (RFC 4733 relayed between two RTP legs, tones inside the audio).
-   * When it does not, the core asks `to` to send the digit itself.
-   */
-  carriesDigits?(from: Channel, to: Channel, via: DtmfVia): boolean;
-}
-
 export interface SwitchDeps {
   clock: Clock;
   log: Logger;
   events: EventBus;
   /** The configuration in force; each call routes on the snapshot it started with. */
   config: () => Readonly<Config> | null;
-  media?: MediaConnector;
+  /** The board's mixing budget for bridges of three or more. */
+  budget?: MixerBudget;
 }
 
 export class Switch {
   private readonly factories = new Map<ChannelTech, DeviceLegFactory>();
   private readonly lines: OutsideLineProvider[] = [];
-  private readonly calls = new Set<Call>();
+  private readonly sessions = new Set<Session>();
+  /** Every live channel the core knows. */
+  readonly channels = new ChannelRegistry();
+  /** The exchange's holding bridge: whoever waits in it hears music on hold. */
+  readonly holding: Bridge;
   /** Set by close(): calls that come in during shutdown are refused, never routed. */
   private closed = false;
 
-  constructor(private readonly deps: SwitchDeps) {}
+  constructor(private readonly deps: SwitchDeps) {
+    this.holding = new Bridge({ clock: deps.clock, kind: 'holding' });
+  }
 
   addLegFactory(factory: DeviceLegFactory): void {
     this.factories.set(factory.tech, factory);
@@ -70,9 +68,14 @@ export class Switch {
     this.lines.push(provider);
   }
 
-  /** Calls in progress (for the UI and graceful shutdown). */
-  activeCalls(): Call[] {
-    return [...this.calls];
+  /** The records of the calls in progress (for the UI and graceful shutdown). */
+  activeCalls(): CallRecord[] {
+    return [...this.sessions].map((s) => s.record);
+  }
+
+  /** Bridges with members now, across every call (for the UI and tests). */
+  bridges(): Bridge[] {
+    return [...this.sessions].flatMap((s) => s.liveBridges());
   }
 
   /** What `digits` mean now (analog channels ask while the user is still dialling). */
@@ -81,31 +84,29 @@ export class Switch {
     return config ? resolveDialled(config, digits, { final }) : { kind: 'invalid' };
   }
 
-  /** A new inbound leg: route it as soon as it knows its destination. */
-  accept(a: Channel): Call {
-    const call = new Call(a, this.deps.clock.now());
-    this.calls.add(call);
-    call.on('ended', (cause) => {
-      this.calls.delete(call);
-      if (call.b) this.deps.media?.disconnect(call.a, call.b);
-      this.deps.events.emit('call.ended', { call: call.id, cause, from: a.caller.number, to: call.destination });
-    });
-    call.on('answered', (b) => {
-      if (call.state !== 'connected') return; // ended meanwhile (a listener hung up): no bridge
-      this.deps.media?.connect(call.a, b);
-      this.relayDigits(call, call.a, b);
-      this.relayDigits(call, b, call.a);
-      this.deps.events.emit('call.answered', { call: call.id, by: b.owner, tech: b.tech });
-    });
+  /** A new inbound channel: route its call as soon as it knows its destination. */
+  accept(a: Channel): CallRecord {
+    const config = this.deps.config();
+    const session = new Session(
+      {
+        clock: this.deps.clock, log: this.deps.log, events: this.deps.events, channels: this.channels, holding: this.holding, config,
+        ...(this.deps.budget ? { budget: this.deps.budget } : {}),
+        employee: (e) => this.employeeTarget(e),
+        outsideLine: (n, caller) => this.lineTarget(n, caller.caller),
+      },
+      a,
+    );
+    this.sessions.add(session);
+    session.onEnded(() => this.sessions.delete(session));
     a.once('destination', (number) => {
-      call.destination = number;
-      if (this.closed) return call.end('congestion'); // shutting down: 503 / a congestion tone
-      void this.route(call, number).catch((err) => {
-        this.deps.log.error({ err, call: call.id }, 'routing failed');
-        call.end('failure');
+      session.record.destination = number;
+      if (this.closed) return session.end('congestion'); // shutting down: 503 / a congestion tone
+      void this.route(session, number).catch((err: unknown) => {
+        this.deps.log.error({ err, call: session.id }, 'routing failed');
+        session.end('failure');
       });
     });
-    return call;
+    return session.record;
   }
 
   /**
@@ -115,94 +116,38 @@ export class Switch {
    */
   close(): void {
     this.closed = true;
-    for (const call of [...this.calls]) call.end('congestion');
+    for (const s of [...this.sessions]) s.end('congestion');
+    this.holding.close();
   }
 
-  private async route(call: Call, number: string): Promise<void> {
+  private async route(session: Session, number: string): Promise<void> {
     const config = this.deps.config();
+    const a = session.caller;
     const dest: Destination = config ? resolveDialled(config, number, { final: true }) : { kind: 'invalid' };
-    this.deps.log.info({ call: call.id, from: call.a.caller.number, to: number, kind: dest.kind }, 'call routed');
-    this.deps.events.emit('call.started', { call: call.id, from: call.a.caller.number, to: number, tech: call.a.tech, kind: dest.kind });
-    let result: { failed: HangupCause } | { answered: Channel };
-    switch (dest.kind) {
-      case 'employee':
-        if (dest.employee.extension === call.a.owner) return call.end('busy'); // calling oneself
-        result = await ringGroup(call, this.deps.clock, [this.target(dest.employee)], 'all_at_once', EMPLOYEE_RING_MS);
-        break;
-      case 'department': {
-        const d = dest.department;
-        const members = d.members
-          .filter((m) => m !== call.a.owner)
-          .map((m) => config!.employees.find((e) => e.extension === m))
-          .filter((e): e is Employee => e !== undefined);
-        result = await ringGroup(call, this.deps.clock, members.map((e) => this.target(e)), d.strategy, d.ring_timeout_s * 1000);
-        break;
-      }
-      case 'outside': {
-        const barred = outsideBarring(config!, call.a.owner, dest);
-        if (barred) {
-          this.deps.log.warn({ call: call.id, from: call.a.owner, to: number, reason: barred }, 'outside call barred');
-          return call.end('barred');
-        }
-        const caller = call.a.caller;
-        const target: RingTarget = {
-          extension: dest.number,
-          legs: () => {
-            for (const p of this.lines) {
-              const leg = p.seize(dest.number, caller);
-              if (leg) return [leg];
-            }
-            return [];
-          },
-        };
-        result = await ringGroup(call, this.deps.clock, [target], 'all_at_once', OUTSIDE_RING_MS);
-        if ('failed' in result && result.failed === 'unavailable') result = { failed: 'congestion' }; // every line busy
-        break;
-      }
-      default:
-        result = { failed: 'not-found' };
-    }
-    if ('failed' in result) call.end(result.failed);
+    this.deps.log.info({ call: session.id, from: a.caller.number, to: number, kind: dest.kind }, 'call routed');
+    this.deps.events.emit('call.started', { call: session.id, from: a.caller.number, to: number, tech: a.tech, kind: dest.kind });
+    const cause = await applicationFor(dest)(session.context(), dest);
+    session.end(cause);
   }
 
-  /**
-   * DTMF during a connected call: publish each digit, and make it reach the other leg in
-   * the form that leg negotiated (issue 4 interworking) when the media path does not
-   * carry it already — INFO becomes RFC 4733 or tones, RFC 4733 towards an analog line
-   * becomes tones, RFC 4733 towards a SIP phone without telephone-event becomes INFO.
-   */
-  private relayDigits(call: Call, from: Channel, to: Channel): void {
-    const onDigits = (digits: string, via: DtmfVia = 'inband'): void => {
-      if (call.state !== 'connected') return;
-      for (const digit of digits) this.deps.events.emit('call.dtmf', { call: call.id, from: from.owner, digit, via });
-      if (!(this.deps.media?.carriesDigits?.(from, to, via) ?? false)) to.sendDigits?.(digits);
-    };
-    from.on('digits', onDigits);
-    call.once('ended', () => from.off('digits', onDigits));
-  }
-
-  private target(employee: Employee): RingTarget {
+  private employeeTarget(employee: Employee): DialTarget {
     return {
       extension: employee.extension,
       legs: () => employee.devices.flatMap((d) => this.factories.get(d.type)?.legsFor(employee, d) ?? []),
     };
   }
+
+  private lineTarget(number: string, caller: Party): DialTarget {
+    return {
+      extension: number,
+      legs: () => {
+        for (const p of this.lines) {
+          const leg = p.seize(number, caller);
+          if (leg) return [leg];
+        }
+        return [];
+      },
+    };
+  }
 }
 
-/**
- * Call barring for outside calls: why `owner` may not call `dest`, or undefined when it
- * may. Emergency numbers are never barred. Legs that are not an employee's (a city line
- * calling out again) follow the strictest rule.
- */
-export function outsideBarring(config: Readonly<Config>, owner: string, dest: Extract<Destination, { kind: 'outside' }>): string | undefined {
-  if (dest.emergency) return undefined;
-  const allowed = config.employees.find((e) => e.extension === owner)?.outside_calls ?? 'none';
-  if (allowed === 'none') return 'outside calls not allowed';
-  if (dest.international && allowed !== 'international') return 'international calls not allowed';
-  return undefined;
-}
-
-/** The caller identity an employee's leg presents. */
-export function employeeParty(e: Employee): Party {
-  return { number: e.extension, name: e.name };
-}

@@ -25,6 +25,14 @@ export type FrameListener = (frame: Int16Array) => void;
 export interface MediaEndpoint {
   onFrame(listener: FrameListener): () => void;
   writeFrame(frame: Int16Array): void;
+  /**
+   * Capability: the RFC 4733 telephone-event payload type this endpoint agreed with its
+   * peer, when it sends and receives DTMF as RTP events (an RTP leg that negotiated
+   * telephone-event); undefined for everything else (analog ports, players, mixers). The
+   * core asks this, never the endpoint's class, to know whether a relayed media path
+   * carries a digit as an event.
+   */
+  readonly telephoneEventPayloadType?: number | undefined;
 }
 
 /** A frame of digital silence (do not modify). */

@@ -3,20 +3,21 @@
  * seam. `device*` methods act as the phone would (ring, answer, refuse); the log records
  * what the exchange asked of it.
  */
-import { BaseChannel, type Channel, type Direction, type HangupCause, type Party } from '../../src/channels/channel.js';
+import { BaseChannel, type Direction, type HangupCause, type Party, type PlacementHint } from '../../src/channels/channel.js';
+import type { MediaEndpoint } from '../../src/media/endpoint.js';
 
 export class FakeChannel extends BaseChannel {
   readonly log: string[] = [];
-  /** The other leg the exchange named when it called this one (see Channel.call). */
-  peer: Channel | undefined;
+  /** Where the exchange asked this leg to place its media when it called it (see Channel.call). */
+  placement: PlacementHint | undefined;
 
   constructor(direction: Direction, owner: string, caller: Party = { number: owner }) {
     super('sip', direction, owner, caller);
   }
 
   // --- what the exchange asks
-  call(caller: Party, peer?: Channel): void {
-    this.peer = peer;
+  call(caller: Party, placement?: PlacementHint): void {
+    this.placement = placement;
     this.log.push(`call from ${caller.number}`);
     this.moveTo('proceeding');
   }
@@ -32,6 +33,18 @@ export class FakeChannel extends BaseChannel {
     if (this.state === 'released') return;
     this.log.push(`hangup ${cause}`);
     this.released(cause);
+  }
+
+  /** Give the leg a media endpoint (an RTP session came up, a handover) and say so. */
+  setMedia(endpoint: MediaEndpoint | undefined): void {
+    this.media = endpoint;
+    this.emit('media', endpoint);
+  }
+  sendDigits(digits: string): void {
+    this.log.push(`digits ${digits}`);
+  }
+  pressDigits(digits: string, via?: 'rfc4733' | 'info' | 'inband'): void {
+    this.emit('digits', digits, via);
   }
 
   // --- what the device does

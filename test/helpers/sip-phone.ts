@@ -51,12 +51,13 @@ export class TestPhone {
   }
 
   /** Send one request; resolves with its final response (provisional ones are ignored). */
-  send(req: SipRequest, protocol: TransportProtocol = 'udp'): Promise<SipResponse> {
+  send(req: SipRequest, protocol: TransportProtocol = 'udp', onProvisional?: (res: SipResponse) => void): Promise<SipResponse> {
     return new Promise((resolve, reject) => {
       this.stack.sendRequest(req, {
         destination: { protocol, address: '127.0.0.1', port: this.exchangePort },
         onResponse: (res) => {
           if (res.status >= 200) resolve(res);
+          else onProvisional?.(res);
         },
         onTimeout: () => reject(new Error(`${req.method}: no final response`)),
         onTransportError: (err) => reject(err instanceof Error ? err : new Error(String(err))),
@@ -65,13 +66,13 @@ export class TestPhone {
   }
 
   /** Send, and when challenged, send again with `creds`. Returns both answers. */
-  async sendAuthenticated(r: PhoneRequest, creds: Credentials): Promise<{ challenge: SipResponse; final: SipResponse; request: SipRequest }> {
+  async sendAuthenticated(r: PhoneRequest, creds: Credentials, onProvisional?: (res: SipResponse) => void): Promise<{ challenge: SipResponse; final: SipResponse; request: SipRequest }> {
     const first = this.build(r);
     const challenge = await this.send(first, r.protocol);
     if (challenge.status !== 401) return { challenge, final: challenge, request: first };
     const again = withCredentials(first, challenge, creds);
     if (!again) throw new Error('no usable challenge in the 401');
-    const final = await this.send(again, r.protocol);
+    const final = await this.send(again, r.protocol, onProvisional);
     return { challenge, final, request: again };
   }
 

@@ -54,6 +54,10 @@ export abstract class PortLeg<L extends PortLeg<L>> extends BaseChannel {
   dialled(number: string): void {
     this.emit('destination', number);
   }
+  /** @internal A hook flash on the port (the application decides what it means). */
+  flashed(): void {
+    this.emit('flash');
+  }
   /** @internal The leg is over. */
   end(cause: HangupCause): void {
     this.media.close();

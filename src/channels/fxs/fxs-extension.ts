@@ -194,6 +194,7 @@ export class FxsExtension extends EventEmitter<FxsExtensionEvents> implements Fx
   /** Hook flash (register recall) toggles hold; while held the phone hears dial tone. */
   private onFlash(): void {
     if (this.state !== 'talking' || !this.leg) return;
+    this.leg.flashed();
     this.isHeld = !this.isHeld;
     this.log.info({ held: this.isHeld }, 'hook flash: hold');
     this.leg.holdChanged(this.isHeld);

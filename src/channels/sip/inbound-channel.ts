@@ -8,7 +8,7 @@
  *   BYE from either side once answered; re-INVITE for hold/unhold (§14.2); session timers
  *   (RFC 4028) when the INVITE asks for them. The 180 and 200 carry our Contact (§12.1.1).
  */
-import { BaseChannel, type HangupCause, type Party } from '../channel.js';
+import { BaseChannel, type DialogKey, type HangupCause, type Party } from '../channel.js';
 import type { Employee } from '../../config/schema.js';
 import type { SipRequest } from '../../sip/message.js';
 import type { ServerTransaction } from '../../sip/transaction/server.js';
@@ -27,6 +27,8 @@ import { SipDtmf } from './dtmf.js';
 
 export class SipInboundChannel extends BaseChannel implements DialogOwner {
   private readonly toTag = newTag();
+  /** The answer sent in a 183 (early media); the 200 carries the same one. */
+  private earlyAnswer: string | undefined;
   private dialog: Dialog | undefined;
   private inDialog: InDialog | undefined;
   private readonly dtmf: SipDtmf;
@@ -71,6 +73,11 @@ export class SipInboundChannel extends BaseChannel implements DialogOwner {
     this.emit('destination', this.dialled);
   }
 
+  /** The dialog this leg is, once answered (Channel.sipDialog). */
+  get sipDialog(): DialogKey | undefined {
+    return this.dialog?.id;
+  }
+
   call(_caller: Party): void {
     throw new Error('an inbound SIP leg cannot place a call');
   }
@@ -84,6 +91,26 @@ export class SipInboundChannel extends BaseChannel implements DialogOwner {
     this.moveTo('alerting');
   }
 
+  /**
+   * Early media (RFC 3960 §3, the gateway model): 183 Session Progress with our answer, so
+   * what the exchange plays reaches the caller before the call is answered; the 200 repeats
+   * that answer. An offerless INVITE would need a reliable 1xx for our offer (RFC 3262,
+   * not supported): it gets 180 instead, as does an offer answer() will refuse.
+   */
+  progress(): void {
+    if ((this.state !== 'proceeding' && this.state !== 'alerting') || this.earlyAnswer) return;
+    if (this.invite.body.length === 0) return this.ringing();
+    try {
+      this.earlyAnswer = this.sipMedia.answer(this.invite.body);
+    } catch {
+      return this.ringing(); // answer() refuses it with 488 and the reason
+    }
+    const res = createResponse(this.invite, 183, 'Session Progress', this.toTag);
+    res.headers.append('Contact', this.ctx.stack.contact(this.tx.info.protocol, undefined, this.tx.info.source.address).toString());
+    res.setBody(this.earlyAnswer, 'application/sdp');
+    this.tx.respond(res);
+  }
+
   answer(): void {
     if (this.state !== 'proceeding' && this.state !== 'alerting') return;
     const offerless = this.invite.body.length === 0;
@@ -92,7 +119,7 @@ export class SipInboundChannel extends BaseChannel implements DialogOwner {
     try {
       session = answerSessionTimer(this.invite); // checked before anything rang (B2BUA): does not throw here
       // An offerless INVITE gets our offer; the answer comes in the ACK (RFC 3264 §4).
-      sdp = offerless ? this.sipMedia.offer() : this.sipMedia.answer(this.invite.body);
+      sdp = offerless ? this.sipMedia.offer() : (this.earlyAnswer ?? this.sipMedia.answer(this.invite.body));
     } catch (err) {
       const e = err instanceof SdpRejected ? refuseSdp(this.ctx, this.tx.info.protocol, err) : err instanceof SipError ? err : new SipError(488, 'Not Acceptable Here');
       const res = createResponse(this.invite, e.status, e.reason, this.toTag);

@@ -11,7 +11,7 @@
  * The INVITE offers `Supported: timer`; a callee that answers with Session-Expires gets the
  * RFC 4028 session timer it chose (§7.2).
  */
-import { BaseChannel, type Channel, type HangupCause, type Party } from '../channel.js';
+import { BaseChannel, type DialogKey, type HangupCause, type Party, type PlacementHint } from '../channel.js';
 import type { Employee } from '../../config/schema.js';
 import type { SipRequest, SipResponse } from '../../sip/message.js';
 import type { ServerTransaction } from '../../sip/transaction/server.js';
@@ -57,16 +57,21 @@ export class SipOutboundChannel extends BaseChannel implements DialogOwner {
     });
   }
 
+  /** The dialog this leg is, once the phone answered (Channel.sipDialog). */
+  get sipDialog(): DialogKey | undefined {
+    return this.dialog?.id;
+  }
+
   sendDigits(digits: string): void {
     this.dtmf.send(digits, this.sipMedia?.endpoint, this.dialog, this.destination);
   }
 
-  /** INVITE the phone; the RTP endpoint opens next to `peer`'s (same media worker) so the call relays there. */
-  call(caller: Party, peer?: Channel): void {
+  /** INVITE the phone; the RTP endpoint opens next to `placement.near` (same media worker) so the call relays there. */
+  call(caller: Party, placement?: PlacementHint): void {
     if (this.state !== 'idle') return;
     this.caller = caller;
     this.moveTo('proceeding');
-    SipMedia.open(this.ctx, peer?.media, this.destination.address).then(
+    SipMedia.open(this.ctx, placement?.near, this.destination.address).then(
       (media) => {
         if (this.state === 'released') return void media.close();
         this.sipMedia = media;

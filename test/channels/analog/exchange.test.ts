@@ -98,10 +98,10 @@ test('102 answers: each hears the other', async () => {
   assert.ok(events.some((e) => e.type === 'call.answered' && (e.data as { by: string }).by === '102'));
 });
 
-test('hook flash puts the call on hold (the other side hears silence) and a second flash takes it back', async () => {
+test('hook flash puts the call on hold (the other side hears music on hold, not 101 and not silence) and a second flash takes it back', async () => {
   await ok(admin.post('/api/sim/fxs/1/flash'));
   await until(() => port('fxs', 1), (p) => (p as { held?: boolean }).held === true, '101 holds');
-  await until(() => fxs(2), (v) => v.hears === 'silence', '102 hears silence while held', 8000);
+  await until(() => fxs(2), (v) => v.hears.startsWith('tone:') && v.hears !== 'tone:1000', '102 hears music while held (not 101\'s 1000 Hz)', 8000);
   await ok(admin.post('/api/sim/fxs/1/flash'));
   await until(() => fxs(2), (v) => v.hears === 'tone:1000', '102 hears 101 again');
 });

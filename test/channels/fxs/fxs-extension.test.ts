@@ -168,6 +168,8 @@ test('sound flows both ways during the call; hook flash holds (nothing passes, d
 
   const holds: boolean[] = [];
   leg.on('hold', (h) => holds.push(h));
+  let flashes = 0;
+  leg.on('flash', () => flashes++); // the event the application interprets (consultation, transfer)
   port.flash();
   await flush();
   assert.equal(port.tone, { frequencies: [440], levelDbm0: -10 });
@@ -181,6 +183,7 @@ test('sound flows both ways during the call; hook flash holds (nothing passes, d
   port.fire('audio', speech);
   assert.is(heard.length, 2);
   assert.equal(holds, [true, false]);
+  assert.is(flashes, 2, 'each hook flash is also an event of the leg');
   assert.is(leg.state, 'up');
 });
 

@@ -18,7 +18,6 @@ import { wireSip } from '../../../src/boot/sip.js';
 import type { SipContext } from '../../../src/channels/sip/context.js';
 import { Switch } from '../../../src/core/switch.js';
 import { EventBus } from '../../../src/core/events.js';
-import { MediaBridges } from '../../../src/core/media-connector.js';
 import { MediaWorkerPool } from '../../../src/media/worker/pool.js';
 import { RtpEndpoint } from '../../../src/media/rtp-endpoint.js';
 import { validateConfig } from '../../../src/config/validate.js';
@@ -40,8 +39,7 @@ async function sipExchange(workers: number) {
   const pool = new MediaWorkerPool({ size: workers });
   const stack = new SipStack({ clock, logger: log, transports: [{ protocol: 'udp', host: '127.0.0.1', port: 0 }] });
   await stack.start();
-  const media = new MediaBridges();
-  const sw = new Switch({ clock, log, events: new EventBus(() => clock.now()), config: () => config, media });
+  const sw = new Switch({ clock, log, events: new EventBus(() => clock.now()), config: () => config });
   const directory = new SipDirectory(config);
   const location = new LocationService(clock);
   const ctx: SipContext = { stack, clock, log, rtpHost: '127.0.0.1', dialogs: new Map(), mediaPool: pool };
@@ -50,7 +48,8 @@ async function sipExchange(workers: number) {
     port: stack.transport.advertised('udp').port,
     pool,
     sw,
-    media,
+    /** The media path of every bridge in place. */
+    modes: () => sw.bridges().map((b) => b.mode),
     async close() {
       sw.close();
       location.close();
@@ -153,13 +152,13 @@ test('a SIP→SIP call keeps both legs in one worker and relays inside it; a sec
   try {
     await p1!.call('202');
     await waitUntil(() => load(ex), (l) => busy(l) === '2', 'both legs of the first call on one worker');
-    assert.equal(ex.media.modes(), ['relay'], 'bridged inside the worker, not by frames between threads');
+    assert.equal(ex.modes(), ['relay'], 'bridged inside the worker, not by frames between threads');
     await assertAudio(p1!, p2!);
     await assertAudio(p2!, p1!);
 
     await p3!.call('204');
     await waitUntil(() => load(ex), (l) => busy(l) === '2,2', 'the second call on the other worker');
-    assert.equal(ex.media.modes(), ['relay', 'relay']);
+    assert.equal(ex.modes(), ['relay', 'relay']);
     await assertAudio(p3!, p4!);
     await assertAudio(p4!, p3!);
 
@@ -184,7 +183,7 @@ test('a ring group rings every member with its leg next to the caller\'s; the an
     members[1]!.pickUp();
     await up;
     await waitUntil(() => load(ex), (l) => busy(l) === '2', 'the other members\' legs closed');
-    assert.equal(ex.media.modes(), ['relay']);
+    assert.equal(ex.modes(), ['relay']);
     await assertAudio(caller, members[1]!);
     await assertAudio(members[1]!, caller);
     await caller.hangUp();

@@ -16,7 +16,6 @@ import { wireSip } from '../../../src/boot/sip.js';
 import type { SipContext } from '../../../src/channels/sip/context.js';
 import { Switch } from '../../../src/core/switch.js';
 import { EventBus } from '../../../src/core/events.js';
-import { MediaBridges } from '../../../src/core/media-connector.js';
 import { MediaWorkerPool } from '../../../src/media/worker/pool.js';
 import { validateConfig } from '../../../src/config/validate.js';
 import { example } from '../../config/example.js';
@@ -46,7 +45,7 @@ test('a CANCEL while the caller’s RTP is opening: 487, no leg rings, the RTP e
   const stack = new SipStack({ clock, logger: log, transports: [{ protocol: 'udp', host: '127.0.0.1', port: 0 }] });
   await stack.start();
   const events = new EventBus(() => clock.now());
-  const sw = new Switch({ clock, log, events, config: () => config, media: new MediaBridges() });
+  const sw = new Switch({ clock, log, events, config: () => config });
   const location = new LocationService(clock);
   const ctx: SipContext = { stack, clock, log, rtpHost: '127.0.0.1', dialogs: new Map(), mediaPool: pool };
   wireSip(ctx, sw, new SipDirectory(config), location);

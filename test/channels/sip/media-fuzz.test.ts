@@ -24,7 +24,6 @@ import { wireSip } from '../../../src/boot/sip.js';
 import type { SipContext } from '../../../src/channels/sip/context.js';
 import { Switch } from '../../../src/core/switch.js';
 import { EventBus } from '../../../src/core/events.js';
-import { MediaBridges } from '../../../src/core/media-connector.js';
 import { MediaWorkerPool } from '../../../src/media/worker/pool.js';
 import { RtpEndpoint } from '../../../src/media/rtp-endpoint.js';
 import { validateConfig } from '../../../src/config/validate.js';
@@ -150,7 +149,7 @@ test(`random SDP and RTP/RTCP at legs of one worker never end another call in it
   const events = new EventBus(() => clock.now());
   const endedCauses: string[] = [];
   events.on('call.ended', (d) => endedCauses.push(d.cause));
-  const sw = new Switch({ clock, log, events, config: () => config, media: new MediaBridges() });
+  const sw = new Switch({ clock, log, events, config: () => config });
   const location = new LocationService(clock);
   const ctx: SipContext = { stack, clock, log, rtpHost: '127.0.0.1', dialogs: new Map(), mediaPool: pool };
   wireSip(ctx, sw, new SipDirectory(config), location);

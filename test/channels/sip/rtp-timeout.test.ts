@@ -15,7 +15,6 @@ import { wireSip } from '../../../src/boot/sip.js';
 import type { SipContext } from '../../../src/channels/sip/context.js';
 import { Switch } from '../../../src/core/switch.js';
 import { EventBus } from '../../../src/core/events.js';
-import { MediaBridges } from '../../../src/core/media-connector.js';
 import { RtpEndpoint } from '../../../src/media/rtp-endpoint.js';
 import { validateConfig } from '../../../src/config/validate.js';
 import { example } from '../../config/example.js';
@@ -34,7 +33,7 @@ async function setUp() {
   const events = new EventBus(() => clock.now());
   const ended: string[] = [];
   events.on('call.ended', (d) => ended.push(d.cause));
-  const sw = new Switch({ clock, log, events, config: () => config, media: new MediaBridges() });
+  const sw = new Switch({ clock, log, events, config: () => config });
   const location = new LocationService(clock);
   const ctx: SipContext = { stack, clock, log, rtpHost: '127.0.0.1', rtpTimeoutMs: TIMEOUT_MS, dialogs: new Map() };
   wireSip(ctx, sw, new SipDirectory(config), location);
@@ -83,8 +82,17 @@ async function setUp() {
       return to.heard > before;
     }, 3000, 'RTP through the exchange');
   };
+  /** The callee speaks once; resolves when the exchange's leg for it received the packet. */
+  const calleeTalks = async () => {
+    const leg = sw.channels.byOwner('202')[0]!.media as RtpEndpoint;
+    const before = leg.stats().packetsReceived;
+    await waitFor(() => {
+      callee.rtp.writeFrame(frame);
+      return leg.stats().packetsReceived > before;
+    }, 3000, 'RTP from the callee at the exchange');
+  };
   return {
-    clock, ended, caller, callee, dialog, offer, speak,
+    clock, ended, caller, callee, dialog, offer, speak, calleeTalks,
     async reinvite(direction: sdp.Direction, version: number) {
       const req = dialog.createRequest('INVITE');
       req.setBody(offer(direction, version), 'application/sdp');
@@ -131,15 +139,24 @@ test('hold suspends the RTP timeout; after the hold ends it runs again in full',
   try {
     await t.speak(t.caller, t.callee);
     await t.reinvite('sendonly', 2);
-    // The caller is held and silent for five minutes; the callee keeps talking (its leg is not held).
+    // The caller's leg is on hold and silent for five minutes; the callee waits in the
+    // holding bridge, keeps talking (its leg is not held) and hears music on hold, which
+    // proves the call is still up.
+    const waitHeld = async (ms: number) => {
+      for (let left = ms; left > 0; left -= 10_000) {
+        await t.calleeTalks();
+        const before = t.callee.heard;
+        t.clock.advance(Math.min(10_000, left));
+        await waitFor(() => t.callee.heard > before, 3000, 'music on hold to the callee');
+      }
+    };
     const talk = async (ms: number) => {
       for (let left = ms; left > 0; left -= 10_000) {
         await t.speak(t.callee, t.caller); // also proves the call is still up
         t.clock.advance(Math.min(10_000, left));
       }
     };
-    await talk(5 * TIMEOUT_MS);
-    await t.speak(t.callee, t.caller);
+    await waitHeld(5 * TIMEOUT_MS);
     assert.is(t.caller.byes, 0, 'no BYE while on hold');
     assert.equal(t.ended, []);
     await t.reinvite('sendrecv', 3);

@@ -1,14 +1,19 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FakeClock } from '../../common/clock.js';
-import { Call } from '../../src/core/call.js';
-import { ringGroup, type RingTarget, type RingOutcome } from '../../src/apps/ring-group.js';
+import type { Channel, HangupCause } from '../../src/channels/channel.js';
+import type { DialTarget } from '../../src/core/session.js';
+import { dial, DialFailed, type RingStrategy } from '../../src/apps/dial.js';
+import { bridge } from '../../src/apps/bridge.js';
+import type { MediaEndpoint } from '../../src/media/endpoint.js';
 import { FakeChannel } from '../helpers/fake-channel.js';
+import { appSession } from '../helpers/app-session.js';
+
+type RingOutcome = { answered: Channel } | { failed: HangupCause };
 
 /** Members whose legs the test can reach; `legs` made at each offer are recorded. */
 function members(...exts: string[]) {
   const made = new Map<string, FakeChannel[]>();
-  const targets: RingTarget[] = exts.map((extension) => ({
+  const targets: DialTarget[] = exts.map((extension) => ({
     extension,
     legs: () => {
       const leg = new FakeChannel('outbound', extension);
@@ -22,16 +27,23 @@ function members(...exts: string[]) {
 }
 
 function setup() {
-  const clock = new FakeClock();
-  const a = new FakeChannel('inbound', '101');
-  const call = new Call(a, clock.now());
-  return { clock, a, call };
+  const s = appSession();
+  /** dial() as the outcome the ring strategies are checked by. */
+  const ringGroup = (targets: DialTarget[], strategy: RingStrategy, timeoutMs: number): Promise<RingOutcome> =>
+    dial(s.ctx, targets, { strategy, timeoutMs }).then(
+      (answered) => ({ answered }),
+      (err: unknown) => {
+        if (err instanceof DialFailed) return { failed: err.cause };
+        throw err;
+      },
+    );
+  return { ...s, ringGroup };
 }
 
 test('all at once: every member rings; the first to answer gets the call, the others stop', async () => {
-  const { clock, a, call } = setup();
+  const { clock, a, call, ringGroup } = setup();
   const m = members('201', '202', '203');
-  const done = ringGroup(call, clock, m.targets, 'all_at_once', 20_000);
+  const done = ringGroup(m.targets, 'all_at_once', 20_000);
   assert.equal(m.ringing(), ['201', '202', '203']);
   m.last('202').deviceRings();
   assert.ok(a.log.includes('ringing'), 'the caller hears ringback');
@@ -46,9 +58,9 @@ test('all at once: every member rings; the first to answer gets the call, the ot
 });
 
 test('all at once: nobody answers within the timeout → no-answer, all legs stop', async () => {
-  const { clock, call } = setup();
+  const { clock, ringGroup } = setup();
   const m = members('201', '202');
-  const done = ringGroup(call, clock, m.targets, 'all_at_once', 20_000);
+  const done = ringGroup(m.targets, 'all_at_once', 20_000);
   clock.advance(19_999);
   assert.equal(m.ringing(), ['201', '202']);
   clock.advance(1);
@@ -58,18 +70,18 @@ test('all at once: nobody answers within the timeout → no-answer, all legs sto
 });
 
 test('all at once: everyone busy → the caller hears busy at once', async () => {
-  const { clock, call } = setup();
+  const { clock, ringGroup } = setup();
   const m = members('201', '202');
-  const done = ringGroup(call, clock, m.targets, 'all_at_once', 20_000);
+  const done = ringGroup(m.targets, 'all_at_once', 20_000);
   m.last('201').deviceHangsUp('busy');
   m.last('202').deviceHangsUp('unavailable');
   assert.equal(await done, { failed: 'busy' });
 });
 
 test('one by one: each member rings alone for the step, in order', async () => {
-  const { clock, call } = setup();
+  const { clock, ringGroup } = setup();
   const m = members('201', '202', '203');
-  const done = ringGroup(call, clock, m.targets, 'one_by_one', 15_000);
+  const done = ringGroup(m.targets, 'one_by_one', 15_000);
   assert.equal(m.ringing(), ['201']);
   clock.advance(15_000);
   await Promise.resolve();
@@ -84,9 +96,9 @@ test('one by one: each member rings alone for the step, in order', async () => {
 });
 
 test('more and more: each step adds the next member while the others keep ringing', async () => {
-  const { clock, call } = setup();
+  const { clock, ringGroup } = setup();
   const m = members('201', '202', '203');
-  const done = ringGroup(call, clock, m.targets, 'more_and_more', 10_000);
+  const done = ringGroup(m.targets, 'more_and_more', 10_000);
   const tick = async (ms: number) => {
     clock.advance(ms);
     await new Promise((r) => setImmediate(r));
@@ -102,19 +114,21 @@ test('more and more: each step adds the next member while the others keep ringin
   assert.equal(m.ringing(), []);
 });
 
-test('every leg a ring group calls is told the caller\'s leg as its peer (so its media can open next to it)', async () => {
-  const { clock, a, call } = setup();
+test('every leg a ring group calls is asked to place its media near the caller\'s (so the call relays in one worker)', async () => {
+  const { a, ringGroup } = setup();
+  const callerMedia: MediaEndpoint = { onFrame: () => () => {}, writeFrame: () => {} };
+  a.setMedia(callerMedia);
   const m = members('201', '202', '203');
-  const done = ringGroup(call, clock, m.targets, 'all_at_once', 20_000);
-  for (const ext of ['201', '202', '203']) assert.is(m.last(ext).peer, a, ext);
+  const done = ringGroup(m.targets, 'all_at_once', 20_000);
+  for (const ext of ['201', '202', '203']) assert.is(m.last(ext).placement?.near, callerMedia, ext);
   a.deviceHangsUp('normal');
   await done;
 });
 
 test('the caller hangs up while ringing: every leg is cancelled', async () => {
-  const { clock, a, call } = setup();
+  const { clock, a, call, ringGroup } = setup();
   const m = members('201', '202');
-  const done = ringGroup(call, clock, m.targets, 'all_at_once', 20_000);
+  const done = ringGroup(m.targets, 'all_at_once', 20_000);
   a.deviceHangsUp('normal');
   assert.equal(await done, { failed: 'cancelled' });
   assert.is(m.last('201').cause, 'cancelled');
@@ -122,12 +136,14 @@ test('the caller hangs up while ringing: every leg is cancelled', async () => {
 });
 
 test('after the answer, either side hanging up ends the call and releases the other', async () => {
-  const { clock, a, call } = setup();
+  const { a, call, ringGroup, session, ctx } = setup();
   const m = members('201');
-  const done = ringGroup(call, clock, m.targets, 'all_at_once', 20_000);
+  const done = ringGroup(m.targets, 'all_at_once', 20_000);
   m.last('201').deviceAnswers();
-  await done;
+  const r = (await done) as { answered: FakeChannel };
+  const talking = bridge(ctx, [a, r.answered]).then(() => session.end('normal')); // the employee application's script
   m.last('201').deviceHangsUp('normal');
+  await talking;
   assert.is(call.state, 'ended');
   assert.is(a.state, 'released');
   assert.is(a.cause, 'normal');

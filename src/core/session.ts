@@ -1,0 +1,141 @@
+/**
+ * One call in progress, as the core runs it: the caller's channel, the application that
+ * owns it (a cancellable script of verbs, src/apps), the channels the application created
+ * for it, the bridges it joined, and the call record. `end()` cancels the application
+ * (AbortSignal), hangs up what the call owns and publishes `call.ended` with the record.
+ */
+import type { Clock } from '../../common/clock.js';
+import type { Logger } from '../../common/log.js';
+import type { Channel, HangupCause } from '../channels/channel.js';
+import type { Config, Employee } from '../config/schema.js';
+import type { MixerBudget } from '../media/mixer.js';
+import { Bridge, type DtmfPolicy } from './bridge.js';
+import { CallRecord } from './call-record.js';
+import type { ChannelRegistry } from './channels.js';
+import type { EventBus } from './events.js';
+
+/** Someone the application can ring: create their legs now (each SIP contact, the FXS port, a line). */
+export interface DialTarget {
+  /** The extension or number (for logs and the record). */
+  extension: string;
+  legs(): Channel[];
+}
+
+/** What an application gets to run a call: its channel, its cancellation, and the verbs' plumbing. */
+export interface AppContext {
+  readonly clock: Clock;
+  readonly log: Logger;
+  /** The channel the application owns (the caller's). */
+  readonly caller: Channel;
+  /** Aborted when the call ends (the caller hung up, shutdown); its reason is the HangupCause. */
+  readonly signal: AbortSignal;
+  readonly config: Readonly<Config> | null;
+  readonly record: CallRecord;
+  /** The exchange's holding bridge (music on hold). */
+  readonly holding: Bridge;
+  /** Start calling `leg` for this call: it shows the caller, places its media near the caller's, and belongs to the call. */
+  offer(leg: Channel): void;
+  /** `leg` answered and the caller was connected: recorded and published (`call.answered`). */
+  answered(leg: Channel): void;
+  /** A new bridge owned by this call (closed when the call ends). */
+  newBridge(opts?: { dtmf?: DtmfPolicy }): Bridge;
+  employee(e: Employee): DialTarget;
+  outsideLine(number: string): DialTarget;
+}
+
+export interface SessionDeps {
+  clock: Clock;
+  log: Logger;
+  events: EventBus;
+  channels: ChannelRegistry;
+  holding: Bridge;
+  budget?: MixerBudget;
+  config: Readonly<Config> | null;
+  employee(e: Employee): DialTarget;
+  outsideLine(number: string, caller: Channel): DialTarget;
+}
+
+export class Session {
+  readonly record: CallRecord;
+  private readonly controller = new AbortController();
+  private readonly owned = new Set<Channel>();
+  private readonly bridges = new Set<Bridge>();
+  private readonly endedListeners: Array<(cause: HangupCause) => void> = [];
+
+  constructor(private readonly deps: SessionDeps, readonly caller: Channel) {
+    this.record = new CallRecord(caller, deps.clock.now());
+    deps.channels.add(caller);
+    caller.once('hangup', (cause) => this.end(cause === 'normal' && this.record.state !== 'connected' ? 'cancelled' : cause));
+  }
+
+  get id(): string {
+    return this.record.id;
+  }
+
+  onEnded(listener: (cause: HangupCause) => void): void {
+    this.endedListeners.push(listener);
+  }
+
+  context(): AppContext {
+    const d = this.deps;
+    return {
+      clock: d.clock, log: d.log, caller: this.caller, signal: this.controller.signal, config: d.config, record: this.record, holding: d.holding,
+      offer: (leg) => this.offer(leg),
+      answered: (leg) => this.answered(leg),
+      newBridge: (opts) => this.newBridge(opts?.dtmf),
+      employee: (e) => d.employee(e),
+      outsideLine: (n) => d.outsideLine(n, this.caller),
+    };
+  }
+
+  /** End the call: the application is cancelled, every channel it holds hung up. Idempotent. */
+  end(cause: HangupCause): void {
+    if (this.record.state === 'ended') return;
+    const now = this.deps.clock.now();
+    this.record.ended(cause, now);
+    // The verbs withdraw what they were doing: dial hangs up its ringing legs with `cause`.
+    this.controller.abort(cause);
+    for (const b of this.bridges) b.close();
+    // What answered is the call's to hang up; a leg still ringing is the verb's (hung up once, above).
+    for (const leg of this.owned) if (leg.state === 'up') leg.hangup('normal');
+    this.caller.hangup(cause);
+    this.deps.holding.remove(this.caller);
+    this.deps.events.emit('call.ended', { call: this.id, cause, from: this.caller.caller.number, to: this.record.destination, record: this.record.toJSON() });
+    for (const l of this.endedListeners) l(cause);
+  }
+
+  private offer(leg: Channel): void {
+    const now = this.deps.clock.now();
+    this.owned.add(leg);
+    this.deps.channels.add(leg);
+    this.record.offered(leg, now);
+    leg.once('hangup', (cause) => {
+      this.owned.delete(leg);
+      this.record.legEnded(leg, cause, this.deps.clock.now());
+    });
+    leg.call(this.caller.caller, { near: this.caller.media });
+  }
+
+  private answered(leg: Channel): void {
+    if (this.record.state === 'ended') return;
+    this.record.answered(leg, this.deps.clock.now());
+    this.deps.events.emit('call.answered', { call: this.id, by: leg.owner, tech: leg.tech });
+  }
+
+  private newBridge(dtmf: DtmfPolicy = 'pass'): Bridge {
+    const b = new Bridge({ clock: this.deps.clock, dtmf, ...(this.deps.budget ? { budget: this.deps.budget } : {}) });
+    this.bridges.add(b);
+    b.on('joined', (ch) => {
+      if (ch === this.caller) this.record.joinedBridge(b.id, this.deps.clock.now());
+    });
+    b.on('dtmf', (from, digit, via) => {
+      if (this.record.state === 'connected') this.deps.events.emit('call.dtmf', { call: this.id, from: from.owner, digit, via });
+    });
+    return b;
+  }
+
+  /** Bridges of this call now (for the UI and tests). */
+  liveBridges(): Bridge[] {
+    return [...this.bridges].filter((b) => b.size > 0);
+  }
+}
