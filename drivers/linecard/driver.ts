@@ -15,7 +15,7 @@ import type {
 import { TypedEmitter } from './emitter.js';
 import { decode as decodeG711, encode as encodeG711, type G711Law } from '../../common/g711.js';
 import { encodeFrame, FrameDecoder, type FramingStats } from './framing.js';
-import { AckStatus, decodeMessage, encodeMessage, FRAME_SAMPLES, isReliable, PROTOCOL_VERSION, type Message, type ReliableMessage } from './messages.js';
+import { AckStatus, decodeMessage, encodeMessage, FRAME_SAMPLES, isReliable, PROTOCOL_VERSION, SUPPORTED_CARD_VERSIONS, type Message, type ReliableMessage } from './messages.js';
 import { CardUnavailableError, CommandRejectedError, ReliableSender } from './reliable.js';
 import { FxoPortImpl, FxsPortImpl, type Command, type PortLink } from './ports.js';
 import { RING_CADENCES, type HookTimingOptions, type RingDetectOptions } from './sig-analog.js';
@@ -247,7 +247,7 @@ export class LineCardDriver extends TypedEmitter<LineCardEvents> implements Line
   private onBody(body: Buffer): void {
     let m: Message;
     try {
-      m = decodeMessage(body);
+      m = decodeMessage(body, this.cardInfo?.protocolVersion ?? PROTOCOL_VERSION);
     } catch (err) {
       this.log.debug({ err }, 'undecodable frame dropped');
       return;
@@ -286,7 +286,7 @@ export class LineCardDriver extends TypedEmitter<LineCardEvents> implements Line
         return AckStatus.Ok;
       case 'hook':
         if (port.kind !== 'fxs') return AckStatus.WrongPortType;
-        port.rawHook(m.offHook);
+        port.rawHook(m.offHook, m.atMs);
         return AckStatus.Ok;
       case 'digit':
         if (port.kind !== 'fxs') return AckStatus.WrongPortType;
@@ -312,7 +312,7 @@ export class LineCardDriver extends TypedEmitter<LineCardEvents> implements Line
   private onHello(m: Extract<Message, { type: 'hello' }>): void {
     const info: CardInfo = { model: m.model, firmware: m.firmware, protocolVersion: m.version, bootId: m.bootId, law: m.law, ports: m.ports };
     const previous = this.cardInfo;
-    if (m.version !== PROTOCOL_VERSION) {
+    if (!SUPPORTED_CARD_VERSIONS.includes(m.version)) {
       this.log.error({ version: m.version }, 'line card speaks another protocol version');
       this.emit('fault', { port: undefined, code: 'unknown' });
       return;

@@ -7,7 +7,10 @@
  */
 import { ParseError } from '../../common/errors.js';
 
-export const PROTOCOL_VERSION = 1;
+/** The version this host speaks (PROTOCOL.md §2.2). */
+export const PROTOCOL_VERSION = 2;
+/** Card versions the host can talk to: 1 has no HOOK timestamps (PROTOCOL.md §2.2). */
+export const SUPPORTED_CARD_VERSIONS: readonly number[] = [1, 2];
 /** Samples per 20 ms audio frame at 8 kHz. */
 export const FRAME_SAMPLES = 160;
 
@@ -59,7 +62,8 @@ export type Message =
   | { type: 'toneOff'; seq: number; port: number }
   | { type: 'mwi'; seq: number; port: number; on: boolean; cidFormat: CidFormatName; fsk: Uint8Array }
   | { type: 'hello'; version: number; bootId: number; law: 'ulaw' | 'alaw'; model: string; firmware: string; ports: PortKindCode[] }
-  | { type: 'hook'; seq: number; port: number; offHook: boolean }
+  /** `atMs`: the card's uptime clock (u32 ms, wraps) at the transition; absent from a version-1 card. */
+  | { type: 'hook'; seq: number; port: number; offHook: boolean; atMs?: number }
   | { type: 'digit'; seq: number; port: number; digit: string }
   | { type: 'ringDetect'; seq: number; port: number; on: boolean }
   | { type: 'callerId'; seq: number; port: number; cidFormat: CidFormatName; message: Uint8Array }
@@ -157,7 +161,8 @@ export function encodeMessage(m: Message): Buffer {
         .lv(m.ports.map((p) => (p === 'fxo' ? 1 : 0)))
         .done();
     case 'hook':
-      return w.u8(m.port).u8(m.offHook ? 1 : 0).done();
+      w.u8(m.port).u8(m.offHook ? 1 : 0);
+      return (m.atMs === undefined ? w : w.u32(m.atMs >>> 0)).done();
     case 'digit':
       return w.u8(m.port).u8(m.digit.charCodeAt(0)).done();
     case 'ringDetect':
@@ -242,8 +247,11 @@ class Reader {
   }
 }
 
-/** Parse a frame body; throws {@link ParseError} on anything PROTOCOL.md does not allow. */
-export function decodeMessage(body: Buffer): Message {
+/**
+ * Parse a frame body; throws {@link ParseError} on anything PROTOCOL.md does not allow.
+ * `cardVersion` is the version the card's HELLO announced: it decides HOOK's layout (§2.2).
+ */
+export function decodeMessage(body: Buffer, cardVersion = PROTOCOL_VERSION): Message {
   if (body.length < 2) throw new ParseError('message shorter than its header');
   const type = typeByCode.get(body[0]!);
   if (!type) throw new ParseError(`unknown message type 0x${body[0]!.toString(16)}`);
@@ -313,6 +321,7 @@ export function decodeMessage(body: Buffer): Message {
     }
     case 'hook':
       m = { type, seq: reliable(), port: r.u8(), offHook: r.bool() };
+      if (cardVersion >= 2) m.atMs = r.u32();
       break;
     case 'digit': {
       const port = r.u8();

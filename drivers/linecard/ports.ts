@@ -139,8 +139,9 @@ export class FxsPortImpl extends PortBase<FxsPortEvents> implements FxsPort {
 
   // ---- from the card ----
 
-  /** @internal */ rawHook(offHook: boolean): void {
-    this.hook.raw(offHook);
+  /** @internal `atMs`: the card's stamp of the transition (PROTOCOL.md §2.1), absent from a version-1 card. */
+  rawHook(offHook: boolean, atMs?: number): void {
+    this.hook.raw(offHook, atMs);
   }
   /** @internal */ dtmfDigit(digit: string): void {
     const ev: DigitEvent = { digit, method: 'dtmf' };
@@ -152,6 +153,7 @@ export class FxsPortImpl extends PortBase<FxsPortEvents> implements FxsPort {
   /** @internal PORT_STATE after a hello: reconcile what changed while we were not listening. */
   portState(flags: number): void {
     const off = (flags & 1) === 1;
+    this.hook.forgetCardTime(); // PORT_STATE follows every HELLO: the card's clock may have restarted
     if (off === this.hook.offHook) return;
     this.hook.reset(off);
     if (off) this.ringingNow = false;

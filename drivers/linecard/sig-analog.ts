@@ -29,18 +29,38 @@ export type HookSignal =
   | { type: 'flash'; durationMs: number }
   | { type: 'pulseDigit'; digit: string };
 
+/** Milliseconds from card stamp `a` to card stamp `b` on the card's u32 clock, across its wrap (PROTOCOL.md §2.1). */
+export function cardElapsed(a: number, b: number): number {
+  return (b - a) >>> 0;
+}
+
+/** When a transition happened: the host's arrival time, and the card's stamp if it sent one. */
+interface Edge {
+  host: number;
+  card: number | undefined;
+}
+
 /**
  * Turns the card's raw, debounced loop state into offHook / onHook / flash / pulse digits.
  *
  * Logical state only goes on-hook once the loop has stayed open longer than flashMaxMs, so a
  * flash never looks like a hang-up followed by a new call. Pulse trains (10 pps: ≈ 60 ms
  * break, 40 ms make) are counted and the digit is emitted after interdigitMs of make.
+ *
+ * Durations come from the card's stamps when both ends of a break or make carry one (a
+ * version-2 card): events reach us late and bunched behind the reliable channel, so their
+ * arrival says little about when the loop moved. Without stamps (a version-1 card) the host's
+ * clock at arrival is used. The timers (hang-up, end of digit) run on the host clock because
+ * nothing else would fire them; decisions made when the next transition arrives use card time
+ * (PROTOCOL.md §2.1).
  */
 export class HookDiscriminator {
   private readonly o: Required<HookTimingOptions>;
   private logicalOffHook: boolean;
   private rawOffHook: boolean;
-  private breakStarted = 0;
+  private breakStarted: Edge = { host: 0, card: undefined };
+  /** Start of the current make (loop closed), for the interdigit decision; undefined until one is seen. */
+  private makeStarted: Edge | undefined;
   private hangupTimer: TimerHandle | undefined;
   private digitTimer: TimerHandle | undefined;
   private pulses = 0;
@@ -64,37 +84,61 @@ export class HookDiscriminator {
     return this.logicalOffHook;
   }
 
-  /** Feed one raw loop transition from the card. Repeated states are ignored. */
-  raw(offHook: boolean): void {
+  /**
+   * Feed one raw loop transition from the card. Repeated states are ignored.
+   * `cardMs` is the card's u32 uptime stamp of the transition, if the card sends them.
+   */
+  raw(offHook: boolean, cardMs?: number): void {
     if (offHook === this.rawOffHook) return;
     this.rawOffHook = offHook;
+    const edge: Edge = { host: this.clock.monotonic(), card: cardMs };
     if (!this.logicalOffHook) {
-      if (offHook) {
-        this.logicalOffHook = true;
-        this.emit({ type: 'offHook' });
-      }
+      if (offHook) this.goOffHook(edge);
       return;
     }
     if (!offHook) {
       // Loop opened while off-hook: a bounce, a pulse, a flash or a hang-up — time will tell.
-      this.breakStarted = this.clock.monotonic();
+      // A make that lasted the interdigit time ends the digit, even if its end arrived so soon
+      // after its start that the digit timer never had the chance (bunched events).
+      if (this.makeStarted && elapsed(this.makeStarted, edge) >= this.o.interdigitMs) this.flushDigit();
+      this.breakStarted = edge;
       this.clock.clearTimeout(this.digitTimer);
       this.digitTimer = undefined;
+      // Host clock: no event may ever come to end a long break. The break's own arrival delay
+      // only makes this later than the truth, never earlier.
       this.hangupTimer = this.clock.setTimeout(() => this.hangUp(), this.o.flashMaxMs + 1);
       return;
     }
     this.clock.clearTimeout(this.hangupTimer);
     this.hangupTimer = undefined;
-    const d = this.clock.monotonic() - this.breakStarted;
+    const d = elapsed(this.breakStarted, edge);
     if (d < this.o.bounceMs) {
-      this.armDigitTimer();
-    } else if (d < this.o.flashMinMs) {
+      this.armDigitTimer(); // a bounce does not end the make it interrupted
+      return;
+    }
+    this.makeStarted = edge;
+    if (d < this.o.flashMinMs) {
       if (this.o.pulseDialing) this.pulses++;
       this.armDigitTimer();
-    } else {
+    } else if (d <= this.o.flashMaxMs) {
       this.flushDigit();
       this.emit({ type: 'flash', durationMs: d });
+    } else {
+      // The card says the loop stayed open past a flash although the make arrived before our
+      // timer: the caller hung up and picked up again.
+      this.hangUp();
+      this.goOffHook(edge);
     }
+  }
+
+  /**
+   * The card said HELLO: its clock may have restarted (a reboot), so stamps from before it
+   * cannot be compared with stamps after it. A break or make in progress is timed on the
+   * host clock instead.
+   */
+  forgetCardTime(): void {
+    this.breakStarted = { ...this.breakStarted, card: undefined };
+    if (this.makeStarted) this.makeStarted = { ...this.makeStarted, card: undefined };
   }
 
   /** Forget timers and take `offHook` as the truth (after a card resync). Emits nothing. */
@@ -109,6 +153,13 @@ export class HookDiscriminator {
     this.clock.clearTimeout(this.digitTimer);
     this.hangupTimer = this.digitTimer = undefined;
     this.pulses = 0;
+    this.makeStarted = undefined;
+  }
+
+  private goOffHook(edge: Edge): void {
+    this.logicalOffHook = true;
+    this.makeStarted = edge;
+    this.emit({ type: 'offHook' });
   }
 
   private armDigitTimer(): void {
@@ -130,11 +181,19 @@ export class HookDiscriminator {
   }
 
   private hangUp(): void {
-    this.hangupTimer = undefined;
+    this.clock.clearTimeout(this.hangupTimer);
+    this.clock.clearTimeout(this.digitTimer);
+    this.hangupTimer = this.digitTimer = undefined;
     this.pulses = 0;
+    this.makeStarted = undefined;
     this.logicalOffHook = false;
     this.emit({ type: 'onHook' });
   }
+}
+
+/** Card time between two edges when both are stamped, else host time (a version-1 card). */
+function elapsed(from: Edge, to: Edge): number {
+  return from.card !== undefined && to.card !== undefined ? cardElapsed(from.card, to.card) : to.host - from.host;
 }
 
 // ---- ring cadences ----------------------------------------------------------------------

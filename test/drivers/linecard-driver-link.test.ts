@@ -90,4 +90,76 @@ test('the 6 FXO × 16 FXS emulator configuration handshakes with 22 ports', asyn
   }
 });
 
+/** A scripted card on a pty that has said HELLO with `version`, with a running heartbeat. */
+async function helloCard(version: number) {
+  const pty = openPty();
+  const c = scriptedCard(pty);
+  const heartbeat = setInterval(() => c.send({ type: 'heartbeat', uptimeMs: 1 }), 100);
+  const card = new LineCardDriver({ path: pty.path });
+  const opened = card.open();
+  await c.waitFor((m) => m.type === 'hostHello');
+  c.send({ type: 'hello', version, bootId: 9, law: 'alaw', model: 'SCRIPT', firmware: '0', ports: ['fxs'] });
+  const close = async (): Promise<void> => {
+    clearInterval(heartbeat);
+    await card.close();
+    pty.close();
+  };
+  opened.catch(() => {}); // an unknown version never opens; close() ends the wait
+  return { c, card, opened, close, raw: (body: Buffer) => pty.write(encodeFrame(body)) };
+}
+
+/** Raw body bytes of a HOOK as a card of the given layout writes it (PROTOCOL.md §2, §2.2). */
+function hookBody(seq: number, off: boolean, atMs?: number): Buffer {
+  const b = [0x82, seq, 0, off ? 1 : 0];
+  if (atMs !== undefined) b.push(atMs >>> 24, (atMs >>> 16) & 0xff, (atMs >>> 8) & 0xff, atMs & 0xff);
+  return Buffer.from(b);
+}
+
+test('v2 card: a break and make arriving back to back are timed by their stamps (a 300 ms flash)', async () => {
+  const { c, card, opened, close, raw } = await helloCard(2);
+  try {
+    assert.is((await opened).protocolVersion, 2);
+    const port = card.fxs(1);
+    const flashes: number[] = [];
+    port.on('flash', (ms: number) => flashes.push(ms));
+    const off = new Promise<void>((r) => port.once('offHook', () => r()));
+    c.got.length = 0;
+    const send = async (seq: number, on: boolean, at: number): Promise<void> => {
+      raw(hookBody(seq, on, at));
+      await c.waitFor((m) => m.type === 'ack' && m.ackedSeq === seq);
+    };
+    await send(1, true, 0xfffffe00);
+    await off;
+    await send(2, false, 0xffffff00); // the break and make straddle the card clock's wrap
+    await send(3, true, 0x0000002c);
+    assert.equal(flashes, [300]);
+  } finally {
+    await close();
+  }
+});
+
+test('v1 card: goes online, its stampless HOOK is timed on arrival; an unknown version stays offline', async () => {
+  const v1 = await helloCard(1);
+  try {
+    assert.is((await v1.opened).protocolVersion, 1);
+    const off = new Promise<void>((r) => v1.card.fxs(1).once('offHook', () => r()));
+    v1.raw(hookBody(1, true));
+    await off;
+    const ack = await v1.c.waitFor((m) => m.type === 'ack' && m.ackedSeq === 1);
+    assert.equal(ack, { type: 'ack', ackedSeq: 1, status: 0 });
+  } finally {
+    await v1.close();
+  }
+  const v3 = await helloCard(3);
+  try {
+    const faults: unknown[] = [];
+    v3.card.on('fault', (f) => faults.push(f));
+    await v3.c.waitFor((m) => m.type === 'hostHello' && v3.c.got.filter((x) => x.type === 'hostHello').length >= 3);
+    assert.is.not(v3.card.status, 'online', 'still saying hello');
+    assert.ok(faults.length >= 1);
+  } finally {
+    await v3.close();
+  }
+});
+
 test.run();

@@ -50,7 +50,7 @@ test.after(async () => {
 
 test('hello: model, firmware and the 2 FXO × 6 FXS layout', async () => {
   const info = await card.open();
-  assert.is(info.protocolVersion, 1);
+  assert.is(info.protocolVersion, 2);
   assert.match(info.model, /EMU/);
   assert.equal(info.ports, ['fxo', 'fxo', 'fxs', 'fxs', 'fxs', 'fxs', 'fxs', 'fxs']);
   assert.is(card.fxs(6).number, 6);

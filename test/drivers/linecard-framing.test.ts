@@ -19,7 +19,7 @@ const audio = (port: number, frameNo: number, fill: number): Message => ({
 });
 
 const every: Message[] = [
-  { type: 'hostHello', version: 1 },
+  { type: 'hostHello', version: 2 },
   { type: 'heartbeat', uptimeMs: 123456789 },
   { type: 'ack', ackedSeq: 7, status: 3 },
   audio(3, 255, 0),
@@ -31,8 +31,8 @@ const every: Message[] = [
   { type: 'toneOn', seq: 6, port: 4, f1: 350, f2: 440, levelDbm0: -13, cadence: [] },
   { type: 'toneOff', seq: 7, port: 4 },
   { type: 'mwi', seq: 8, port: 5, on: true, cidFormat: 'bell202', fsk: Uint8Array.from([0x82, 3, 0x0b, 1, 0xff, 0x6f]) },
-  { type: 'hello', version: 1, bootId: 0xdeadbeef, law: 'alaw', model: 'AC-LC8', firmware: '1.2.3', ports: ['fxo', 'fxo', 'fxs', 'fxs'] },
-  { type: 'hook', seq: 9, port: 2, offHook: true },
+  { type: 'hello', version: 2, bootId: 0xdeadbeef, law: 'alaw', model: 'AC-LC8', firmware: '1.2.3', ports: ['fxo', 'fxo', 'fxs', 'fxs'] },
+  { type: 'hook', seq: 9, port: 2, offHook: true, atMs: 0xfffffff0 },
   { type: 'digit', seq: 10, port: 2, digit: '#' },
   { type: 'ringDetect', seq: 11, port: 0, on: false },
   { type: 'callerId', seq: 12, port: 0, cidFormat: 'dtmf', message: Uint8Array.from(Buffer.from('A0612345678C')) },
@@ -83,7 +83,7 @@ test('frames split at every byte boundary decode identically (stream transform)'
 });
 
 test('a frame with a flipped byte is dropped and counted as a CRC error', () => {
-  const frame = encodeFrame(encodeMessage({ type: 'hook', seq: 1, port: 2, offHook: true }));
+  const frame = encodeFrame(encodeMessage({ type: 'hook', seq: 1, port: 2, offHook: true, atMs: 1234 }));
   const bad = Buffer.from(frame);
   bad[3] = bad[3]! ^ 0x01; // payload byte, stays non-zero
   const dec = new FrameDecoder();
@@ -103,12 +103,30 @@ test('garbage (including an over-long run without delimiter) resyncs at the next
 });
 
 test('strict decoding rejects wrong lengths, unknown types and bad enum values', () => {
-  const body = encodeMessage({ type: 'hook', seq: 1, port: 2, offHook: true });
+  const body = encodeMessage({ type: 'hook', seq: 1, port: 2, offHook: true, atMs: 5 });
   assert.throws(() => decodeMessage(Buffer.concat([body, Buffer.from([0])])));
   assert.throws(() => decodeMessage(body.subarray(0, 3)));
+  assert.throws(() => decodeMessage(body.subarray(0, 7)), 'hook stamp one byte short');
   assert.throws(() => decodeMessage(Buffer.from([0x7e, 0])));
-  assert.throws(() => decodeMessage(Buffer.from([0x82, 1, 2, 7])), 'hook state 7');
-  assert.throws(() => decodeMessage(Buffer.from([0x82, 0, 2, 1])), 'reliable message without seq');
+  assert.throws(() => decodeMessage(Buffer.from([0x82, 1, 2, 7, 0, 0, 0, 0])), 'hook state 7');
+  assert.throws(() => decodeMessage(Buffer.from([0x82, 0, 2, 1, 0, 0, 0, 0])), 'reliable message without seq');
+});
+
+test('HOOK carries the card stamp (v2, u32 big-endian, split across chunks); a v1 card\'s HOOK has none (PROTOCOL.md §2.2)', () => {
+  const m: Message = { type: 'hook', seq: 3, port: 7, offHook: false, atMs: 0x01020304 };
+  const body = encodeMessage(m);
+  assert.equal([...body], [0x82, 3, 7, 0, 1, 2, 3, 4]);
+  const wire = Buffer.concat([encodeFrame(body), encodeFrame(encodeMessage({ ...m, seq: 4, atMs: 0xffffffff }))]);
+  for (let cut = 1; cut < wire.length; cut++) {
+    const dec = new FrameDecoder();
+    const got = [...dec.feed(wire.subarray(0, cut)), ...dec.feed(wire.subarray(cut))].map((b) => decodeMessage(b));
+    assert.equal(got, [m, { ...m, seq: 4, atMs: 0xffffffff }], `cut at ${cut}`);
+  }
+  // A version-1 card: two payload bytes, no stamp; the same bytes are malformed from a v2 card and vice versa.
+  const v1 = Buffer.from([0x82, 5, 2, 1]);
+  assert.equal(decodeMessage(v1, 1), { type: 'hook', seq: 5, port: 2, offHook: true });
+  assert.throws(() => decodeMessage(v1, 2));
+  assert.throws(() => decodeMessage(body, 1));
 });
 
 test('1 % random byte corruption over a minute of 16-port traffic yields no false event', () => {
@@ -127,7 +145,7 @@ test('1 % random byte corruption over a minute of 16-port traffic yields no fals
       msgs.push({ type: 'audio', port: p, frameNo: tick & 0xff, samples });
     }
     if (tick % 5 === 0) {
-      const m: Message = { type: 'hook', seq, port: tick % 16, offHook: (tick & 1) === 0 };
+      const m: Message = { type: 'hook', seq, port: tick % 16, offHook: (tick & 1) === 0, atMs: tick * 20 };
       seq = (seq % 255) + 1;
       sentEvents.add(JSON.stringify(m));
       msgs.push(m);

@@ -20,6 +20,8 @@ export interface CardConfig {
   firmware?: string;
 }
 
+/** The PROTOCOL.md version this card speaks (its title). */
+const VERSION = 2;
 const OK = 0, NO_PORT = 1, WRONG_TYPE = 2, ILLEGAL = 3;
 const FORMAT_STD = { 1: 'v23', 2: 'bell202' } as const;
 
@@ -59,7 +61,8 @@ export class EmulatedCard {
   readonly ports: PortSim[];
   private readonly deframer = new Deframer();
   private bootId = randomInt(1, 0xffffffff);
-  private readonly bootedAt = Date.now();
+  /** Start of the uptime clock (monotonic, so setting the wall clock cannot move it). */
+  private readonly bootedAt = this.clock.monotonic();
   plugged = true;
   /** When set, the card sends nothing at all (a hung firmware). */
   mute = false;
@@ -77,7 +80,7 @@ export class EmulatedCard {
 
   constructor(private readonly cfg: CardConfig, private readonly out: (b: Buffer) => void) {
     this.alaw = (cfg.law ?? 'alaw') === 'alaw';
-    this.devices = new PortDevices({ clock: this.clock, event: (m) => this.event(m), stopLineRing: (p) => this.stopLineRing(p) });
+    this.devices = new PortDevices({ clock: this.clock, uptime: () => this.uptime(), event: (m) => this.event(m), stopLineRing: (p) => this.stopLineRing(p) });
     const kinds = [...Array<'fxo'>(cfg.fxo).fill('fxo'), ...Array<'fxs'>(cfg.fxs).fill('fxs')];
     let nFxs = 0, nFxo = 0;
     this.ports = kinds.map((kind, index) => ({
@@ -153,7 +156,7 @@ export class EmulatedCard {
   private sendHello(): void {
     this.resetChannels();
     this.send({
-      t: 'hello', seq: 0, version: 1, bootId: this.bootId, law: this.alaw ? 1 : 0,
+      t: 'hello', seq: 0, version: VERSION, bootId: this.bootId, law: this.alaw ? 1 : 0,
       model: this.cfg.model ?? `EMU-LC${this.ports.length}`, fw: this.cfg.firmware ?? '1.0.0-emu',
       types: Uint8Array.from(this.ports.map((p) => (p.kind === 'fxo' ? 1 : 0))),
     });
@@ -163,8 +166,13 @@ export class EmulatedCard {
     }
   }
 
+  /** PROTOCOL.md §2.1: ms since boot mod 2^32, for HEARTBEAT and the HOOK stamps. */
+  uptime(): number {
+    return Math.floor(this.clock.monotonic() - this.bootedAt) >>> 0;
+  }
+
   private heartbeat(): void {
-    this.send({ t: 'heartbeat', seq: 0, uptime: Date.now() - this.bootedAt });
+    this.send({ t: 'heartbeat', seq: 0, uptime: this.uptime() });
     if (this.hostAlive && Date.now() - this.lastHostRx > 1000) {
       this.hostAlive = false;
       this.failSafe();

@@ -15,6 +15,8 @@ import type { WireMsg } from './wire.js';
 /** What the devices need from their card. */
 export interface CardSide {
   readonly clock: Clock;
+  /** The card's uptime clock, ms mod 2^32 (PROTOCOL.md §2.1): what HOOK stamps and HEARTBEAT read. */
+  uptime(): number;
   /** Queue a reliable event towards the host. */
   event(m: Omit<WireMsg, 'seq'>): void;
   stopLineRing(p: PortSim): void;
@@ -71,35 +73,50 @@ export class PortDevices {
       p.cardSamples = [];
       p.listener.clear();
     } else p.speech = undefined;
-    this.card.event({ t: 'hook', port: p.index, off: off ? 1 : 0 });
+    this.loopEdge(p, off, this.card.uptime());
   }
 
   async phoneDial(p: PortSim, digits: string, pulse: boolean): Promise<void> {
     if (!p.offHook) throw new Error('the phone is on-hook');
+    // A rotary dial is a mechanism: its loop opens and closes on its own schedule whatever the
+    // emulator's process is doing. So the card stamps each edge with its scheduled time on the
+    // card clock (what a DSP sampling the loop would see) and the timers only play it out.
+    let at = this.card.uptime();
+    const until = async (due: number): Promise<void> => {
+      at = due;
+      await this.sleep(Math.max(0, (due - this.card.uptime()) | 0)); // | 0: signed, across the u32 wrap
+    };
     for (const d of digits) {
       if (pulse) {
         const n = d === '0' ? 10 : Number(d);
         if (!(n >= 1 && n <= 10)) throw new Error(`cannot pulse-dial ${d}`);
         for (let i = 0; i < n; i++) {
-          this.card.event({ t: 'hook', port: p.index, off: 0 });
-          await this.sleep(60);
-          this.card.event({ t: 'hook', port: p.index, off: 1 });
-          await this.sleep(40);
+          this.loopEdge(p, false, at);
+          await until(at + 60);
+          this.loopEdge(p, true, at);
+          await until(at + 40);
         }
-        await this.sleep(600);
+        await until(at + 600);
       } else {
         p.speech = { pcm: dtmfSamples(d, 80, 0), at: 0 };
         this.card.event({ t: 'digit', port: p.index, digit: d.charCodeAt(0) });
         await this.sleep(160);
+        at = this.card.uptime();
       }
     }
   }
 
   async phoneFlash(p: PortSim, ms: number): Promise<void> {
     if (!p.offHook) throw new Error('the phone is on-hook');
-    this.card.event({ t: 'hook', port: p.index, off: 0 });
+    const at = this.card.uptime();
+    this.loopEdge(p, false, at);
     await this.sleep(ms);
-    this.card.event({ t: 'hook', port: p.index, off: 1 });
+    this.loopEdge(p, true, at + ms); // the flash button's break, as the phone timed it
+  }
+
+  /** HOOK: the raw loop state and the card-clock time it changed (PROTOCOL.md §2.1). */
+  private loopEdge(p: PortSim, off: boolean, at: number): void {
+    this.card.event({ t: 'hook', port: p.index, off: off ? 1 : 0, at: at >>> 0 });
   }
 
   play(p: PortSim, req: { tone_hz?: number | number[]; digits?: string; stop?: boolean }): void {

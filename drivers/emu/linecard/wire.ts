@@ -101,7 +101,7 @@ const FIELDS: Record<number, [string, Array<[string, FieldKind]>]> = {
   0x16: ['toneOff', [['port', 'u8']]],
   0x17: ['mwi', [['port', 'u8'], ['on', 'u8'], ['cidFormat', 'u8'], ['fsk', 'lv']]],
   0x81: ['hello', [['version', 'u8'], ['bootId', 'u32'], ['law', 'u8'], ['model', 'lv'], ['fw', 'lv'], ['types', 'lv']]],
-  0x82: ['hook', [['port', 'u8'], ['off', 'u8']]],
+  0x82: ['hook', [['port', 'u8'], ['off', 'u8'], ['at', 'u32']]],
   0x83: ['digit', [['port', 'u8'], ['digit', 'u8']]],
   0x84: ['ringDetect', [['port', 'u8'], ['on', 'u8']]],
   0x85: ['callerId', [['port', 'u8'], ['cidFormat', 'u8'], ['message', 'lv']]],
