@@ -32,8 +32,6 @@ export async function park(ctx: AppContext, dest: ParkDestination): Promise<Hang
   if (parked) return retrieve(ctx, parked);
   const slots = parkSlots(config);
   const parker = dest.parker ?? ctx.caller.owner;
-  if (ctx.caller.state !== 'up') ctx.caller.answer();
-  ctx.record.answered(undefined, ctx.clock.now());
 
   let wanted = dest.slot;
   for (;;) {
@@ -43,6 +41,8 @@ export async function park(ctx: AppContext, dest: ParkDestination): Promise<Hang
       return 'busy';
     }
     const slot = parkedNow.slot;
+    if (ctx.caller.state !== 'up') ctx.caller.answer(); // a full lot refuses before answering
+    ctx.record.answered(undefined, ctx.clock.now());
     ctx.log.info({ call: ctx.record.id, slot, parker }, 'call parked');
     const outcome = await parkedNow.outcome;
     if (outcome === 'gone') return 'normal';

@@ -188,6 +188,7 @@ test('a slot dialled while free parks the caller there; a full lot is busy', asy
   const full = call('201', '*7');
   await settle();
   assert.is(full.a.cause, 'busy');
+  assert.not.ok(full.a.log.includes('answer'), 'refused before it is answered');
 });
 
 test.run();
