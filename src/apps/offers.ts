@@ -28,8 +28,12 @@ export class Offers {
     this.wake?.('ended');
   };
 
+  /** Unregisters `takeOver` as the call's pickup. */
+  private readonly unpickable: () => void;
+
   constructor(private readonly ctx: AppContext) {
     ctx.signal.addEventListener('abort', this.onAbort, { once: true });
+    this.unpickable = ctx.pickable((by) => this.takeOver(by));
   }
 
   get ringing(): number {
@@ -77,6 +81,18 @@ export class Offers {
 
   dispose(): void {
     this.ctx.signal.removeEventListener('abort', this.onAbort);
+    this.unpickable();
+  }
+
+  /**
+   * Call pickup: `by`, a channel that exists already (the colleague who dialled `*8`), wins
+   * as if it had answered; the ringing legs are withdrawn with answered-elsewhere.
+   */
+  private takeOver(by: Channel): boolean {
+    if (this.ctx.signal.aborted || this.winner || by.state === 'released') return false;
+    this.ctx.adopt(by, 'pickup');
+    this.connect(by);
+    return this.winner === by;
   }
 
   private connect(leg: Channel): void {

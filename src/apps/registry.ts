@@ -1,7 +1,8 @@
 /**
  * Which application a destination runs: a small registry instead of a switch statement in
  * the core. An employee: dial their phones, then bridge; a department: dial its members by
- * its strategy; outside: the barring check, then dial a line. Each application returns the
+ * its strategy; outside: the barring check, then dial a line; pickup (`*8`) and park (a
+ * slot, the park code) have a file each. Each application returns the
  * cause the call ends with. (Forwarding and voicemail join the employee's script later.)
  */
 import type { HangupCause } from '../channels/channel.js';
@@ -10,6 +11,8 @@ import type { Destination } from '../core/dialplan.js';
 import type { AppContext, DialTarget } from '../core/session.js';
 import { bridge } from './bridge.js';
 import { dial, DialFailed, type DialOptions } from './dial.js';
+import { park } from './park.js';
+import { pickup } from './pickup.js';
 
 /** How long an employee's phones ring before the caller hears "no answer". */
 export const EMPLOYEE_RING_MS = 30_000;
@@ -57,7 +60,7 @@ const outside: Application<Extract<Destination, { kind: 'outside' }>> = async (c
 
 const notFound: Application = async () => 'not-found';
 
-const APPLICATIONS: { [K in Kind]?: Application<Extract<Destination, { kind: K }>> } = { employee, department, outside };
+const APPLICATIONS: { [K in Kind]?: Application<Extract<Destination, { kind: K }>> } = { employee, department, outside, pickup, park };
 
 /** The application for a destination (numbers that lead nowhere: not-found). */
 export function applicationFor<D extends Destination>(dest: D): Application<D> {

@@ -59,6 +59,8 @@ export const employeeSchema = z
     devices: z.array(deviceSchema).default([]),
     /** Outside calls this employee may make: international is barred until allowed. Emergency numbers always work. */
     outside_calls: z.enum(['none', 'national', 'international']).default('national'),
+    /** Pickup groups (names): `*8` answers a call ringing anyone who shares one. Absent: the departments the employee belongs to. */
+    pickup_groups: z.array(name).optional(),
   })
   .strict();
 
@@ -106,6 +108,24 @@ export const siteSchema = z
     country: z.enum(COUNTRIES),
     /** IANA time zone for schedules (day/night/lunch). */
     timezone: z.string().min(1).default('Europe/Paris'),
+    /** The extension (employee or department) a parked call rings last, when its parker did not take it back. */
+    operator: extension.optional(),
+  })
+  .strict();
+
+export const parkSchema = z
+  .object({
+    /** The numbered slots, a range of numbers of the same length: "590-599". */
+    slots: z
+      .string()
+      .regex(/^[1-9][0-9]{1,5}-[1-9][0-9]{1,5}$/, 'must be a range like "590-599" (2 to 6 digits, not starting with 0)')
+      .refine((r) => {
+        const [a, b] = r.split('-');
+        if (a === undefined || b === undefined) return true; // not a range at all: the regex says so
+        return a.length === b.length && Number(a) <= Number(b) && Number(b) - Number(a) < 100;
+      }, 'must run upwards between numbers of the same length, at most 100 slots'),
+    /** Seconds a parked call waits before it rings its parker again, then the operator. */
+    timeout_s: z.number().int().min(10).max(3600).default(120),
   })
   .strict();
 
@@ -116,6 +136,8 @@ export const configSchema = z
     departments: z.array(departmentSchema).default([]),
     lines: z.array(lineSchema).default([]),
     numbers: z.array(numberSchema).default([]),
+    /** Call park: numbered slots anyone can retrieve a call from. Absent: no park. */
+    park: parkSchema.optional(),
   })
   .strict();
 

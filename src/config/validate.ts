@@ -85,6 +85,20 @@ export function referenceIssues(c: Config): ConfigIssue[] {
       issues.push({ path: `numbers[${i}].route.target`, message: `"${n.route.target}" is not the extension of any ${n.route.type}` });
     }
   });
+  const operator = c.site.operator;
+  if (operator !== undefined && !employeeExts.has(operator) && !departmentExts.has(operator)) {
+    issues.push({ path: 'site.operator', message: `"${operator}" is not the extension of any employee or department` });
+  }
+  if (c.park && operator === undefined) {
+    issues.push({ path: 'site.operator', message: 'call park needs an operator (an employee\'s or department\'s extension) to ring when a parked call is not taken back' });
+  }
+  c.employees.forEach((e, i) => {
+    const seen = new Set<string>();
+    e.pickup_groups?.forEach((g, j) => {
+      if (seen.has(g)) issues.push({ path: `employees[${i}].pickup_groups[${j}]`, message: `"${g}" is listed twice` });
+      seen.add(g);
+    });
+  });
   return issues;
 }
 

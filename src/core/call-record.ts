@@ -24,6 +24,9 @@ const CALL_TRANSITIONS: TransitionTable<CallState> = {
 
 export type Disposition = 'answered' | 'busy' | 'no-answer' | 'cancelled' | 'barred' | 'failed';
 
+/** How a channel that already existed joined a call: a colleague picked it up, someone retrieved it from park. */
+export type AdoptedHow = 'pickup' | 'retrieve';
+
 export interface LegRecord {
   channel: string;
   owner: string;
@@ -32,6 +35,8 @@ export interface LegRecord {
   answeredAt?: number;
   endedAt?: number;
   cause?: HangupCause;
+  /** Set on a leg that was not offered the call but took it (pickup, park retrieve). */
+  how?: AdoptedHow;
 }
 
 export interface CallRecordData {
@@ -72,6 +77,11 @@ export class CallRecord {
   offered(leg: Channel, at: number): void {
     if (this.state === 'routing') this.machine.transition('ringing');
     this.legRecords.set(leg.id, { channel: leg.id, owner: leg.owner, tech: leg.tech, offeredAt: at });
+  }
+
+  /** `leg` joined the call without being offered it (see AdoptedHow). */
+  adopted(leg: Channel, how: AdoptedHow, at: number): void {
+    this.legRecords.set(leg.id, { channel: leg.id, owner: leg.owner, tech: leg.tech, offeredAt: at, how });
   }
 
   legEnded(leg: Channel, cause: HangupCause, at: number): void {

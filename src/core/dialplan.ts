@@ -14,11 +14,30 @@ export type Destination =
   | { kind: 'department'; department: Department }
   /** A public number, as the city line must dial it (the prefix removed). */
   | { kind: 'outside'; number: string; emergency: boolean; international: boolean }
+  /** `*8`: answer the oldest call ringing in the caller's pickup group; `*8` + extension: the call ringing that extension. */
+  | { kind: 'pickup'; extension?: string }
+  /**
+   * The park code (the next free slot) or one slot: a free slot parks the caller, a taken one
+   * retrieves its call. `parker` (set by Switch.park, never by the dial plan) is rung after the timeout.
+   */
+  | { kind: 'park'; slot?: string; parker?: string }
   /** A prefix of something valid: keep collecting digits. */
   | { kind: 'incomplete' }
   | { kind: 'invalid' };
 
 export const OUTSIDE_PREFIX = '0';
+/** Feature code of call pickup: alone the group pickup, followed by an extension the directed pickup. */
+export const PICKUP_CODE = '*8';
+/** Feature code of call park: the caller (a transferee, or whoever dials it) waits in the next free slot. */
+export const PARK_CODE = '*7';
+
+/** The park slots of a range "590-599" (empty when the configuration has no park). */
+export function parkSlots(config: Readonly<Config>): string[] {
+  const m = config.park && /^(\d+)-(\d+)$/.exec(config.park.slots);
+  if (!m) return [];
+  const [from, to] = [Number(m[1]), Number(m[2])];
+  return Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => String(from + i).padStart(m[1]!.length, '0'));
+}
 
 /** Emergency numbers per country, always dialable, even from a barred extension. */
 export const EMERGENCY_NUMBERS: Record<Config['site']['country'], readonly string[]> = {
@@ -61,6 +80,9 @@ export function resolveDialled(config: Readonly<Config>, digits: string, opts: D
   if (employee) return { kind: 'employee', employee };
   const department = config.departments.find((d) => d.extension === digits);
   if (department) return { kind: 'department', department };
+  if (digits.startsWith(PICKUP_CODE)) return pickupCode(config, digits.slice(PICKUP_CODE.length), opts);
+  if (digits === PARK_CODE && config.park) return { kind: 'park' };
+  if (parkSlots(config).includes(digits)) return { kind: 'park', slot: digits };
 
   const country = config.site.country;
   const emergency = EMERGENCY_NUMBERS[country];
@@ -88,7 +110,19 @@ export function resolveDialled(config: Readonly<Config>, digits: string, opts: D
 
   if (opts.final) return { kind: 'invalid' };
   const isPrefix = (n: string): boolean => n.startsWith(digits);
-  return config.employees.some((e) => isPrefix(e.extension)) || config.departments.some((d) => isPrefix(d.extension)) || emergency.some(isPrefix)
+  const codes = [PICKUP_CODE, ...(config.park ? [PARK_CODE] : []), ...parkSlots(config)];
+  return config.employees.some((e) => isPrefix(e.extension)) || config.departments.some((d) => isPrefix(d.extension)) || emergency.some(isPrefix) || codes.some(isPrefix)
     ? { kind: 'incomplete' }
     : { kind: 'invalid' };
+}
+
+/**
+ * `*8` then maybe an extension. `*8` alone is complete only at the end of dialling (`#`, the
+ * inter-digit timeout, a SIP request), since an analog phone may still dial an extension.
+ */
+function pickupCode(config: Readonly<Config>, rest: string, opts: DialOptions): Destination {
+  if (rest === '') return opts.final ? { kind: 'pickup' } : { kind: 'incomplete' };
+  if (config.employees.some((e) => e.extension === rest)) return { kind: 'pickup', extension: rest };
+  if (!opts.final && config.employees.some((e) => e.extension.startsWith(rest))) return { kind: 'incomplete' };
+  return { kind: 'invalid' };
 }

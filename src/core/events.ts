@@ -22,6 +22,12 @@ export interface ExchangeEvents {
   'call.ended': { call: string; cause: string; from: string; to: string; record: CallRecordData };
   /** A DTMF digit one leg of a connected call sent (`from`: that leg's owner), and its form. */
   'call.dtmf': { call: string; from: string; digit: string; via: 'rfc4733' | 'info' | 'inband' };
+  /** A call waits in park slot `slot` (the slot is announced by this event); `parker` is rung when nobody takes it back. */
+  'call.parked': { slot: string; call: string; parker: string; from: string };
+  /** The park slot is free again: the call was retrieved, recalled, or its party hung up. */
+  'call.unparked': { slot: string; call: string };
+  /** A colleague answered a call ringing someone else (`*8`, `*8` + extension). */
+  'call.picked-up': { call: string; by: string; ringing: string[] };
   /** A line card's link or health changed (online, offline, rebooted, fault). */
   'card.status': { card: string; status: 'online' | 'offline' | 'rebooted' | 'fault'; reason?: string; model?: string; firmware?: string };
   /** An analog port changed state (idle, dialing, ringing, talking, offline, fault…). */

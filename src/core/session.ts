@@ -10,9 +10,10 @@ import type { Channel, HangupCause } from '../channels/channel.js';
 import type { Config, Employee } from '../config/schema.js';
 import type { MixerBudget } from '../media/mixer.js';
 import { Bridge, type DtmfPolicy } from './bridge.js';
-import { CallRecord } from './call-record.js';
+import { CallRecord, type AdoptedHow } from './call-record.js';
 import type { ChannelRegistry } from './channels.js';
 import type { EventBus } from './events.js';
+import type { ParkingLot } from './parking.js';
 
 /** Someone the application can ring: create their legs now (each SIP contact, the FXS port, a line). */
 export interface DialTarget {
@@ -41,6 +42,31 @@ export interface AppContext {
   newBridge(opts?: { dtmf?: DtmfPolicy }): Bridge;
   employee(e: Employee): DialTarget;
   outsideLine(number: string): DialTarget;
+  /**
+   * A channel that exists already joins this call as one of its legs (a colleague picking
+   * it up, someone retrieving it from park): it belongs to the call and is recorded with
+   * `how`, but nobody calls it.
+   */
+  adopt(leg: Channel, how: AdoptedHow): void;
+  /**
+   * While the call rings: `take(by)` connects `by` instead of the ringing legs (call pickup;
+   * the dial verb registers it). Returns the unregister function.
+   */
+  pickable(take: (by: Channel) => boolean): () => void;
+  /** Every call of the exchange ringing now, oldest first (for call pickup). */
+  ringingCalls(): RingingCall[];
+  /** The exchange's park slots. */
+  readonly parking: ParkingLot;
+  readonly events: EventBus;
+}
+
+/** A call whose legs ring now, as call pickup sees it. */
+export interface RingingCall {
+  readonly record: CallRecord;
+  /** The legs alerting now (their owners are who the call rings). */
+  readonly ringing: Channel[];
+  /** Connect `by` to the caller instead of the ringing legs; false when it is too late. */
+  pickUp(by: Channel): boolean;
 }
 
 export interface SessionDeps {
@@ -53,6 +79,8 @@ export interface SessionDeps {
   config: Readonly<Config> | null;
   employee(e: Employee): DialTarget;
   outsideLine(number: string, caller: Channel): DialTarget;
+  ringingCalls(): RingingCall[];
+  parking: ParkingLot;
 }
 
 export class Session {
@@ -61,6 +89,8 @@ export class Session {
   private readonly owned = new Set<Channel>();
   private readonly bridges = new Set<Bridge>();
   private readonly endedListeners: Array<(cause: HangupCause) => void> = [];
+  /** Set while the dial verb rings legs: connects another channel instead (pickup). */
+  private take: ((by: Channel) => boolean) | undefined;
 
   constructor(private readonly deps: SessionDeps, readonly caller: Channel) {
     this.record = new CallRecord(caller, deps.clock.now());
@@ -80,12 +110,31 @@ export class Session {
     const d = this.deps;
     return {
       clock: d.clock, log: d.log, caller: this.caller, signal: this.controller.signal, config: d.config, record: this.record, holding: d.holding,
+      parking: d.parking, events: d.events,
       offer: (leg) => this.offer(leg),
       answered: (leg) => this.answered(leg),
       newBridge: (opts) => this.newBridge(opts?.dtmf),
       employee: (e) => d.employee(e),
       outsideLine: (n) => d.outsideLine(n, this.caller),
+      adopt: (leg, how) => this.adopt(leg, how),
+      pickable: (take) => {
+        this.take = take;
+        return () => {
+          if (this.take === take) this.take = undefined;
+        };
+      },
+      ringingCalls: () => d.ringingCalls(),
     };
+  }
+
+  /** The legs ringing for this call now that another channel could pick it up instead. */
+  ringingLegs(): Channel[] {
+    return this.take && this.record.state === 'ringing' ? [...this.owned].filter((l) => l.state === 'alerting') : [];
+  }
+
+  /** Call pickup: connect `by` instead of the ringing legs (false when nothing rings any more). */
+  pickUp(by: Channel): boolean {
+    return this.take !== undefined && this.ringingLegs().length > 0 && this.take(by);
   }
 
   /** End the call: the application is cancelled, every channel it holds hung up. Idempotent. */
@@ -105,15 +154,24 @@ export class Session {
   }
 
   private offer(leg: Channel): void {
-    const now = this.deps.clock.now();
+    this.own(leg);
+    this.record.offered(leg, this.deps.clock.now());
+    leg.call(this.caller.caller, { near: this.caller.media });
+  }
+
+  private adopt(leg: Channel, how: AdoptedHow): void {
+    this.own(leg);
+    this.record.adopted(leg, how, this.deps.clock.now());
+  }
+
+  /** `leg` belongs to this call: hung up with it, its end recorded. */
+  private own(leg: Channel): void {
     this.owned.add(leg);
     this.deps.channels.add(leg);
-    this.record.offered(leg, now);
     leg.once('hangup', (cause) => {
       this.owned.delete(leg);
       this.record.legEnded(leg, cause, this.deps.clock.now());
     });
-    leg.call(this.caller.caller, { near: this.caller.media });
   }
 
   private answered(leg: Channel): void {

@@ -18,9 +18,10 @@ import { applicationFor } from '../apps/registry.js';
 import { Bridge } from './bridge.js';
 import type { CallRecord } from './call-record.js';
 import { ChannelRegistry } from './channels.js';
-import { resolveDialled, type Destination } from './dialplan.js';
+import { ParkingLot } from './parking.js';
+import { PARK_CODE, resolveDialled, type Destination } from './dialplan.js';
 import type { EventBus } from './events.js';
-import { Session, type DialTarget } from './session.js';
+import { Session, type DialTarget, type RingingCall } from './session.js';
 
 /** Creates the outbound legs that reach one device of an employee (one per technology). */
 export interface DeviceLegFactory {
@@ -53,11 +54,14 @@ export class Switch {
   readonly channels = new ChannelRegistry();
   /** The exchange's holding bridge: whoever waits in it hears music on hold. */
   readonly holding: Bridge;
+  /** The park slots: which call waits in which. */
+  readonly parking: ParkingLot;
   /** Set by close(): calls that come in during shutdown are refused, never routed. */
   private closed = false;
 
   constructor(private readonly deps: SwitchDeps) {
     this.holding = new Bridge({ clock: deps.clock, kind: 'holding' });
+    this.parking = new ParkingLot(deps.events);
   }
 
   addLegFactory(factory: DeviceLegFactory): void {
@@ -86,27 +90,59 @@ export class Switch {
 
   /** A new inbound channel: route its call as soon as it knows its destination. */
   accept(a: Channel): CallRecord {
-    const config = this.deps.config();
+    const session = this.newSession(a);
+    a.once('destination', (number) => {
+      session.record.destination = number;
+      if (this.closed) return session.end('congestion'); // shutting down: 503 / a congestion tone
+      this.run(session, number);
+    });
+    return session.record;
+  }
+
+  /**
+   * Park `channel` (a call's other party, answered already or not) in the next free slot
+   * (or `opts.slot`): it hears music until someone dials the slot, and after the park
+   * timeout rings `opts.parker`, then the site's operator. The channel becomes the caller of
+   * a call of its own; whatever owned it before must have let go of it (a transfer does).
+   */
+  park(channel: Channel, opts: { parker: string; slot?: string }): CallRecord {
+    const session = this.newSession(channel);
+    session.record.destination = opts.slot ?? PARK_CODE;
+    this.run(session, session.record.destination, { kind: 'park', parker: opts.parker, ...(opts.slot ? { slot: opts.slot } : {}) });
+    return session.record;
+  }
+
+  /** Calls ringing now that another phone could pick up, oldest first. */
+  ringingCalls(): RingingCall[] {
+    return [...this.sessions]
+      .map((s) => ({ s, ringing: s.ringingLegs() }))
+      .filter(({ ringing }) => ringing.length > 0)
+      .sort((x, y) => x.s.record.startedAt - y.s.record.startedAt)
+      .map(({ s, ringing }) => ({ record: s.record, ringing, pickUp: (by: Channel) => s.pickUp(by) }));
+  }
+
+  private newSession(a: Channel): Session {
     const session = new Session(
       {
-        clock: this.deps.clock, log: this.deps.log, events: this.deps.events, channels: this.channels, holding: this.holding, config,
+        clock: this.deps.clock, log: this.deps.log, events: this.deps.events, channels: this.channels, holding: this.holding, config: this.deps.config(),
+        parking: this.parking,
         ...(this.deps.budget ? { budget: this.deps.budget } : {}),
         employee: (e) => this.employeeTarget(e),
         outsideLine: (n, caller) => this.lineTarget(n, caller.caller),
+        ringingCalls: () => this.ringingCalls(),
       },
       a,
     );
     this.sessions.add(session);
     session.onEnded(() => this.sessions.delete(session));
-    a.once('destination', (number) => {
-      session.record.destination = number;
-      if (this.closed) return session.end('congestion'); // shutting down: 503 / a congestion tone
-      void this.route(session, number).catch((err: unknown) => {
-        this.deps.log.error({ err, call: session.id }, 'routing failed');
-        session.end('failure');
-      });
+    return session;
+  }
+
+  private run(session: Session, number: string, dest?: Destination): void {
+    void this.route(session, number, dest).catch((err: unknown) => {
+      this.deps.log.error({ err, call: session.id }, 'routing failed');
+      session.end('failure');
     });
-    return session.record;
   }
 
   /**
@@ -120,10 +156,10 @@ export class Switch {
     this.holding.close();
   }
 
-  private async route(session: Session, number: string): Promise<void> {
+  private async route(session: Session, number: string, given?: Destination): Promise<void> {
     const config = this.deps.config();
     const a = session.caller;
-    const dest: Destination = config ? resolveDialled(config, number, { final: true }) : { kind: 'invalid' };
+    const dest: Destination = given ?? (config ? resolveDialled(config, number, { final: true }) : { kind: 'invalid' });
     this.deps.log.info({ call: session.id, from: a.caller.number, to: number, kind: dest.kind }, 'call routed');
     this.deps.events.emit('call.started', { call: session.id, from: a.caller.number, to: number, tech: a.tech, kind: dest.kind });
     const cause = await applicationFor(dest)(session.context(), dest);

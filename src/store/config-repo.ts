@@ -7,7 +7,7 @@
 import type { Db } from './db.js';
 import type { Config, Device } from '../config/schema.js';
 
-interface EmployeeRow { id: number; extension: string; name: string; role: 'admin' | 'user'; password_hash: string | null; outside_calls: Config['employees'][number]['outside_calls'] }
+interface EmployeeRow { id: number; extension: string; name: string; role: 'admin' | 'user'; password_hash: string | null; outside_calls: Config['employees'][number]['outside_calls']; pickup_groups: string | null }
 interface DeviceRow { employee_id: number; type: Device['type']; secret: string | null; port: number | null; ipei: string | null }
 interface DepartmentRow { id: number; extension: string; name: string; strategy: Config['departments'][number]['strategy']; ring_timeout_s: number }
 
@@ -22,7 +22,7 @@ export class ConfigRepository {
 
   /** The stored configuration, or null when the exchange has never been configured. */
   load(): Config | null {
-    const site = this.db.prepare('SELECT name, country, timezone FROM site WHERE id = 1').get() as Config['site'] | undefined;
+    const site = this.db.prepare('SELECT name, country, timezone, operator FROM site WHERE id = 1').get() as (Omit<Config['site'], 'operator'> & { operator: string | null }) | undefined;
     if (!site) return null;
     const devices = this.db.prepare('SELECT employee_id, type, secret, port, ipei FROM devices ORDER BY employee_id, position').all() as DeviceRow[];
     const byEmployee = new Map<number, Device[]>();
@@ -31,7 +31,7 @@ export class ConfigRepository {
       list.push(rowToDevice(d));
       byEmployee.set(d.employee_id, list);
     }
-    const employees = (this.db.prepare('SELECT id, extension, name, role, password_hash, outside_calls FROM employees ORDER BY position').all() as EmployeeRow[]).map(
+    const employees = (this.db.prepare('SELECT id, extension, name, role, password_hash, outside_calls, pickup_groups FROM employees ORDER BY position').all() as EmployeeRow[]).map(
       (e) => ({
         name: e.name,
         extension: e.extension,
@@ -39,6 +39,7 @@ export class ConfigRepository {
         ...(e.password_hash ? { password_hash: e.password_hash } : {}),
         devices: byEmployee.get(e.id) ?? [],
         outside_calls: e.outside_calls,
+        ...(e.pickup_groups !== null ? { pickup_groups: JSON.parse(e.pickup_groups) as string[] } : {}),
       }),
     );
     const members = this.db.prepare('SELECT extension FROM department_members WHERE department_id = ? ORDER BY position');
@@ -55,7 +56,11 @@ export class ConfigRepository {
     const numbers = (this.db.prepare('SELECT number, line, route_type, route_target FROM numbers ORDER BY position').all() as Array<{
       number: string; line: string; route_type: 'department' | 'employee'; route_target: string;
     }>).map((n) => ({ number: n.number, line: n.line, route: { type: n.route_type, target: n.route_target } }));
-    return { site: { name: site.name, country: site.country, timezone: site.timezone }, employees, departments, lines, numbers };
+    const park = this.db.prepare('SELECT slots, timeout_s FROM park WHERE id = 1').get() as Config['park'];
+    return {
+      site: { name: site.name, country: site.country, timezone: site.timezone, ...(site.operator !== null ? { operator: site.operator } : {}) },
+      employees, departments, lines, numbers, ...(park ? { park } : {}),
+    };
   }
 
   /**
@@ -68,12 +73,13 @@ export class ConfigRepository {
     }
     const db = this.db;
     return db.transaction(() => {
-      for (const t of ['numbers', 'lines', 'department_members', 'departments', 'devices', 'employees', 'site']) db.exec(`DELETE FROM ${t}`);
-      db.prepare('INSERT INTO site (id, name, country, timezone) VALUES (1, ?, ?, ?)').run(config.site.name, config.site.country, config.site.timezone);
-      const insEmployee = db.prepare('INSERT INTO employees (position, extension, name, role, password_hash, outside_calls) VALUES (?, ?, ?, ?, ?, ?)');
+      for (const t of ['park', 'numbers', 'lines', 'department_members', 'departments', 'devices', 'employees', 'site']) db.exec(`DELETE FROM ${t}`);
+      db.prepare('INSERT INTO site (id, name, country, timezone, operator) VALUES (1, ?, ?, ?, ?)').run(config.site.name, config.site.country, config.site.timezone, config.site.operator ?? null);
+      if (config.park) db.prepare('INSERT INTO park (id, slots, timeout_s) VALUES (1, ?, ?)').run(config.park.slots, config.park.timeout_s);
+      const insEmployee = db.prepare('INSERT INTO employees (position, extension, name, role, password_hash, outside_calls, pickup_groups) VALUES (?, ?, ?, ?, ?, ?, ?)');
       const insDevice = db.prepare('INSERT INTO devices (employee_id, position, type, secret, port, ipei) VALUES (?, ?, ?, ?, ?, ?)');
       config.employees.forEach((e, i) => {
-        const id = insEmployee.run(i, e.extension, e.name, e.role, e.password_hash ?? null, e.outside_calls).lastInsertRowid;
+        const id = insEmployee.run(i, e.extension, e.name, e.role, e.password_hash ?? null, e.outside_calls, e.pickup_groups ? JSON.stringify(e.pickup_groups) : null).lastInsertRowid;
         e.devices.forEach((d, j) =>
           insDevice.run(id, j, d.type, d.type === 'sip' ? d.secret ?? null : null, d.type === 'fxs' ? d.port : null, d.type === 'dect' ? d.ipei : null),
         );

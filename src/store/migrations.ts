@@ -109,6 +109,20 @@ export const MIGRATIONS: readonly Migration[] = [
       DELETE FROM sessions;
     `,
   },
+  {
+    version: 5,
+    description: 'call pickup groups, call park slots and the site operator',
+    // pickup_groups: a JSON array of names, NULL for "the employee's departments".
+    sql: `
+      ALTER TABLE employees ADD COLUMN pickup_groups TEXT;
+      ALTER TABLE site ADD COLUMN operator TEXT;
+      CREATE TABLE park (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        slots TEXT NOT NULL,
+        timeout_s INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -42,6 +42,24 @@ test('an export imports again to the identical export (password_hash accepted)',
   closeDatabase(db);
 });
 
+test('park, the operator and pickup groups are stored and exported as imported', async () => {
+  const db = openDatabase(tempDir());
+  const repo = new ConfigRepository(db);
+  const c = example();
+  c.site.operator = '600';
+  c.park = { slots: '590-599', timeout_s: 90 };
+  c.employees[1].pickup_groups = ['Sales', 'Stock'];
+  repo.replace(await prepareConfig(c), 'test');
+  const loaded = repo.load()!;
+  assert.is(loaded.site.operator, '600');
+  assert.equal(loaded.park, { slots: '590-599', timeout_s: 90 });
+  assert.equal(loaded.employees[1]!.pickup_groups, ['Sales', 'Stock']);
+  assert.is(loaded.employees[0]!.pickup_groups, undefined, 'absent stays absent: the departments count');
+  repo.replace(await prepareConfig(example()), 'test');
+  assert.is(repo.load()!.park, undefined, 'a configuration without park removes it');
+  closeDatabase(db);
+});
+
 test('a SIP device without a secret gets a strong generated one', async () => {
   const c = example();
   delete c.employees[1].devices[0].secret;

@@ -50,6 +50,16 @@ const CASES: Array<[string, (c: any) => void, string]> = [
     'employees[2].extension: "60" is a prefix of "600" (departments[0].extension); an analog phone could never dial the longer one'],
   ['extension that an emergency number begins', (c) => (c.employees[2].extension = '150'), 'employees[2].extension: "150" clashes with the emergency number 15 (fr)'],
   ['unknown device type', (c) => (c.employees[0].devices[0].type = 'skype'), 'employees[0].devices[0].type: must be one of sip, fxs, dect'],
+  ['park slots that an extension begins', (c) => ((c.park = { slots: '590-599' }), (c.site.operator = '600'), c.employees.push({ name: 'Porter', extension: '59', devices: [] })),
+    'employees[3].extension: "59" is a prefix of "590" (park.slots); an analog phone could never dial the longer one'],
+  ['a park slot that is an extension', (c) => ((c.park = { slots: '595-605' }), (c.site.operator = '201')), 'park.slots: "600" is already used by Sales'],
+  ['park slots backwards', (c) => ((c.park = { slots: '599-590' }), (c.site.operator = '600')), 'park.slots: must run upwards between numbers of the same length, at most 100 slots'],
+  ['park slots of two lengths', (c) => ((c.park = { slots: '90-100' }), (c.site.operator = '600')), 'park.slots: must run upwards between numbers of the same length, at most 100 slots'],
+  ['park slots not a range', (c) => ((c.park = { slots: '590' }), (c.site.operator = '600')), 'park.slots: must be a range like "590-599" (2 to 6 digits, not starting with 0)'],
+  ['a park without an operator', (c) => (c.park = { slots: '590-599' }),
+    'site.operator: call park needs an operator (an employee\'s or department\'s extension) to ring when a parked call is not taken back'],
+  ['an operator who does not exist', (c) => (c.site.operator = '299'), 'site.operator: "299" is not the extension of any employee or department'],
+  ['a pickup group listed twice', (c) => (c.employees[1].pickup_groups = ['Sales', 'Sales']), 'employees[1].pickup_groups[1]: "Sales" is listed twice'],
 ];
 
 for (const [name, mutate, expected] of CASES) {
@@ -83,6 +93,27 @@ test('the numbering plan lists every dialable number with its path, the dial pla
   assert.ok(byNumber.get('112')?.emergency);
   assert.is(byNumber.get('201')?.path, 'employees[0].extension');
   assert.is(byNumber.get('600')?.path, 'departments[0].extension');
+});
+
+test('a clash with the park range is reported once, not once per slot', () => {
+  const c = example();
+  c.park = { slots: '590-599' };
+  c.site.operator = '600';
+  c.employees.push({ name: 'Porter', extension: '59', devices: [] });
+  assert.is(messages(() => validateConfig(c)).length, 1);
+});
+
+test('the park range and the feature codes are in the numbering plan; a valid park imports', () => {
+  const c = example();
+  c.park = { slots: '590-599', timeout_s: 90 };
+  c.site.operator = '600';
+  const config = validateConfig(c);
+  const plan = new Map(dialableNumbers(config).map((n) => [n.number, n]));
+  assert.is(plan.get('595')?.path, 'park.slots');
+  assert.is(plan.get('*8')?.owner, 'the call pickup code');
+  assert.is(plan.get('*7')?.owner, 'the call park code');
+  assert.is(config.park?.timeout_s, 90);
+  assert.is(validateConfig({ ...example(), park: { slots: '590-599' }, site: { ...example().site, operator: '201' } }).park?.timeout_s, 120, 'the default timeout');
 });
 
 test('YAML syntax errors name the line', () => {

@@ -42,3 +42,24 @@ test('garbage is invalid', () => {
 });
 
 test.run();
+
+test('feature codes: *8 group pickup (complete at the end of dialling), *8 + extension directed pickup', () => {
+  assert.is(kind('*'), 'incomplete');
+  assert.is(kind('*8'), 'incomplete', 'an analog phone may still dial an extension');
+  assert.equal(resolveDialled(config, '*8', { final: true }), { kind: 'pickup' });
+  assert.is(kind('*82'), 'incomplete');
+  assert.equal(resolveDialled(config, '*8202', { final: false }), { kind: 'pickup', extension: '202' });
+  assert.is(kind('*8600', true), 'invalid', 'a department does not ring by itself: pick up one of its members');
+  assert.is(kind('*89'), 'invalid');
+  assert.is(kind('*7', true), 'invalid', 'no park configured');
+});
+
+test('park: the park code and each slot of the range', () => {
+  const parking = validateConfig({ ...example(), park: { slots: '590-599' }, site: { ...example().site, operator: '600' } });
+  const dial = (d: string, final = false) => resolveDialled(parking, d, { final });
+  assert.equal(dial('*7'), { kind: 'park' });
+  assert.is(dial('59').kind, 'incomplete');
+  assert.equal(dial('590'), { kind: 'park', slot: '590' });
+  assert.equal(dial('599'), { kind: 'park', slot: '599' });
+  assert.is(dial('589').kind, 'invalid');
+});

@@ -7,6 +7,7 @@ import { silentLogger } from '../../common/log.js';
 import { Bridge } from '../../src/core/bridge.js';
 import { ChannelRegistry } from '../../src/core/channels.js';
 import { EventBus, type ExchangeEvent } from '../../src/core/events.js';
+import { ParkingLot } from '../../src/core/parking.js';
 import { Session } from '../../src/core/session.js';
 import { FakeChannel } from './fake-channel.js';
 
@@ -18,6 +19,6 @@ export function appSession(caller = new FakeChannel('inbound', '101')) {
   const channels = new ChannelRegistry();
   const holding = new Bridge({ clock, kind: 'holding' });
   const none = { extension: '', legs: () => [] };
-  const session = new Session({ clock, log: silentLogger(), events, channels, holding, config: null, employee: () => none, outsideLine: () => none }, caller);
+  const session = new Session({ clock, log: silentLogger(), events, channels, holding, config: null, employee: () => none, outsideLine: () => none, ringingCalls: () => [], parking: new ParkingLot(events) }, caller);
   return { clock, a: caller, session, ctx: session.context(), call: session.record, seen, channels, holding };
 }

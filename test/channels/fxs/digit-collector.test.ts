@@ -60,6 +60,22 @@ test('a digit that cannot start any number is invalid at once', () => {
   assert.equal(out, [{ kind: 'invalid', digits: '9' }]);
 });
 
+test('*8 waits the short match timeout (3 s) for an extension, then is the group pickup; *8 + extension is complete at once; *8# at once', () => {
+  const { clock, out, c } = collector();
+  c.push('*');
+  c.push('8');
+  clock.advance(2_999);
+  assert.equal(out, []);
+  clock.advance(1);
+  assert.equal(out, [{ kind: 'complete', number: '*8' }]);
+  const directed = collector();
+  for (const d of '*8102') directed.c.push(d);
+  assert.equal(directed.out, [{ kind: 'complete', number: '*8102' }]);
+  const hash = collector();
+  for (const d of '*8#') hash.c.push(d);
+  assert.equal(hash.out, [{ kind: 'complete', number: '*8' }]);
+});
+
 test('nothing dialled for 16 s abandons; cancel leaves no timer behind', () => {
   const { clock, out } = collector();
   clock.advance(15_999);
