@@ -24,6 +24,9 @@ export interface CardConfig {
 const VERSION = 2;
 const OK = 0, NO_PORT = 1, WRONG_TYPE = 2, ILLEGAL = 3;
 const FORMAT_STD = { 1: 'v23', 2: 'bell202' } as const;
+/** One audio frame every 20 ms (PROTOCOL.md §5), and how many late frames a stalled emulator plays at once. */
+const FRAME_MS = 20;
+const MAX_CATCH_UP = 10;
 
 /** Something that makes sound: a tone source, or a finite sample buffer. */
 type Sound = { tone: ToneSource } | { pcm: Int16Array; at: number };
@@ -63,6 +66,9 @@ export class EmulatedCard {
   private bootId = randomInt(1, 0xffffffff);
   /** Start of the uptime clock (monotonic, so setting the wall clock cannot move it). */
   private readonly bootedAt = this.clock.monotonic();
+  /** The audio clock: when it started and how many 20 ms frames it has played since. */
+  private audioFrom = 0;
+  private framesPlayed = 0;
   plugged = true;
   /** When set, the card sends nothing at all (a hung firmware). */
   mute = false;
@@ -93,7 +99,9 @@ export class EmulatedCard {
   }
 
   start(): void {
-    this.timers.push(this.clock.setInterval(() => this.audioTick(), 20));
+    this.audioFrom = this.clock.monotonic();
+    this.framesPlayed = 0;
+    this.timers.push(this.clock.setInterval(() => this.audioClock(), FRAME_MS));
     this.timers.push(this.clock.setInterval(() => this.heartbeat(), 250));
     this.sendHello(); // unsolicited at boot
   }
@@ -319,6 +327,22 @@ export class EmulatedCard {
   }
 
   // ---- audio ----
+
+  /**
+   * A card's codec runs at a constant rate whatever the emulator's event loop does: a timer
+   * that fires late (a loaded machine) plays every frame that fell due since, as the DSP
+   * would have, instead of letting the host's frames pile up past the 5-frame queue and be
+   * dropped (a DTMF digit from the exchange would lose frames). After a stall longer than
+   * MAX_CATCH_UP frames the card skips ahead, as a codec that lost its clock resyncs.
+   */
+  private audioClock(): void {
+    const due = Math.floor((this.clock.monotonic() - this.audioFrom) / FRAME_MS);
+    if (due - this.framesPlayed > MAX_CATCH_UP) this.framesPlayed = due - MAX_CATCH_UP;
+    while (this.framesPlayed < due) {
+      this.framesPlayed++;
+      this.audioTick();
+    }
+  }
 
   private audioTick(): void {
     for (const p of this.ports) {
