@@ -22,6 +22,12 @@ export interface ExchangeEvents {
   'call.ended': { call: string; cause: string; from: string; to: string; record: CallRecordData };
   /** A DTMF digit one leg of a connected call sent (`from`: that leg's owner), and its form. */
   'call.dtmf': { call: string; from: string; digit: string; via: 'rfc4733' | 'info' | 'inband' };
+  /** The live view (live-view.ts): a channel the core now knows, its state changes, its end. Users see their own channels' only. */
+  'channel.added': { channel: string; owner: string; tech: string; direction: string; state: string; caller: string };
+  'channel.state': { channel: string; owner: string; state: string; from: string };
+  'channel.removed': { channel: string; owner: string; cause: string };
+  /** A channel joined or left a bridge (`kind` holding: put on / taken off hold); `members` is who is in it now. Users see bridges they are or were in. */
+  'bridge.members': { bridge: string; kind: string; change: 'joined' | 'left'; channel: string; owner: string; members: Array<{ channel: string; owner: string }> };
   /** A line card's link or health changed (online, offline, rebooted, fault). */
   'card.status': { card: string; status: 'online' | 'offline' | 'rebooted' | 'fault'; reason?: string; model?: string; firmware?: string };
   /** An analog port changed state (idle, dialing, ringing, talking, offline, fault…). */

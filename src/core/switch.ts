@@ -16,10 +16,11 @@ import type { Config, Device, Employee } from '../config/schema.js';
 import type { MixerBudget } from '../media/mixer.js';
 import { applicationFor } from '../apps/registry.js';
 import { Bridge } from './bridge.js';
-import type { CallRecord } from './call-record.js';
+import type { CallRecord, CallRecordSink } from './call-record.js';
 import { ChannelRegistry } from './channels.js';
 import { resolveDialled, type Destination } from './dialplan.js';
 import type { EventBus } from './events.js';
+import { LiveView, type LiveSnapshot } from './live-view.js';
 import { Session, type DialTarget } from './session.js';
 
 /** Creates the outbound legs that reach one device of an employee (one per technology). */
@@ -43,6 +44,8 @@ export interface SwitchDeps {
   config: () => Readonly<Config> | null;
   /** The board's mixing budget for bridges of three or more. */
   budget?: MixerBudget;
+  /** The CDR store, written synchronously as each call ends (see Session.end). */
+  records?: CallRecordSink;
 }
 
 export class Switch {
@@ -53,11 +56,14 @@ export class Switch {
   readonly channels = new ChannelRegistry();
   /** The exchange's holding bridge: whoever waits in it hears music on hold. */
   readonly holding: Bridge;
+  private readonly live: LiveView;
   /** Set by close(): calls that come in during shutdown are refused, never routed. */
   private closed = false;
 
   constructor(private readonly deps: SwitchDeps) {
     this.holding = new Bridge({ clock: deps.clock, kind: 'holding' });
+    this.live = new LiveView(deps.clock, deps.events, this.holding);
+    this.channels.onAdded((ch) => this.live.channelAdded(ch));
   }
 
   addLegFactory(factory: DeviceLegFactory): void {
@@ -78,6 +84,11 @@ export class Switch {
     return [...this.sessions].flatMap((s) => s.liveBridges());
   }
 
+  /** Channels, bridges and calls now (GET /api/calls). */
+  liveView(): LiveSnapshot {
+    return this.live.snapshot(this.channels.all(), this.activeCalls(), this.bridges());
+  }
+
   /** What `digits` mean now (analog channels ask while the user is still dialling). */
   classify(digits: string, final: boolean): Destination {
     const config = this.deps.config();
@@ -91,6 +102,8 @@ export class Switch {
       {
         clock: this.deps.clock, log: this.deps.log, events: this.deps.events, channels: this.channels, holding: this.holding, config,
         ...(this.deps.budget ? { budget: this.deps.budget } : {}),
+        ...(this.deps.records ? { records: this.deps.records } : {}),
+        bridgeCreated: (b) => this.live.watchBridge(b),
         employee: (e) => this.employeeTarget(e),
         outsideLine: (n, caller) => this.lineTarget(n, caller.caller),
       },
