@@ -110,6 +110,11 @@ export class CallRecord {
     if (r) r.answeredAt = at;
   }
 
+  /** The channels the call was offered to (the live view's channel → call map). */
+  legChannels(): IterableIterator<string> {
+    return this.legRecords.keys();
+  }
+
   joinedBridge(bridge: string, at: number): void {
     this.joined.push({ bridge, at });
   }

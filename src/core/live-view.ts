@@ -56,9 +56,10 @@ export interface LiveSnapshot {
   bridges: BridgeView[];
 }
 
+/** ISO strings, made once per change rather than on every read of the view. */
 interface Times {
-  since: number;
-  stateSince: number;
+  since: string;
+  stateSince: string;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -72,11 +73,11 @@ export class LiveView {
 
   /** A channel the registry just took in. */
   channelAdded(ch: Channel): void {
-    const now = this.clock.now();
+    const now = iso(this.clock.now());
     this.times.set(ch.id, { since: now, stateSince: now });
     const onState = (to: ChannelState, from: ChannelState): void => {
       const t = this.times.get(ch.id);
-      if (t) t.stateSince = this.clock.now();
+      if (t) t.stateSince = iso(this.clock.now());
       if (to !== 'released') this.events.emit('channel.state', { channel: ch.id, owner: ch.owner, state: to, from });
     };
     ch.on('state', onState);
@@ -107,18 +108,20 @@ export class LiveView {
     const callOf = new Map<string, string>();
     const callViews = calls.map((r): CallView => {
       callOf.set(r.caller.id, r.id);
-      const data = r.toJSON();
-      for (const leg of data.legs) callOf.set(leg.channel, r.id);
-      return { id: r.id, state: r.state, from: data.from, to: data.to, channel: data.channel, startedAt: iso(r.startedAt), answeredAt: r.answeredAt === undefined ? null : iso(r.answeredAt) };
+      for (const leg of r.legChannels()) callOf.set(leg, r.id);
+      return {
+        id: r.id, state: r.state, from: r.caller.caller.number, to: r.destination, channel: r.caller.id,
+        startedAt: iso(r.startedAt), answeredAt: r.answeredAt === undefined ? null : iso(r.answeredAt),
+      };
     });
-    const now = this.clock.now();
+    const now = iso(this.clock.now());
     return {
       calls: callViews,
       channels: channels.map((ch): ChannelView => {
         const t = this.times.get(ch.id) ?? { since: now, stateSince: now };
         return {
           id: ch.id, tech: ch.tech, direction: ch.direction, state: ch.state, owner: ch.owner, caller: { ...ch.caller },
-          since: iso(t.since), stateSince: iso(t.stateSince), held: this.holding.has(ch),
+          since: t.since, stateSince: t.stateSince, held: this.holding.has(ch),
           bridge: bridgeOf.get(ch.id) ?? null, call: callOf.get(ch.id) ?? null,
         };
       }),
