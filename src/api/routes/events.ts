@@ -2,6 +2,8 @@
  * GET /api/events (WebSocket): the live event stream, one JSON object per message
  * `{ "type": …, "at": …, "data": … }`. Any logged-in user may watch, while the session
  * lasts: ending it closes the stream with code 4401 (SESSION_ENDED_CODE) and the reason.
+ * A user (not an admin) gets the live view's events (channel.*, bridge.members) only for
+ * their own channels and the bridges they are in, as GET /api/calls shows them.
  */
 import type { FastifyInstance } from 'fastify';
 import type { EventBus, ExchangeEvent } from '../../core/events.js';
