@@ -12,6 +12,9 @@ import { loadBoard, type Board } from './boot/board.js';
 import { openDatabase, closeDatabase, type Db } from './store/db.js';
 import { ConfigRepository } from './store/config-repo.js';
 import { SessionRepository } from './store/session-repo.js';
+import { CdrRepository } from './store/cdr-repo.js';
+import { cdrRoutes } from './api/routes/cdr.js';
+import { callsRoutes } from './api/routes/calls.js';
 import { EventBus } from './core/events.js';
 import { ConfigService } from './core/config-service.js';
 import { parseYaml } from './config/yaml.js';
@@ -112,12 +115,13 @@ export async function startExchange(opts: StartOptions): Promise<Exchange> {
     closers.push(() => config.close(clock));
 
     // core: built before the channels so each channel can hand its legs to it.
-    const core = new Switch({ clock, log: log.child({ component: 'switch' }), events, config: () => config.snapshot() });
+    const cdr = new CdrRepository(db);
+    const core = new Switch({ clock, log: log.child({ component: 'switch' }), events, config: () => config.snapshot(), records: cdr });
     sw = core;
     const rt: Runtime = {
       clock, log, events, board, config, switch: core, bind: opts.bind, sipPort: opts.sipPort,
       ...(opts.advertise ? { advertise: opts.advertise } : {}),
-      routes: [],
+      routes: [(app) => cdrRoutes(app, cdr), (app) => callsRoutes(app, () => core.liveView())],
       stats: {
         core: () => ({ calls: core.activeCalls().length, bridges: core.bridges().length, ...(clock.pending ? { timers: clock.pending() } : {}) }),
       },

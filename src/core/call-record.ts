@@ -22,7 +22,23 @@ const CALL_TRANSITIONS: TransitionTable<CallState> = {
   ended: [],
 };
 
-export type Disposition = 'answered' | 'busy' | 'no-answer' | 'cancelled' | 'barred' | 'failed';
+export type Disposition = 'answered' | 'busy' | 'no-answer' | 'cancelled' | 'barred' | 'failed' | 'transferred';
+
+/** One transfer of the call (SIP REFER, analog flash-dial-hang up): who moved it where. */
+export interface TransferRecord {
+  at: number;
+  /** The owner of the channel that asked for the transfer. */
+  by: string;
+  /** The number it was transferred to. */
+  target: string;
+  kind: 'blind' | 'attended';
+}
+
+/** Where the CDR store takes the record of a call that ended; called synchronously from Session.end(). */
+export interface CallRecordSink {
+  /** Persist `record` before returning (the call's end is published only after); throws when it could not. */
+  write(record: CallRecordData): void;
+}
 
 /** How a channel that already existed joined a call: a colleague picked it up, someone retrieved it from park. */
 export type AdoptedHow = 'pickup' | 'retrieve';
@@ -44,10 +60,16 @@ export interface CallRecordData {
   /** The caller's channel. */
   channel: string;
   from: string;
+  /** The caller's name as their channel shows it (an employee's name, a line's caller ID name). */
+  fromName?: string;
+  /** Whose the caller's channel is: an employee's extension, or the city line a call came in on. */
+  owner: string;
   to: string;
   tech: string;
   legs: LegRecord[];
   bridges: Array<{ bridge: string; at: number }>;
+  /** Every transfer of the call, oldest first (absent: none, or a producer that does not record them). */
+  transfers?: TransferRecord[];
   startedAt: number;
   answeredAt?: number;
   endedAt?: number;
@@ -98,6 +120,11 @@ export class CallRecord {
     if (r) r.answeredAt = at;
   }
 
+  /** The channels the call was offered to (the live view's channel → call map). */
+  legChannels(): IterableIterator<string> {
+    return this.legRecords.keys();
+  }
+
   joinedBridge(bridge: string, at: number): void {
     this.joined.push({ bridge, at });
   }
@@ -127,9 +154,10 @@ export class CallRecord {
 
   toJSON(): CallRecordData {
     const d: CallRecordData = {
-      id: this.id, channel: this.caller.id, from: this.caller.caller.number, to: this.destination, tech: this.caller.tech,
+      id: this.id, channel: this.caller.id, from: this.caller.caller.number, owner: this.caller.owner, to: this.destination, tech: this.caller.tech,
       legs: [...this.legRecords.values()].map((l) => ({ ...l })), bridges: [...this.joined], startedAt: this.startedAt,
     };
+    if (this.caller.caller.name) d.fromName = this.caller.caller.name;
     if (this.answeredAt !== undefined) d.answeredAt = this.answeredAt;
     if (this.endedAt !== undefined) d.endedAt = this.endedAt;
     if (this.cause !== undefined) d.cause = this.cause;

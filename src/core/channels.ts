@@ -8,12 +8,19 @@ import { dialogKeyString, type Channel, type DialogKey } from '../channels/chann
 
 export class ChannelRegistry {
   private readonly byId = new Map<string, Channel>();
+  private readonly addedListeners: Array<(channel: Channel) => void> = [];
 
   /** Register a live channel (idempotent); it unregisters itself when released. */
   add(channel: Channel): void {
     if (channel.state === 'released' || this.byId.has(channel.id)) return;
     this.byId.set(channel.id, channel);
     channel.once('hangup', () => this.byId.delete(channel.id));
+    for (const l of this.addedListeners) l(channel);
+  }
+
+  /** Be told of every channel registered from now on (the live view). */
+  onAdded(listener: (channel: Channel) => void): void {
+    this.addedListeners.push(listener);
   }
 
   get(id: string): Channel | undefined {

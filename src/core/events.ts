@@ -28,6 +28,12 @@ export interface ExchangeEvents {
   'call.unparked': { slot: string; call: string };
   /** A colleague answered a call ringing someone else (`*8`, `*8` + extension). */
   'call.picked-up': { call: string; by: string; ringing: string[] };
+  /** The live view (live-view.ts): a channel the core now knows, its state changes, its end. Users see their own channels' only. */
+  'channel.added': { channel: string; owner: string; tech: string; direction: string; state: string; caller: string };
+  'channel.state': { channel: string; owner: string; state: string; from: string };
+  'channel.removed': { channel: string; owner: string; cause: string };
+  /** A channel joined or left a bridge (`kind` holding: put on / taken off hold); `members` is who is in it now. Users see bridges they are or were in. */
+  'bridge.members': { bridge: string; kind: string; change: 'joined' | 'left'; channel: string; owner: string; members: Array<{ channel: string; owner: string }> };
   /** A line card's link or health changed (online, offline, rebooted, fault). */
   'card.status': { card: string; status: 'online' | 'offline' | 'rebooted' | 'fault'; reason?: string; model?: string; firmware?: string };
   /** An analog port changed state (idle, dialing, ringing, talking, offline, fault…). */

@@ -10,7 +10,7 @@ import type { Channel, HangupCause } from '../channels/channel.js';
 import type { Config, Employee } from '../config/schema.js';
 import type { MixerBudget } from '../media/mixer.js';
 import { Bridge, type DtmfPolicy } from './bridge.js';
-import { CallRecord, type AdoptedHow } from './call-record.js';
+import { CallRecord, type AdoptedHow, type CallRecordSink } from './call-record.js';
 import type { ChannelRegistry } from './channels.js';
 import type { EventBus } from './events.js';
 import type { ParkingLot } from './parking.js';
@@ -77,6 +77,10 @@ export interface SessionDeps {
   holding: Bridge;
   budget?: MixerBudget;
   config: Readonly<Config> | null;
+  /** The CDR store: given the record synchronously when the call ends, before `call.ended` is published. */
+  records?: CallRecordSink;
+  /** Told of every bridge the call creates (the live view watches its members). */
+  bridgeCreated?: (bridge: Bridge) => void;
   employee(e: Employee): DialTarget;
   outsideLine(number: string, caller: Channel): DialTarget;
   ringingCalls(): RingingCall[];
@@ -149,7 +153,16 @@ export class Session {
     for (const leg of this.owned) if (leg.state === 'up') leg.hangup('normal');
     this.caller.hangup(cause);
     this.deps.holding.remove(this.caller);
-    this.deps.events.emit('call.ended', { call: this.id, cause, from: this.caller.caller.number, to: this.record.destination, record: this.record.toJSON() });
+    // The record is committed here, in this tick, before anyone hears of the end (the event,
+    // and for SIP the 200 to the BYE, which in-dialog.ts sends after the leg released): a
+    // crash after that moment cannot lose it. A store that fails must not keep the call up.
+    const record = this.record.toJSON();
+    try {
+      this.deps.records?.write(record);
+    } catch (err) {
+      this.deps.log.error({ err, call: this.id }, 'could not store the call detail record');
+    }
+    this.deps.events.emit('call.ended', { call: this.id, cause, from: this.caller.caller.number, to: this.record.destination, record });
     for (const l of this.endedListeners) l(cause);
   }
 
@@ -183,6 +196,7 @@ export class Session {
   private newBridge(dtmf: DtmfPolicy = 'pass'): Bridge {
     const b = new Bridge({ clock: this.deps.clock, dtmf, ...(this.deps.budget ? { budget: this.deps.budget } : {}) });
     this.bridges.add(b);
+    this.deps.bridgeCreated?.(b);
     b.on('joined', (ch) => {
       if (ch === this.caller) this.record.joinedBridge(b.id, this.deps.clock.now());
     });

@@ -16,11 +16,12 @@ import type { Config, Device, Employee } from '../config/schema.js';
 import type { MixerBudget } from '../media/mixer.js';
 import { applicationFor } from '../apps/registry.js';
 import { Bridge } from './bridge.js';
-import type { CallRecord } from './call-record.js';
+import type { CallRecord, CallRecordSink } from './call-record.js';
 import { ChannelRegistry } from './channels.js';
 import { ParkingLot } from './parking.js';
 import { PARK_CODE, resolveDialled, type Destination } from './dialplan.js';
 import type { EventBus } from './events.js';
+import { LiveView, type LiveSnapshot } from './live-view.js';
 import { Session, type DialTarget, type RingingCall } from './session.js';
 
 /** Creates the outbound legs that reach one device of an employee (one per technology). */
@@ -44,6 +45,8 @@ export interface SwitchDeps {
   config: () => Readonly<Config> | null;
   /** The board's mixing budget for bridges of three or more. */
   budget?: MixerBudget;
+  /** The CDR store, written synchronously as each call ends (see Session.end). */
+  records?: CallRecordSink;
 }
 
 export class Switch {
@@ -56,12 +59,15 @@ export class Switch {
   readonly holding: Bridge;
   /** The park slots: which call waits in which. */
   readonly parking: ParkingLot;
+  private readonly live: LiveView;
   /** Set by close(): calls that come in during shutdown are refused, never routed. */
   private closed = false;
 
   constructor(private readonly deps: SwitchDeps) {
     this.holding = new Bridge({ clock: deps.clock, kind: 'holding' });
     this.parking = new ParkingLot(deps.events);
+    this.live = new LiveView(deps.clock, deps.events, this.holding);
+    this.channels.onAdded((ch) => this.live.channelAdded(ch));
   }
 
   addLegFactory(factory: DeviceLegFactory): void {
@@ -80,6 +86,11 @@ export class Switch {
   /** Bridges with members now, across every call (for the UI and tests). */
   bridges(): Bridge[] {
     return [...this.sessions].flatMap((s) => s.liveBridges());
+  }
+
+  /** Channels, bridges and calls now (GET /api/calls). */
+  liveView(): LiveSnapshot {
+    return this.live.snapshot(this.channels.all(), this.activeCalls(), this.bridges());
   }
 
   /** What `digits` mean now (analog channels ask while the user is still dialling). */
@@ -127,6 +138,8 @@ export class Switch {
         clock: this.deps.clock, log: this.deps.log, events: this.deps.events, channels: this.channels, holding: this.holding, config: this.deps.config(),
         parking: this.parking,
         ...(this.deps.budget ? { budget: this.deps.budget } : {}),
+        ...(this.deps.records ? { records: this.deps.records } : {}),
+        bridgeCreated: (b) => this.live.watchBridge(b),
         employee: (e) => this.employeeTarget(e),
         outsideLine: (n, caller) => this.lineTarget(n, caller.caller),
         ringingCalls: () => this.ringingCalls(),

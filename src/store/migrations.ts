@@ -123,6 +123,41 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 6,
+    description: 'call detail records: one row per call, and who took part in it',
+    // cdr_parties makes "the calls of extension X" (a user's own calls, the extension filter) an index lookup.
+    sql: `
+      CREATE TABLE cdr (
+        id INTEGER PRIMARY KEY,
+        call_id TEXT NOT NULL,
+        caller_number TEXT NOT NULL,
+        caller_name TEXT NOT NULL DEFAULT '',
+        source_tech TEXT NOT NULL,
+        source TEXT NOT NULL,
+        dialled TEXT NOT NULL,
+        outside_line TEXT,
+        answered_by TEXT,
+        started_at INTEGER NOT NULL,
+        answered_at INTEGER,
+        ended_at INTEGER NOT NULL,
+        ring_s INTEGER NOT NULL,
+        talk_s INTEGER NOT NULL,
+        disposition TEXT NOT NULL
+          CHECK (disposition IN ('answered', 'busy', 'no-answer', 'cancelled', 'barred', 'failed', 'transferred')),
+        cause TEXT NOT NULL,
+        legs TEXT NOT NULL DEFAULT '[]',
+        transfers TEXT NOT NULL DEFAULT '[]'
+      );
+      CREATE INDEX cdr_started ON cdr (started_at);
+      CREATE TABLE cdr_parties (
+        cdr_id INTEGER NOT NULL REFERENCES cdr(id) ON DELETE CASCADE,
+        party TEXT NOT NULL,
+        PRIMARY KEY (cdr_id, party)
+      );
+      CREATE INDEX cdr_parties_party ON cdr_parties (party, cdr_id);
+    `,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -83,9 +83,10 @@ export class InDialog {
     const ok = () => createResponse(req, 200, 'OK');
     switch (req.method) {
       case 'BYE':
-        tx.respond(ok());
+        // The call ends (and its CDR is committed, synchronously) before the 200 tells the phone so.
         this.close();
         this.leg.remoteEnded('normal');
+        tx.respond(ok());
         return;
       case 'INVITE':
       case 'UPDATE':
