@@ -43,6 +43,8 @@ export interface CallRecordData {
   tech: string;
   legs: LegRecord[];
   bridges: Array<{ bridge: string; at: number }>;
+  /** Every transfer of the call: who asked (extension) and to which number. */
+  transfers: Array<{ by: string; to: string; at: number }>;
   startedAt: number;
   answeredAt?: number;
   endedAt?: number;
@@ -57,6 +59,7 @@ export class CallRecord {
   private readonly machine = new StateMachine<CallState>(`call ${this.id}`, CALL_TRANSITIONS, 'routing');
   private readonly legRecords = new Map<string, LegRecord>();
   private readonly joined: Array<{ bridge: string; at: number }> = [];
+  private readonly transfers: Array<{ by: string; to: string; at: number }> = [];
   /** The number the caller dialled. */
   destination = '';
   answeredAt: number | undefined;
@@ -92,6 +95,11 @@ export class CallRecord {
     this.joined.push({ bridge, at });
   }
 
+  /** `by` asked to transfer the call to `to` (blind or attended). */
+  transferred(by: string, to: string, at: number): void {
+    this.transfers.push({ by, to, at });
+  }
+
   ended(cause: HangupCause, at: number): void {
     if (this.state === 'ended') return;
     this.cause = cause;
@@ -118,7 +126,7 @@ export class CallRecord {
   toJSON(): CallRecordData {
     const d: CallRecordData = {
       id: this.id, channel: this.caller.id, from: this.caller.caller.number, to: this.destination, tech: this.caller.tech,
-      legs: [...this.legRecords.values()].map((l) => ({ ...l })), bridges: [...this.joined], startedAt: this.startedAt,
+      legs: [...this.legRecords.values()].map((l) => ({ ...l })), bridges: [...this.joined], transfers: this.transfers.map((t) => ({ ...t })), startedAt: this.startedAt,
     };
     if (this.answeredAt !== undefined) d.answeredAt = this.answeredAt;
     if (this.endedAt !== undefined) d.endedAt = this.endedAt;

@@ -6,7 +6,7 @@
  */
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/log.js';
-import type { Channel, HangupCause } from '../channels/channel.js';
+import type { Channel, HangupCause, Party } from '../channels/channel.js';
 import type { Config, Employee } from '../config/schema.js';
 import type { MixerBudget } from '../media/mixer.js';
 import { Bridge, type DtmfPolicy } from './bridge.js';
@@ -27,6 +27,11 @@ export interface AppContext {
   readonly log: Logger;
   /** The channel the application owns (the caller's). */
   readonly caller: Channel;
+  /**
+   * The employee whose rights apply to what the application dials (call barring): the
+   * caller's owner, or the transferor's during a transfer.
+   */
+  readonly onBehalfOf?: string;
   /** Aborted when the call ends (the caller hung up, shutdown); its reason is the HangupCause. */
   readonly signal: AbortSignal;
   readonly config: Readonly<Config> | null;
@@ -37,6 +42,12 @@ export interface AppContext {
   offer(leg: Channel): void;
   /** `leg` answered and the caller was connected: recorded and published (`call.answered`). */
   answered(leg: Channel): void;
+  /**
+   * A transfer moved the call to `channel` (one of the call's legs): from now on it is the
+   * caller — its hang-up ends the call, new legs show its identity — and the previous
+   * caller's channel becomes a leg the call owns.
+   */
+  adoptCaller(channel: Channel): void;
   /** A new bridge owned by this call (closed when the call ends). */
   newBridge(opts?: { dtmf?: DtmfPolicy }): Bridge;
   employee(e: Employee): DialTarget;
@@ -61,11 +72,19 @@ export class Session {
   private readonly owned = new Set<Channel>();
   private readonly bridges = new Set<Bridge>();
   private readonly endedListeners: Array<(cause: HangupCause) => void> = [];
+  private current: Channel;
+  private readonly callerHungUp = (cause: HangupCause): void => this.end(cause === 'normal' && this.record.state !== 'connected' ? 'cancelled' : cause);
 
-  constructor(private readonly deps: SessionDeps, readonly caller: Channel) {
+  constructor(private readonly deps: SessionDeps, caller: Channel) {
+    this.current = caller;
     this.record = new CallRecord(caller, deps.clock.now());
     deps.channels.add(caller);
-    caller.once('hangup', (cause) => this.end(cause === 'normal' && this.record.state !== 'connected' ? 'cancelled' : cause));
+    caller.once('hangup', this.callerHungUp);
+  }
+
+  /** The caller's channel now (a transfer may have moved the call to another: adoptCaller). */
+  get caller(): Channel {
+    return this.current;
   }
 
   get id(): string {
@@ -78,10 +97,15 @@ export class Session {
 
   context(): AppContext {
     const d = this.deps;
+    const session = this;
     return {
-      clock: d.clock, log: d.log, caller: this.caller, signal: this.controller.signal, config: d.config, record: this.record, holding: d.holding,
+      clock: d.clock, log: d.log, signal: this.controller.signal, config: d.config, record: this.record, holding: d.holding,
+      get caller() {
+        return session.current;
+      },
       offer: (leg) => this.offer(leg),
       answered: (leg) => this.answered(leg),
+      adoptCaller: (ch) => this.adoptCaller(ch),
       newBridge: (opts) => this.newBridge(opts?.dtmf),
       employee: (e) => d.employee(e),
       outsideLine: (n) => d.outsideLine(n, this.caller),
@@ -113,7 +137,26 @@ export class Session {
       this.owned.delete(leg);
       this.record.legEnded(leg, cause, this.deps.clock.now());
     });
-    leg.call(this.caller.caller, { near: this.caller.media });
+    leg.call(this.callerParty(), { near: this.caller.media });
+  }
+
+  /** Who the call's new legs show: the caller, or after a transfer the party of the leg the call follows now. */
+  private callerParty(): Party {
+    const c = this.current;
+    if (c.direction === 'inbound') return c.caller;
+    // An outbound leg's `caller` is whoever called it; the party is its owner (the transferee).
+    const name = this.deps.config?.employees.find((e) => e.extension === c.owner)?.name;
+    return name ? { number: c.owner, name } : { number: c.owner };
+  }
+
+  private adoptCaller(channel: Channel): void {
+    const previous = this.current;
+    if (channel === previous || this.record.state === 'ended') return;
+    previous.off('hangup', this.callerHungUp);
+    if (previous.state !== 'released') this.owned.add(previous);
+    this.owned.delete(channel);
+    this.current = channel;
+    channel.once('hangup', this.callerHungUp);
   }
 
   private answered(leg: Channel): void {

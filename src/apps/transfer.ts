@@ -1,0 +1,144 @@
+/**
+ * Verb `talk(pair)` with blind transfer: two parties talk (the bridge verb) until one hangs
+ * up or asks to transfer the other (the channel's `transfer` event: SIP REFER, RFC 3515;
+ * an analog flash, dial, hang up). Then:
+ *
+ * 1. the transferee (the other party) waits in the holding bridge and hears music; the call
+ *    now follows the transferee (its hang-up ends it, new legs show its identity);
+ * 2. the target number runs through the dial plan and its application like any dialled
+ *    number — a department rings by its strategy, an outside number is checked against the
+ *    barring of the *transferor*, whose rights the transfer uses;
+ * 3. the target rings (reported `ringing`), answers (reported `answered`; the transferor's
+ *    leg is released and the transferee talks with the target in the target's application,
+ *    so a later transfer works the same way), or fails with a cause (reported);
+ * 4. a failed transfer never drops the transferee (recall): when the transferor is still on
+ *    the call the two are bridged again (the transferor's phone shows its held call), and
+ *    when the transferor has hung up their phones ring again with the transferee's identity
+ *    for RECALL_RING_MS; only when that is not answered either does the call end.
+ *
+ * Attended transfer (Replaces) is not carried out here yet: the SIP channel refuses it.
+ */
+import type { Channel, HangupCause, TransferRequest } from '../channels/channel.js';
+import type { AppContext } from '../core/session.js';
+import { bridge } from './bridge.js';
+import { dial, DialFailed } from './dial.js';
+import { hold } from './hold.js';
+
+/** Runs a dialled number's application for the call in `ctx` (registry.ts): the cause the call would end with. */
+export type NumberRouter = (ctx: AppContext, number: string) => Promise<HangupCause>;
+
+/** How long the transferor's phones ring again when a transfer failed after they hung up. */
+export const RECALL_RING_MS = 30_000;
+
+interface Asked {
+  by: Channel;
+  request: TransferRequest;
+}
+
+/** Bridge `pair` until one leaves (resolves 'normal') or the call moves on; transfers run through `route`. */
+export async function talk(ctx: AppContext, pair: [Channel, Channel], route: NumberRouter): Promise<HangupCause> {
+  let members = pair;
+  for (;;) {
+    const asked = await bridgeUntilTransfer(ctx, members);
+    if (!asked || ctx.signal.aborted) return 'normal';
+    const transferee = members[0] === asked.by ? members[1] : members[0];
+    const next = await blindTransfer(ctx, asked.by, transferee, asked.request, route);
+    if (!Array.isArray(next)) return next;
+    members = next;
+  }
+}
+
+/** The bridge verb, ended early by a transfer request from either member. */
+async function bridgeUntilTransfer(ctx: AppContext, members: [Channel, Channel]): Promise<Asked | undefined> {
+  const stop = new AbortController();
+  let asked: Asked | undefined;
+  const offs = members.map((c) => {
+    const other = members[0] === c ? members[1] : members[0];
+    const onTransfer = (request: TransferRequest): void => {
+      if (asked) return request.report?.({ failed: 'congestion' }); // one transfer at a time
+      asked = { by: c, request };
+      // At once, before the transferor's BYE can arrive: the call now follows the transferee.
+      ctx.adoptCaller(other);
+      stop.abort();
+    };
+    c.on('transfer', onTransfer);
+    return () => void c.off('transfer', onTransfer);
+  });
+  try {
+    await bridge(ctx, members, { signal: stop.signal });
+  } finally {
+    for (const off of offs) off();
+  }
+  return asked;
+}
+
+/** Carry out one blind transfer: the next pair to bridge (recall), or the cause the call ends with. */
+async function blindTransfer(ctx: AppContext, transferor: Channel, transferee: Channel, request: TransferRequest, route: NumberRouter): Promise<[Channel, Channel] | HangupCause> {
+  const report = request.report?.bind(request) ?? (() => undefined);
+  ctx.record.transferred(transferor.owner, request.target, ctx.clock.now());
+  ctx.log.info({ call: ctx.record.id, by: transferor.owner, to: request.target }, 'transfer: blind');
+  report('trying');
+  const music = new AbortController();
+  void hold(ctx, transferee, { until: music.signal });
+  let answered = false;
+  const tctx: AppContext = {
+    clock: ctx.clock, log: ctx.log, signal: ctx.signal, config: ctx.config, record: ctx.record, holding: ctx.holding,
+    get caller() {
+      return ctx.caller;
+    },
+    onBehalfOf: transferor.owner,
+    offer: (leg) => {
+      leg.on('state', (to) => {
+        if (to === 'alerting') report('ringing');
+      });
+      ctx.offer(leg);
+    },
+    answered: (leg) => {
+      answered = true;
+      music.abort(); // out of the holding bridge before the target's application bridges it
+      ctx.answered(leg);
+      report('answered');
+      transferor.hangup('normal'); // §2.4.7 leaves it to the transferor; the exchange releases it for them
+    },
+    adoptCaller: (ch) => ctx.adoptCaller(ch),
+    newBridge: (opts) => ctx.newBridge(opts),
+    employee: (e) => ctx.employee(e),
+    outsideLine: (n) => ctx.outsideLine(n),
+  };
+  let cause: HangupCause;
+  try {
+    cause = await route(tctx, request.target);
+  } catch (err) {
+    music.abort();
+    throw err;
+  }
+  if (answered || ctx.signal.aborted) {
+    music.abort();
+    return cause;
+  }
+  report({ failed: cause });
+  ctx.log.info({ call: ctx.record.id, by: transferor.owner, to: request.target, cause }, 'transfer failed: recalling the transferor');
+  return recall(ctx, transferor, transferee, music, cause);
+}
+
+/** The transfer failed: the transferee goes back to the transferor (still on the call, or rung again). */
+async function recall(ctx: AppContext, transferor: Channel, transferee: Channel, music: AbortController, cause: HangupCause): Promise<[Channel, Channel] | HangupCause> {
+  if (transferor.state === 'up') {
+    music.abort();
+    return [transferee, transferor];
+  }
+  const employee = ctx.config?.employees.find((e) => e.extension === transferor.owner);
+  if (!employee) {
+    music.abort();
+    return cause;
+  }
+  try {
+    const back = await dial(ctx, [ctx.employee(employee)], { timeoutMs: RECALL_RING_MS });
+    return [transferee, back];
+  } catch (err) {
+    if (err instanceof DialFailed) return err.cause;
+    throw err;
+  } finally {
+    music.abort();
+  }
+}
