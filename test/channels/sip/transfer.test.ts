@@ -6,7 +6,6 @@
  * reaches 202). A transfer to a busy 203 recalls: NOTIFY 486, and 202 is back with 201 —
  * or, when 201 has hung up, 201's phone rings again showing 202.
  */
-import { writeFileSync } from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { silentLogger } from '../../../common/log.js';
@@ -16,18 +15,16 @@ import { createResponse, type SipRequest, type SipResponse } from '../../../src/
 import type { HarnessPhone } from './call-harness.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { waitFor } from '../../helpers/net.js';
-import { EXAMPLE_YAML } from '../../config/example.js';
 import { connectCall, harnessPhone, register, sendInDialog, unregister, type Call } from './call-harness.js';
 
+/** The example plus a third SIP phone, 203, to transfer to. */
+const TRANSFER_CONFIG = new URL('../../fixtures/config/transfer.yaml', import.meta.url).pathname;
 let ex: Exchange;
 
 test.before(async () => {
   const dir = tempDir();
-  // The example plus a third SIP phone, 203, to transfer to.
-  const yaml = EXAMPLE_YAML.replace('departments:', '  - name: Vera Target\n    extension: "203"\n    devices: [{ type: sip, secret: "s3cret-203" }]\ndepartments:');
-  writeFileSync(`${dir}/config.yaml`, yaml);
   ex = await startExchange({
-    board: 'board/sim.yaml', data: `${dir}/data`, config: `${dir}/config.yaml`, bind: '127.0.0.1', sipPort: 0, httpPort: 0,
+    board: 'board/sim.yaml', data: `${dir}/data`, config: TRANSFER_CONFIG, bind: '127.0.0.1', sipPort: 0, httpPort: 0,
     logLevel: 'silent', logger: silentLogger(),
   });
 });
