@@ -16,7 +16,11 @@
  *    when the transferor has hung up their phones ring again with the transferee's identity
  *    for RECALL_RING_MS; only when that is not answered either does the call end.
  *
- * Attended transfer (Replaces) is not carried out here yet: the SIP channel refuses it.
+ * Attended transfer (RFC 3891: the request names, by its SIP dialog, the transferor's leg
+ * of a consultation call): the transferee takes that leg's place in the consultation call
+ * — bridged with the consulted party there — and both of the transferor's legs end. A
+ * dialog that is no live call, or one not talking now, fails the transfer (reported) and
+ * the transferee stays with the transferor.
  */
 import type { Channel, HangupCause, TransferRequest } from '../channels/channel.js';
 import type { AppContext } from '../core/session.js';
@@ -35,41 +39,84 @@ interface Asked {
   request: TransferRequest;
 }
 
+/** Why the bridge of two members ended early: one asked to transfer, or one was replaced by another call's channel. */
+type Interruption = { kind: 'transfer'; asked: Asked } | { kind: 'replaced'; old: Channel; by: Channel };
+
 /** Bridge `pair` until one leaves (resolves 'normal') or the call moves on; transfers run through `route`. */
 export async function talk(ctx: AppContext, pair: [Channel, Channel], route: NumberRouter): Promise<HangupCause> {
   let members = pair;
   for (;;) {
-    const asked = await bridgeUntilTransfer(ctx, members);
-    if (!asked || ctx.signal.aborted) return 'normal';
+    const stopped = await bridgeUntilTransfer(ctx, members);
+    if (!stopped || ctx.signal.aborted) return 'normal';
+    if (stopped.kind === 'replaced') {
+      // Attended transfer from another call: `by` talks with the other member now.
+      const { old, by } = stopped;
+      members = [members[0] === old ? members[1] : members[0], by];
+      ctx.take(by, old);
+      old.hangup('normal');
+      continue;
+    }
+    const { asked } = stopped;
     const transferee = members[0] === asked.by ? members[1] : members[0];
-    const next = await blindTransfer(ctx, asked.by, transferee, asked.request, route);
+    const next = asked.request.replaces
+      ? attendedTransfer(ctx, asked.by, transferee, asked.request)
+      : await blindTransfer(ctx, asked.by, transferee, asked.request, route);
     if (!Array.isArray(next)) return next;
     members = next;
   }
 }
 
 /** The bridge verb, ended early by a transfer request from either member. */
-async function bridgeUntilTransfer(ctx: AppContext, members: [Channel, Channel]): Promise<Asked | undefined> {
+async function bridgeUntilTransfer(ctx: AppContext, members: [Channel, Channel]): Promise<Interruption | undefined> {
   const stop = new AbortController();
-  let asked: Asked | undefined;
-  const offs = members.map((c) => {
+  let stopped: Interruption | undefined;
+  const offs = members.flatMap((c) => {
     const other = members[0] === c ? members[1] : members[0];
     const onTransfer = (request: TransferRequest): void => {
-      if (asked) return request.report?.({ failed: 'congestion' }); // one transfer at a time
-      asked = { by: c, request };
+      if (stopped) return request.report?.({ failed: 'congestion' }); // one transfer at a time
+      stopped = { kind: 'transfer', asked: { by: c, request } };
       // At once, before the transferor's BYE can arrive: the call now follows the transferee.
-      ctx.adoptCaller(other);
+      if (!request.replaces) ctx.adoptCaller(other);
       stop.abort();
     };
     c.on('transfer', onTransfer);
-    return () => void c.off('transfer', onTransfer);
+    const offReplace = ctx.onReplace(c, (by) => {
+      stopped ??= { kind: 'replaced', old: c, by };
+      stop.abort();
+    });
+    return [() => void c.off('transfer', onTransfer), offReplace];
   });
   try {
     await bridge(ctx, members, { signal: stop.signal });
   } finally {
     for (const off of offs) off();
   }
-  return asked;
+  return stopped;
+}
+
+/**
+ * RFC 3891 through a B2BUA: the leg the Replaces names is the transferor's in the
+ * consultation call; its call puts the transferee in its place, this call lets the
+ * transferee go, and the transferor's leg here ends (its other one ends over there).
+ */
+function attendedTransfer(ctx: AppContext, transferor: Channel, transferee: Channel, request: TransferRequest): [Channel, Channel] | HangupCause {
+  const report = request.report?.bind(request) ?? (() => undefined);
+  const consultation = request.replaces && ctx.findReplaced(request.replaces);
+  ctx.log.info({ call: ctx.record.id, by: transferor.owner, found: consultation !== undefined }, 'transfer: attended');
+  if (!consultation || consultation === transferor || consultation === transferee || consultation.state !== 'up') {
+    report({ failed: 'not-found' });
+    return [transferee, transferor];
+  }
+  report('trying');
+  if (!ctx.replace(consultation, transferee)) {
+    report({ failed: 'congestion' }); // the consultation call is not talking now (ringing, already transferring)
+    return [transferee, transferor];
+  }
+  ctx.record.transferred(transferor.owner, consultation.owner, ctx.clock.now());
+  ctx.handOff(transferee, transferor);
+  report('answered');
+  transferor.hangup('normal');
+  return 'normal';
 }
 
 /** Carry out one blind transfer: the next pair to bridge (recall), or the cause the call ends with. */
@@ -81,11 +128,8 @@ async function blindTransfer(ctx: AppContext, transferor: Channel, transferee: C
   const music = new AbortController();
   void hold(ctx, transferee, { until: music.signal });
   let answered = false;
-  const tctx: AppContext = {
-    clock: ctx.clock, log: ctx.log, signal: ctx.signal, config: ctx.config, record: ctx.record, holding: ctx.holding,
-    get caller() {
-      return ctx.caller;
-    },
+  // The call's own context (its caller follows the session), with the transferor's rights and progress reports.
+  const overrides: Pick<AppContext, 'onBehalfOf' | 'offer' | 'answered'> = {
     onBehalfOf: transferor.owner,
     offer: (leg) => {
       leg.on('state', (to) => {
@@ -100,11 +144,8 @@ async function blindTransfer(ctx: AppContext, transferor: Channel, transferee: C
       report('answered');
       transferor.hangup('normal'); // §2.4.7 leaves it to the transferor; the exchange releases it for them
     },
-    adoptCaller: (ch) => ctx.adoptCaller(ch),
-    newBridge: (opts) => ctx.newBridge(opts),
-    employee: (e) => ctx.employee(e),
-    outsideLine: (n) => ctx.outsideLine(n),
   };
+  const tctx: AppContext = Object.assign(Object.create(ctx) as AppContext, overrides);
   let cause: HangupCause;
   try {
     cause = await route(tctx, request.target);

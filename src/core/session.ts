@@ -6,7 +6,7 @@
  */
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/log.js';
-import type { Channel, HangupCause, Party } from '../channels/channel.js';
+import type { Channel, DialogKey, HangupCause, Party } from '../channels/channel.js';
 import type { Config, Employee } from '../config/schema.js';
 import type { MixerBudget } from '../media/mixer.js';
 import { Bridge, type DtmfPolicy } from './bridge.js';
@@ -48,6 +48,16 @@ export interface AppContext {
    * caller's channel becomes a leg the call owns.
    */
   adoptCaller(channel: Channel): void;
+  /** Attended transfer: the live channel of the SIP dialog a Replaces names. */
+  findReplaced(key: DialogKey): Channel | undefined;
+  /** While bridged, `channel` may be replaced by another call's channel (`replace`); returns the off switch. */
+  onReplace(channel: Channel, replace: (by: Channel) => void): () => void;
+  /** Ask the call that owns `channel` to put `by` in its place; false when it cannot. */
+  replace(channel: Channel, by: Channel): boolean;
+  /** `channel` came from another call in place of `replaced`: this call owns it now (its caller, if `replaced` was). */
+  take(channel: Channel, replaced: Channel): void;
+  /** `channel` went to another call: this one forgets it (if it was the caller, `successor` becomes the caller). */
+  handOff(channel: Channel, successor: Channel): void;
   /** A new bridge owned by this call (closed when the call ends). */
   newBridge(opts?: { dtmf?: DtmfPolicy }): Bridge;
   employee(e: Employee): DialTarget;
@@ -106,6 +116,18 @@ export class Session {
       offer: (leg) => this.offer(leg),
       answered: (leg) => this.answered(leg),
       adoptCaller: (ch) => this.adoptCaller(ch),
+      findReplaced: (key) => d.channels.byReplaces(key),
+      onReplace: (ch, replace) => d.channels.onReplace(ch, replace),
+      replace: (ch, by) => d.channels.replace(ch, by),
+      take: (ch, replaced) => {
+        d.channels.add(ch);
+        this.owned.add(ch);
+        if (replaced === this.current) this.adoptCaller(ch);
+      },
+      handOff: (ch, successor) => {
+        if (ch === this.current) this.adoptCaller(successor);
+        this.owned.delete(ch);
+      },
       newBridge: (opts) => this.newBridge(opts?.dtmf),
       employee: (e) => d.employee(e),
       outsideLine: (n) => d.outsideLine(n, this.caller),

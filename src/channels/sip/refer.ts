@@ -7,10 +7,11 @@
  * `100 Trying` at once, `180 Ringing` when the target rings, then the final status with
  * `Subscription-State: terminated;reason=noresource` (RFC 6665 §4.1.3).
  *
- * Attended transfer (a Replaces header in the Refer-To URI, RFC 3891) is refused with 501
- * for now; the dialog is untouched and the call goes on.
+ * Attended transfer: a Replaces header in the Refer-To URI (RFC 3891 §3, escaped as a URI
+ * header) names the transferor's dialog of the consultation call; it travels to the core
+ * as `replaces` (the core finds that leg by its dialog: channels.ts).
  */
-import type { HangupCause, TransferProgress, TransferRequest } from '../channel.js';
+import type { DialogKey, HangupCause, TransferProgress, TransferRequest } from '../channel.js';
 import type { SipRequest } from '../../sip/message.js';
 import type { ServerTransaction } from '../../sip/transaction/server.js';
 import type { Dialog } from '../../sip/dialog.js';
@@ -28,12 +29,31 @@ const DIALLABLE = /^[0-9*#+]{1,32}$/;
 /** How long the implicit subscription lasts unless the transfer ends first (§2.4.4 leaves it to us). */
 const SUBSCRIPTION_S = 60;
 
+/** What a REFER asks for: the number, and the dialog to replace for an attended transfer. */
+export interface ReferTarget {
+  target: string;
+  replaces?: DialogKey;
+}
+
+/** A Call-ID or tag as RFC 3261 §25.1 allows them (word / token), bounded. */
+const DIALOG_ID = /^[\w.!%*+`'~()<>:\\"/[\]?{}@-]{1,128}$/;
+
+/** `callid;to-tag=…;from-tag=…` (RFC 3891 §6.1), or 400. */
+function parseReplaces(value: string): DialogKey {
+  const [callId = '', ...params] = unescapeUri(value).split(';').map((p) => p.trim());
+  const param = (name: string): string | undefined => params.find((p) => p.toLowerCase().startsWith(`${name}=`))?.slice(name.length + 1);
+  const toTag = param('to-tag');
+  const fromTag = param('from-tag');
+  if (!DIALOG_ID.test(callId) || !toTag || !fromTag || !DIALOG_ID.test(toTag) || !DIALOG_ID.test(fromTag)) throw new SipError(400, 'Malformed Replaces in Refer-To');
+  return { callId, localTag: toTag, remoteTag: fromTag };
+}
+
 /**
  * The number a REFER asks to transfer to ('' when its user part is not a number: the dial
- * plan finds nothing and the transfer fails with 404), or the SipError the REFER gets:
- * 400 without exactly one Refer-To (§2.4.1), 501 for Replaces.
+ * plan finds nothing and the transfer fails with 404) and its Replaces, or the SipError
+ * the REFER gets: 400 without exactly one Refer-To (§2.4.1) or with a malformed Replaces.
  */
-export function referTarget(req: SipRequest): string {
+export function referTarget(req: SipRequest): ReferTarget {
   const values = req.headers.getAll('Refer-To');
   if (values.length !== 1) throw new SipError(400, values.length ? 'Only One Refer-To Allowed' : 'Missing Refer-To');
   let uri;
@@ -42,17 +62,19 @@ export function referTarget(req: SipRequest): string {
   } catch {
     throw new SipError(400, 'Malformed Refer-To');
   }
-  if ([...uri.headers.keys()].some((h) => h.toLowerCase() === 'replaces')) throw new SipError(501, 'Attended Transfer Not Supported');
   const user = unescapeUri(uri.user ?? '');
-  return DIALLABLE.test(user) ? user : '';
+  const target = DIALLABLE.test(user) ? user : '';
+  const replaces = [...uri.headers].find(([h]) => h.toLowerCase() === 'replaces')?.[1];
+  return replaces === undefined ? { target } : { target, replaces: parseReplaces(replaces) };
 }
 
 /** Accept the REFER (202) and return the transfer for the core, whose reports become NOTIFYs. */
-export function acceptRefer(ctx: SipContext, req: SipRequest, tx: ServerTransaction, dialog: Dialog, destination: Destination, target: string): TransferRequest {
+export function acceptRefer(ctx: SipContext, req: SipRequest, tx: ServerTransaction, dialog: Dialog, destination: Destination, asked: ReferTarget): TransferRequest {
+  const { target } = asked;
   const ok = createResponse(req, 202, 'Accepted');
   if (dialog.localContact) ok.headers.append('Contact', dialog.localContact.toString());
   tx.respond(ok);
-  ctx.log.info({ call: req.callId, target: target || '(not a number)' }, 'sip: REFER accepted, transferring');
+  ctx.log.info({ call: req.callId, target: target || '(not a number)', attended: asked.replaces !== undefined }, 'sip: REFER accepted, transferring');
 
   let done = false;
   let rang = false;
@@ -68,6 +90,7 @@ export function acceptRefer(ctx: SipContext, req: SipRequest, tx: ServerTransact
   };
   return {
     target,
+    ...(asked.replaces ? { replaces: asked.replaces } : {}),
     report(progress: TransferProgress): void {
       if (done) return;
       if (progress === 'trying') return notify(100, 'Trying', false);

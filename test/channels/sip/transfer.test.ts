@@ -4,18 +4,19 @@
  * reports on the refer subscription with NOTIFY message/sipfrag (100 Trying, then 200 OK,
  * Subscription-State terminated), releases 201 (BYE) and 202 talks with 203 (203's RTP
  * reaches 202). A transfer to a busy 203 recalls: NOTIFY 486, and 202 is back with 201 —
- * or, when 201 has hung up, 201's phone rings again showing 202.
+ * or, when 201 has hung up, 201's phone rings again showing 202. Attended (RFC 3891): 201
+ * consults 203 first and REFERs with Replaces naming that dialog.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { silentLogger } from '../../../common/log.js';
 import { encode } from '../../../common/g711.js';
 import { startExchange, type Exchange } from '../../../src/main.js';
-import { createResponse, type SipRequest, type SipResponse } from '../../../src/sip/index.js';
+import { createResponse, Dialog, type SipRequest, type SipResponse } from '../../../src/sip/index.js';
 import type { HarnessPhone } from './call-harness.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { waitFor } from '../../helpers/net.js';
-import { connectCall, harnessPhone, register, sendInDialog, unregister, type Call } from './call-harness.js';
+import { connectCall, creds, harnessPhone, offerFor, register, sendInDialog, unregister, type Call } from './call-harness.js';
 
 /** The example plus a third SIP phone, 203, to transfer to. */
 const TRANSFER_CONFIG = new URL('../../fixtures/config/transfer.yaml', import.meta.url).pathname;
@@ -127,6 +128,58 @@ test('transferor hung up, the transfer fails: 201 rings again showing 202, answe
   } finally {
     await hangUpAll();
     await unregister(c.caller, '201');
+    await unregister(target, '203');
+    await Promise.all([target.sip.stop(), target.rtp.close(), c.close()]);
+  }
+});
+
+/** 201 also calls 203 (the consultation call): 201's dialog with the exchange for it. */
+async function consult(c: Call): Promise<Dialog> {
+  const r = await c.caller.sip.sendAuthenticated({ method: 'INVITE', target: '203', from: '201', body: offerFor(c.caller.rtp.localPort) }, creds('201'));
+  assert.is(r.final.status, 200, '203 answers the consultation call');
+  const d = Dialog.asUac(r.request, r.final);
+  c.caller.sip.stack.sendAck(d.createAck(r.request.cseq.seq), { protocol: 'udp', address: '127.0.0.1', port: ex.sip.port });
+  return d;
+}
+
+/** Refer-To with the consultation dialog as Replaces (RFC 3891 §6.1; to-tag and from-tag from 201's side), escaped as a URI header. */
+const replacing = (d: Dialog, callId = d.id.callId): string =>
+  `<sip:203@127.0.0.1?Replaces=${encodeURIComponent(`${callId};to-tag=${d.id.remoteTag};from-tag=${d.id.localTag}`)}>`;
+
+test('attended: 201 consults 203, then REFERs 202 with Replaces: 202 talks with 203, both of 201\'s legs end', async () => {
+  const c = await connectCall(ex);
+  const target = await phone203();
+  try {
+    const d2 = await consult(c);
+    await waitFor(() => ex.switch.activeCalls().length === 2, 3000, 'two calls');
+    const res = await sendInDialog(ex, c.caller.sip, c.callerDialog, 'REFER', { headers: [['Refer-To', replacing(d2)]] });
+    assert.is(res.status, 202);
+    await waitFor(() => c.caller.received.filter((r) => r.method === 'BYE').length === 2, 5000, 'both of 201\'s legs to end');
+    assert.equal(notifies(c.caller).map(sipfrag), ['SIP/2.0 100 Trying', 'SIP/2.0 200 OK']);
+    await hears(c.callee, target, '202 to hear 203');
+    await hears(target, c.callee, '203 to hear 202');
+    assert.is(target.received.filter((r) => r.method === 'BYE').length, 0, '203 keeps its call');
+    assert.is(ex.switch.activeCalls().length, 1, 'one call left: 202 with 203');
+  } finally {
+    await hangUpAll();
+    await unregister(target, '203');
+    await Promise.all([target.sip.stop(), target.rtp.close(), c.close()]);
+  }
+});
+
+test('attended, the Replaces names no call: NOTIFY 404 and 202 stays with 201', async () => {
+  const c = await connectCall(ex);
+  const target = await phone203();
+  try {
+    const d2 = await consult(c);
+    const res = await sendInDialog(ex, c.caller.sip, c.callerDialog, 'REFER', { headers: [['Refer-To', replacing(d2, 'no-such-call')]] });
+    assert.is(res.status, 202);
+    await waitFor(() => notifies(c.caller).length >= 1, 5000, 'the final NOTIFY');
+    assert.equal(notifies(c.caller).map(sipfrag), ['SIP/2.0 404 Not Found']);
+    await hears(c.callee, c.caller, '202 still hears 201');
+    assert.is(c.caller.received.filter((r) => r.method === 'BYE').length, 0, 'no leg of 201 ended');
+  } finally {
+    await hangUpAll();
     await unregister(target, '203');
     await Promise.all([target.sip.stop(), target.rtp.close(), c.close()]);
   }
