@@ -50,6 +50,11 @@ export class ChannelRegistry {
     };
   }
 
+  /** Whether an application would let another channel take `channel`'s place now. */
+  canReplace(channel: Channel): boolean {
+    return this.replacers.has(channel);
+  }
+
   /** `by` takes `channel`'s place in its call; false when no application would let it. */
   replace(channel: Channel, by: Channel): boolean {
     const replace = this.replacers.get(channel);

@@ -38,8 +38,8 @@ export interface ReferTarget {
 /** A Call-ID or tag as RFC 3261 §25.1 allows them (word / token), bounded. */
 const DIALOG_ID = /^[\w.!%*+`'~()<>:\\"/[\]?{}@-]{1,128}$/;
 
-/** `callid;to-tag=…;from-tag=…` (RFC 3891 §6.1), or 400. */
-function parseReplaces(value: string): DialogKey {
+/** `callid;to-tag=…;from-tag=…` (RFC 3891 §6.1: a Replaces header, or one escaped in a Refer-To URI), or 400. */
+export function parseReplaces(value: string): DialogKey {
   const [callId = '', ...params] = unescapeUri(value).split(';').map((p) => p.trim());
   const param = (name: string): string | undefined => params.find((p) => p.toLowerCase().startsWith(`${name}=`))?.slice(name.length + 1);
   const toTag = param('to-tag');
