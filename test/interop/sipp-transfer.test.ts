@@ -5,7 +5,8 @@
  * bodies (100 Trying, then 200 OK) and answers the exchange's BYE; the test checks that
  * 202 ends up talking with 203 (RTP from 203 reaches 202 and back). A busy 203: sipp sees
  * NOTIFY 486 and its call with 202 goes on (its BYE later is answered 200, and 202 then
- * gets the BYE): the transferee was never dropped.
+ * gets the BYE): the transferee was never dropped. And sipp as a second phone of 201
+ * taking over 201's call by INVITE with Replaces (RFC 3891).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -16,7 +17,7 @@ import { createResponse } from '../../src/sip/index.js';
 import { tempDir } from '../helpers/tmp.js';
 import { freePort, waitFor } from '../helpers/net.js';
 import { haveSipp, sipp } from '../helpers/sipp.js';
-import { harnessPhone, register, unregister, type HarnessPhone } from '../channels/sip/call-harness.js';
+import { connectCall, harnessPhone, register, unregister, type HarnessPhone } from '../channels/sip/call-harness.js';
 
 const TRANSFER_CONFIG = new URL('../fixtures/config/transfer.yaml', import.meta.url).pathname;
 let ex: Exchange;
@@ -86,6 +87,25 @@ if (enabled) {
       for (const ch of ex.switch.channels.all()) ch.hangup('normal');
       await waitFor(() => ex.switch.activeCalls().length === 0, 3000, 'the call to end');
       await close();
+    }
+  });
+
+  test('sipp as another phone of 201 takes over 201\'s call with 202 (INVITE with Replaces): the desk phone gets BYE', async () => {
+    const c = await connectCall(ex);
+    try {
+      const id = c.callerDialog.id;
+      const r = await sipp({
+        scenario: 'uac-invite-replaces.xml', remote: `127.0.0.1:${ex.sip.port}`, localPort: await freePort(),
+        keys: { caller: '201', callee: '202', replaces: `${id.callId};to-tag=${id.remoteTag};from-tag=${id.localTag}` },
+        auth: { user: '201', password: 's3cret-201' },
+      }).done;
+      assert.is(r.code, 0, `sipp (the new phone) failed:\n${r.output}`);
+      assert.ok(c.caller.received.some((q) => q.method === 'BYE'), 'the desk phone was released');
+      await waitFor(() => c.callee.received.some((q) => q.method === 'BYE'), 3000, '202 released when sipp hung up');
+      assert.is(c.callee.received.filter((q) => q.method === 'INVITE').length, 1, '202 kept one call throughout');
+    } finally {
+      await waitFor(() => ex.switch.activeCalls().length === 0, 3000, 'the call to end');
+      await c.close();
     }
   });
 

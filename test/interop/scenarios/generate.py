@@ -50,13 +50,13 @@ AUTH = "      [authentication]\n"
 GOT_200 = '  <recv response="200" rtd="true">\n    <action>\n      <ereg regexp=".*" search_in="hdr" header="To:" check_it="true" assign_to="dialog_to"/>\n    </action>\n  </recv>\n'
 
 
-def auth_invite():
-    """INVITE, 401 challenge, ACK, INVITE with credentials."""
-    return (req("INVITE", 1, NEW, body=sdp(), retrans=True)
+def auth_invite(extra=""):
+    """INVITE, 401 challenge, ACK, INVITE with credentials (and `extra` headers in both INVITEs)."""
+    return (req("INVITE", 1, NEW, extra=extra, body=sdp(), retrans=True)
             + '  <recv response="100" optional="true"/>\n  <recv response="401" auth="true"/>\n'
             # RFC 3261 §17.1.1.3: the ACK of a non-2xx carries the INVITE's branch (three messages back).
             + req("ACK", 1, CHALLENGE, branch="[branch-3]")
-            + req("INVITE", 2, NEW, extra=AUTH, body=sdp(), retrans=True)
+            + req("INVITE", 2, NEW, extra=AUTH + extra, body=sdp(), retrans=True)
             + '  <recv response="100" optional="true"/>\n')
 
 
@@ -235,3 +235,10 @@ write("uac-refer-blind.xml", "A phone calls [callee], transfers it blind to [tar
 
 write("uac-refer-busy.xml", "A phone calls [callee], transfers it to a busy [target]: NOTIFY 486, the call stays with it, it hangs up.",
       refer_call("486") + '  <pause milliseconds="500"/>\n' + req("BYE", 4, DIALOG, retrans=True) + '  <recv response="200"/>\n')
+
+# INVITE with Replaces (test/interop/sipp-transfer.test.ts): another phone of the caller
+# takes over its call with [callee]; -key replaces gives "callid;to-tag=…;from-tag=…".
+write("uac-invite-replaces.xml", "A phone takes over its extension's dialog (INVITE with Replaces), talks, hangs up.",
+      auth_invite("      Replaces: [replaces]\n      Require: replaces\n") + '  <recv response="180" optional="true"/>\n' + GOT_200
+      + req("ACK", 2, DIALOG) + '  <pause milliseconds="500"/>\n'
+      + req("BYE", 3, DIALOG, retrans=True) + '  <recv response="200"/>\n')
