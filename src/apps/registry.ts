@@ -9,10 +9,11 @@ import type { HangupCause } from '../channels/channel.js';
 import type { Config, Employee } from '../config/schema.js';
 import type { Destination } from '../core/dialplan.js';
 import type { AppContext, DialTarget } from '../core/session.js';
-import { bridge } from './bridge.js';
+import { resolveDialled } from '../core/dialplan.js';
 import { dial, DialFailed, type DialOptions } from './dial.js';
 import { park } from './park.js';
 import { pickup } from './pickup.js';
+import { talk } from './transfer.js';
 
 /** How long an employee's phones ring before the caller hears "no answer". */
 export const EMPLOYEE_RING_MS = 30_000;
@@ -22,12 +23,11 @@ export const OUTSIDE_RING_MS = 120_000;
 export type Application<D extends Destination = Destination> = (ctx: AppContext, dest: D) => Promise<HangupCause>;
 type Kind = Destination['kind'];
 
-/** Dial, then talk until either side leaves: the plain call. */
+/** Dial, then talk until either side leaves (or transfers the other: transfer.ts): the plain call. */
 async function dialThenBridge(ctx: AppContext, targets: DialTarget[], opts: DialOptions): Promise<HangupCause> {
   try {
     const answered = await dial(ctx, targets, opts);
-    await bridge(ctx, [ctx.caller, answered]);
-    return 'normal';
+    return await talk(ctx, [ctx.caller, answered], runNumber);
   } catch (err) {
     if (err instanceof DialFailed) return err.cause;
     throw err;
@@ -49,9 +49,10 @@ const department: Application<Extract<Destination, { kind: 'department' }>> = as
 };
 
 const outside: Application<Extract<Destination, { kind: 'outside' }>> = async (ctx, dest) => {
-  const barred = ctx.config ? outsideBarring(ctx.config, ctx.caller.owner, dest) : 'no configuration';
+  const owner = ctx.onBehalfOf ?? ctx.caller.owner; // a transfer uses the transferor's rights
+  const barred = ctx.config ? outsideBarring(ctx.config, owner, dest) : 'no configuration';
   if (barred) {
-    ctx.log.warn({ call: ctx.record.id, from: ctx.caller.owner, to: dest.number, reason: barred }, 'outside call barred');
+    ctx.log.warn({ call: ctx.record.id, from: owner, to: dest.number, reason: barred }, 'outside call barred');
     return 'barred';
   }
   const cause = await dialThenBridge(ctx, [ctx.outsideLine(dest.number)], { timeoutMs: OUTSIDE_RING_MS });
@@ -65,6 +66,12 @@ const APPLICATIONS: { [K in Kind]?: Application<Extract<Destination, { kind: K }
 /** The application for a destination (numbers that lead nowhere: not-found). */
 export function applicationFor<D extends Destination>(dest: D): Application<D> {
   return (APPLICATIONS[dest.kind as Kind] as Application<D> | undefined) ?? notFound;
+}
+
+/** Run the application of a dialled number for the call in `ctx` (a transfer's target). */
+export function runNumber(ctx: AppContext, number: string): Promise<HangupCause> {
+  const dest = ctx.config ? resolveDialled(ctx.config, number, { final: true }) : ({ kind: 'invalid' } as const);
+  return applicationFor(dest)(ctx, dest);
 }
 
 /**

@@ -91,7 +91,15 @@ export interface TransferRequest {
   target: string;
   /** Attended transfer: the dialog of the call that replaces this one (RFC 3891 Replaces). */
   replaces?: DialogKey;
+  /**
+   * How the transfer goes, for the device that asked (SIP: NOTIFY with a message/sipfrag
+   * body, RFC 3515 §2.4.5). Called with `trying`, maybe `ringing`, then once with the end:
+   * `answered` or the cause the target failed with.
+   */
+  report?(progress: TransferProgress): void;
 }
+
+export type TransferProgress = 'trying' | 'ringing' | 'answered' | { failed: HangupCause };
 
 /** Identifies one SIP dialog (RFC 3261 §12: Call-ID plus both tags). */
 export interface DialogKey {

@@ -84,6 +84,7 @@ export class CallRecord {
   private readonly machine = new StateMachine<CallState>(`call ${this.id}`, CALL_TRANSITIONS, 'routing');
   private readonly legRecords = new Map<string, LegRecord>();
   private readonly joined: Array<{ bridge: string; at: number }> = [];
+  private readonly transfers: TransferRecord[] = [];
   /** The number the caller dialled. */
   destination = '';
   answeredAt: number | undefined;
@@ -129,6 +130,11 @@ export class CallRecord {
     this.joined.push({ bridge, at });
   }
 
+  /** `by` asked to transfer the call to `target` (blind, or attended to the party it consulted). */
+  transferred(by: string, target: string, kind: TransferRecord['kind'], at: number): void {
+    this.transfers.push({ at, by, target, kind });
+  }
+
   ended(cause: HangupCause, at: number): void {
     if (this.state === 'ended') return;
     this.cause = cause;
@@ -155,7 +161,7 @@ export class CallRecord {
   toJSON(): CallRecordData {
     const d: CallRecordData = {
       id: this.id, channel: this.caller.id, from: this.caller.caller.number, owner: this.caller.owner, to: this.destination, tech: this.caller.tech,
-      legs: [...this.legRecords.values()].map((l) => ({ ...l })), bridges: [...this.joined], startedAt: this.startedAt,
+      legs: [...this.legRecords.values()].map((l) => ({ ...l })), bridges: [...this.joined], transfers: this.transfers.map((t) => ({ ...t })), startedAt: this.startedAt,
     };
     if (this.caller.caller.name) d.fromName = this.caller.caller.name;
     if (this.answeredAt !== undefined) d.answeredAt = this.answeredAt;

@@ -9,6 +9,8 @@ import { dialogKeyString, type Channel, type DialogKey } from '../channels/chann
 export class ChannelRegistry {
   private readonly byId = new Map<string, Channel>();
   private readonly addedListeners: Array<(channel: Channel) => void> = [];
+  /** Applications that would let another channel take this one's place (attended transfer). */
+  private readonly replacers = new Map<Channel, (by: Channel) => void>();
 
   /** Register a live channel (idempotent); it unregisters itself when released. */
   add(channel: Channel): void {
@@ -37,6 +39,36 @@ export class ChannelRegistry {
     const wanted = dialogKeyString(key);
     for (const c of this.byId.values()) if (c.sipDialog && dialogKeyString(c.sipDialog) === wanted) return c;
     return undefined;
+  }
+
+  /**
+   * The dialog a Replaces names (RFC 3891 §3): its to-tag and from-tag are from the sender's
+   * side, which is either side of ours depending on who sent the dialog's INVITE.
+   */
+  byReplaces(key: DialogKey): Channel | undefined {
+    return this.byDialog(key) ?? this.byDialog({ callId: key.callId, localTag: key.remoteTag, remoteTag: key.localTag });
+  }
+
+  /** While it talks, `channel`'s application lets another channel replace it (`replace`); call the returned function to stop. */
+  onReplace(channel: Channel, replace: (by: Channel) => void): () => void {
+    this.replacers.set(channel, replace);
+    return () => {
+      if (this.replacers.get(channel) === replace) this.replacers.delete(channel);
+    };
+  }
+
+  /** Whether an application would let another channel take `channel`'s place now. */
+  canReplace(channel: Channel): boolean {
+    return this.replacers.has(channel);
+  }
+
+  /** `by` takes `channel`'s place in its call; false when no application would let it. */
+  replace(channel: Channel, by: Channel): boolean {
+    const replace = this.replacers.get(channel);
+    if (!replace) return false;
+    this.replacers.delete(channel);
+    replace(by);
+    return true;
   }
 
   all(): Channel[] {

@@ -6,7 +6,7 @@
  */
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/log.js';
-import type { Channel, HangupCause } from '../channels/channel.js';
+import type { Channel, DialogKey, HangupCause, Party } from '../channels/channel.js';
 import type { Config, Employee } from '../config/schema.js';
 import type { MixerBudget } from '../media/mixer.js';
 import { Bridge, type DtmfPolicy } from './bridge.js';
@@ -28,6 +28,11 @@ export interface AppContext {
   readonly log: Logger;
   /** The channel the application owns (the caller's). */
   readonly caller: Channel;
+  /**
+   * The employee whose rights apply to what the application dials (call barring): the
+   * caller's owner, or the transferor's during a transfer.
+   */
+  readonly onBehalfOf?: string;
   /** Aborted when the call ends (the caller hung up, shutdown); its reason is the HangupCause. */
   readonly signal: AbortSignal;
   readonly config: Readonly<Config> | null;
@@ -38,6 +43,22 @@ export interface AppContext {
   offer(leg: Channel): void;
   /** `leg` answered and the caller was connected: recorded and published (`call.answered`). */
   answered(leg: Channel): void;
+  /**
+   * A transfer moved the call to `channel` (one of the call's legs): from now on it is the
+   * caller — its hang-up ends the call, new legs show its identity — and the previous
+   * caller's channel becomes a leg the call owns.
+   */
+  adoptCaller(channel: Channel): void;
+  /** Attended transfer: the live channel of the SIP dialog a Replaces names. */
+  findReplaced(key: DialogKey): Channel | undefined;
+  /** While bridged, `channel` may be replaced by another call's channel (`replace`); returns the off switch. */
+  onReplace(channel: Channel, replace: (by: Channel) => void): () => void;
+  /** Ask the call that owns `channel` to put `by` in its place; false when it cannot. */
+  replace(channel: Channel, by: Channel): boolean;
+  /** `channel` came from another call in place of `replaced`: this call owns it now (its caller, if `replaced` was). */
+  take(channel: Channel, replaced: Channel): void;
+  /** `channel` went to another call: this one forgets it (if it was the caller, `successor` becomes the caller). */
+  handOff(channel: Channel, successor: Channel): void;
   /** A new bridge owned by this call (closed when the call ends). */
   newBridge(opts?: { dtmf?: DtmfPolicy }): Bridge;
   employee(e: Employee): DialTarget;
@@ -95,11 +116,19 @@ export class Session {
   private readonly endedListeners: Array<(cause: HangupCause) => void> = [];
   /** Set while the dial verb rings legs: connects another channel instead (pickup). */
   private take: ((by: Channel) => boolean) | undefined;
+  private current: Channel;
+  private readonly callerHungUp = (cause: HangupCause): void => this.end(cause === 'normal' && this.record.state !== 'connected' ? 'cancelled' : cause);
 
-  constructor(private readonly deps: SessionDeps, readonly caller: Channel) {
+  constructor(private readonly deps: SessionDeps, caller: Channel) {
+    this.current = caller;
     this.record = new CallRecord(caller, deps.clock.now());
     deps.channels.add(caller);
-    caller.once('hangup', (cause) => this.end(cause === 'normal' && this.record.state !== 'connected' ? 'cancelled' : cause));
+    caller.once('hangup', this.callerHungUp);
+  }
+
+  /** The caller's channel now (a transfer may have moved the call to another: adoptCaller). */
+  get caller(): Channel {
+    return this.current;
   }
 
   get id(): string {
@@ -112,11 +141,28 @@ export class Session {
 
   context(): AppContext {
     const d = this.deps;
+    const session = this;
     return {
-      clock: d.clock, log: d.log, caller: this.caller, signal: this.controller.signal, config: d.config, record: this.record, holding: d.holding,
+      clock: d.clock, log: d.log, signal: this.controller.signal, config: d.config, record: this.record, holding: d.holding,
       parking: d.parking, events: d.events,
+      get caller() {
+        return session.current;
+      },
       offer: (leg) => this.offer(leg),
       answered: (leg) => this.answered(leg),
+      adoptCaller: (ch) => this.adoptCaller(ch),
+      findReplaced: (key) => d.channels.byReplaces(key),
+      onReplace: (ch, replace) => d.channels.onReplace(ch, replace),
+      replace: (ch, by) => d.channels.replace(ch, by),
+      take: (ch, replaced) => {
+        d.channels.add(ch);
+        this.owned.add(ch);
+        if (replaced === this.current) this.adoptCaller(ch);
+      },
+      handOff: (ch, successor) => {
+        if (ch === this.current) this.adoptCaller(successor);
+        this.owned.delete(ch);
+      },
       newBridge: (opts) => this.newBridge(opts?.dtmf),
       employee: (e) => d.employee(e),
       outsideLine: (n) => d.outsideLine(n, this.caller),
@@ -169,7 +215,7 @@ export class Session {
   private offer(leg: Channel): void {
     this.own(leg);
     this.record.offered(leg, this.deps.clock.now());
-    leg.call(this.caller.caller, { near: this.caller.media });
+    leg.call(this.callerParty(), { near: this.caller.media });
   }
 
   private adopt(leg: Channel, how: AdoptedHow): void {
@@ -185,6 +231,25 @@ export class Session {
       this.owned.delete(leg);
       this.record.legEnded(leg, cause, this.deps.clock.now());
     });
+  }
+
+  /** Who the call's new legs show: the caller, or after a transfer the party of the leg the call follows now. */
+  private callerParty(): Party {
+    const c = this.current;
+    if (c.direction === 'inbound') return c.caller;
+    // An outbound leg's `caller` is whoever called it; the party is its owner (the transferee).
+    const name = this.deps.config?.employees.find((e) => e.extension === c.owner)?.name;
+    return name ? { number: c.owner, name } : { number: c.owner };
+  }
+
+  private adoptCaller(channel: Channel): void {
+    const previous = this.current;
+    if (channel === previous || this.record.state === 'ended') return;
+    previous.off('hangup', this.callerHungUp);
+    if (previous.state !== 'released') this.owned.add(previous);
+    this.owned.delete(channel);
+    this.current = channel;
+    channel.once('hangup', this.callerHungUp);
   }
 
   private answered(leg: Channel): void {

@@ -11,7 +11,7 @@
  */
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/log.js';
-import type { Channel, ChannelTech, Party } from '../channels/channel.js';
+import type { Channel, ChannelTech, DialogKey, Party } from '../channels/channel.js';
 import type { Config, Device, Employee } from '../config/schema.js';
 import type { MixerBudget } from '../media/mixer.js';
 import { applicationFor } from '../apps/registry.js';
@@ -30,6 +30,9 @@ export interface DeviceLegFactory {
   /** Legs ringing this device now; empty when it cannot be reached (not registered, port fault). */
   legsFor(employee: Employee, device: Device): Channel[];
 }
+
+/** The outcome of an INVITE with Replaces (Switch.replaceWith). */
+export type ReplaceVerdict = 'replaced' | 'not-found' | 'forbidden' | 'busy';
 
 /** Reaches the public network: city lines (FXO) now, SIP trunks later. */
 export interface OutsideLineProvider {
@@ -156,6 +159,29 @@ export class Switch {
       this.deps.log.error({ err, call: session.id }, 'routing failed');
       session.end('failure');
     });
+  }
+
+  /**
+   * An INVITE with Replaces (RFC 3891 §3): `leg` (answered here) takes the place of the
+   * dialog's channel in its call, which hangs the old one up. `not-found` when no live call
+   * is that dialog, `forbidden` when it is another employee's (only one's own call may be
+   * taken over: another phone of the same extension), `busy` when its call is not talking.
+   */
+  replaceWith(leg: Channel, key: DialogKey): ReplaceVerdict {
+    const verdict = this.mayReplace(key, leg.owner);
+    if (verdict !== 'replaced') return verdict;
+    const old = this.channels.byReplaces(key)!;
+    leg.answer();
+    if (leg.state !== 'up' || !this.channels.replace(old, leg)) leg.hangup('congestion');
+    return 'replaced';
+  }
+
+  /** What replaceWith would answer for a leg of `owner` now (checked before the leg's media is opened). */
+  mayReplace(key: DialogKey, owner: string): ReplaceVerdict {
+    const old = this.channels.byReplaces(key);
+    if (!old || old.state !== 'up') return 'not-found';
+    if (old.owner !== owner) return 'forbidden';
+    return this.channels.canReplace(old) ? 'replaced' : 'busy';
   }
 
   /**

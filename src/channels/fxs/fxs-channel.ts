@@ -1,6 +1,7 @@
 /**
  * One call's leg on an FXS port (an analog telephone), owned by its {@link FxsExtension}.
- * Beyond the common port leg it reports digits during the call and hook-flash hold.
+ * Beyond the common port leg it reports digits during the call, hook-flash hold and the
+ * flash-dial-hang-up transfer.
  */
 import type { Direction, Party } from '../channel.js';
 import type { PortMedia } from '../analog/port-media.js';
@@ -17,6 +18,10 @@ export class FxsChannel extends PortLeg<FxsChannel> {
   /** @internal A digit during the call (DTMF to pass on). */
   digit(d: string): void {
     this.emit('digits', d);
+  }
+  /** @internal Flash, dial, hang up: the phone asks to transfer the held party to `target`. */
+  transferRequested(target: string): void {
+    this.emit('transfer', { target });
   }
   /** @internal Hook flash put the call on hold or took it back. */
   holdChanged(held: boolean): void {

@@ -1,7 +1,8 @@
 /**
  * An FXS port as an extension's telephone: lift → dial tone → digits (overlap dialling with
  * inter-digit timeouts) → the call; ringing with caller ID; ringback, busy and reorder
- * tones; hook flash for hold; the message-waiting lamp.
+ * tones; hook flash for hold, and flash, dial, hang up for a blind transfer; the
+ * message-waiting lamp.
  *
  * One FxsExtension lives as long as its port; it creates one {@link FxsChannel} per call.
  * Only HAL types are imported: the same code runs on a card, the emulator or a test fake.
@@ -80,6 +81,9 @@ export class FxsExtension extends EventEmitter<FxsExtensionEvents> implements Fx
   private collector: DigitCollector | undefined;
   private peerParty: Party | undefined;
   private isHeld = false;
+  /** While held: the digits of a transfer target, and the number once complete (flash, dial, hang up). */
+  private transferDigits: DigitCollector | undefined;
+  private transferTarget: string | undefined;
   private readonly unbind: () => void;
 
   constructor(private readonly o: FxsExtensionOptions) {
@@ -180,6 +184,12 @@ export class FxsExtension extends EventEmitter<FxsExtensionEvents> implements Fx
   private onOnHook(): void {
     if (this.state === 'idle' || this.state === 'offline' || this.state === 'ringing') return;
     this.stopTone();
+    // Flash, dial, hang up: a blind transfer of the held party; the leg ends as the phone did.
+    const target = this.state === 'talking' && this.isHeld ? this.transferTarget ?? this.pendingTransferNumber() : undefined;
+    if (target !== undefined) {
+      this.log.info({ target }, 'hook flash, dial, hang up: blind transfer');
+      this.leg?.transferRequested(target);
+    }
     this.endLeg('normal');
     this.machine.transition('idle');
   }
@@ -189,6 +199,10 @@ export class FxsExtension extends EventEmitter<FxsExtensionEvents> implements Fx
       if (this.collector.dialled === '') this.stopTone();
       this.collector.push(digit);
     } else if (this.state === 'talking' && !this.isHeld) this.leg?.digit(digit);
+    else if (this.state === 'talking' && this.transferDigits) {
+      if (this.transferDigits.dialled === '') this.stopTone();
+      this.transferDigits.push(digit);
+    }
   }
 
   /** Hook flash (register recall) toggles hold; while held the phone hears dial tone. */
@@ -198,8 +212,16 @@ export class FxsExtension extends EventEmitter<FxsExtensionEvents> implements Fx
     this.isHeld = !this.isHeld;
     this.log.info({ held: this.isHeld }, 'hook flash: hold');
     this.leg.holdChanged(this.isHeld);
-    if (this.isHeld) this.play('dial');
-    else this.stopTone();
+    this.cancelTransferDigits();
+    if (this.isHeld) {
+      this.play('dial');
+      this.transferDigits = new DigitCollector(this.o.clock, (d, f) => this.o.router.classify(d, f), (out) => {
+        this.transferDigits = undefined;
+        if (out.kind === 'complete') this.transferTarget = out.number;
+        else if (out.kind === 'invalid') this.play('congestion');
+      }, this.o.timeouts);
+      this.transferDigits.start();
+    } else this.stopTone();
   }
 
   private startDialing(): void {
@@ -285,7 +307,22 @@ export class FxsExtension extends EventEmitter<FxsExtensionEvents> implements Fx
 
   // ---- helpers ----------------------------------------------------------------------
 
+  /** Hung up before the inter-digit timeout: the digits so far, when they are a number already. */
+  private pendingTransferNumber(): string | undefined {
+    const digits = this.transferDigits?.dialled;
+    if (!digits) return undefined;
+    const kind = this.o.router.classify(digits, true).kind;
+    return kind === 'invalid' || kind === 'incomplete' ? undefined : digits;
+  }
+
+  private cancelTransferDigits(): void {
+    this.transferDigits?.cancel();
+    this.transferDigits = undefined;
+    this.transferTarget = undefined;
+  }
+
   private endLeg(cause: HangupCause): void {
+    this.cancelTransferDigits();
     this.collector?.cancel();
     this.collector = undefined;
     const leg = this.leg;

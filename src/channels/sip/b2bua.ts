@@ -25,6 +25,8 @@ import type { SipAuthenticator } from './authenticator.js';
 import type { Registrar } from './registrar.js';
 import type { LocationService } from './location.js';
 import { SipInboundChannel } from './inbound-channel.js';
+import { parseReplaces } from './refer.js';
+import type { DialogKey } from '../channel.js';
 import { SipOutboundChannel } from './outbound-channel.js';
 import { SipMedia } from './sip-media.js';
 import { SdpRejected } from '../../sip/sdp-check.js';
@@ -33,7 +35,7 @@ import { answerSessionTimer } from './session-timer.js';
 
 export const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REGISTER';
 /** Extensions this exchange understands (RFC 4028 session timers); a Require for anything else is answered 420. */
-const SUPPORTED: readonly string[] = ['timer'];
+const SUPPORTED: readonly string[] = ['timer', 'replaces'];
 /** The request checks of RFC 3261 §8.2 (src/sip/uas-checks.ts) as this exchange applies them. */
 const POLICY: UasPolicy = { allow: ALLOW.split(', '), schemes: ['sip', 'sips'], supported: SUPPORTED, accept: ['application/sdp'] };
 
@@ -125,6 +127,7 @@ export class B2bua implements DeviceLegFactory {
     // §8.2.2–§8.2.3 and §8.1.1.8 (420, 415, 406, 400 without a Contact): before anything rings.
     checkUasRequest(req, POLICY);
     answerSessionTimer(req); // RFC 4028 §9: 422 with Min-SE for too short an interval, before anything rings
+    const replaces = this.replacesOf(req, extension);
     const media = await SipMedia.open(this.ctx, undefined, tx.info.source.address);
     // A CANCEL that came while the RTP endpoint was opening was answered by the stack
     // (200, then 487 to the INVITE, §9.2): the INVITE is over, so nothing may ring.
@@ -146,7 +149,33 @@ export class B2bua implements DeviceLegFactory {
     // debug, not info: the core logs every call once ('call routed'); a second line per call
     // at info cost about 4 % of the exchange's CPU at a few hundred calls per second.
     this.log.debug({ from: extension, to: leg.dialled, call: req.callId }, 'sip: incoming call');
+    if (replaces) {
+      leg.start();
+      const verdict = this.sw.replaceWith(leg, replaces);
+      if (verdict !== 'replaced') leg.hangup(verdict === 'forbidden' ? 'barred' : verdict === 'busy' ? 'busy' : 'not-found');
+      return;
+    }
     this.sw.accept(leg);
     leg.start();
+  }
+
+  /**
+   * RFC 3891 §3: an INVITE with Replaces takes over a dialog of the exchange instead of
+   * placing a call: 481 when no call is that dialog, 403 when it is another employee's,
+   * 486 when its call is not talking (ringing, being transferred). Checked before anything rings.
+   */
+  private replacesOf(req: SipRequest, extension: string): DialogKey | undefined {
+    const values = req.headers.getAll('Replaces');
+    if (values.length === 0) return undefined;
+    if (values.length > 1) throw new SipError(400, 'Only One Replaces Allowed');
+    const key = parseReplaces(values[0]!);
+    const verdict = this.sw.mayReplace(key, extension);
+    if (verdict === 'not-found') throw new SipError(481, 'Call/Transaction Does Not Exist');
+    if (verdict === 'forbidden') {
+      this.log.warn({ call: req.callId, from: extension }, 'sip: INVITE with Replaces for another employee\'s call, refused');
+      throw new SipError(403, 'Forbidden');
+    }
+    if (verdict === 'busy') throw new SipError(486, 'Busy Here');
+    return key;
   }
 }

@@ -2,12 +2,13 @@
  * A confirmed dialog's requests, shared by both kinds of SIP leg (RFC 3261 §12.2, §14, §15):
  * BYE ends the call, a re-INVITE or UPDATE with SDP moves the media or puts it on hold, an
  * offerless re-INVITE gets our offer in the 2xx and its answer in the ACK (RFC 3264 §4,
- * RFC 3261 §14.2), INFO carries DTMF (application/dtmf-relay), OPTIONS is answered. Every
+ * RFC 3261 §14.2), INFO carries DTMF (application/dtmf-relay), REFER asks for a transfer
+ * (RFC 3515, refer.ts), OPTIONS is answered. Every
  * request is first checked to come from the dialog's peer (peer-check.ts). Session timers
  * (RFC 4028) are negotiated on each refresh and run here (session-timer.ts).
  */
 import type { TimerHandle } from '../../../common/clock.js';
-import type { HangupCause } from '../channel.js';
+import type { HangupCause, TransferRequest } from '../channel.js';
 import type { SipRequest, SipResponse } from '../../sip/message.js';
 import type { ServerTransaction } from '../../sip/transaction/server.js';
 import type { Dialog } from '../../sip/dialog.js';
@@ -20,6 +21,7 @@ import { parseDtmfInfo } from '../../media/dtmf/info.js';
 import { ParseError } from '../../../common/errors.js';
 import type { SipContext } from './context.js';
 import type { SipMedia } from './sip-media.js';
+import { acceptRefer, referTarget } from './refer.js';
 import { ackFromPeer, admitInDialog, type DialogPeer } from './peer-check.js';
 import { answerSessionTimer, refreshHeaders, SessionTimer, termsFromResponse, type SessionTimerTerms } from './session-timer.js';
 
@@ -33,12 +35,16 @@ export interface DialogLeg {
 export interface DialogEvents {
   hold(held: boolean): void;
   digits(digits: string): void;
+  /** The phone asked to transfer the call (REFER, answered 202 already: refer.ts). */
+  transfer(request: TransferRequest): void;
+  /** Someone would carry a transfer out (the call's application listens for it). */
+  canTransfer(): boolean;
 }
 
 /** What the exchange answers to the peer; `timer` in it lets phones use RFC 4028. */
 export const SUPPORTED_HEADER = 'timer';
 /** The methods a SIP leg accepts inside its dialog (Allow of the requests it sends). */
-export const LEG_ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE';
+export const LEG_ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REFER';
 
 /** The 488 for an unusable offer, its Warning naming the host the peer reaches us at. */
 export function refuseSdp(ctx: SipContext, protocol: Destination['protocol'], err: SdpRejected): SipError {
@@ -96,8 +102,16 @@ export class InDialog {
       case 'OPTIONS':
         tx.respond(ok());
         return;
+      case 'REFER':
+        // RFC 3515: admitted above like any request (only the dialog's peer may transfer its call).
+        // A call whose application cannot transfer (none listens) refuses it before the 202.
+        {
+          const target = referTarget(req);
+          if (!this.events.canTransfer()) throw new SipError(403, 'Transfer Not Possible Now');
+          return this.events.transfer(acceptRefer(this.ctx, req, tx, this.dialog, this.destination, target));
+        }
       default:
-        // §8.2.1: a method the exchange does not support inside a dialog (REFER, …).
+        // §8.2.1: a method the exchange does not support inside a dialog.
         throw new SipError(501, reasonPhrase(501));
     }
   }

@@ -141,6 +141,8 @@ export class SipInboundChannel extends BaseChannel implements DialogOwner {
     this.inDialog = new InDialog(this, this.ctx, dialog, this.sipMedia, { protocol, address: source.address, port: source.port, extension: this.employee.extension, auth: this.auth }, {
       hold: (held) => this.emit('hold', held),
       digits: (d) => this.dtmf.fromInfo(d),
+      transfer: (request) => this.emit('transfer', request),
+      canTransfer: () => this.listenerCount('transfer') > 0,
     }, allowsUpdate);
     if (offerless) this.inDialog.expectAnswerInAck(this.invite.cseq.seq);
     if (session) this.inDialog.timer.start(session.terms);

@@ -185,6 +185,8 @@ export class SipOutboundChannel extends BaseChannel implements DialogOwner {
     this.inDialog = new InDialog(this, this.ctx, dialog, this.sipMedia!, { ...this.destination, extension: this.employee.extension, auth: this.auth }, {
       hold: (held) => this.emit('hold', held),
       digits: (d) => this.dtmf.fromInfo(d),
+      transfer: (request) => this.emit('transfer', request),
+      canTransfer: () => this.listenerCount('transfer') > 0,
     }, allowsUpdate);
     let terms;
     try {

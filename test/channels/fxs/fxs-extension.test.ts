@@ -187,6 +187,38 @@ test('sound flows both ways during the call; hook flash holds (nothing passes, d
   assert.is(leg.state, 'up');
 });
 
+test('flash, dial, hang up: the leg asks to transfer the held party to the number dialled, then ends', async () => {
+  const { port, router } = setup();
+  port.lift();
+  port.dial('102');
+  const leg = router.accepted[0]!.leg;
+  leg.answer();
+  const asked: string[] = [];
+  leg.on('transfer', (r) => asked.push(r.target));
+  port.flash();
+  await flush();
+  port.dial('0140000002');
+  assert.is(port.tone, undefined, 'the dial tone stops at the first digit');
+  port.hangUp();
+  assert.equal(asked, ['0140000002']);
+  assert.is(leg.cause, 'normal');
+});
+
+test('flash, dial, flash again: back to the call, no transfer when the phone hangs up', async () => {
+  const { port, router } = setup();
+  port.lift();
+  port.dial('102');
+  const leg = router.accepted[0]!.leg;
+  leg.answer();
+  const asked: string[] = [];
+  leg.on('transfer', (r) => asked.push(r.target));
+  port.flash();
+  port.dial('0140000002');
+  port.flash();
+  port.hangUp();
+  assert.equal(asked, []);
+});
+
 test('the card going offline ends the call with failure; back online with the phone on-hook is idle', () => {
   const { port, router, ext } = setup();
   port.lift();

@@ -50,13 +50,13 @@ AUTH = "      [authentication]\n"
 GOT_200 = '  <recv response="200" rtd="true">\n    <action>\n      <ereg regexp=".*" search_in="hdr" header="To:" check_it="true" assign_to="dialog_to"/>\n    </action>\n  </recv>\n'
 
 
-def auth_invite():
-    """INVITE, 401 challenge, ACK, INVITE with credentials."""
-    return (req("INVITE", 1, NEW, body=sdp(), retrans=True)
+def auth_invite(extra=""):
+    """INVITE, 401 challenge, ACK, INVITE with credentials (and `extra` headers in both INVITEs)."""
+    return (req("INVITE", 1, NEW, extra=extra, body=sdp(), retrans=True)
             + '  <recv response="100" optional="true"/>\n  <recv response="401" auth="true"/>\n'
             # RFC 3261 §17.1.1.3: the ACK of a non-2xx carries the INVITE's branch (three messages back).
             + req("ACK", 1, CHALLENGE, branch="[branch-3]")
-            + req("INVITE", 2, NEW, extra=AUTH, body=sdp(), retrans=True)
+            + req("INVITE", 2, NEW, extra=AUTH + extra, body=sdp(), retrans=True)
             + '  <recv response="100" optional="true"/>\n')
 
 
@@ -209,3 +209,36 @@ write("uac-call-info-dtmf.xml", "A phone calls [callee], sends the digits 4 2 # 
       + ''.join(req("INFO", 3 + i, DIALOG, body=f"      Signal={d}\n      Duration=160\n", retrans=True, content_type="application/dtmf-relay")
                 + '  <recv response="200"/>\n  <pause milliseconds="300"/>\n' for i, d in enumerate(INFO_DIGITS))
       + req("BYE", 3 + len(INFO_DIGITS), DIALOG, retrans=True) + '  <recv response="200"/>\n')
+
+# Blind transfer (test/interop/sipp-transfer.test.ts): after the answer the caller REFERs
+# the callee to [target] (RFC 3515), checks the 202 and the NOTIFYs' message/sipfrag bodies
+# (100 Trying, then the final: the target, a test phone, answers or refuses without a 180;
+# sipp cannot answer an optional request), answering each with 200.
+REFER_TO = "      Refer-To: <sip:[target]@[remote_ip]>\n      Referred-By: <sip:[caller]@[remote_ip]>\n"
+
+
+def got_notify(status, name):
+    return (f'  <recv request="NOTIFY">\n    <action>\n'
+            f'      <ereg regexp="^SIP/2.0 {status}" search_in="body" check_it="true" assign_to="{name}"/>\n'
+            f'      <log message="NOTIFY sipfrag [${name}]"/>\n    </action>\n  </recv>\n' + resp("200 OK", tag=""))
+
+
+def refer_call(final):
+    return (auth_invite() + '  <recv response="180" optional="true"/>\n  <recv response="183" optional="true"/>\n' + GOT_200
+            + req("ACK", 2, DIALOG) + '  <pause milliseconds="500"/>\n'
+            + req("REFER", 3, DIALOG, extra=REFER_TO, retrans=True) + '  <recv response="202"/>\n'
+            + got_notify("100", "trying") + got_notify(final, "final"))
+
+
+write("uac-refer-blind.xml", "A phone calls [callee], transfers it blind to [target] (REFER), sees NOTIFY 100 then 200, is released (BYE).",
+      refer_call("200") + OK_BYE)
+
+write("uac-refer-busy.xml", "A phone calls [callee], transfers it to a busy [target]: NOTIFY 486, the call stays with it, it hangs up.",
+      refer_call("486") + '  <pause milliseconds="500"/>\n' + req("BYE", 4, DIALOG, retrans=True) + '  <recv response="200"/>\n')
+
+# INVITE with Replaces (test/interop/sipp-transfer.test.ts): another phone of the caller
+# takes over its call with [callee]; -key replaces gives "callid;to-tag=…;from-tag=…".
+write("uac-invite-replaces.xml", "A phone takes over its extension's dialog (INVITE with Replaces), talks, hangs up.",
+      auth_invite("      Replaces: [replaces]\n      Require: replaces\n") + '  <recv response="180" optional="true"/>\n' + GOT_200
+      + req("ACK", 2, DIALOG) + '  <pause milliseconds="500"/>\n'
+      + req("BYE", 3, DIALOG, retrans=True) + '  <recv response="200"/>\n')

@@ -1,0 +1,185 @@
+/**
+ * Verb `talk(pair)` with blind transfer: two parties talk (the bridge verb) until one hangs
+ * up or asks to transfer the other (the channel's `transfer` event: SIP REFER, RFC 3515;
+ * an analog flash, dial, hang up). Then:
+ *
+ * 1. the transferee (the other party) waits in the holding bridge and hears music; the call
+ *    now follows the transferee (its hang-up ends it, new legs show its identity);
+ * 2. the target number runs through the dial plan and its application like any dialled
+ *    number — a department rings by its strategy, an outside number is checked against the
+ *    barring of the *transferor*, whose rights the transfer uses;
+ * 3. the target rings (reported `ringing`), answers (reported `answered`; the transferor's
+ *    leg is released and the transferee talks with the target in the target's application,
+ *    so a later transfer works the same way), or fails with a cause (reported);
+ * 4. a failed transfer never drops the transferee (recall): when the transferor is still on
+ *    the call the two are bridged again (the transferor's phone shows its held call), and
+ *    when the transferor has hung up their phones ring again with the transferee's identity
+ *    for RECALL_RING_MS; only when that is not answered either does the call end.
+ *
+ * Attended transfer (RFC 3891: the request names, by its SIP dialog, the transferor's leg
+ * of a consultation call): the transferee takes that leg's place in the consultation call
+ * — bridged with the consulted party there — and both of the transferor's legs end. A
+ * dialog that is no live call, or one not talking now, fails the transfer (reported) and
+ * the transferee stays with the transferor.
+ */
+import type { Channel, HangupCause, TransferRequest } from '../channels/channel.js';
+import type { AppContext } from '../core/session.js';
+import { bridge } from './bridge.js';
+import { dial, DialFailed } from './dial.js';
+import { hold } from './hold.js';
+
+/** Runs a dialled number's application for the call in `ctx` (registry.ts): the cause the call would end with. */
+export type NumberRouter = (ctx: AppContext, number: string) => Promise<HangupCause>;
+
+/** How long the transferor's phones ring again when a transfer failed after they hung up. */
+export const RECALL_RING_MS = 30_000;
+
+interface Asked {
+  by: Channel;
+  request: TransferRequest;
+}
+
+/** Why the bridge of two members ended early: one asked to transfer, or one was replaced by another call's channel. */
+type Interruption = { kind: 'transfer'; asked: Asked } | { kind: 'replaced'; old: Channel; by: Channel };
+
+/** Bridge `pair` until one leaves (resolves 'normal') or the call moves on; transfers run through `route`. */
+export async function talk(ctx: AppContext, pair: [Channel, Channel], route: NumberRouter): Promise<HangupCause> {
+  let members = pair;
+  for (;;) {
+    const stopped = await bridgeUntilTransfer(ctx, members);
+    if (!stopped || ctx.signal.aborted) return 'normal';
+    if (stopped.kind === 'replaced') {
+      // Attended transfer from another call: `by` talks with the other member now.
+      const { old, by } = stopped;
+      members = [members[0] === old ? members[1] : members[0], by];
+      ctx.take(by, old);
+      old.hangup('normal');
+      continue;
+    }
+    const { asked } = stopped;
+    const transferee = members[0] === asked.by ? members[1] : members[0];
+    const next = asked.request.replaces
+      ? attendedTransfer(ctx, asked.by, transferee, asked.request)
+      : await blindTransfer(ctx, asked.by, transferee, asked.request, route);
+    if (!Array.isArray(next)) return next;
+    members = next;
+  }
+}
+
+/** The bridge verb, ended early by a transfer request from either member. */
+async function bridgeUntilTransfer(ctx: AppContext, members: [Channel, Channel]): Promise<Interruption | undefined> {
+  const stop = new AbortController();
+  let stopped: Interruption | undefined;
+  const offs = members.flatMap((c) => {
+    const other = members[0] === c ? members[1] : members[0];
+    const onTransfer = (request: TransferRequest): void => {
+      if (stopped) return request.report?.({ failed: 'congestion' }); // one transfer at a time
+      stopped = { kind: 'transfer', asked: { by: c, request } };
+      // At once, before the transferor's BYE can arrive: the call now follows the transferee.
+      if (!request.replaces) ctx.adoptCaller(other);
+      stop.abort();
+    };
+    c.on('transfer', onTransfer);
+    const offReplace = ctx.onReplace(c, (by) => {
+      stopped ??= { kind: 'replaced', old: c, by };
+      stop.abort();
+    });
+    return [() => void c.off('transfer', onTransfer), offReplace];
+  });
+  try {
+    await bridge(ctx, members, { signal: stop.signal });
+  } finally {
+    for (const off of offs) off();
+  }
+  return stopped;
+}
+
+/**
+ * RFC 3891 through a B2BUA: the leg the Replaces names is the transferor's in the
+ * consultation call; its call puts the transferee in its place, this call lets the
+ * transferee go, and the transferor's leg here ends (its other one ends over there).
+ */
+function attendedTransfer(ctx: AppContext, transferor: Channel, transferee: Channel, request: TransferRequest): [Channel, Channel] | HangupCause {
+  const report = request.report?.bind(request) ?? (() => undefined);
+  const consultation = request.replaces && ctx.findReplaced(request.replaces);
+  ctx.log.info({ call: ctx.record.id, by: transferor.owner, found: consultation !== undefined }, 'transfer: attended');
+  if (!consultation || consultation === transferor || consultation === transferee || consultation.state !== 'up') {
+    report({ failed: 'not-found' });
+    return [transferee, transferor];
+  }
+  report('trying');
+  if (!ctx.replace(consultation, transferee)) {
+    report({ failed: 'congestion' }); // the consultation call is not talking now (ringing, already transferring)
+    return [transferee, transferor];
+  }
+  ctx.record.transferred(transferor.owner, consultation.owner, 'attended', ctx.clock.now());
+  ctx.handOff(transferee, transferor);
+  report('answered');
+  transferor.hangup('normal');
+  return 'normal';
+}
+
+/** Carry out one blind transfer: the next pair to bridge (recall), or the cause the call ends with. */
+async function blindTransfer(ctx: AppContext, transferor: Channel, transferee: Channel, request: TransferRequest, route: NumberRouter): Promise<[Channel, Channel] | HangupCause> {
+  const report = request.report?.bind(request) ?? (() => undefined);
+  ctx.record.transferred(transferor.owner, request.target, 'blind', ctx.clock.now());
+  ctx.log.info({ call: ctx.record.id, by: transferor.owner, to: request.target }, 'transfer: blind');
+  report('trying');
+  const music = new AbortController();
+  void hold(ctx, transferee, { until: music.signal });
+  let answered = false;
+  // The call's own context (its caller follows the session), with the transferor's rights and progress reports.
+  const overrides: Pick<AppContext, 'onBehalfOf' | 'offer' | 'answered'> = {
+    onBehalfOf: transferor.owner,
+    offer: (leg) => {
+      leg.on('state', (to) => {
+        if (to === 'alerting') report('ringing');
+      });
+      ctx.offer(leg);
+    },
+    answered: (leg) => {
+      answered = true;
+      music.abort(); // out of the holding bridge before the target's application bridges it
+      ctx.answered(leg);
+      report('answered');
+      transferor.hangup('normal'); // §2.4.7 leaves it to the transferor; the exchange releases it for them
+    },
+  };
+  const tctx: AppContext = Object.assign(Object.create(ctx) as AppContext, overrides);
+  let cause: HangupCause;
+  try {
+    cause = await route(tctx, request.target);
+  } catch (err) {
+    music.abort();
+    throw err;
+  }
+  if (answered || ctx.signal.aborted) {
+    music.abort();
+    return cause;
+  }
+  report({ failed: cause });
+  ctx.log.info({ call: ctx.record.id, by: transferor.owner, to: request.target, cause }, 'transfer failed: recalling the transferor');
+  return recall(ctx, transferor, transferee, music, cause);
+}
+
+/** The transfer failed: the transferee goes back to the transferor (still on the call, or rung again). */
+async function recall(ctx: AppContext, transferor: Channel, transferee: Channel, music: AbortController, cause: HangupCause): Promise<[Channel, Channel] | HangupCause> {
+  if (transferor.state === 'up') {
+    music.abort();
+    return [transferee, transferor];
+  }
+  const employee = ctx.config?.employees.find((e) => e.extension === transferor.owner);
+  if (!employee) {
+    music.abort();
+    return cause;
+  }
+  try {
+    const back = await dial(ctx, [ctx.employee(employee)], { timeoutMs: RECALL_RING_MS });
+    return [transferee, back];
+  } catch (err) {
+    if (err instanceof DialFailed) return err.cause;
+    throw err;
+  } finally {
+    music.abort();
+  }
+}

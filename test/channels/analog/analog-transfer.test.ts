@@ -1,0 +1,121 @@
+/**
+ * Analog blind transfer through the whole exchange (issue 10): the sim board's line-card
+ * emulator behind a real pty, the analog phone 101 driven through the simulator API, SIP
+ * phones 202 and 203 played by our test phones. 101 calls 202, then hook flash (202 hears
+ * music), dials 203, hangs up: 203 is called showing 202, and 202 talks with 203. When 203
+ * is busy the transfer recalls: 101's phone rings again with 202's caller ID.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { silentLogger } from '../../../common/log.js';
+import { encode } from '../../../common/g711.js';
+import { startExchange, type Exchange } from '../../../src/main.js';
+import { createResponse } from '../../../src/sip/index.js';
+import { tempDir } from '../../helpers/tmp.js';
+import { ApiClient } from '../../helpers/http.js';
+import { waitFor, waitUntil as until } from '../../helpers/net.js';
+import { harnessPhone, register, unregister, type HarnessPhone } from '../sip/call-harness.js';
+
+const TRANSFER_CONFIG = new URL('../../fixtures/config/transfer.yaml', import.meta.url).pathname;
+type FxsView = { hook: string; ringing: boolean; caller_id: string | null };
+type PortView = { kind: string; port: number; state: string };
+let ex: Exchange;
+let admin: ApiClient;
+
+test.before(async () => {
+  ex = await startExchange({
+    board: 'board/sim.yaml', data: `${tempDir()}/data`, config: TRANSFER_CONFIG, bind: '127.0.0.1', sipPort: 0, httpPort: 0,
+    logLevel: 'silent', logger: silentLogger(),
+  });
+  admin = new ApiClient(`http://127.0.0.1:${ex.http.port}`);
+  assert.is(await admin.login('201', 'change-me-201'), 200);
+});
+test.after(() => ex.close());
+
+async function ok(p: Promise<{ status: number; body: unknown }>): Promise<void> {
+  const r = await p;
+  assert.is(r.status, 200, JSON.stringify(r.body));
+}
+const fxs1 = async (): Promise<FxsView> => (await admin.get('/api/sim/fxs/1')).body as FxsView;
+const port1 = async (): Promise<PortView> => ((await admin.get('/api/lines')).body.ports as PortView[]).find((p) => p.kind === 'fxs' && p.port === 1)!;
+
+const frame = Int16Array.from({ length: 160 }, (_, i) => (i - 80) * 100);
+const words = Buffer.from(encode('PCMU', frame));
+async function hears(to: HarnessPhone, from: HarnessPhone, what: string): Promise<void> {
+  let heard = 0;
+  const off = to.rtp.onRtp((p) => {
+    if (Buffer.from(p.payload).equals(words)) heard++;
+  });
+  try {
+    await waitFor(() => {
+      from.rtp.writeFrame(frame);
+      return heard >= 3;
+    }, 5000, what);
+  } finally {
+    off();
+  }
+}
+
+/** 101 calls 202 (answered at once), flashes (202 waits with music), dials 203 and hangs up. */
+async function flashDialHangUp(p202: HarnessPhone): Promise<void> {
+  await ok(admin.post('/api/sim/fxs/1/hook', { state: 'off' }));
+  await ok(admin.post('/api/sim/fxs/1/dial', { digits: '202' }));
+  await waitFor(() => p202.acks.length > 0, 8000, '202 to answer 101');
+  await ok(admin.post('/api/sim/fxs/1/flash', {}));
+  await waitFor(() => ex.switch.holding.size === 1, 5000, '202 on hold after the flash');
+  await ok(admin.post('/api/sim/fxs/1/dial', { digits: '203' }));
+  await new Promise((r) => setTimeout(r, 300)); // the emulator plays the digits as DTMF tones
+  await ok(admin.post('/api/sim/fxs/1/hook', { state: 'on' }));
+}
+
+async function phones(busy: boolean) {
+  const p202 = await harnessPhone(ex, '202');
+  const p203 = await harnessPhone(ex, '203');
+  await register(p202, '202');
+  await register(p203, '203');
+  if (busy) {
+    const dflt = p203.respond;
+    p203.respond = (req) => (req.method === 'INVITE' ? createResponse(req, 486, 'Busy Here') : dflt(req));
+  }
+  const close = async (): Promise<void> => {
+    for (const ch of ex.switch.channels.all()) ch.hangup('normal');
+    await waitFor(() => ex.switch.activeCalls().length === 0, 5000, 'every call to end');
+    await admin.post('/api/sim/fxs/1/hook', { state: 'on' });
+    await until(port1, (p) => p.state === 'idle', 'port 1 idle');
+    await unregister(p202, '202');
+    await unregister(p203, '203');
+    await Promise.all([p202.sip.stop(), p203.sip.stop(), p202.rtp.close(), p203.rtp.close()]);
+  };
+  return { p202, p203, close };
+}
+
+test('101 flashes, dials 203 and hangs up: 203 is called by 202, and 202 talks with 203', async () => {
+  const { p202, p203, close } = await phones(false);
+  try {
+    await flashDialHangUp(p202);
+    await waitFor(() => p203.received.some((q) => q.method === 'INVITE'), 8000, '203 to be called');
+    assert.is(p203.received.find((q) => q.method === 'INVITE')!.from.uri.user, '202', '203 sees the transferee');
+    await hears(p202, p203, '202 to hear 203');
+    await hears(p203, p202, '203 to hear 202');
+    assert.is(ex.switch.activeCalls().length, 1);
+  } finally {
+    await close();
+  }
+});
+
+test('the transfer target is busy: 101 rings again showing 202, lifts, and 202 is back with 101', async () => {
+  const { p202, close } = await phones(true);
+  try {
+    await flashDialHangUp(p202);
+    await until(fxs1, (v) => v.ringing, '101 to ring again (recall)');
+    // Caller ID (FSK) comes after the first ring burst.
+    const shown = await until(fxs1, (v) => v.caller_id !== null, '101 to show who rings', 10_000);
+    assert.is(shown.caller_id, '202', 'the recall shows the transferee');
+    await ok(admin.post('/api/sim/fxs/1/hook', { state: 'off' }));
+    await waitFor(() => ex.switch.holding.size === 0 && ex.switch.bridges().some((b) => b.size === 2), 5000, '202 bridged with 101 again');
+  } finally {
+    await close();
+  }
+});
+
+test.run();
