@@ -11,35 +11,16 @@ import { createSocket } from 'node:dgram';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { silentLogger } from '../../common/log.js';
-import { encode } from '../../common/g711.js';
 import { startExchange, type Exchange } from '../../src/main.js';
 import { writeWav } from '../../src/media/wav.js';
 import { tempDir } from '../helpers/tmp.js';
 import { freePort, waitFor } from '../helpers/net.js';
 import { haveTool } from '../helpers/sipp.js';
-import { harnessPhone, register, unregister, type HarnessPhone } from '../channels/sip/call-harness.js';
+import { harnessPhone, register, unregister, type HarnessPhone, hears } from '../channels/sip/call-harness.js';
 
 const TRANSFER_CONFIG = new URL('../fixtures/config/transfer.yaml', import.meta.url).pathname;
 const enabled = haveTool('baresip', 'baresip-core');
 let ex: Exchange;
-
-const frame = Int16Array.from({ length: 160 }, (_, i) => (i - 80) * 100);
-const words = Buffer.from(encode('PCMU', frame));
-
-async function hears(to: HarnessPhone, from: HarnessPhone, what: string): Promise<void> {
-  let heard = 0;
-  const off = to.rtp.onRtp((p) => {
-    if (Buffer.from(p.payload).equals(words)) heard++;
-  });
-  try {
-    await waitFor(() => {
-      from.rtp.writeFrame(frame);
-      return heard >= 3;
-    }, 5000, what);
-  } finally {
-    off();
-  }
-}
 
 if (enabled) {
   test.before(async () => {

@@ -11,35 +11,16 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { silentLogger } from '../../common/log.js';
-import { encode } from '../../common/g711.js';
 import { startExchange, type Exchange } from '../../src/main.js';
 import { createResponse } from '../../src/sip/index.js';
 import { tempDir } from '../helpers/tmp.js';
 import { freePort, waitFor } from '../helpers/net.js';
 import { haveSipp, sipp } from '../helpers/sipp.js';
-import { connectCall, harnessPhone, register, unregister, type HarnessPhone } from '../channels/sip/call-harness.js';
+import { connectCall, harnessPhone, register, unregister, type HarnessPhone, hears } from '../channels/sip/call-harness.js';
 
 const TRANSFER_CONFIG = new URL('../fixtures/config/transfer.yaml', import.meta.url).pathname;
 let ex: Exchange;
 const enabled = haveSipp();
-
-const frame = Int16Array.from({ length: 160 }, (_, i) => (i - 80) * 100);
-const words = Buffer.from(encode('PCMU', frame));
-
-async function hears(to: HarnessPhone, from: HarnessPhone, what: string): Promise<void> {
-  let heard = 0;
-  const off = to.rtp.onRtp((p) => {
-    if (Buffer.from(p.payload).equals(words)) heard++;
-  });
-  try {
-    await waitFor(() => {
-      from.rtp.writeFrame(frame);
-      return heard >= 3;
-    }, 5000, what);
-  } finally {
-    off();
-  }
-}
 
 if (enabled) {
   test.before(async () => {

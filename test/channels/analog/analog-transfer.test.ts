@@ -8,13 +8,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { silentLogger } from '../../../common/log.js';
-import { encode } from '../../../common/g711.js';
 import { startExchange, type Exchange } from '../../../src/main.js';
 import { createResponse } from '../../../src/sip/index.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { ApiClient } from '../../helpers/http.js';
 import { waitFor, waitUntil as until } from '../../helpers/net.js';
-import { harnessPhone, register, unregister, type HarnessPhone } from '../sip/call-harness.js';
+import { harnessPhone, register, unregister, type HarnessPhone, hears } from '../sip/call-harness.js';
 
 const TRANSFER_CONFIG = new URL('../../fixtures/config/transfer.yaml', import.meta.url).pathname;
 type FxsView = { hook: string; ringing: boolean; caller_id: string | null };
@@ -38,23 +37,6 @@ async function ok(p: Promise<{ status: number; body: unknown }>): Promise<void> 
 }
 const fxs1 = async (): Promise<FxsView> => (await admin.get('/api/sim/fxs/1')).body as FxsView;
 const port1 = async (): Promise<PortView> => ((await admin.get('/api/lines')).body.ports as PortView[]).find((p) => p.kind === 'fxs' && p.port === 1)!;
-
-const frame = Int16Array.from({ length: 160 }, (_, i) => (i - 80) * 100);
-const words = Buffer.from(encode('PCMU', frame));
-async function hears(to: HarnessPhone, from: HarnessPhone, what: string): Promise<void> {
-  let heard = 0;
-  const off = to.rtp.onRtp((p) => {
-    if (Buffer.from(p.payload).equals(words)) heard++;
-  });
-  try {
-    await waitFor(() => {
-      from.rtp.writeFrame(frame);
-      return heard >= 3;
-    }, 5000, what);
-  } finally {
-    off();
-  }
-}
 
 /** 101 calls 202 (answered at once), flashes (202 waits with music), dials 203 and hangs up. */
 async function flashDialHangUp(p202: HarnessPhone): Promise<void> {

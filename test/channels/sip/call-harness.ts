@@ -9,6 +9,8 @@ import { Dialog, createResponse, newTag, sdp, type SipRequest, type SipResponse,
 import { RtpEndpoint } from '../../../src/media/rtp-endpoint.js';
 import type { Exchange } from '../../../src/main.js';
 import { TestPhone } from '../../helpers/sip-phone.js';
+import { waitFor } from '../../helpers/net.js';
+import { encode } from '../../../common/g711.js';
 
 export const secret = (ext: string): string => `s3cret-${ext}`;
 export const creds = (ext: string) => ({ username: ext, password: secret(ext) });
@@ -157,4 +159,24 @@ export function sendInDialog(ex: Exchange, phone: TestPhone, dialog: Dialog, met
       onTimeout: () => reject(new Error(`${method}: no final response`)),
     });
   });
+}
+
+/** A recognisable PCMU frame: a phone that receives exactly these bytes heard the other one. */
+const TEST_FRAME = Int16Array.from({ length: 160 }, (_, i) => (i - 80) * 100);
+const TEST_WORDS = Buffer.from(encode('PCMU', TEST_FRAME));
+
+/** `from`'s frames reach `to` (through the exchange) within a few seconds. */
+export async function hears(to: HarnessPhone, from: HarnessPhone, what: string): Promise<void> {
+  let heard = 0;
+  const off = to.rtp.onRtp((p) => {
+    if (Buffer.from(p.payload).equals(TEST_WORDS)) heard++;
+  });
+  try {
+    await waitFor(() => {
+      from.rtp.writeFrame(TEST_FRAME);
+      return heard >= 3;
+    }, 5000, what);
+  } finally {
+    off();
+  }
 }

@@ -8,13 +8,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { silentLogger } from '../../../common/log.js';
-import { encode } from '../../../common/g711.js';
 import { startExchange, type Exchange } from '../../../src/main.js';
 import { Dialog, sdp } from '../../../src/sip/index.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { waitFor } from '../../helpers/net.js';
 import { EXAMPLE_PATH } from '../../config/example.js';
-import { connectCall, creds, harnessPhone, offerFor, type Call, type HarnessPhone } from './call-harness.js';
+import { connectCall, creds, harnessPhone, offerFor, type Call, type HarnessPhone, hears } from './call-harness.js';
 
 let ex: Exchange;
 test.before(async () => {
@@ -24,23 +23,6 @@ test.before(async () => {
   });
 });
 test.after(() => ex.close());
-
-const frame = Int16Array.from({ length: 160 }, (_, i) => (i - 80) * 100);
-const words = Buffer.from(encode('PCMU', frame));
-async function hears(to: HarnessPhone, from: HarnessPhone, what: string): Promise<void> {
-  let heard = 0;
-  const off = to.rtp.onRtp((p) => {
-    if (Buffer.from(p.payload).equals(words)) heard++;
-  });
-  try {
-    await waitFor(() => {
-      from.rtp.writeFrame(frame);
-      return heard >= 3;
-    }, 5000, what);
-  } finally {
-    off();
-  }
-}
 
 /** The Replaces header naming the caller's dialog (to-tag and from-tag from the caller's side). */
 const replaces = (c: Call, callId = c.callerDialog.id.callId): string => `${callId};to-tag=${c.callerDialog.id.remoteTag};from-tag=${c.callerDialog.id.localTag}`;

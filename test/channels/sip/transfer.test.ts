@@ -10,13 +10,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { silentLogger } from '../../../common/log.js';
-import { encode } from '../../../common/g711.js';
 import { startExchange, type Exchange } from '../../../src/main.js';
 import { createResponse, Dialog, type SipRequest, type SipResponse } from '../../../src/sip/index.js';
 import type { HarnessPhone } from './call-harness.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { waitFor } from '../../helpers/net.js';
-import { connectCall, creds, harnessPhone, offerFor, register, sendInDialog, unregister, type Call } from './call-harness.js';
+import { connectCall, creds, harnessPhone, offerFor, register, sendInDialog, unregister, type Call, hears } from './call-harness.js';
 
 /** The example plus a third SIP phone, 203, to transfer to. */
 const TRANSFER_CONFIG = new URL('../../fixtures/config/transfer.yaml', import.meta.url).pathname;
@@ -32,25 +31,6 @@ test.before(async () => {
 test.after(async () => {
   await ex.close();
 });
-
-const frame = Int16Array.from({ length: 160 }, (_, i) => (i - 80) * 100);
-const words = Buffer.from(encode('PCMU', frame));
-
-/** `from`'s frames reach `to` (through the exchange) within a few seconds. */
-async function hears(to: HarnessPhone, from: HarnessPhone, what: string): Promise<void> {
-  let heard = 0;
-  const off = to.rtp.onRtp((p) => {
-    if (Buffer.from(p.payload).equals(words)) heard++;
-  });
-  try {
-    await waitFor(() => {
-      from.rtp.writeFrame(frame);
-      return heard >= 3;
-    }, 5000, what);
-  } finally {
-    off();
-  }
-}
 
 const notifies = (p: HarnessPhone): SipRequest[] => p.received.filter((r) => r.method === 'NOTIFY');
 const sipfrag = (r: SipRequest): string => r.body.toString('utf8').split('\r\n')[0]!;
