@@ -4,6 +4,7 @@
  * (§6.1).
  */
 import { ParseError } from '../../../common/errors.js';
+import type { RtpStats } from './rtp-stats.js';
 
 export const RTCP_SR = 200;
 export const RTCP_RR = 201;
@@ -172,4 +173,23 @@ export function parseRtcp(buf: Uint8Array): RtcpPacket[] {
     o += len;
   }
   return out;
+}
+
+/**
+ * What a report block about our stream says (RFC 3550 §6.4.1): loss, jitter in ms, and the
+ * round-trip time — arrival − LSR − DLSR, all in 1/65536 s of the NTP middle word — when
+ * the far end has seen one of our SRs. `nowMs`: wall-clock time of the arrival.
+ */
+export function remoteReport(block: ReportBlock, clockRate: number, nowMs: number): NonNullable<RtpStats['remoteReport']> {
+  const report: NonNullable<RtpStats['remoteReport']> = {
+    fractionLost: block.fractionLost,
+    cumulativeLost: block.cumulativeLost,
+    jitterMs: (block.jitter * 1000) / clockRate,
+  };
+  if (block.lastSr !== 0) {
+    const now = toNtp(nowMs);
+    const rtt = ((ntpMiddle(now.sec, now.frac) - block.lastSr - block.delaySinceLastSr) >>> 0) / 65536;
+    if (rtt < 60) report.rttMs = rtt * 1000;
+  }
+  return report;
 }

@@ -16,7 +16,7 @@ import { bindPair, type PortRange } from './udp-pair.js';
 import { SourceLock } from './source-lock.js';
 import { SourceLearning } from './source-learning.js';
 import { LegGuard, MediaLegError } from '../leg-guard.js';
-import { buildCompound, parseRtcp, toNtp, ntpMiddle, type ReportBlock } from './rtcp.js';
+import { buildCompound, parseRtcp, remoteReport, toNtp, ntpMiddle, type ReportBlock } from './rtcp.js';
 
 export interface RtpSessionOptions {
   /** Local address to bind (e.g. '127.0.0.1' or '0.0.0.0'). */
@@ -292,21 +292,7 @@ export class RtpSession {
       }
       if (p.type === 'sr' || p.type === 'rr') {
         const mine = p.reports.find((b) => b.ssrc === this.ssrc);
-        if (mine) {
-          const report: NonNullable<RtpStats['remoteReport']> = {
-            fractionLost: mine.fractionLost,
-            cumulativeLost: mine.cumulativeLost,
-            jitterMs: (mine.jitter * 1000) / this.clockRate,
-          };
-          if (mine.lastSr !== 0) {
-            // §6.4.1: RTT = arrival − LSR − DLSR, all in 1/65536 s of the NTP middle word.
-            const nowNtp = toNtp(this.clock.now());
-            const a = ntpMiddle(nowNtp.sec, nowNtp.frac);
-            const rtt = ((a - mine.lastSr - mine.delaySinceLastSr) >>> 0) / 65536;
-            if (rtt < 60) report.rttMs = rtt * 1000;
-          }
-          this.remoteReport = report;
-        }
+        if (mine) this.remoteReport = remoteReport(mine, this.clockRate, this.clock.now());
       }
     }
   }
