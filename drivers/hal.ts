@@ -206,45 +206,124 @@ export interface FxoPort extends AnalogPortBase, Emitter<FxoPortEvents> {
 
 export type AnalogPort = FxsPort | FxoPort;
 
-// ---- DECT (types only; drivers/dect implements them) ------------------------------------
+// ---- DECT multi-cell (drivers/dect implements it over drivers/dect/PROTOCOL.md) ----------
 
-/** A DECT handset as known to the base system. */
-export interface DectHandset {
-  /** International Portable Equipment Identity, e.g. '00077 1234567'. */
-  readonly ipei: string;
-  readonly subscribed: boolean;
-  /** Base the handset is locked to, if any. */
-  readonly baseId: number | undefined;
+/** One DECT base station (radio fixed part), as its hello and sync reports describe it. */
+export interface DectBase {
+  /** Radio fixed part number, 1-based: the base's identity within the system. */
+  readonly rpn: number;
+  readonly online: boolean;
+  /** Synchronised to the system's timing; a base out of sync accepts no new call. */
+  readonly synced: boolean;
+  /** The base it takes its timing from (its own rpn if it is the master). */
+  readonly masterRpn: number | undefined;
+  /** Capabilities from the hello: simultaneous calls, carriers × slots, located handsets. */
+  readonly maxCalls: number;
+  readonly radioChannels: number;
+  readonly maxHandsets: number;
+  readonly firmware: string;
+  /** Bearers the base carries now (calls, plus make-before-break bearers during a handover). */
+  readonly calls: number;
 }
 
+/** A DECT handset as known to the system. */
+export interface DectHandset {
+  /** International Portable Equipment Identity without the space, e.g. '0077A1234567'. */
+  readonly ipei: string;
+  readonly subscribed: boolean;
+  /** Base the handset is located at (LOCATE-ACCEPT), if any. */
+  readonly baseId: number | undefined;
+  /** Base whose bearer carries the handset's call (the active one), if in a call. */
+  readonly servingBase: number | undefined;
+}
+
+/** What a handset hears of one base: RSSI −93…−33 dBm, link quality % (only on a bearer). */
+export interface DectRadioSample {
+  rpn: number;
+  rssi: number;
+  quality?: number;
+}
+
+/** The outcome of a handover, measured on the uplink by the handset's frame counter. */
+export interface DectHandoverResult {
+  from: number;
+  to: number;
+  /** Uplink frames skipped / received twice across the switch (0 and 0 = seamless). */
+  lostFrames: number;
+  repeatedFrames: number;
+  /** Wall time from the setup on the target to the release of the old bearer. */
+  durationMs: number;
+}
+
+export type DectBearerCause = 'radioLost' | 'syncLost' | 'hungUp' | 'baseOffline';
+
 export interface DectSystemEvents extends EventMap {
+  baseOnline: [base: DectBase];
+  baseOffline: [rpn: number, reason: string];
+  syncChanged: [base: DectBase];
+  /** A handset completed subscription (the caller persists its IPEI). */
   subscribed: [handset: DectHandset];
-  /** Periodic radio report: received signal strength per base, in dBm. */
-  rssi: [ipei: string, baseId: number, dbm: number];
-  located: [ipei: string, baseId: number];
-  callBearer: [ipei: string, baseId: number, up: boolean];
+  subscriptionRefused: [ipei: string, reason: 'windowClosed' | 'badAccessCode' | 'tooManyAttempts'];
+  located: [ipei: string, rpn: number];
+  detached: [ipei: string];
+  /** A handset's report of every base it hears (every 100 ms in a call, 500 ms idle). */
+  radio: [ipei: string, samples: DectRadioSample[]];
+  offHook: [ipei: string];
+  onHook: [ipei: string];
+  digits: [ipei: string, digits: string];
+  /** A bearer of the handset's call went away without the host releasing it. */
+  bearerLost: [ipei: string, rpn: number, cause: DectBearerCause];
+  /** The handset's last bearer is gone: its call has no radio link any more. */
+  callLost: [ipei: string];
+  /** 20 ms of uplink audio, deduplicated across make-before-break bearers. */
   audio: [ipei: string, frame: AudioFrame];
 }
 
 /** DECT base stations and their handsets (a DECT multi-cell system). */
 export interface DectSystem extends Emitter<DectSystemEvents> {
-  readonly bases: readonly { id: number; online: boolean }[];
+  readonly bases: readonly DectBase[];
   readonly handsets: readonly DectHandset[];
-  /** Open the subscription window on all bases for `ms`. */
+  /** Connect to every base; resolves once all are online (rejects on timeout; reconnecting goes on). */
+  open(): Promise<void>;
+  /** Open the subscription window on all bases for `ms` (handsets key in the access code). */
   openSubscription(ms: number): Promise<void>;
-  /** Move the call bearer of a handset to another base (seamless handover). */
-  handover(ipei: string, toBaseId: number): Promise<void>;
+  /** Ring the handset where it is located, showing the caller; `stopPage` ends the ringing. */
+  page(ipei: string, caller?: CallerId): Promise<void>;
+  stopPage(ipei: string): Promise<void>;
+  /**
+   * Set up the call bearer on the handset's base (after offHook), or on `viaRpn` — another
+   * base the handset hears, when its own refuses (full, not synchronised); resolves with its rpn.
+   */
+  connect(ipei: string, viaRpn?: number): Promise<number>;
+  /** Make-before-break handover to `toRpn`; rejects (call untouched) if the target refuses. */
+  handover(ipei: string, toRpn: number): Promise<DectHandoverResult>;
+  /** Release every bearer of the handset's call. */
+  release(ipei: string): Promise<void>;
+  /** 20 ms of downlink audio, sent on every bearer of the call (same frame counter). */
   sendAudio(ipei: string, frame: AudioFrame): void;
   close(): Promise<void>;
 }
 
-// ---- GPIO (types only; drivers/gpio implements them) ------------------------------------
+// ---- GPIO (drivers/gpio implements them) -------------------------------------------------
 
-/** A relay output (door opener, bell). */
-export interface Relay {
+/** Why a relay changed: asked, its pulse ended, or the relay guard released it on its own. */
+export type RelayChange = 'set' | 'pulse' | 'pulse-end' | 'watchdog' | 'exchange-gone' | 'boot';
+
+export interface RelayEvents extends EventMap {
+  /** The relay's state as its owner (the relay guard process) reports it. */
+  change: [energised: boolean, why: RelayChange];
+  /** The relay guard failed or restarted; the relay is at rest until told otherwise. */
+  fault: [err: Error];
+}
+
+/**
+ * A relay output (door opener, bell). At rest (boot, shutdown, crash, a hung exchange)
+ * every relay is de-energised: drivers/gpio/relay-guard-main.ts.
+ */
+export interface Relay extends Emitter<RelayEvents> {
   readonly name: string;
-  readonly on: boolean;
-  set(on: boolean): Promise<void>;
+  readonly energised: boolean;
+  set(energised: boolean): Promise<void>;
   /** Close the relay for `ms`, then open it (door strike pulse). */
   pulse(ms: number): Promise<void>;
   close(): Promise<void>;

@@ -192,6 +192,23 @@ export class Listener {
     return `tone:${this.dominant()}`;
   }
 
+  /**
+   * Each candidate frequency carrying at least 15 % of what the port hears now (the last
+   * on-frames, while not silent): a mix of several tones (a conference) lists each of them.
+   */
+  frequencies(): number[] {
+    if (!this.frames.at(-1)?.on || this.lastOn.length === 0) return [];
+    const x = new Float64Array(this.lastOn.reduce((a, b) => a + b.length, 0));
+    let o = 0;
+    for (const fr of this.lastOn) {
+      x.set(fr, o);
+      o += fr.length;
+    }
+    const e = frameEnergy(x);
+    // A pure sine of power P has Goertzel power ≈ P/4 (see analyseDtmf).
+    return CANDIDATES.filter((f) => goertzel(x, f) * 4 > e * 0.15);
+  }
+
   /** Strongest frequency (10 Hz steps, 300–3400 Hz) in the last on-frames. */
   private dominant(): number {
     const n = this.lastOn.reduce((a, b) => a + b.length, 0);

@@ -44,9 +44,17 @@ export interface PortSim {
   // FXS: the telephone
   offHook: boolean;
   ring: CadencePlayer | undefined;
+  /** The cadence of the ringing now (or last rung), as the host's RING gave it: what the phone's bell did. */
+  ringCadence: number[] | undefined;
   callerId: Record<string, unknown> | undefined;
   mwi: boolean;
   rx: FskReceiver[];
+  /**
+   * A door station (or any auto-answering device) hangs on this port: it goes off-hook this
+   * long after ringing starts, and back on-hook once it hears busy or congestion tone (the
+   * exchange ended the call), as analog door stations with tone disconnect do.
+   */
+  autoAnswerMs: number | undefined;
   // FXO: the city line
   seized: boolean;
   lineRing: CadencePlayer | undefined;
@@ -91,7 +99,7 @@ export class EmulatedCard {
     let nFxs = 0, nFxo = 0;
     this.ports = kinds.map((kind, index) => ({
       index, kind, number: kind === 'fxs' ? ++nFxs : ++nFxo, fromHost: [], cardTone: undefined, cardSamples: [],
-      listener: new Listener(), speech: undefined, offHook: false, ring: undefined, callerId: undefined, mwi: false,
+      listener: new Listener(), speech: undefined, offHook: false, ring: undefined, ringCadence: undefined, callerId: undefined, mwi: false, autoAnswerMs: undefined,
       rx: [new FskReceiver('v23'), new FskReceiver('bell202')], seized: false, lineRing: undefined, ringVoltage: false,
       dialled: '', answered: false, reversed: false, busy: false,
       lineTones: { dial: new ToneSource([440], 3000), busy: new ToneSource([440], 3000, [500, 500]) },
@@ -214,6 +222,10 @@ export class EmulatedCard {
         }
       } else if (m.t === 'audio') {
         const p = this.ports[m.port as number];
+        // A DSP plays on its own clock: what fell due while this process was not scheduled
+        // (frames waiting in the pty) plays before the new frame is queued, or a stall of the
+        // emulator would overflow the 5-frame queue with frames a real card had played.
+        this.audioClock();
         if (p && p.fromHost.length < 5) p.fromHost.push(g711Decode(m.pcm as Uint8Array, this.alaw));
       } else if (m.t !== 'heartbeat' && m.seq !== 0) {
         const dup = m.seq === this.lastApplied;
@@ -240,6 +252,7 @@ export class EmulatedCard {
         const cid = m.cid as Uint8Array;
         const fmt = m.cidFormat as number;
         p.callerId = undefined;
+        p.ringCadence = [...(cadence.length ? cadence : RING_CADENCES.FR)];
         p.ring = new CadencePlayer(this.clock, cadence.length ? cadence : RING_CADENCES.FR, (on, segment) => {
           if (on || segment !== 1 || !cid.length) return;
           const player = p.ring;
@@ -249,6 +262,12 @@ export class EmulatedCard {
           }, 500);
         });
         p.ring.start();
+        if (p.autoAnswerMs !== undefined) {
+          const ringing = p.ring;
+          this.clock.setTimeout(() => {
+            if (p.ring === ringing && !p.offHook) this.devices.phoneHook(p, true);
+          }, p.autoAnswerMs);
+        }
         return OK;
       }
       case 'stopRing':
@@ -351,6 +370,8 @@ export class EmulatedCard {
       if (p.cardSamples.length) mix(down, Int16Array.from(p.cardSamples.splice(0, FRAME)));
       p.listener.push(down);
       if (p.kind === 'fxs' && !p.offHook) this.devices.onHookReceive(p, down);
+      // An auto-answering device hangs up on the exchange's busy or congestion tone (twice a second is plenty).
+      if (p.autoAnswerMs !== undefined && p.offHook && this.frameNo % 25 === 0 && /^(busy|congestion)$/.test(p.listener.hears())) this.devices.phoneHook(p, false);
       const active = p.kind === 'fxs' ? p.offHook : p.seized;
       if (!active) continue;
       const up = this.devices.speak(p);

@@ -12,7 +12,8 @@
  *   event    {"event":"ready","path":"/tmp/dir/ttyLC0","pty":"/dev/pts/3","fxo":2,"fxs":6}
  * Commands (ports are 1-based per kind):
  *   fxs.hook {port,state:"off"|"on"}  fxs.dial {port,digits,mode?:"dtmf"|"pulse"}  fxs.flash {port,ms?}
- *   fxs.play {port,tone_hz?|digits?|stop?}  fxs.get {port} → {hook,ringing,caller_id,mwi,hears,heard_digits,heard_tones}
+ *   fxs.autoanswer {port,after_ms|null} (a door station: answers by itself, hangs up on busy tone)
+ *   fxs.play {port,tone_hz?|digits?|stop?}  fxs.get {port} → {hook,ringing,ring_cadence,caller_id,mwi,hears,hears_hz,heard_digits,heard_tones}
  *   fxo.ring {port,caller_id?,name?,format?:"etsi"|"bell202"|"dtmf",cadence?}  fxo.answer {port,reversal?}
  *   fxo.hangup {port,signal?:"reversal"|"busy"|"drop"}  fxo.play {port,...}  fxo.get {port} →
  *   {seized,ringing,dialled,hears,reversed,heard_digits,heard_tones}
@@ -77,9 +78,15 @@ async function handle(r: Req): Promise<object> {
     case 'fxo.play':
       card.devices.play(card.port(r.cmd === 'fxs.play' ? 'fxs' : 'fxo', n), r as never);
       return {};
+    case 'fxs.autoanswer': {
+      // A door station on the port (after_ms: how long it rings before it answers; null: a telephone again).
+      const after = r.after_ms;
+      card.port('fxs', n).autoAnswerMs = typeof after === 'number' && after >= 0 ? after : undefined;
+      return {};
+    }
     case 'fxs.get': {
       const p = card.port('fxs', n);
-      return { hook: p.offHook ? 'off' : 'on', ringing: !!p.ring, caller_id: p.callerId ?? null, mwi: p.mwi, hears: p.listener.hears(), heard_digits: p.listener.digits, heard_tones: p.listener.dtmf.heard };
+      return { hook: p.offHook ? 'off' : 'on', ringing: !!p.ring, ring_cadence: p.ringCadence ?? null, caller_id: p.callerId ?? null, mwi: p.mwi, hears: p.listener.hears(), hears_hz: p.listener.frequencies(), heard_digits: p.listener.digits, heard_tones: p.listener.dtmf.heard };
     }
     case 'fxo.ring':
       card.devices.lineRing(card.port('fxo', n), r as never);
