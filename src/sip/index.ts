@@ -22,6 +22,8 @@ export type { Destination } from './transport/layer.js';
 export type { Transport, TransportConfig, TransportProtocol, Endpoint, IncomingInfo } from './transport/types.js';
 export { UdpTransport } from './transport/udp.js';
 export { TcpTransport } from './transport/tcp.js';
+export { TlsTransport, TlsPeerRefusedError, certificateFingerprint } from './transport/tls.js';
+export type { TlsOptions } from './transport/tls.js';
 export { DEFAULT_TIMERS } from './transaction/base.js';
 export type { TimerValues, TimerName } from './transaction/base.js';
 export { InviteClientTransaction, buildAckForFailure } from './transaction/invite-client.js';

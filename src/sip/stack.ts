@@ -65,7 +65,7 @@ export class SipStack {
   constructor(options: SipStackOptions) {
     this.clock = options.clock ?? new SystemClock();
     this.logger = options.logger ?? silentLogger();
-    this.transport = new SipTransportLayer(options.transports, this.logger);
+    this.transport = new SipTransportLayer(options.transports, this.logger, this.clock);
     this.transactions = new TransactionLayer(this.clock, this.transport, (req) => createResponse(req, 100), options.timers, this.logger);
     this.transport.onRequest((req, info) => this.receiveRequest(req, info));
     this.transport.onResponse((res) => this.receiveResponse(res));
@@ -145,7 +145,9 @@ export class SipStack {
   contact(protocol: TransportProtocol = 'udp', user?: string, towards?: string): NameAddr {
     const adv = this.transport.advertised(protocol, towards);
     const uri = new SipUri('sip', adv.address, adv.port, user);
-    if (protocol !== 'udp') uri.params.set('transport', protocol);
+    // RFC 5630 §3.1.3: TLS is asked for with sips:, not the deprecated transport=tls.
+    if (protocol === 'tls') uri.scheme = 'sips';
+    else if (protocol !== 'udp') uri.params.set('transport', protocol);
     return new NameAddr(uri);
   }
 
@@ -208,13 +210,13 @@ export class SipStack {
     }
     if (!target.isSip) throw new SipError(416, 'Unsupported URI Scheme');
     const transport = target.transport;
-    if (transport !== 'udp' && transport !== 'tcp') throw new SipError(503, `Transport ${transport} not supported`);
+    if (transport !== 'udp' && transport !== 'tcp' && transport !== 'tls') throw new SipError(503, `Transport ${transport} not supported`);
     let host = target.params.get('maddr') ?? target.host;
     if (host === 'localhost') host = '127.0.0.1';
     if (!IPV4.test(host) && !host.startsWith('[')) {
       throw new Error(`cannot resolve ${host}: DNS (RFC 3263) lookups are not supported yet, pass options.destination`);
     }
-    return { protocol: transport, address: host.startsWith('[') ? host.slice(1, -1) : host, port: target.port ?? 5060 };
+    return { protocol: transport, address: host.startsWith('[') ? host.slice(1, -1) : host, port: target.port ?? (transport === 'tls' ? 5061 : 5060) };
   }
 
   private stampVia(req: SipRequest, dest: Destination): void {

@@ -108,13 +108,13 @@ test('music on hold: the committed file is the generator\'s output, loops seamle
   assert.is(detectDtmf(file.samples), '');
 });
 
-test('prompts: every text in prompts.tsv exists in English and French as short 8 kHz A-law, and none dials', () => {
+test('prompts: every text in prompts.tsv exists in English, French and Russian as short 8 kHz A-law, and none dials', () => {
   const ids = readFileSync(new URL('scripts/prompts/prompts.tsv', root), 'utf8')
     .split('\n')
     .filter((l) => l && !l.startsWith('#'))
     .map((l) => l.split('\t')[0]!);
   assert.ok(ids.length >= 10);
-  for (const lang of ['en', 'fr']) {
+  for (const lang of ['en', 'fr', 'ru']) {
     const files = readdirSync(new URL(`assets/prompts/${lang}/`, root));
     for (const id of ids) {
       assert.ok(files.includes(`${id}.wav`), `${lang}/${id}.wav`);

@@ -5,6 +5,7 @@ import { MediaWorkerPool } from '../../src/media/worker/pool.js';
 import { bridge } from '../../src/media/relay.js';
 import { ALAW_TO_MULAW } from '../../src/media/g711.js';
 import { RtpSession } from '../../src/media/rtp/session.js';
+import { FakeClock } from '../../common/clock.js';
 
 async function until(cond: () => boolean, what: string, ms = 5000): Promise<void> {
   const end = Date.now() + ms;
@@ -85,6 +86,31 @@ test('A-law to µ-law through a worker: every byte through the G.711 table', asy
       assert.equal(Uint8Array.from(m.subarray(12)), Uint8Array.from(voice(i), (x) => ALAW_TO_MULAW[x]!));
     });
     await c.done();
+  } finally {
+    await pool.close();
+  }
+});
+
+test('with spreadAt the pool keeps calls in one worker until it carries that many legs, then starts the next and fills the least loaded', async () => {
+  const pool = new MediaWorkerPool({ size: 2, spreadAt: 4 });
+  const open = (near?: Awaited<ReturnType<typeof pool.open>>) => pool.open({ host: '127.0.0.1', port: 0 }, near);
+  try {
+    const a = await open();
+    await open(a);
+    const c = await open();
+    await open(c);
+    assert.equal(pool.load(), [4], 'two calls, one worker thread');
+    assert.is(c.worker, a.worker);
+    const e = await open();
+    assert.is.not(e.worker, a.worker, 'the first worker is full: a second one starts');
+    assert.equal(pool.load(), [4, 1]);
+    await open();
+    assert.equal(pool.load(), [4, 2], 'new calls go to the least loaded');
+    await a.close();
+    await c.close();
+    const g = await open();
+    assert.is(g.worker, a.worker, 'and back to the first once it has room');
+    assert.equal(pool.load().length, 2, 'never more than size');
   } finally {
     await pool.close();
   }
@@ -232,6 +258,40 @@ test('the RTP timeout ends a silent leg in its worker, not a leg that hears its 
     pa.sock.close();
     pb.sock.close();
     await Promise.all([a.close(), b.close()]);
+  } finally {
+    await pool.close();
+  }
+});
+
+test('a worker idle for idleStopMs is stopped, never while a leg lives, and the next call starts a fresh one that relays', async () => {
+  const clock = new FakeClock();
+  const pool = new MediaWorkerPool({ size: 1, idleStopMs: 600_000, clock });
+  let crashes = 0;
+  pool.onCrash(() => crashes++);
+  try {
+    const first = await call(pool, 'PCMU', 'PCMU');
+    const thread = first.a.worker.thread;
+    clock.advance(3_600_000); // an hour-long call: its worker hosts two legs the whole time
+    assert.equal(pool.load(), [2], 'a worker with a call is never stopped');
+    await first.done();
+    assert.equal(pool.load(), [0]);
+    clock.advance(450_000);
+    assert.equal(pool.load(), [0], 'idle for less than idleStopMs: kept');
+    let exited = false;
+    thread.once('exit', () => (exited = true));
+    clock.advance(300_000);
+    assert.equal(pool.load(), [], 'idle for idleStopMs: out of the pool');
+    await until(() => exited, 'the worker thread to exit');
+    assert.is(pool.stoppedIdle, 1);
+    assert.is(crashes, 0, 'an idle stop is not a crash');
+
+    const next = await call(pool, 'PCMU', 'PCMA');
+    assert.ok(next.a.worker.thread !== thread, 'a fresh worker');
+    const br = bridge(next.a, next.b);
+    for (let i = 0; i < 10; i++) next.send(i, 0);
+    await until(() => next.pb.got.length === 10, 'the fresh worker to relay');
+    br.close();
+    await next.done();
   } finally {
     await pool.close();
   }

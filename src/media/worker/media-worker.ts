@@ -16,6 +16,9 @@ import { bridge, type Bridge } from '../relay.js';
 import type { FromWorker, MediaWorkerData, Opened, ToWorker } from './protocol.js';
 import { setThreadNice } from './thread-priority.js';
 import { RtpTimeoutError } from '../rtp/rtp-timeout.js';
+import { WorkerRecordings } from './recordings.js';
+import { WorkerMixing } from './worker-mixing.js';
+import { adoptMusicOnHold } from '../playback.js';
 
 const port = parentPort;
 if (!port) throw new Error('media-worker.ts must run in a worker thread');
@@ -23,9 +26,13 @@ if (!port) throw new Error('media-worker.ts must run in a worker thread');
 const endpoints = new Map<number, { ep: RtpEndpoint; offFrames?: () => void }>();
 const bridges = new Map<number, { bridge: Bridge; legs: [number, number] }>();
 const post = (m: FromWorker, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer ?? []);
+const recordings = new WorkerRecordings(post);
+/** Conferences and playbacks run here, beside the legs they play to (worker-mixing.ts). */
+const mixing = new WorkerMixing({ endpoint: (id) => endpoints.get(id)?.ep, post });
 
 // Priority first, before any socket exists: every packet this thread relays benefits.
-const { nice } = (workerData ?? {}) as MediaWorkerData;
+const { nice, moh } = (workerData ?? {}) as MediaWorkerData;
+if (moh) adoptMusicOnHold(moh);
 if (nice !== undefined) post({ ev: 'priority', result: setThreadNice(nice) });
 
 function get(id: number): RtpEndpoint {
@@ -77,11 +84,17 @@ async function handle(m: ToWorker): Promise<unknown> {
       return get(m.id).stats();
     case 'close':
       return closeLeg(m.id);
+    case 'record':
+      return recordings.start(m.rec, m.id, get(m.id), m.path, m.limits);
+    case 'stopRecord':
+      return recordings.stop(m.rec);
     case 'crash':
       setImmediate(() => {
         throw new Error('media worker crash requested (test)');
       });
       return;
+    default:
+      return mixing.handle(m);
   }
 }
 
@@ -89,7 +102,9 @@ async function closeLeg(id: number): Promise<void> {
   const e = endpoints.get(id);
   if (!e) return;
   endpoints.delete(id);
+  recordings.stopLeg(id);
   e.offFrames?.();
+  mixing.legClosed(id, e.ep);
   for (const [bid, b] of bridges) {
     if (b.legs.includes(id)) {
       b.bridge.close();

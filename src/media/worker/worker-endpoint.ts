@@ -17,13 +17,17 @@ import type { ReceivedDigit } from '../dtmf/rfc4733.js';
 import type { DtmfDigit } from '../dtmf/digits.js';
 import type { MediaWorker } from './pool.js';
 import { LegCodec } from '../leg-codec.js';
+import type { MediaRecording, RecordingLimits } from '../file-recorder.js';
+import { recordInWorker } from './worker-recording.js';
 import type { Opened, WorkerEndpointOptions, WorkerEvent } from './protocol.js';
+import { gonePlayback, type Playback, type PlaybackSource, type PlaysInWorker } from '../playback.js';
+import { workerPlayback } from './worker-playback.js';
 
 let nextBridge = 1;
 
 export type WorkerRtpStats = RtpStats & { jitterBuffer: JitterBufferStats };
 
-export class WorkerRtpEndpoint implements MediaEndpoint {
+export class WorkerRtpEndpoint implements MediaEndpoint, PlaysInWorker {
   private readonly neg: LegCodec;
   readonly localPort: number;
   readonly localAddress: string;
@@ -104,6 +108,12 @@ export class WorkerRtpEndpoint implements MediaEndpoint {
     return this.lastStats;
   }
 
+  /** Capability (SelfRecording): record this leg's audio into a WAV file inside its worker. */
+  recordTo(path: string, limits: RecordingLimits): MediaRecording {
+    if (this.closing || this.lostReason) return { done: Promise.reject(new Error('the media leg is closed')), stop() {} };
+    return recordInWorker(this.worker, this.id, path, limits);
+  }
+
   /** The last statistics fetched (fetchStats, or automatically at close); undefined before. */
   stats(): WorkerRtpStats | undefined {
     return this.lastStats;
@@ -137,6 +147,12 @@ export class WorkerRtpEndpoint implements MediaEndpoint {
     this.bridges.add(close);
     other.bridges.add(close);
     return { mode: this.neg.codec === other.neg.codec ? 'relay' : 'transcode', close };
+  }
+
+  /** Play to this leg inside its worker (playback.ts): the main thread sends no frames for it. */
+  playInWorker(source: PlaybackSource): Playback {
+    if (this.closing || this.lostReason) return gonePlayback();
+    return workerPlayback(this.worker, { leg: this.id }, source);
   }
 
   /** Closes the leg in its worker (its sockets are freed there). Idempotent. */

@@ -17,6 +17,8 @@ import { SipRequest, SipResponse } from '../message.js';
 import { parseMessage, SipMessageParseError } from '../parser.js';
 import { serialize } from '../serializer.js';
 import { TcpTransport } from './tcp.js';
+import { TlsTransport } from './tls.js';
+import type { Clock } from '../../../common/clock.js';
 import type { Endpoint, IncomingInfo, Transport, TransportConfig, TransportProtocol } from './types.js';
 import { hostForm, socketAddress } from './types.js';
 import { UdpTransport } from './udp.js';
@@ -44,10 +46,12 @@ export class SipTransportLayer {
   constructor(
     configs: TransportConfig[],
     private readonly logger: Logger,
+    /** Drives the TLS keepalive (RFC 5626 §4.4.1) timers; the real clock when absent. */
+    clock?: Clock,
   ) {
     this.bound = configs.map((config) => ({
       config,
-      transport: config.protocol === 'udp' ? new UdpTransport(config.host, config.port) : new TcpTransport(config.host, config.port),
+      transport: makeTransport(config, clock),
       perPeer: isUnspecified(config.host) && config.advertise?.host === undefined,
     }));
     this.peers = new LocalAddressCache(configs.some((c) => isIPv6(socketAddress(c.host))) ? 'udp6' : 'udp4');
@@ -185,8 +189,20 @@ export class SipTransportLayer {
     const protocol = (info?.protocol ?? via.transport.toLowerCase()) as TransportProtocol;
     const transport = this.transport(protocol);
     if (!transport) throw new Error(`no ${protocol} transport for response`);
-    const open = info !== undefined && transport instanceof TcpTransport && transport.hasConnection(info.source);
+    const open = info !== undefined && (transport instanceof TcpTransport || transport instanceof TlsTransport) && transport.hasConnection(info.source);
     await transport.send(serialize(res), responseDestination(via, open ? info : undefined));
+  }
+}
+
+function makeTransport(config: TransportConfig, clock?: Clock): Transport {
+  switch (config.protocol) {
+    case 'udp':
+      return new UdpTransport(config.host, config.port);
+    case 'tcp':
+      return new TcpTransport(config.host, config.port);
+    case 'tls':
+      if (!config.tls) throw new Error('a TLS transport needs its key, certificate and pins (TransportConfig.tls)');
+      return new TlsTransport(config.host, config.port, config.tls, clock);
   }
 }
 
@@ -200,7 +216,7 @@ export function responseDestination(via: Via, info?: IncomingInfo): Endpoint {
   const address = via.received ?? via.host;
   const rport = via.rport;
   const useRport = typeof rport === 'number' && rport > 0 && via.transport === 'UDP';
-  const port = useRport ? rport : (via.port ?? 5060);
+  const port = useRport ? rport : (via.port ?? (via.transport === 'TLS' ? 5061 : 5060));
   return { address: socketAddress(address), port };
 }
 

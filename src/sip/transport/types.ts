@@ -1,9 +1,11 @@
 /**
- * The transport seam (RFC 3261 §18). UDP and TCP implement it today; TLS and WebSocket
- * transports plug in later behind the same interface. A transport moves whole messages:
+ * The transport seam (RFC 3261 §18). UDP, TCP and TLS implement it; a WebSocket
+ * transport plugs in later behind the same interface. A transport moves whole messages:
  * UDP hands up datagrams, stream transports hand up messages already cut by the framer.
  */
-export type TransportProtocol = 'udp' | 'tcp';
+export type TransportProtocol = 'udp' | 'tcp' | 'tls';
+
+import type { TlsOptions } from './tls.js';
 
 export interface Endpoint {
   address: string;
@@ -21,6 +23,8 @@ export interface TransportConfig {
    * defaults to the bound address, or for 0.0.0.0/:: the local address towards each peer.
    */
   advertise?: { host: string; port?: number };
+  /** TLS only: this end's key and certificate, and the pins that admit peers (tls.ts). */
+  tls?: TlsOptions;
 }
 
 export interface Transport {
