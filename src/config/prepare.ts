@@ -34,5 +34,14 @@ export async function prepareConfig(input: unknown, previous?: Readonly<Config> 
       return { ...rest, password_hash: kept && (await verifyPassword(password, kept)) ? kept : await hashPassword(password), devices };
     }),
   );
-  return { ...config, employees };
+  // A door's opening code, as a password: only its hash is kept (and exported).
+  const doors = await Promise.all(
+    (config.doors ?? []).map(async (d) => {
+      const { code, ...rest } = d;
+      if (code === undefined) return rest;
+      const kept = previous?.doors?.find((p) => p.name === d.name)?.code_hash;
+      return { ...rest, code_hash: kept && (await verifyPassword(code, kept)) ? kept : await hashPassword(code) };
+    }),
+  );
+  return { ...config, employees, ...(config.doors ? { doors } : {}) };
 }

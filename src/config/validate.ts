@@ -3,10 +3,20 @@
  * problem is reported with its path and reason, in the installer's words, and all of them
  * at once so one import attempt shows everything to fix.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, type ConfigIssue } from '../../common/errors.js';
 import { configSchema, type Config } from './schema.js';
 import { numberingPlanIssues } from './numbering-plan.js';
+import { outgoingIssues } from '../outgoing/config-issues.js';
+import { forwardingIssues } from '../core/forwarding.js';
+import { pagingIssues } from './paging.js';
+import { incomingIssues } from './incoming-validate.js';
+import { stickyIssues } from './sticky-validate.js';
+import { sipTrunkIssues } from './trunk-validate.js';
+import { executiveIssues } from '../secretary/config-validate.js';
+import { queueIssues } from '../acd/queue-validate.js';
+import { doorIssues } from './door-validate.js';
+import { siteNetworkIssues } from './network-validate.js';
 
 /** `["employees", 1, "extension"]` → `employees[1].extension` */
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
@@ -15,7 +25,7 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return out;
 }
 
-function shapeIssues(error: z.ZodError): ConfigIssue[] {
+export function shapeIssues(error: z.ZodError): ConfigIssue[] {
   return error.issues.map((i) => {
     if (i.code === 'unrecognized_keys') {
       return { path: formatPath(i.path), message: `unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')}` };
@@ -24,7 +34,10 @@ function shapeIssues(error: z.ZodError): ConfigIssue[] {
     if (i.code === 'invalid_value') {
       return { path: formatPath(i.path), message: `must be one of ${i.values.map((v) => String(v)).join(', ')}${i.input !== undefined ? ` (got ${JSON.stringify(i.input)})` : ''}` };
     }
-    if (i.code === 'invalid_union' && 'discriminator' in i) return { path: formatPath(i.path), message: 'must be one of sip, fxs, dect' };
+    if (i.code === 'invalid_union' && 'discriminator' in i) {
+      const options = 'options' in i && Array.isArray(i.options) ? i.options.map(String) : ['sip', 'fxs', 'dect'];
+      return { path: formatPath(i.path), message: `must be one of ${options.join(', ')}` };
+    }
     return { path: formatPath(i.path), message: i.message.replace(/^Invalid input: /, '') };
   });
 }
@@ -32,9 +45,10 @@ function shapeIssues(error: z.ZodError): ConfigIssue[] {
 /** Cross-reference checks on a configuration whose shape is already valid. */
 export function referenceIssues(c: Config): ConfigIssue[] {
   // Extensions, department numbers and the dial plan's codes: none may equal or begin another.
-  const issues: ConfigIssue[] = numberingPlanIssues(c);
+  const issues: ConfigIssue[] = [...numberingPlanIssues(c), ...pagingIssues(c)];
   const fxsPorts = new Map<number, string>();
 
+  const dectHandsets = new Map<string, string>();
   c.employees.forEach((e, i) => {
     if (e.password !== undefined && e.password_hash !== undefined) {
       issues.push({ path: `employees[${i}]`, message: 'give either password or password_hash, not both' });
@@ -43,6 +57,14 @@ export function referenceIssues(c: Config): ConfigIssue[] {
       issues.push({ path: `employees[${i}].password`, message: 'an admin needs a password to log in' });
     }
     e.devices.forEach((d, j) => {
+      if (d.type === 'dect') {
+        // One handset rings for one employee: the same IPEI twice would page it for two.
+        const ipei = d.ipei.replace(/\s+/g, '').toUpperCase();
+        const holder = dectHandsets.get(ipei);
+        if (holder !== undefined) issues.push({ path: `employees[${i}].devices[${j}].ipei`, message: `DECT handset ${d.ipei} is already ${holder}'s` });
+        else dectHandsets.set(ipei, e.name);
+        return;
+      }
       if (d.type !== 'fxs') return;
       const user = fxsPorts.get(d.port);
       if (user !== undefined) issues.push({ path: `employees[${i}].devices[${j}].port`, message: `FXS port ${d.port} is already used by ${user}` });
@@ -74,17 +96,17 @@ export function referenceIssues(c: Config): ConfigIssue[] {
     if (user !== undefined) issues.push({ path: `lines[${i}].port`, message: `FXO port ${l.port} is already used by line "${user}"` });
     else fxoPorts.set(l.port, l.name);
   });
+  issues.push(...sipTrunkIssues(c, lineNames)); // SIP trunks are lines by name too
 
   const numbers = new Set<string>();
   c.numbers.forEach((n, i) => {
     if (numbers.has(n.number)) issues.push({ path: `numbers[${i}].number`, message: `"${n.number}" is listed twice` });
     numbers.add(n.number);
     if (!lineNames.has(n.line)) issues.push({ path: `numbers[${i}].line`, message: `no line is named "${n.line}"` });
-    const targets = n.route.type === 'department' ? departmentExts : employeeExts;
-    if (!targets.has(n.route.target)) {
-      issues.push({ path: `numbers[${i}].route.target`, message: `"${n.route.target}" is not the extension of any ${n.route.type}` });
-    }
   });
+  issues.push(...incomingIssues(c)); // routes, schedule, no-answer destinations
+  issues.push(...doorIssues(c));
+  issues.push(...siteNetworkIssues(c));
   const operator = c.site.operator;
   if (operator !== undefined && !employeeExts.has(operator) && !departmentExts.has(operator)) {
     issues.push({ path: 'site.operator', message: `"${operator}" is not the extension of any employee or department` });
@@ -99,6 +121,11 @@ export function referenceIssues(c: Config): ConfigIssue[] {
       seen.add(g);
     });
   });
+  issues.push(...outgoingIssues(c));
+  issues.push(...forwardingIssues(c)); // targets that lead nowhere, unconditional loops (core/forwarding.ts)
+  issues.push(...stickyIssues(c)); // the sticky manager's sources, exceptions, CRM mapping
+  issues.push(...executiveIssues(c)); // directors, assistants, deputies, rule sets (src/secretary)
+  issues.push(...queueIssues(c)); // agents, supervisors, overflow (acd/queue-validate.ts)
   return issues;
 }
 

@@ -40,6 +40,8 @@ export interface Cdr {
   cause: string;
   legs: LegRecord[];
   transfers: TransferRecord[];
+  /** The bridges the caller's channel joined (a conference room's among them), oldest first. */
+  bridges: Array<{ bridge: string; at: string }>;
 }
 
 export interface CdrQuery {
@@ -61,7 +63,7 @@ export interface CdrQuery {
 interface Row {
   id: number; call_id: string; caller_number: string; caller_name: string; source_tech: string; source: string; dialled: string;
   outside_line: string | null; answered_by: string | null; started_at: number; answered_at: number | null; ended_at: number;
-  ring_s: number; talk_s: number; disposition: Disposition; cause: string; legs: string; transfers: string;
+  ring_s: number; talk_s: number; disposition: Disposition; cause: string; legs: string; transfers: string; bridges: string;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -88,9 +90,9 @@ export class CdrRepository implements CallRecordSink {
 
   constructor(private readonly db: Db) {
     this.insertCall = db.prepare(`INSERT INTO cdr (call_id, caller_number, caller_name, source_tech, source, dialled, outside_line, answered_by,
-      started_at, answered_at, ended_at, ring_s, talk_s, disposition, cause, legs, transfers)
+      started_at, answered_at, ended_at, ring_s, talk_s, disposition, cause, legs, transfers, bridges)
       VALUES (@call_id, @caller_number, @caller_name, @source_tech, @source, @dialled, @outside_line, @answered_by,
-      @started_at, @answered_at, @ended_at, @ring_s, @talk_s, @disposition, @cause, @legs, @transfers)`);
+      @started_at, @answered_at, @ended_at, @ring_s, @talk_s, @disposition, @cause, @legs, @transfers, @bridges)`);
     this.insertParty = db.prepare('INSERT OR IGNORE INTO cdr_parties (cdr_id, party) VALUES (?, ?)');
     this.writeAll = db.transaction((r: CallRecordData) => {
       const endedAt = r.endedAt ?? r.startedAt;
@@ -103,7 +105,7 @@ export class CdrRepository implements CallRecordSink {
         ring_s: seconds((r.answeredAt ?? endedAt) - r.startedAt),
         talk_s: r.answeredAt === undefined ? 0 : seconds(endedAt - r.answeredAt),
         disposition: dispositionOf(r), cause: r.cause ?? 'failure',
-        legs: JSON.stringify(r.legs), transfers: JSON.stringify(r.transfers ?? []),
+        legs: JSON.stringify(r.legs), transfers: JSON.stringify(r.transfers ?? []), bridges: JSON.stringify(r.bridges),
       });
       for (const p of partiesOf(r)) this.insertParty.run(lastInsertRowid, p);
     });
@@ -142,5 +144,6 @@ function toCdr(r: Row): Cdr {
     startedAt: iso(r.started_at), answeredAt: r.answered_at === null ? null : iso(r.answered_at), endedAt: iso(r.ended_at),
     ringSeconds: r.ring_s, talkSeconds: r.talk_s, disposition: r.disposition, cause: r.cause,
     legs: JSON.parse(r.legs) as LegRecord[], transfers: JSON.parse(r.transfers) as TransferRecord[],
+    bridges: (JSON.parse(r.bridges) as Array<{ bridge: string; at: number }>).map((b) => ({ bridge: b.bridge, at: iso(b.at) })),
   };
 }

@@ -24,9 +24,10 @@ test('import then export gives back the same data, the password as its scrypt ha
   delete expected.employees[0].password;
   expected.employees[0].password_hash = admin.password_hash;
   expected.employees[2].role = 'user';
-  for (const e of expected.employees) e.outside_calls = 'national';
+  // outside_calls stays absent (the department's, else national, applies: src/outgoing/class-of-service.ts).
   expected.departments[0].ring_timeout_s = 20;
   expected.site.timezone = 'Europe/Paris';
+  expected.paging = [];
   assert.equal(exported, expected);
   closeDatabase(db);
 });
@@ -57,6 +58,36 @@ test('park, the operator and pickup groups are stored and exported as imported',
   assert.is(loaded.employees[0]!.pickup_groups, undefined, 'absent stays absent: the departments count');
   repo.replace(await prepareConfig(example()), 'test');
   assert.is(repo.load()!.park, undefined, 'a configuration without park removes it');
+  closeDatabase(db);
+});
+
+test('forwarding defaults and feature codes are stored and exported as imported', async () => {
+  const db = openDatabase(tempDir());
+  const repo = new ConfigRepository(db);
+  const c = example();
+  c.employees[1].forwarding = { no_answer: '00612345678', no_answer_s: 8 };
+  c.feature_codes = { dnd_on: '*40', dnd_off: '*41' };
+  repo.replace(await prepareConfig(c), 'test');
+  const loaded = repo.load()!;
+  assert.equal(loaded.employees[1]!.forwarding, { no_answer: '00612345678', no_answer_s: 8 });
+  assert.is(loaded.employees[0]!.forwarding, undefined);
+  assert.equal(loaded.feature_codes, { dnd_on: '*40', dnd_off: '*41' });
+  repo.replace(await prepareConfig(example()), 'test');
+  assert.is(repo.load()!.feature_codes, undefined, 'a configuration without feature_codes goes back to the defaults');
+});
+
+test('page groups and the park announcement group are stored and exported as imported', async () => {
+  const db = openDatabase(tempDir());
+  const repo = new ConfigRepository(db);
+  const c = example();
+  c.site.operator = '600';
+  c.park = { slots: '590-599', announce: '700' };
+  c.paging = [{ number: '700', name: 'Shop floor', members: ['202', '201'], loudspeaker_port: 2 }, { number: '701', name: 'Office', members: ['201'] }];
+  repo.replace(await prepareConfig(c), 'test');
+  const loaded = repo.load()!;
+  assert.equal(loaded.paging, c.paging);
+  assert.equal(loaded.park, { slots: '590-599', timeout_s: 120, announce: '700' });
+  assert.equal((parseYaml(configToYaml(loaded)) as { paging: unknown }).paging, c.paging);
   closeDatabase(db);
 });
 

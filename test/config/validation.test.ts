@@ -30,6 +30,10 @@ const CASES: Array<[string, (c: any) => void, string]> = [
   ['number routed to a missing department', (c) => (c.numbers[0].route.target = '601'), 'numbers[0].route.target: "601" is not the extension of any department'],
   ['two lines on one FXO port', (c) => c.lines.push({ name: 'City 2', type: 'fxo', port: 1 }), 'lines[1].port: FXO port 1 is already used by line "City 1"'],
   ['two phones on one FXS port', (c) => c.employees.push({ name: 'Porter', extension: '103', devices: [{ type: 'fxs', port: 1 }] }), 'employees[3].devices[0].port: FXS port 1 is already used by Reception'],
+  ['one DECT handset for two employees', (c) => {
+    c.employees.push({ name: 'Porter', extension: '103', devices: [{ type: 'dect', ipei: '0077A 1000301' }] });
+    c.employees.push({ name: 'Guard', extension: '104', devices: [{ type: 'dect', ipei: '0077a1000301' }] });
+  }, "employees[4].devices[0].ipei: DECT handset 0077a1000301 is already Porter's"],
   ['unknown key', (c) => (c.employees[0].nickname = 'Galya'), 'employees[0]: unknown key "nickname"'],
   ['missing key', (c) => delete c.site.country, 'site.country: is required'],
   ['unknown country', (c) => (c.site.country = 'xx'), 'site.country: must be one of fr, gb, de, us, ru (got "xx")'],
@@ -37,6 +41,12 @@ const CASES: Array<[string, (c: any) => void, string]> = [
   ['extension given as a number', (c) => (c.employees[2].extension = 101), 'employees[2].extension: expected string, received number'],
   ['weak SIP secret', (c) => (c.employees[0].devices[0].secret = 'abc'), 'employees[0].devices[0].secret: must be at least 8 characters (a SIP secret is guessable otherwise)'],
   ['short password', (c) => (c.employees[0].password = 'short'), 'employees[0].password: must be at least 8 characters'],
+  ['page group number taken by an employee', (c) => (c.paging = [{ number: '202', name: 'Shop', members: ['201'] }]), 'paging[0].number: "202" is already used by Semyon Petrovich'],
+  ['page group number that begins an extension', (c) => (c.paging = [{ number: '20', name: 'Shop', members: ['201'] }]), 'paging[0].number: "20" is a prefix of "201" (employees[0].extension); an analog phone could never dial the longer one'],
+  ['page group member who is not an employee', (c) => (c.paging = [{ number: '700', name: 'Shop', members: ['299'] }]), 'paging[0].members[0]: "299" is not an employee\'s extension'],
+  ['page group with nobody to hear it', (c) => (c.paging = [{ number: '700', name: 'Shop' }]), 'paging[0]: a page group needs members or a loudspeaker_port'],
+  ['loudspeaker on a phone\'s port', (c) => (c.paging = [{ number: '700', name: 'Shop', loudspeaker_port: 1 }]), 'paging[0].loudspeaker_port: FXS port 1 is an employee\'s phone, not a loudspeaker'],
+  ['park announced on a group that does not exist', (c) => ((c.site.operator = '600'), (c.park = { slots: '590-599', announce: '700' })), 'park.announce: "700" is not the number of a page group'],
   ['admin without a password', (c) => delete c.employees[0].password, 'employees[0].password: an admin needs a password to log in'],
   ['nobody is admin', (c) => (c.employees[0].role = 'user'), 'employees: at least one employee must have role admin, or nobody can manage the exchange'],
   ['unknown strategy', (c) => (c.departments[0].strategy = 'random'), 'departments[0].strategy: must be one of all_at_once, one_by_one, more_and_more (got "random")'],
