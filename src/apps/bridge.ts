@@ -8,25 +8,35 @@
  * analog hook flash), every other member that is not holding itself waits in the
  * exchange's holding bridge and hears music on hold; when the hold ends they come back.
  */
+import * as z from 'zod';
 import type { Channel, DtmfVia } from '../channels/channel.js';
 import type { DtmfPolicy } from '../core/bridge.js';
 import type { AppContext } from '../core/session.js';
 import { hold } from './hold.js';
+import { parseVerbOptions } from './verb-options.js';
 
-export interface BridgeVerbOptions {
-  /** `pass` (default): digits reach the other members; `app`: only `onDigit` gets them (in-call feature codes). */
-  dtmf?: DtmfPolicy;
+/** The plain options (what a script can name); the callbacks and the signal are the caller's. */
+export const bridgeSchema = z
+  .object({
+    /** `pass`: digits reach the other members; `app`: only `onDigit` gets them (in-call feature codes). */
+    dtmf: z.enum(['pass', 'app'] as const satisfies readonly DtmfPolicy[]).default('pass'),
+  })
+  .strict();
+
+export interface BridgeVerbOptions extends z.input<typeof bridgeSchema> {
   /** Every digit a member sends while bridged, whatever the policy. */
   onDigit?: (from: Channel, digit: string, via: DtmfVia) => void;
   signal?: AbortSignal;
 }
 
 export async function bridge(ctx: AppContext, channels: Channel[], opts: BridgeVerbOptions = {}): Promise<Channel | undefined> {
+  const { onDigit, signal, ...plain } = opts;
+  const o = parseVerbOptions('bridge', bridgeSchema, plain);
   const gone = channels.find((c) => c.state === 'released');
-  if (gone || ctx.signal.aborted || opts.signal?.aborted) return gone;
-  const b = ctx.newBridge(opts.dtmf ? { dtmf: opts.dtmf } : {});
-  if (opts.onDigit) b.on('dtmf', opts.onDigit);
-  const signals = [ctx.signal, ...(opts.signal ? [opts.signal] : [])];
+  if (gone || ctx.signal.aborted || signal?.aborted) return gone;
+  const b = ctx.newBridge({ dtmf: o.dtmf });
+  if (onDigit) b.on('dtmf', onDigit);
+  const signals = [ctx.signal, ...(signal ? [signal] : [])];
   const holders = new Set<Channel>();
   /** Members waiting in the holding bridge, with what brings them back. */
   const waiting = new Map<Channel, AbortController>();

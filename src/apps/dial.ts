@@ -1,5 +1,5 @@
 /**
- * Verb `dial(targets, {strategy, timeoutMs})`: ring people for the caller and return the
+ * Verb `dial(targets, {strategy, timeout_ms})`: ring people for the caller and return the
  * channel that answered (the caller is answered with it); throws DialFailed with what the
  * caller should hear otherwise. Strategies, as a department rings:
  *
@@ -12,16 +12,25 @@
  * phones are all busy or unreachable is skipped at once instead of wasting a step.
  * Cancellable: when the call's signal aborts, every ringing leg is withdrawn.
  */
+import * as z from 'zod';
 import type { Channel, HangupCause } from '../channels/channel.js';
 import type { AppContext, DialTarget } from '../core/session.js';
 import { abortCause, Offers, type StepEnd } from './offers.js';
+import { departmentSchema } from '../config/schema.js';
+import { parseVerbOptions } from './verb-options.js';
 
-export type RingStrategy = 'all_at_once' | 'one_by_one' | 'more_and_more';
+export type RingStrategy = z.output<typeof departmentSchema.shape.strategy>;
 
-export interface DialOptions {
-  strategy?: RingStrategy;
-  timeoutMs: number;
-}
+export const dialSchema = z
+  .object({
+    /** How the targets ring (above): a department's strategies, the same default. */
+    strategy: departmentSchema.shape.strategy,
+    /** How long each step rings (the whole dial for `all_at_once`); an outside call rings up to 2 minutes, a department's step up to 10. */
+    timeout_ms: z.number().int().min(1000).max(3_600_000),
+  })
+  .strict();
+
+export type DialOptions = z.input<typeof dialSchema>;
 
 /** Nobody answered: `cause` is what the caller hears (busy, no-answer, cancelled, …). */
 export class DialFailed extends Error {
@@ -32,9 +41,10 @@ export class DialFailed extends Error {
 }
 
 export async function dial(ctx: AppContext, targets: DialTarget[], opts: DialOptions): Promise<Channel> {
+  const o = parseVerbOptions('dial', dialSchema, opts); // before any phone rings
   const offers = new Offers(ctx);
   try {
-    return await run(ctx, offers, targets, opts.strategy ?? 'all_at_once', opts.timeoutMs);
+    return await run(ctx, offers, targets, o.strategy, o.timeout_ms);
   } finally {
     offers.dispose();
   }

@@ -3,16 +3,31 @@
  * it hears music on hold, until `until` aborts (retrieve), the call ends, or the channel
  * hangs up. Resolves 'retrieved' (moved out, ready for its next bridge) or 'gone'.
  */
+import * as z from 'zod';
 import type { Channel } from '../channels/channel.js';
 import type { AppContext } from '../core/session.js';
+import { parseVerbOptions } from './verb-options.js';
 
-export function hold(ctx: AppContext, channel: Channel, opts: { until?: AbortSignal } = {}): Promise<'retrieved' | 'gone'> {
+/**
+ * No plain option yet: the music is the site's one holding bridge (media/moh.ts), so a
+ * script's `music:` (or any other key) is refused rather than silently ignored.
+ */
+export const holdSchema = z.object({}).strict();
+
+export interface HoldOptions {
+  /** Aborted: the channel is retrieved (moved out of the holding bridge). */
+  until?: AbortSignal;
+}
+
+export function hold(ctx: AppContext, channel: Channel, opts: HoldOptions = {}): Promise<'retrieved' | 'gone'> {
+  const { until, ...plain } = opts;
+  parseVerbOptions('hold', holdSchema, plain);
   if (channel.state === 'released' || ctx.signal.aborted) return Promise.resolve('gone');
-  if (opts.until?.aborted) return Promise.resolve('retrieved');
+  if (until?.aborted) return Promise.resolve('retrieved');
   return new Promise((resolve) => {
     const done = (why: 'retrieved' | 'gone'): void => {
       ctx.signal.removeEventListener('abort', onEnd);
-      opts.until?.removeEventListener('abort', onRetrieve);
+      until?.removeEventListener('abort', onRetrieve);
       channel.off('hangup', onEnd);
       ctx.holding.remove(channel);
       resolve(why);
@@ -20,7 +35,7 @@ export function hold(ctx: AppContext, channel: Channel, opts: { until?: AbortSig
     const onEnd = (): void => done('gone');
     const onRetrieve = (): void => done('retrieved');
     ctx.signal.addEventListener('abort', onEnd, { once: true });
-    opts.until?.addEventListener('abort', onRetrieve, { once: true });
+    until?.addEventListener('abort', onRetrieve, { once: true });
     channel.once('hangup', onEnd);
     ctx.holding.add(channel);
   });

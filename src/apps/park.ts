@@ -10,8 +10,9 @@
  *   operator (music all along); if nobody answers, the call goes back into a slot and the
  *   cycle starts again — a parked caller is never dropped by the exchange.
  */
+import * as z from 'zod';
 import type { Channel, HangupCause } from '../channels/channel.js';
-import type { Config, Employee } from '../config/schema.js';
+import { parkSchema as parkConfigSchema, type Config, type Employee } from '../config/schema.js';
 import { parkSlots, type Destination } from '../core/dialplan.js';
 import type { ParkedCall } from '../core/parking.js';
 import type { AppContext, DialTarget } from '../core/session.js';
@@ -19,23 +20,39 @@ import { bridge } from './bridge.js';
 import { dial, DialFailed } from './dial.js';
 import { handedOver } from './hand-over.js';
 import { hold } from './hold.js';
+import { announceParked } from './page.js';
+import { parseVerbOptions } from './verb-options.js';
 
 type ParkDestination = Extract<Destination, { kind: 'park' }>;
 
 /** How long the parker's phones ring at the recall (then the operator). */
 export const RECALL_RING_MS = 30_000;
 
-export async function park(ctx: AppContext, dest: ParkDestination): Promise<HangupCause> {
+/**
+ * The slot to take (or retrieve: a taken one) and how long to wait in it. Unset, they are the
+ * destination's (the slot dialled, if any) and the site's `park.timeout_s`, whose bounds they share.
+ */
+export const parkSchema = z
+  .object({
+    slot: z.string().regex(/^[1-9][0-9]{1,5}$/, 'must be a park slot number (2 to 6 digits, not starting with 0)').optional(),
+    timeout_s: parkConfigSchema.shape.timeout_s,
+  })
+  .strict();
+
+export type ParkOptions = z.input<typeof parkSchema>;
+
+export async function park(ctx: AppContext, dest: ParkDestination, options: ParkOptions = {}): Promise<HangupCause> {
   const config = ctx.config;
   if (!config?.park) return 'not-found';
-  const parked = dest.slot !== undefined ? ctx.parking.get(dest.slot) : undefined;
+  const o = parseVerbOptions('park', parkSchema, { ...(dest.slot !== undefined ? { slot: dest.slot } : {}), timeout_s: config.park.timeout_s, ...options });
+  const parked = o.slot !== undefined ? ctx.parking.get(o.slot) : undefined;
   if (parked) return retrieve(ctx, parked);
   const slots = parkSlots(config);
   const parker = dest.parker ?? ctx.caller.owner;
 
-  let wanted = dest.slot;
+  let wanted = o.slot;
   for (;;) {
-    const parkedNow = parkOnce(ctx, slots, wanted, parker, config.park.timeout_s * 1000);
+    const parkedNow = parkOnce(ctx, slots, wanted, parker, o.timeout_s * 1000);
     if (!parkedNow) {
       ctx.log.warn({ call: ctx.record.id, slot: wanted ?? null }, wanted ? 'park: slot taken' : 'park: every slot is taken');
       return 'busy';
@@ -44,6 +61,7 @@ export async function park(ctx: AppContext, dest: ParkDestination): Promise<Hang
     if (ctx.caller.state !== 'up') ctx.caller.answer(); // a full lot refuses before answering
     ctx.record.answered(undefined, ctx.clock.now());
     ctx.log.info({ call: ctx.record.id, slot, parker }, 'call parked');
+    announceParked(ctx, config, slot); // "you are wanted on line 591", when park.announce names a page group
     const outcome = await parkedNow.outcome;
     if (outcome === 'gone') return 'normal';
     if (outcome !== 'timeout') {
@@ -97,7 +115,7 @@ async function recall(ctx: AppContext, config: Readonly<Config>, parker: string)
     const music = new AbortController();
     void hold(ctx, ctx.caller, { until: music.signal });
     try {
-      return await dial(ctx, step.targets, { strategy: step.strategy, timeoutMs: step.timeoutMs });
+      return await dial(ctx, step.targets, { strategy: step.strategy, timeout_ms: step.timeoutMs });
     } catch (err) {
       if (!(err instanceof DialFailed)) throw err;
       if (ctx.signal.aborted || ctx.caller.state === 'released') return 'gone';

@@ -5,6 +5,10 @@
  *   caller — an employee's `pickup_groups`, by default the departments they belong to;
  * - `*8` + extension (directed pickup): the call ringing that extension.
  *
+ * A SIP phone's busy-lamp key reaches the directed pickup too: by dialling `*8` + extension
+ * (the dialog-info's remote target), or by an INVITE with Replaces naming the lamp's ringing
+ * dialog, which the SIP layer routes here as `*8` + extension (channels/sip/events/lamp-pickup.ts).
+ *
  * The picking-up channel is answered and connected to the ringing call's caller; that
  * call's ringing legs are withdrawn (answered-elsewhere) and its record notes who answered
  * (a leg with `how: 'pickup'`). The call then belongs to the ringing call's application:

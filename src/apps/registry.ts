@@ -1,22 +1,53 @@
 /**
  * Which application a destination runs: a small registry instead of a switch statement in
- * the core. An employee: dial their phones, then bridge; a department: dial its members by
- * its strategy; outside: the barring check, then dial a line; pickup (`*8`) and park (a
- * slot, the park code) have a file each. Each application returns the
- * cause the call ends with. (Forwarding and voicemail join the employee's script later.)
+ * the core. An employee (employee.ts): dial their phones, then their forwarding, do-not-disturb
+ * and call waiting; a department (department.ts): its members by its strategy, then its
+ * no-answer destination; one of the site's numbers (number.ts): its route for the office
+ * mode; a voice menu (menu.ts): its greeting, keys, submenus; `*55` (office-mode-code.ts); the other feature codes (feature-code.ts; `#37#`: camp-on.ts); outside: the
+ * barring check, the toll-fraud limits (outside-limits.ts), then dial a line — every line busy: the camp-on offer (camp-on.ts); pickup (`*8`), park (a slot, the park code), paging and
+ * conference (a meet-me room, `*3`) and voicemail (`*97`, `*98`: voicemail-menu.ts) have a file each;
+ * a call queue (queue.ts) and the agents' codes `*45`…`*48` (agent-code.ts) too. Each application returns the cause the call ends with.
  */
+import type * as z from 'zod';
 import type { HangupCause } from '../channels/channel.js';
-import type { Config, Employee } from '../config/schema.js';
+import type { Config } from '../config/schema.js';
 import type { Destination } from '../core/dialplan.js';
 import type { AppContext, DialTarget } from '../core/session.js';
 import { resolveDialled } from '../core/dialplan.js';
-import { dial, DialFailed, type DialOptions } from './dial.js';
-import { park } from './park.js';
+import { announce, announceBarred } from '../outgoing/announcement.js';
+import { outsideCallVerdict } from '../outgoing/barring.js';
+import { conference, conferenceSchema } from './conference.js';
+import { bridgeSchema } from './bridge.js';
+import { dial, DialFailed, dialSchema, type DialOptions } from './dial.js';
+import { holdSchema } from './hold.js';
+import { park, parkSchema } from './park.js';
+import { playSchema } from './play.js';
 import { pickup } from './pickup.js';
 import { talk } from './transfer.js';
+import { employeeApplication } from './employee.js';
+import { featureCodeApplication } from './feature-code.js';
+import { page, pageSchema } from './page.js';
+import { collectSchema } from './collect.js';
+import { recordSchema } from './record.js';
+import { parseVerbOptions } from './verb-options.js';
+import { ringDepartment } from './department.js';
+import { number } from './number.js';
+import { menu } from './menu.js';
+import { officeModeCode } from './office-mode-code.js';
+import { mailboxMenu } from './voicemail-menu.js';
+import { campOnQueueFor, cancelCampOn, offerCampOn } from './camp-on.js';
+import { refusedByLimits } from './outside-limits.js';
+import { unroutedDid } from './unrouted-did.js';
+import { leaveMessageApp } from './voicemail.js';
+import { secretaryApplication } from './secretary.js';
+import { secretaryCode, SECRETARY_FEATURES } from './secretary-code.js';
+import { executiveOf } from '../secretary/decide.js';
+import { queue } from './queue.js';
+import { agentCode } from './agent-code.js';
+import { doorApplication } from './door.js';
+import { siteCallApplication } from './site-call.js';
 
-/** How long an employee's phones ring before the caller hears "no answer". */
-export const EMPLOYEE_RING_MS = 30_000;
+export { EMPLOYEE_RING_MS } from './employee.js';
 /** How long an outside call may stay unanswered before the exchange gives up. */
 export const OUTSIDE_RING_MS = 120_000;
 
@@ -34,34 +65,88 @@ async function dialThenBridge(ctx: AppContext, targets: DialTarget[], opts: Dial
   }
 }
 
-const employee: Application<Extract<Destination, { kind: 'employee' }>> = async (ctx, dest) => {
-  if (dest.employee.extension === ctx.caller.owner) return 'busy'; // calling oneself
-  return dialThenBridge(ctx, [ctx.employee(dest.employee)], { timeoutMs: EMPLOYEE_RING_MS });
+const plainEmployee: Application<Extract<Destination, { kind: 'employee' }>> = employeeApplication({ run: (ctx, dest) => applicationFor(dest)(ctx, dest), runNumber });
+const filtered = secretaryApplication({ ringEmployee: (ctx, e) => plainEmployee(ctx, { kind: 'employee', employee: e }), runNumber });
+/** A director's calls go through their secretary's filter (secretary.ts); everyone else's straight to them. */
+const employee: Application<Extract<Destination, { kind: 'employee' }>> = (ctx, dest) => {
+  const x = ctx.office?.secretary ? executiveOf(ctx.config, dest.employee.extension) : undefined;
+  return x ? filtered(ctx, x, dest.employee) : plainEmployee(ctx, dest);
 };
+const featureCodes: Application<Extract<Destination, { kind: 'feature' }>> = featureCodeApplication(outsideBarring);
+const feature: Application<Extract<Destination, { kind: 'feature' }>> = (ctx, dest) =>
+  dest.feature === 'camp_on_cancel' ? cancelCampOn(ctx) : SECRETARY_FEATURES.includes(dest.feature) ? secretaryCode(ctx, dest) : featureCodes(ctx, dest);
 
-const department: Application<Extract<Destination, { kind: 'department' }>> = async (ctx, dest) => {
-  const d = dest.department;
-  const members = d.members
-    .filter((m) => m !== ctx.caller.owner)
-    .map((m) => ctx.config?.employees.find((e) => e.extension === m))
-    .filter((e): e is Employee => e !== undefined);
-  return dialThenBridge(ctx, members.map((e) => ctx.employee(e)), { strategy: d.strategy, timeoutMs: d.ring_timeout_s * 1000 });
-};
+const department: Application<Extract<Destination, { kind: 'department' }>> = (ctx, dest) => ringDepartment(ctx, dest.department, []);
 
 const outside: Application<Extract<Destination, { kind: 'outside' }>> = async (ctx, dest) => {
   const owner = ctx.onBehalfOf ?? ctx.caller.owner; // a transfer uses the transferor's rights
-  const barred = ctx.config ? outsideBarring(ctx.config, owner, dest) : 'no configuration';
+  const mode = ctx.officeMode();
+  const barred = ctx.config ? outsideBarring(ctx.config, owner, dest, mode) : 'no configuration';
   if (barred) {
-    ctx.log.warn({ call: ctx.record.id, from: owner, to: dest.number, reason: barred }, 'outside call barred');
+    ctx.log.warn({ call: ctx.record.id, from: owner, to: dest.number, mode, reason: barred }, 'outside call barred');
+    await announceBarred(ctx); // never a silent refusal
     return 'barred';
   }
-  const cause = await dialThenBridge(ctx, [ctx.outsideLine(dest.number)], { timeoutMs: OUTSIDE_RING_MS });
-  return cause === 'unavailable' ? 'congestion' : cause; // every line busy
+  const limited = await refusedByLimits(ctx, owner, dest); // toll-fraud limits (outside-limits.ts)
+  if (limited) return limited;
+  const line = ctx.outsideLine(dest.number, { owner, withhold: dest.withheld === true });
+  let noLine = false;
+  const cause = await dialThenBridge(ctx, [{ extension: line.extension, legs: () => { const legs = line.legs(); noLine = legs.length === 0; return legs; } }], { timeout_ms: OUTSIDE_RING_MS });
+  if (!noLine) return cause === 'unavailable' ? 'congestion' : cause;
+  // Every line the caller may use is busy: offer to wait for one (camp-on.ts), else congestion.
+  const queue = campOnQueueFor(ctx, owner, dest);
+  return queue && !ctx.signal.aborted ? offerCampOn(ctx, queue, owner, dest) : 'congestion';
 };
 
-const notFound: Application = async () => 'not-found';
+/**
+ * Another PBX's extension over its tie line (trunks/ranges.ts): that trunk only, never the
+ * trunk groups; a private network, so no barring of outside classes and no toll limits (as
+ * between the extensions of one exchange). A busy or unreachable tie line: congestion.
+ */
+const tieLine: Application<Extract<Destination, { kind: 'tie-line' }>> = async (ctx, dest) => {
+  const owner = ctx.onBehalfOf ?? ctx.caller.owner;
+  const line = ctx.outsideLine(dest.number, { owner, withhold: false, line: dest.trunk });
+  let noLine = false;
+  const cause = await dialThenBridge(ctx, [{ extension: dest.number, legs: () => { const legs = line.legs(); noLine = legs.length === 0; return legs; } }], { timeout_ms: OUTSIDE_RING_MS });
+  return noLine || cause === 'unavailable' ? 'congestion' : cause;
+};
 
-const APPLICATIONS: { [K in Kind]?: Application<Extract<Destination, { kind: K }>> } = { employee, department, outside, pickup, park };
+/** Another site's short number while it is up: over the network, else its public number (site-call.ts). */
+const siteCall: Application<Extract<Destination, { kind: 'site' }>> = siteCallApplication({ outside: (ctx, dest) => outside(ctx, dest), runNumber });
+
+const notFound: Application = async (ctx, dest) => {
+  if (dest.kind === 'invalid' && dest.reason) {
+    ctx.log.warn({ call: ctx.record.id, from: ctx.caller.owner, reason: dest.reason }, 'call refused: not a number');
+    await announce(ctx, 'invalid-number'); // "The number you have dialled is not valid", never a silent refusal
+  }
+  return 'not-found';
+};
+
+const APPLICATIONS: { [K in Kind]?: Application<Extract<Destination, { kind: K }>> } = { employee, department, outside, pickup, park, feature, page: (ctx, dest) => page(ctx, dest), number, 'office-mode': officeModeCode, conference, menu, mailbox: mailboxMenu, 'unrouted-did': unroutedDid, 'leave-message': leaveMessageApp, queue, agent: agentCode, door: doorApplication, 'tie-line': tieLine, site: siteCall };
+
+/**
+ * The verbs a script (a voice menu, voicemail: issue 11) names with options, and the schema
+ * of those options — their plain data only: the channels, callbacks and signals a verb also
+ * takes are the script's. Each verb parses its options itself before it runs; `verbOptions`
+ * checks a script's options up front (at load), with the same VerbOptionsError and paths.
+ */
+export const VERB_SCHEMAS = {
+  dial: dialSchema,
+  bridge: bridgeSchema,
+  hold: holdSchema,
+  play: playSchema,
+  record: recordSchema,
+  collect: collectSchema,
+  park: parkSchema,
+  page: pageSchema,
+  conference: conferenceSchema,
+} as const;
+export type VerbName = keyof typeof VERB_SCHEMAS;
+
+/** `raw` checked as the options of `verb`: the parsed options with their defaults, or VerbOptionsError. */
+export function verbOptions<V extends VerbName>(verb: V, raw: unknown): z.output<(typeof VERB_SCHEMAS)[V]> {
+  return parseVerbOptions(verb, VERB_SCHEMAS[verb] as z.ZodType, raw) as z.output<(typeof VERB_SCHEMAS)[V]>;
+}
 
 /** The application for a destination (numbers that lead nowhere: not-found). */
 export function applicationFor<D extends Destination>(dest: D): Application<D> {
@@ -75,14 +160,10 @@ export function runNumber(ctx: AppContext, number: string): Promise<HangupCause>
 }
 
 /**
- * Call barring for outside calls: why `owner` may not call `dest`, or undefined when it
- * may. Emergency numbers are never barred. Legs that are not an employee's (a city line
- * calling out again) follow the strictest rule.
+ * Call barring for outside calls: why `owner` may not call `dest` in office mode `mode`, or
+ * undefined when it may (src/outgoing/barring.ts). Emergency numbers are never barred. Legs
+ * that are not an employee's (a city line calling out again) follow the strictest rule.
  */
-export function outsideBarring(config: Readonly<Config>, owner: string, dest: Extract<Destination, { kind: 'outside' }>): string | undefined {
-  if (dest.emergency) return undefined;
-  const allowed = config.employees.find((e) => e.extension === owner)?.outside_calls ?? 'none';
-  if (allowed === 'none') return 'outside calls not allowed';
-  if (dest.international && allowed !== 'international') return 'international calls not allowed';
-  return undefined;
+export function outsideBarring(config: Readonly<Config>, owner: string, dest: Extract<Destination, { kind: 'outside' }>, mode = 'day'): string | undefined {
+  return outsideCallVerdict(config, owner, dest, mode).barred;
 }

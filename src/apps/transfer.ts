@@ -15,6 +15,15 @@
  *    the call the two are bridged again (the transferor's phone shows its held call), and
  *    when the transferor has hung up their phones ring again with the transferee's identity
  *    for RECALL_RING_MS; only when that is not answered either does the call end.
+ * 5. an outside caller transferred to an outside number (trunk to trunk) is refused unless
+ *    the policy allows it (trunk-to-trunk.ts): reported `barred`, then the recall above;
+ *    an attended one into a consultation with an outside party likewise stays with the transferor.
+ *
+ * An analog phone's hook flash interrupts the bridge the same way; what it means (hold, a
+ * consultation, brokering, a conference, a transfer at the hang-up) is analog-consult.ts's.
+ * Another call may also take the party a member talks with (`onHandOver`: a three-way
+ * conference made from two calls); this call then lets it go and ends.
+ * `*3` keyed during the call (DTMF) makes it a three-way conference (conference.ts threeWay).
  *
  * Attended transfer (RFC 3891: the request names, by its SIP dialog, the transferor's leg
  * of a consultation call): the transferee takes that leg's place in the consultation call
@@ -24,9 +33,12 @@
  */
 import type { Channel, HangupCause, TransferRequest } from '../channels/channel.js';
 import type { AppContext } from '../core/session.js';
+import { consult } from './analog-consult.js';
 import { bridge } from './bridge.js';
+import { threeWay, threeWayCode } from './conference.js';
 import { dial, DialFailed } from './dial.js';
 import { hold } from './hold.js';
+import { attendedTrunkToTrunkRefusal, trunkToTrunkRefusal } from './trunk-to-trunk.js';
 
 /** Runs a dialled number's application for the call in `ctx` (registry.ts): the cause the call would end with. */
 export type NumberRouter = (ctx: AppContext, number: string) => Promise<HangupCause>;
@@ -39,21 +51,42 @@ interface Asked {
   request: TransferRequest;
 }
 
-/** Why the bridge of two members ended early: one asked to transfer, or one was replaced by another call's channel. */
-type Interruption = { kind: 'transfer'; asked: Asked } | { kind: 'replaced'; old: Channel; by: Channel };
+/**
+ * Why the bridge of two members ended early: one asked to transfer, one was replaced by
+ * another call's channel, an analog phone flashed, another call took the other party, or one keyed the
+ * three-way code.
+ */
+type Interruption =
+  | { kind: 'transfer'; asked: Asked }
+  | { kind: 'replaced'; old: Channel; by: Channel }
+  | { kind: 'flash'; phone: Channel }
+  | { kind: 'handed' }
+  | { kind: 'three-way'; by: Channel };
 
 /** Bridge `pair` until one leaves (resolves 'normal') or the call moves on; transfers run through `route`. */
 export async function talk(ctx: AppContext, pair: [Channel, Channel], route: NumberRouter): Promise<HangupCause> {
   let members = pair;
   for (;;) {
     const stopped = await bridgeUntilTransfer(ctx, members);
-    if (!stopped || ctx.signal.aborted) return 'normal';
+    if (!stopped || ctx.signal.aborted || stopped.kind === 'handed') return 'normal';
     if (stopped.kind === 'replaced') {
       // Attended transfer from another call: `by` talks with the other member now.
       const { old, by } = stopped;
       members = [members[0] === old ? members[1] : members[0], by];
-      ctx.take(by, old);
       old.hangup('normal');
+      continue;
+    }
+    if (stopped.kind === 'flash') {
+      const { phone } = stopped;
+      const next = await consult(ctx, phone, members[0] === phone ? members[1] : members[0], route);
+      if (!Array.isArray(next)) return next;
+      members = next;
+      continue;
+    }
+    if (stopped.kind === 'three-way') {
+      // `*3` in the call (conference.ts): both go into the keyer's room, with the keyer's other calls.
+      const cause = await threeWay(ctx, stopped.by, members[0] === stopped.by ? members[1] : members[0]);
+      if (cause !== undefined) return cause;
       continue;
     }
     const { asked } = stopped;
@@ -79,15 +112,35 @@ async function bridgeUntilTransfer(ctx: AppContext, members: [Channel, Channel])
       if (!request.replaces) ctx.adoptCaller(other);
       stop.abort();
     };
-    c.on('transfer', onTransfer);
+    const onFlash = (): void => {
+      if (stopped || !c.analogPhone) return;
+      stopped = { kind: 'flash', phone: c };
+      stop.abort();
+    };
+    c.on('transfer', onTransfer).on('flash', onFlash);
+    const offAsk = ctx.onTransferAsk(c, onTransfer); // the exchange on c's behalf: the three-way code (conference.ts)
     const offReplace = ctx.onReplace(c, (by) => {
-      stopped ??= { kind: 'replaced', old: c, by };
+      if (stopped) return;
+      stopped = { kind: 'replaced', old: c, by };
+      // At once, before `c`'s leg can end: if it was the caller, the call follows `by` now.
+      ctx.take(by, c);
       stop.abort();
     });
-    return [() => void c.off('transfer', onTransfer), offReplace];
+    const offGive = ctx.onHandOver(c, () => {
+      if (stopped) return undefined;
+      stopped = { kind: 'handed' };
+      ctx.handOff(other, c);
+      stop.abort(); // out of this call's bridges (and the holding bridge) now
+      return other;
+    });
+    return [() => void c.off('transfer', onTransfer).off('flash', onFlash), offAsk, offReplace, offGive];
+  });
+  const onDigit = threeWayCode(ctx.clock, (by) => {
+    stopped ??= { kind: 'three-way', by };
+    stop.abort();
   });
   try {
-    await bridge(ctx, members, { signal: stop.signal });
+    await bridge(ctx, members, { signal: stop.signal, onDigit });
   } finally {
     for (const off of offs) off();
   }
@@ -108,23 +161,42 @@ function attendedTransfer(ctx: AppContext, transferor: Channel, transferee: Chan
     return [transferee, transferor];
   }
   report('trying');
-  if (!ctx.replace(consultation, transferee)) {
+  if (attendedTrunkToTrunkRefusal(ctx, transferee, consultation, transferor.owner)) {
+    report({ failed: 'barred' });
+    return [transferee, transferor];
+  }
+  if (!joinConsultation(ctx, transferor, transferee, consultation)) {
     report({ failed: 'congestion' }); // the consultation call is not talking now (ringing, already transferring)
     return [transferee, transferor];
   }
-  ctx.record.transferred(transferor.owner, consultation.owner, 'attended', ctx.clock.now());
-  ctx.handOff(transferee, transferor);
   report('answered');
   transferor.hangup('normal');
   return 'normal';
 }
 
+/**
+ * The move of an attended transfer: the transferee takes the transferor's place (its leg
+ * `consultation`) in the consultation call, and this call lets the transferee go. False
+ * when that call is not talking now. `target` is whom the record names (by default the
+ * consultation leg's owner).
+ */
+export function joinConsultation(ctx: AppContext, transferor: Channel, transferee: Channel, consultation: Channel, target = consultation.owner): boolean {
+  if (!ctx.replace(consultation, transferee)) return false;
+  ctx.record.transferred(transferor.owner, target, 'attended', ctx.clock.now());
+  ctx.handOff(transferee, transferor);
+  return true;
+}
+
 /** Carry out one blind transfer: the next pair to bridge (recall), or the cause the call ends with. */
-async function blindTransfer(ctx: AppContext, transferor: Channel, transferee: Channel, request: TransferRequest, route: NumberRouter): Promise<[Channel, Channel] | HangupCause> {
+export async function blindTransfer(ctx: AppContext, transferor: Channel, transferee: Channel, request: TransferRequest, route: NumberRouter): Promise<[Channel, Channel] | HangupCause> {
   const report = request.report?.bind(request) ?? (() => undefined);
   ctx.record.transferred(transferor.owner, request.target, 'blind', ctx.clock.now());
   ctx.log.info({ call: ctx.record.id, by: transferor.owner, to: request.target }, 'transfer: blind');
   report('trying');
+  if (trunkToTrunkRefusal(ctx, transferee, request.target, transferor.owner)) {
+    report({ failed: 'barred' });
+    return recall(ctx, transferor, transferee, new AbortController(), 'barred');
+  }
   const music = new AbortController();
   void hold(ctx, transferee, { until: music.signal });
   let answered = false;
@@ -137,7 +209,7 @@ async function blindTransfer(ctx: AppContext, transferor: Channel, transferee: C
       });
       ctx.offer(leg);
     },
-    answered: (leg) => {
+    answered: (leg) => { // undefined: the target is the exchange itself (a conference room)
       answered = true;
       music.abort(); // out of the holding bridge before the target's application bridges it
       ctx.answered(leg);
@@ -163,7 +235,7 @@ async function blindTransfer(ctx: AppContext, transferor: Channel, transferee: C
 }
 
 /** The transfer failed: the transferee goes back to the transferor (still on the call, or rung again). */
-async function recall(ctx: AppContext, transferor: Channel, transferee: Channel, music: AbortController, cause: HangupCause): Promise<[Channel, Channel] | HangupCause> {
+export async function recall(ctx: AppContext, transferor: Channel, transferee: Channel, music: AbortController, cause: HangupCause): Promise<[Channel, Channel] | HangupCause> {
   if (transferor.state === 'up') {
     music.abort();
     return [transferee, transferor];
@@ -174,7 +246,7 @@ async function recall(ctx: AppContext, transferor: Channel, transferee: Channel,
     return cause;
   }
   try {
-    const back = await dial(ctx, [ctx.employee(employee)], { timeoutMs: RECALL_RING_MS });
+    const back = await dial(ctx, [ctx.employee(employee)], { timeout_ms: RECALL_RING_MS });
     return [transferee, back];
   } catch (err) {
     if (err instanceof DialFailed) return err.cause;

@@ -9,6 +9,7 @@
 import { EventEmitter } from 'node:events';
 import { StateMachine, type TransitionTable } from '../../common/state-machine.js';
 import type { MediaEndpoint } from '../media/endpoint.js';
+import type { AnalogPhoneControl } from './analog-phone.js';
 
 /**
  * The life of a leg.
@@ -79,7 +80,7 @@ export interface ChannelEvents {
    * handover): whoever connected the old endpoint connects the new one.
    */
   media: [endpoint: MediaEndpoint | undefined];
-  /** The device asks to transfer the call (SIP REFER, RFC 3515; analog: flash, dial, hang up). */
+  /** The device asks to transfer the call (SIP REFER, RFC 3515; an analog phone's flash, dial, hang up is the application's: analog-consult.ts). */
   transfer: [request: TransferRequest];
   /** A hook flash (analog recall): the owning application decides what it means. */
   flash: [];
@@ -169,6 +170,8 @@ export interface Channel extends ChannelCommands {
   readonly media: MediaEndpoint | undefined;
   /** Capability: the SIP dialog this leg is, once it has one (for Replaces and pickup). */
   readonly sipDialog?: DialogKey | undefined;
+  /** Capability: the leg is a call on an analog phone's port (hold, a second call: analog-phone.ts). */
+  readonly analogPhone?: AnalogPhoneControl;
   on<E extends keyof ChannelEvents>(event: E, listener: (...args: ChannelEvents[E]) => void): this;
   once<E extends keyof ChannelEvents>(event: E, listener: (...args: ChannelEvents[E]) => void): this;
   off<E extends keyof ChannelEvents>(event: E, listener: (...args: ChannelEvents[E]) => void): this;

@@ -5,9 +5,15 @@
  *
  * - two members: the media engine's `bridge()` — the relay fast path or A↔µ transcoding
  *   inside one media worker, decoded frames otherwise;
- * - three or more: the conference mixer (each hears every other, never itself);
- * - a holding bridge: every member hears music on hold (the committed asset, moh.ts), and
- *   nobody hears the members.
+ * - three or more, or members and a playback: a conference (media/conference.ts), mixed
+ *   inside the media worker that hosts most members (each hears every other, never
+ *   itself); a membership change or a replaced endpoint updates it in place, so those who
+ *   stay never lose a frame;
+ * - a holding bridge: every member hears music on hold (moh.ts) from their arrival, played
+ *   inside the member's media worker (media/playback.ts), and nobody hears the members.
+ *
+ * A channel whose media endpoint is replaced mid-call (`media` event: a re-INVITE moving
+ * the RTP, a DECT handover) is re-wired the same way.
  *
  * DTMF policy: `pass` makes a digit from one member reach every other in the form that
  * member negotiated (RFC 4733 relayed by the fast path, tones in the audio, or the member
@@ -19,9 +25,9 @@ import { EventEmitter } from 'node:events';
 import type { Clock } from '../../common/clock.js';
 import type { Channel, DtmfVia } from '../channels/channel.js';
 import type { MediaEndpoint } from '../media/endpoint.js';
-import { ConferenceMixer, type MixerBudget } from '../media/mixer.js';
-import { musicOnHold } from '../media/moh.js';
-import { PcmSource, Player } from '../media/player.js';
+import type { MixerBudget } from '../media/mixer.js';
+import { conference, type Conference } from '../media/conference.js';
+import { playTo, type Playback, type PlaybackSource } from '../media/playback.js';
 import { bridge as bridgeMedia } from '../media/relay.js';
 
 export type DtmfPolicy = 'pass' | 'app';
@@ -48,8 +54,14 @@ interface Member {
   off: () => void;
 }
 
-/** Music on hold, computed once per process (24 s, loops without a seam). */
-let moh: Int16Array | undefined;
+/** A playback attached to the bridge: where it runs now (rebuilt with the media path). */
+interface BridgePlayback {
+  source: PlaybackSource;
+  running?: { on: Conference; playback: Playback };
+  end(gone: boolean): void;
+}
+
+type MediaPath = { mode: BridgeMediaMode; close(): void; conference?: Conference };
 
 let nextBridgeId = 1;
 
@@ -60,7 +72,10 @@ export class Bridge extends EventEmitter<BridgeEvents> {
   private readonly members = new Map<string, Member>();
   /** Media without a channel heard by every member: a playback (prompt, tone) attached to the bridge. */
   private readonly attached = new Set<MediaEndpoint>();
-  private media: { mode: BridgeMediaMode; close(): void } = { mode: 'none', close() {} };
+  private readonly playbacks = new Set<BridgePlayback>();
+  /** Holding bridge: each member's music, from its arrival. */
+  private readonly music = new Map<MediaEndpoint, Playback>();
+  private media: MediaPath = { mode: 'none', close() {} };
   private closed = false;
 
   constructor(private readonly opts: BridgeOptions) {
@@ -123,6 +138,40 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     };
   }
 
+  /**
+   * A playback every member hears (a prompt, a tone, music), produced where the mixing runs
+   * (the media worker); cancel with stop(). Ends `gone` when the bridge closes. A holding
+   * bridge plays only its music (gone at once).
+   */
+  play(source: PlaybackSource): Playback {
+    const listeners = new Set<(gone: boolean) => void>();
+    const bp: BridgePlayback = {
+      source,
+      end: (gone) => {
+        if (!this.playbacks.delete(bp)) return;
+        bp.running?.playback.stop();
+        if (!this.closed) this.remediate(); // back to the two-party path, maybe
+        for (const l of listeners) l(gone);
+      },
+    };
+    const handle: Playback = {
+      onEnd(l) {
+        listeners.add(l);
+        return () => listeners.delete(l);
+      },
+      stop: () => {
+        listeners.clear();
+        if (!this.playbacks.delete(bp)) return;
+        bp.running?.playback.stop();
+        if (!this.closed) this.remediate();
+      },
+    };
+    this.playbacks.add(bp);
+    if (this.closed || this.kind === 'holding') queueMicrotask(() => bp.end(true));
+    else this.remediate();
+    return handle;
+  }
+
   /** Remove every member and release the media path. Idempotent. */
   close(): void {
     if (this.closed) return;
@@ -130,6 +179,7 @@ export class Bridge extends EventEmitter<BridgeEvents> {
     this.closed = true;
     this.attached.clear();
     this.media.close();
+    for (const bp of [...this.playbacks]) bp.end(true);
   }
 
   private digits(from: Channel, digits: string, via: DtmfVia): void {
@@ -155,38 +205,55 @@ export class Bridge extends EventEmitter<BridgeEvents> {
 
   /** Rebuild the media path for the members now (on a membership or endpoint change only). */
   private remediate(): void {
-    this.media.close();
     const endpoints = this.channels().map((c) => c.media).filter((e): e is MediaEndpoint => e !== undefined);
-    if (this.kind !== 'holding') endpoints.push(...this.attached);
-    if (this.kind === 'holding') this.media = endpoints.length ? this.music(endpoints) : { mode: 'none', close() {} };
-    else if (endpoints.length === 2) this.media = bridgeMedia(endpoints[0]!, endpoints[1]!);
-    else if (endpoints.length >= 3) this.media = this.mix(endpoints);
+    if (this.kind === 'holding') return this.holdMusic(endpoints);
+    endpoints.push(...this.attached);
+    const conf = this.media.conference;
+    if (endpoints.length >= 3 || (endpoints.length >= 1 && this.playbacks.size > 0)) {
+      if (conf) conf.set(endpoints); // in place: nobody who stays misses a frame
+      else {
+        this.media.close();
+        this.media = { mode: 'none', close() {} };
+        const c = conference(endpoints, { clock: this.opts.clock, ...(this.opts.budget ? { budget: this.opts.budget } : {}) });
+        this.media = { mode: 'mix', close: () => c.close(), conference: c };
+      }
+      this.startPlaybacks();
+      return;
+    }
+    this.media.close();
+    if (endpoints.length === 2) this.media = bridgeMedia(endpoints[0]!, endpoints[1]!);
     else this.media = { mode: 'none', close() {} };
   }
 
-  private mix(endpoints: MediaEndpoint[]): { mode: BridgeMediaMode; close(): void } {
-    const mixer = new ConferenceMixer({ clock: this.opts.clock, maxLegs: Math.max(10, endpoints.length), ...(this.opts.budget ? { budget: this.opts.budget } : {}) });
-    try {
-      for (const e of endpoints) mixer.add(e);
-    } catch (err) {
-      mixer.close();
-      throw err;
+  /** Bridge playbacks not yet running on the current conference start there. */
+  private startPlaybacks(): void {
+    const on = this.media.conference;
+    if (!on) return;
+    for (const bp of this.playbacks) {
+      if (bp.running?.on === on) continue;
+      const playback = on.play(bp.source);
+      bp.running = { on, playback };
+      playback.onEnd((gone) => {
+        // Gone with a conference that was replaced: the next one runs it again.
+        if (!gone || this.media.conference === on) bp.end(gone);
+      });
     }
-    return { mode: 'mix', close: () => mixer.close() };
   }
 
-  private music(endpoints: MediaEndpoint[]): { mode: BridgeMediaMode; close(): void } {
-    const player = new Player(this.opts.clock, new PcmSource((moh ??= musicOnHold()), true));
-    const off = player.onFrame((f) => {
-      for (const e of endpoints) e.writeFrame(f);
-    });
-    player.start();
-    return {
-      mode: 'music',
-      close: () => {
-        off();
-        player.stop();
-      },
-    };
+  /** Holding bridge: music for each member, started when it arrives, stopped when it leaves. */
+  private holdMusic(endpoints: MediaEndpoint[]): void {
+    const now = new Set(endpoints);
+    for (const [e, p] of [...this.music]) {
+      if (now.has(e)) continue;
+      p.stop();
+      this.music.delete(e);
+    }
+    for (const e of endpoints) if (!this.music.has(e)) this.music.set(e, playTo(this.opts.clock, e, { kind: 'moh' }));
+    this.media = { mode: this.music.size ? 'music' : 'none', close: () => this.stopMusic() };
+  }
+
+  private stopMusic(): void {
+    for (const p of this.music.values()) p.stop();
+    this.music.clear();
   }
 }

@@ -5,7 +5,7 @@
  * published with `call.ended`; the CDR store writes it from there.
  */
 import { StateMachine, type TransitionTable } from '../../common/state-machine.js';
-import type { Channel, HangupCause } from '../channels/channel.js';
+import type { Channel, HangupCause, Party } from '../channels/channel.js';
 
 /**
  * - `routing` (deciding where the call goes) → `ringing` | `connected` | `ended`
@@ -40,8 +40,11 @@ export interface CallRecordSink {
   write(record: CallRecordData): void;
 }
 
-/** How a channel that already existed joined a call: a colleague picked it up, someone retrieved it from park. */
-export type AdoptedHow = 'pickup' | 'retrieve';
+/**
+ * How a channel that already existed joined a call: a colleague picked it up, someone
+ * retrieved it from park, a three-way conference brought it from the conferencing phone's other call.
+ */
+export type AdoptedHow = 'pickup' | 'retrieve' | 'conference';
 
 export interface LegRecord {
   channel: string;
@@ -87,6 +90,11 @@ export class CallRecord {
   private readonly transfers: TransferRecord[] = [];
   /** The number the caller dialled. */
   destination = '';
+  /**
+   * Who the call is from when the caller's channel shows someone else: a call the exchange
+   * made to an employee (a camp-on call-back shows the number it will dial) is the employee's.
+   */
+  from: Party | undefined;
   answeredAt: number | undefined;
   endedAt: number | undefined;
   cause: HangupCause | undefined;
@@ -160,10 +168,11 @@ export class CallRecord {
 
   toJSON(): CallRecordData {
     const d: CallRecordData = {
-      id: this.id, channel: this.caller.id, from: this.caller.caller.number, owner: this.caller.owner, to: this.destination, tech: this.caller.tech,
+      id: this.id, channel: this.caller.id, from: (this.from ?? this.caller.caller).number, owner: this.caller.owner, to: this.destination, tech: this.caller.tech,
       legs: [...this.legRecords.values()].map((l) => ({ ...l })), bridges: [...this.joined], transfers: this.transfers.map((t) => ({ ...t })), startedAt: this.startedAt,
     };
-    if (this.caller.caller.name) d.fromName = this.caller.caller.name;
+    const fromName = (this.from ?? this.caller.caller).name;
+    if (fromName) d.fromName = fromName;
     if (this.answeredAt !== undefined) d.answeredAt = this.answeredAt;
     if (this.endedAt !== undefined) d.endedAt = this.endedAt;
     if (this.cause !== undefined) d.cause = this.cause;

@@ -4,19 +4,32 @@
  * registered when the core first sees it and leaves when it is released — not when the
  * party it was talking to hangs up: a channel outlives its calls' other legs.
  */
-import { dialogKeyString, type Channel, type DialogKey } from '../channels/channel.js';
+import { dialogKeyString, type Channel, type DialogKey, type TransferRequest } from '../channels/channel.js';
 
 export class ChannelRegistry {
   private readonly byId = new Map<string, Channel>();
+  /** The same channels by owner: presence asks per department member on every ring (bench/routing). */
+  private readonly owners = new Map<string, Set<Channel>>();
   private readonly addedListeners: Array<(channel: Channel) => void> = [];
   /** Applications that would let another channel take this one's place (attended transfer). */
   private readonly replacers = new Map<Channel, (by: Channel) => void>();
+  /** Applications that would give the party a channel talks with to another call (a conference made from two calls). */
+  private readonly givers = new Map<Channel, () => Channel | undefined>();
+  /** Applications that would transfer this channel's peer when the exchange asks (the three-way code). */
+  private readonly transferrers = new Map<Channel, (request: TransferRequest) => void>();
 
   /** Register a live channel (idempotent); it unregisters itself when released. */
   add(channel: Channel): void {
     if (channel.state === 'released' || this.byId.has(channel.id)) return;
     this.byId.set(channel.id, channel);
-    channel.once('hangup', () => this.byId.delete(channel.id));
+    const mine = this.owners.get(channel.owner) ?? new Set<Channel>();
+    mine.add(channel);
+    this.owners.set(channel.owner, mine);
+    channel.once('hangup', () => {
+      this.byId.delete(channel.id);
+      mine.delete(channel);
+      if (mine.size === 0 && this.owners.get(channel.owner) === mine) this.owners.delete(channel.owner);
+    });
     for (const l of this.addedListeners) l(channel);
   }
 
@@ -31,7 +44,8 @@ export class ChannelRegistry {
 
   /** Every live channel of an owner (an analog extension may have two: one held, one talking). */
   byOwner(owner: string): Channel[] {
-    return [...this.byId.values()].filter((c) => c.owner === owner);
+    const mine = this.owners.get(owner);
+    return mine ? [...mine] : [];
   }
 
   /** The channel that is this SIP dialog (RFC 3891 Replaces names a dialog by these three). */
@@ -68,6 +82,41 @@ export class ChannelRegistry {
     if (!replace) return false;
     this.replacers.delete(channel);
     replace(by);
+    return true;
+  }
+
+  /**
+   * While it talks, `channel`'s application would let another call take the party it talks
+   * with (`handOver`): `give` stops bridging them, lets that party go and returns it.
+   */
+  onHandOver(channel: Channel, give: () => Channel | undefined): () => void {
+    this.givers.set(channel, give);
+    return () => {
+      if (this.givers.get(channel) === give) this.givers.delete(channel);
+    };
+  }
+
+  /** The party `channel` talks with leaves its call for the caller's (undefined when no application would let it). */
+  handOver(channel: Channel): Channel | undefined {
+    const give = this.givers.get(channel);
+    if (!give) return undefined;
+    this.givers.delete(channel);
+    return give();
+  }
+
+  /** While it talks, `channel`'s application carries out transfers the exchange asks for on its behalf; call the returned function to stop. */
+  onTransferAsk(channel: Channel, transfer: (request: TransferRequest) => void): () => void {
+    this.transferrers.set(channel, transfer);
+    return () => {
+      if (this.transferrers.get(channel) === transfer) this.transferrers.delete(channel);
+    };
+  }
+
+  /** Transfer `channel`'s peer as if `channel`'s device had asked (a REFER); false when its call is not talking. */
+  askTransfer(channel: Channel, request: TransferRequest): boolean {
+    const transfer = this.transferrers.get(channel);
+    if (!transfer) return false;
+    transfer(request);
     return true;
   }
 

@@ -6,89 +6,23 @@
  */
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/log.js';
-import type { Channel, DialogKey, HangupCause, Party } from '../channels/channel.js';
+import type { Channel, HangupCause, Party } from '../channels/channel.js';
+import type { AppContext, DialTarget, OutsideCallOptions, RingingCall } from './app-context.js';
 import type { Config, Employee } from '../config/schema.js';
 import type { MixerBudget } from '../media/mixer.js';
 import { Bridge, type DtmfPolicy } from './bridge.js';
 import { CallRecord, type AdoptedHow, type CallRecordSink } from './call-record.js';
 import type { ChannelRegistry } from './channels.js';
+import type { ConferenceRooms } from './conferences.js';
 import type { EventBus } from './events.js';
 import type { ParkingLot } from './parking.js';
+import type { LiveStateStore } from '../store/live-state.js';
+import type { Availability } from './availability.js';
+import type { LegPurpose } from './switch.js';
+import type { OfficeServices } from './office-services.js';
+import type { OutgoingServices } from '../outgoing/services.js';
 
-/** Someone the application can ring: create their legs now (each SIP contact, the FXS port, a line). */
-export interface DialTarget {
-  /** The extension or number (for logs and the record). */
-  extension: string;
-  legs(): Channel[];
-}
-
-/** What an application gets to run a call: its channel, its cancellation, and the verbs' plumbing. */
-export interface AppContext {
-  readonly clock: Clock;
-  readonly log: Logger;
-  /** The channel the application owns (the caller's). */
-  readonly caller: Channel;
-  /**
-   * The employee whose rights apply to what the application dials (call barring): the
-   * caller's owner, or the transferor's during a transfer.
-   */
-  readonly onBehalfOf?: string;
-  /** Aborted when the call ends (the caller hung up, shutdown); its reason is the HangupCause. */
-  readonly signal: AbortSignal;
-  readonly config: Readonly<Config> | null;
-  readonly record: CallRecord;
-  /** The exchange's holding bridge (music on hold). */
-  readonly holding: Bridge;
-  /** Start calling `leg` for this call: it shows the caller, places its media near the caller's, and belongs to the call. */
-  offer(leg: Channel): void;
-  /** `leg` answered and the caller was connected: recorded and published (`call.answered`). */
-  answered(leg: Channel): void;
-  /**
-   * A transfer moved the call to `channel` (one of the call's legs): from now on it is the
-   * caller — its hang-up ends the call, new legs show its identity — and the previous
-   * caller's channel becomes a leg the call owns.
-   */
-  adoptCaller(channel: Channel): void;
-  /** Attended transfer: the live channel of the SIP dialog a Replaces names. */
-  findReplaced(key: DialogKey): Channel | undefined;
-  /** While bridged, `channel` may be replaced by another call's channel (`replace`); returns the off switch. */
-  onReplace(channel: Channel, replace: (by: Channel) => void): () => void;
-  /** Ask the call that owns `channel` to put `by` in its place; false when it cannot. */
-  replace(channel: Channel, by: Channel): boolean;
-  /** `channel` came from another call in place of `replaced`: this call owns it now (its caller, if `replaced` was). */
-  take(channel: Channel, replaced: Channel): void;
-  /** `channel` went to another call: this one forgets it (if it was the caller, `successor` becomes the caller). */
-  handOff(channel: Channel, successor: Channel): void;
-  /** A new bridge owned by this call (closed when the call ends). */
-  newBridge(opts?: { dtmf?: DtmfPolicy }): Bridge;
-  employee(e: Employee): DialTarget;
-  outsideLine(number: string): DialTarget;
-  /**
-   * A channel that exists already joins this call as one of its legs (a colleague picking
-   * it up, someone retrieving it from park): it belongs to the call and is recorded with
-   * `how`, but nobody calls it.
-   */
-  adopt(leg: Channel, how: AdoptedHow): void;
-  /**
-   * While the call rings: `take(by)` connects `by` instead of the ringing legs (call pickup;
-   * the dial verb registers it). Returns the unregister function.
-   */
-  pickable(take: (by: Channel) => boolean): () => void;
-  /** Every call of the exchange ringing now, oldest first (for call pickup). */
-  ringingCalls(): RingingCall[];
-  /** The exchange's park slots. */
-  readonly parking: ParkingLot;
-  readonly events: EventBus;
-}
-
-/** A call whose legs ring now, as call pickup sees it. */
-export interface RingingCall {
-  readonly record: CallRecord;
-  /** The legs alerting now (their owners are who the call rings). */
-  readonly ringing: Channel[];
-  /** Connect `by` to the caller instead of the ringing legs; false when it is too late. */
-  pickUp(by: Channel): boolean;
-}
+export type { AppContext, DialTarget, OutsideCallOptions, RingingCall } from './app-context.js';
 
 export interface SessionDeps {
   clock: Clock;
@@ -102,10 +36,20 @@ export interface SessionDeps {
   records?: CallRecordSink;
   /** Told of every bridge the call creates (the live view watches its members). */
   bridgeCreated?: (bridge: Bridge) => void;
-  employee(e: Employee): DialTarget;
-  outsideLine(number: string, caller: Channel): DialTarget;
+  employee(e: Employee, purpose?: LegPurpose): DialTarget;
+  outsideLine(number: string, caller: Channel, opts?: OutsideCallOptions): DialTarget;
+  /** The office mode in force (default: always day). */
+  officeMode?: () => string;
   ringingCalls(): RingingCall[];
   parking: ParkingLot;
+  liveState: LiveStateStore;
+  availability(extension: string): Availability;
+  office?: OfficeServices;
+  conferences: ConferenceRooms;
+  outgoing?: OutgoingServices;
+  bridgedWith?(channel: Channel): Channel[];
+  /** The data folder (AppContext.dataFolder). */
+  dataFolder?: string;
 }
 
 export class Session {
@@ -144,16 +88,26 @@ export class Session {
     const session = this;
     return {
       clock: d.clock, log: d.log, signal: this.controller.signal, config: d.config, record: this.record, holding: d.holding,
-      parking: d.parking, events: d.events,
+      parking: d.parking, conferences: d.conferences, events: d.events, liveState: d.liveState,
+      availability: (ext) => d.availability(ext),
+      ...(d.office ? { office: d.office } : {}),
+      ...(d.outgoing ? { outgoing: d.outgoing } : {}),
+      ...(d.bridgedWith ? { bridgedWith: (ch: Channel) => d.bridgedWith!(ch) } : {}),
+      ...(d.dataFolder ? { dataFolder: d.dataFolder } : {}),
       get caller() {
         return session.current;
       },
-      offer: (leg) => this.offer(leg),
+      offer: (leg, shown) => this.offer(leg, shown),
       answered: (leg) => this.answered(leg),
       adoptCaller: (ch) => this.adoptCaller(ch),
       findReplaced: (key) => d.channels.byReplaces(key),
       onReplace: (ch, replace) => d.channels.onReplace(ch, replace),
       replace: (ch, by) => d.channels.replace(ch, by),
+      onHandOver: (ch, give) => d.channels.onHandOver(ch, give),
+      handOver: (ch) => d.channels.handOver(ch),
+      channelsOf: (owner) => d.channels.byOwner(owner),
+      onTransferAsk: (ch, transfer) => d.channels.onTransferAsk(ch, transfer),
+      askTransfer: (ch, request) => d.channels.askTransfer(ch, request),
       take: (ch, replaced) => {
         d.channels.add(ch);
         this.owned.add(ch);
@@ -164,8 +118,9 @@ export class Session {
         this.owned.delete(ch);
       },
       newBridge: (opts) => this.newBridge(opts?.dtmf),
-      employee: (e) => d.employee(e),
-      outsideLine: (n) => d.outsideLine(n, this.caller),
+      employee: (e, purpose) => d.employee(e, purpose),
+      outsideLine: (n, opts) => d.outsideLine(n, this.caller, opts),
+      officeMode: () => d.officeMode?.() ?? 'day',
       adopt: (leg, how) => this.adopt(leg, how),
       pickable: (take) => {
         this.take = take;
@@ -212,10 +167,10 @@ export class Session {
     for (const l of this.endedListeners) l(cause);
   }
 
-  private offer(leg: Channel): void {
+  private offer(leg: Channel, shown?: Party): void {
     this.own(leg);
     this.record.offered(leg, this.deps.clock.now());
-    leg.call(this.callerParty(), { near: this.caller.media });
+    leg.call(shown ?? this.callerParty(), { near: this.caller.media });
   }
 
   private adopt(leg: Channel, how: AdoptedHow): void {
@@ -252,10 +207,10 @@ export class Session {
     channel.once('hangup', this.callerHungUp);
   }
 
-  private answered(leg: Channel): void {
+  private answered(leg: Channel | undefined): void {
     if (this.record.state === 'ended') return;
     this.record.answered(leg, this.deps.clock.now());
-    this.deps.events.emit('call.answered', { call: this.id, by: leg.owner, tech: leg.tech });
+    this.deps.events.emit('call.answered', { call: this.id, by: leg?.owner ?? 'exchange', tech: leg?.tech ?? 'exchange' });
   }
 
   private newBridge(dtmf: DtmfPolicy = 'pass'): Bridge {

@@ -14,31 +14,58 @@ import type { Logger } from '../../common/log.js';
 import type { Channel, ChannelTech, DialogKey, Party } from '../channels/channel.js';
 import type { Config, Device, Employee } from '../config/schema.js';
 import type { MixerBudget } from '../media/mixer.js';
+import type { DoorConfig } from '../config/door-schema.js';
+import type { DoorOpener } from '../doors/door-opener.js';
 import { applicationFor } from '../apps/registry.js';
 import { Bridge } from './bridge.js';
 import type { CallRecord, CallRecordSink } from './call-record.js';
 import { ChannelRegistry } from './channels.js';
+import { ConferenceRooms, type RoomView } from './conferences.js';
 import { ParkingLot } from './parking.js';
-import { PARK_CODE, resolveDialled, type Destination } from './dialplan.js';
+import { PARK_CODE, resolveDialled, type Destination, type RemoteNumbers } from './dialplan.js';
 import type { EventBus } from './events.js';
+import type { OfficeServices } from './office-services.js';
 import { LiveView, type LiveSnapshot } from './live-view.js';
-import { Session, type DialTarget, type RingingCall } from './session.js';
+import { Session, type DialTarget, type OutsideCallOptions, type RingingCall } from './session.js';
+import { OutgoingLines, type OutsideLineProvider } from '../outgoing/line-assignment.js';
+import { ALWAYS_DAY, type OfficeModeSource } from '../outgoing/office-mode.js';
+import { MemoryLiveState, type LiveStateStore } from '../store/live-state.js';
+import { availability, type Availability } from './availability.js';
+import { createOutgoingServices, type OutgoingServices } from '../outgoing/services.js';
+import { callBackApplication } from '../apps/camp-on.js';
+import { OUTSIDE_RING_MS, runNumber } from '../apps/registry.js';
+import { LampBoard, extensionsOf } from './lamps.js';
+import { featureCode } from '../config/feature-codes.js';
+
+/**
+ * What legs are for, when not a plain call: `page` — the device answers by itself (SIP
+ * auto-answer headers; an FXS loudspeaker opens its audio without ringing) and only
+ * listens (SIP: the exchange offers sendonly).
+ */
+export interface LegPurpose {
+  page?: boolean;
+  /** The exchange calls the employee back (camp-on: a line is free): the phone rings distinctively (SIP Alert-Info, another cadence on analog). */
+  callback?: boolean;
+  /**
+   * The exchange calls a SIP door station for its audio (a GPIO button was pressed, src/doors):
+   * the device answers by itself, as for a page, but talks both ways.
+   */
+  intercom?: boolean;
+}
 
 /** Creates the outbound legs that reach one device of an employee (one per technology). */
 export interface DeviceLegFactory {
   readonly tech: ChannelTech;
   /** Legs ringing this device now; empty when it cannot be reached (not registered, port fault). */
-  legsFor(employee: Employee, device: Device): Channel[];
+  legsFor(employee: Employee, device: Device, purpose?: LegPurpose): Channel[];
+  /** Whether `device` could ring now (registered, port online), without ringing it (core/availability.ts). */
+  reachable?(employee: Employee, device: Device): boolean;
 }
 
 /** The outcome of an INVITE with Replaces (Switch.replaceWith). */
 export type ReplaceVerdict = 'replaced' | 'not-found' | 'forbidden' | 'busy';
 
-/** Reaches the public network: city lines (FXO) now, SIP trunks later. */
-export interface OutsideLineProvider {
-  /** An outbound leg on a free line that will dial `number`, or undefined when every line is busy. */
-  seize(number: string, caller: Party): Channel | undefined;
-}
+export type { OutsideLineProvider } from '../outgoing/line-assignment.js';
 
 export interface SwitchDeps {
   clock: Clock;
@@ -50,11 +77,33 @@ export interface SwitchDeps {
   budget?: MixerBudget;
   /** The CDR store, written synchronously as each call ends (see Session.end). */
   records?: CallRecordSink;
+  /** Conference members the board mixes at once, across every room (board `media.conference_max`; default 30). */
+  conferenceMax?: number;
+  /** The office mode in force (schedules); call barring depends on it. Default: always day. */
+  officeMode?: OfficeModeSource;
+  /** Live state (forwarding, DND, call waiting); in memory when absent (unit tests). */
+  liveState?: LiveStateStore;
+  /** Incoming distribution's services (the office mode machine, the `*55` PIN); barring follows its mode unless `officeMode` says otherwise. */
+  office?: OfficeServices;
+  /** The data folder: the site's own prompts, voicemail (AppContext.dataFolder). */
+  dataFolder?: string;
+  /** The door intercoms (src/doors): a SIP door station's call, whatever it dials, is a door call. */
+  doors?: DoorStations;
+}
+
+/** The door intercoms as the switch sees them: which extension is a SIP door station's. */
+export interface DoorStations {
+  forStation(extension: string): { door: DoorConfig; opener: DoorOpener } | undefined;
 }
 
 export class Switch {
+  /** The other sites' numbers (boot/network.ts sets it while the site is in a network). */
+  remote?: RemoteNumbers;
   private readonly factories = new Map<ChannelTech, DeviceLegFactory>();
-  private readonly lines: OutsideLineProvider[] = [];
+  /** The ways out (city lines, later SIP trunks) and the trunk groups' hunt state. */
+  readonly outgoing = new OutgoingLines();
+  private mode: OfficeModeSource;
+  private doors: DoorStations | undefined;
   private readonly sessions = new Set<Session>();
   /** Every live channel the core knows. */
   readonly channels = new ChannelRegistry();
@@ -62,15 +111,54 @@ export class Switch {
   readonly holding: Bridge;
   /** The park slots: which call waits in which. */
   readonly parking: ParkingLot;
+  /** The conference rooms in use (meet-me and ad-hoc). */
+  readonly conferences: ConferenceRooms;
   private readonly live: LiveView;
   /** Set by close(): calls that come in during shutdown are refused, never routed. */
   private closed = false;
+  /** What phones and users set: forwarding, do-not-disturb, call waiting. */
+  readonly liveState: LiveStateStore;
+  /** The toll-fraud counters and the camp-on queue (src/outgoing/services.ts). */
+  readonly outside: OutgoingServices;
+  /** Busy lamps: each employee's calls as BLF keys and the console see them (core/lamps.ts). */
+  readonly lamps: LampBoard;
 
   constructor(private readonly deps: SwitchDeps) {
+    const office = deps.office;
+    this.mode = deps.officeMode ?? (office ? { currentMode: () => office.mode.mode } : ALWAYS_DAY);
+    this.doors = deps.doors;
     this.holding = new Bridge({ clock: deps.clock, kind: 'holding' });
     this.parking = new ParkingLot(deps.events);
     this.live = new LiveView(deps.clock, deps.events, this.holding);
+    this.conferences = new ConferenceRooms({
+      clock: deps.clock, events: deps.events, boardMax: deps.conferenceMax ?? 30, bridgeCreated: (b) => this.live.watchBridge(b),
+      ...(deps.budget ? { budget: deps.budget } : {}),
+    });
     this.channels.onAdded((ch) => this.live.channelAdded(ch));
+    this.liveState = deps.liveState ?? new MemoryLiveState();
+    this.outside = createOutgoingServices({
+      clock: deps.clock, log: deps.log, events: deps.events, config: deps.config, lines: this.outgoing,
+      free: (ext) => this.availability(ext) === 'free',
+      callBackLegs: (e) => this.employeeTarget(e, { callback: true }).legs(),
+      connect: (answered, line, req) => this.callBack(answered, line, req.number),
+    });
+    this.lamps = new LampBoard({
+      channels: this.channels, events: deps.events, availability: (ext) => this.availability(ext),
+      isEmployee: (ext) => extensionsOf(deps.config()).has(ext),
+      pickupCode: () => featureCode(deps.config(), 'pickup'), log: deps.log,
+    });
+  }
+
+  /** Whether an employee can take a call now: free, busy, dnd or unreachable (core/availability.ts). */
+  availability(extension: string): Availability {
+    return availability(
+      {
+        config: this.deps.config, liveState: this.liveState,
+        channelsOf: (ext) => this.channels.byOwner(ext),
+        reachable: (e) => e.devices.some((d) => this.factories.get(d.type)?.reachable?.(e, d) ?? true),
+      },
+      extension,
+    );
   }
 
   addLegFactory(factory: DeviceLegFactory): void {
@@ -78,7 +166,17 @@ export class Switch {
   }
 
   addOutsideLines(provider: OutsideLineProvider): void {
-    this.lines.push(provider);
+    this.outgoing.add(provider);
+  }
+
+  /** Wire the office mode (the schedules) in: outside calls are barred by the mode in force. */
+  /** The doors started after the switch (boot/doors.ts). */
+  setDoors(doors: DoorStations): void {
+    this.doors = doors;
+  }
+
+  setOfficeMode(source: OfficeModeSource): void {
+    this.mode = source;
   }
 
   /** The records of the calls in progress (for the UI and graceful shutdown). */
@@ -88,27 +186,30 @@ export class Switch {
 
   /** Bridges with members now, across every call (for the UI and tests). */
   bridges(): Bridge[] {
-    return [...this.sessions].flatMap((s) => s.liveBridges());
+    return [...[...this.sessions].flatMap((s) => s.liveBridges()), ...this.conferences.bridges()];
   }
 
-  /** Channels, bridges and calls now (GET /api/calls). */
-  liveView(): LiveSnapshot {
-    return this.live.snapshot(this.channels.all(), this.activeCalls(), this.bridges());
+  /** Channels, bridges and calls now, and the conference rooms in use (GET /api/calls). */
+  liveView(): LiveSnapshot & { conferences: RoomView[] } {
+    return { ...this.live.snapshot(this.channels.all(), this.activeCalls(), this.bridges()), conferences: this.conferences.list() };
   }
 
   /** What `digits` mean now (analog channels ask while the user is still dialling). */
   classify(digits: string, final: boolean): Destination {
     const config = this.deps.config();
-    return config ? resolveDialled(config, digits, { final }) : { kind: 'invalid' };
+    return config ? resolveDialled(config, digits, { final, ...(this.remote ? { remote: this.remote } : {}) }) : { kind: 'invalid' };
   }
 
-  /** A new inbound channel: route its call as soon as it knows its destination. */
-  accept(a: Channel): CallRecord {
+  /**
+   * A new inbound channel: route its call as soon as it knows its destination. `given`: where
+   * it goes when the channel already knows (a SIP trunk's DID), instead of the dial plan.
+   */
+  accept(a: Channel, given?: Destination): CallRecord {
     const session = this.newSession(a);
     a.once('destination', (number) => {
       session.record.destination = number;
       if (this.closed) return session.end('congestion'); // shutting down: 503 / a congestion tone
-      this.run(session, number);
+      this.run(session, number, given);
     });
     return session.record;
   }
@@ -126,6 +227,34 @@ export class Switch {
     return session.record;
   }
 
+  /**
+   * `leg`, an employee's phone that answered the exchange's own call (click-to-call:
+   * src/secretary/click-to-call.ts; a queue's callback: acd/callback.ts), becomes the caller
+   * of a new call to `number`, dialled as if from that phone (its owner's barring applies).
+   */
+  originate(leg: Channel, number: string): CallRecord {
+    const session = this.newSession(leg);
+    session.record.destination = number;
+    this.run(session, number);
+    return session.record;
+  }
+
+  /** The legs that ring an employee's devices now, for a call the exchange places itself (click-to-call, a queue's callback). */
+  employeeLegs(employee: Employee, purpose?: LegPurpose): Channel[] {
+    return this.employeeTarget(employee, purpose).legs();
+  }
+
+  /**
+   * A door call: `station` (the door station's channel, answered: an FXS door station the
+   * exchange rang when the button was pressed) is the caller, the door's phones ring.
+   */
+  doorCall(station: Channel, door: DoorConfig, opener: DoorOpener): CallRecord {
+    const session = this.newSession(station);
+    session.record.destination = door.name;
+    this.run(session, door.name, { kind: 'door', door, opener });
+    return session.record;
+  }
+
   /** Calls ringing now that another phone could pick up, oldest first. */
   ringingCalls(): RingingCall[] {
     return [...this.sessions]
@@ -139,18 +268,28 @@ export class Switch {
     const session = new Session(
       {
         clock: this.deps.clock, log: this.deps.log, events: this.deps.events, channels: this.channels, holding: this.holding, config: this.deps.config(),
-        parking: this.parking,
+        parking: this.parking, conferences: this.conferences,
         ...(this.deps.budget ? { budget: this.deps.budget } : {}),
         ...(this.deps.records ? { records: this.deps.records } : {}),
+        ...(this.deps.office ? { office: this.deps.office } : {}),
+        ...(this.deps.dataFolder ? { dataFolder: this.deps.dataFolder } : {}),
         bridgeCreated: (b) => this.live.watchBridge(b),
-        employee: (e) => this.employeeTarget(e),
-        outsideLine: (n, caller) => this.lineTarget(n, caller.caller),
+        employee: (e, purpose) => this.employeeTarget(e, purpose),
+        outsideLine: (n, caller, opts) => this.lineTarget(n, caller.caller, opts ?? { owner: caller.owner, withhold: false }),
+        officeMode: () => this.mode.currentMode(),
         ringingCalls: () => this.ringingCalls(),
+        liveState: this.liveState,
+        availability: (ext) => this.availability(ext),
+        outgoing: this.outside,
+        bridgedWith: (ch) => this.bridges().filter((b) => b.has(ch)).flatMap((b) => b.channels()).filter((c) => c !== ch),
       },
       a,
     );
     this.sessions.add(session);
-    session.onEnded(() => this.sessions.delete(session));
+    session.onEnded(() => {
+      this.sessions.delete(session);
+      this.outside.campOn.kick(); // a line may be free now for someone waiting
+    });
     return session;
   }
 
@@ -191,38 +330,58 @@ export class Switch {
    */
   close(): void {
     this.closed = true;
+    this.outside.campOn.close();
     for (const s of [...this.sessions]) s.end('congestion');
+    this.conferences.close();
     this.holding.close();
   }
 
   private async route(session: Session, number: string, given?: Destination): Promise<void> {
     const config = this.deps.config();
     const a = session.caller;
-    const dest: Destination = given ?? (config ? resolveDialled(config, number, { final: true }) : { kind: 'invalid' });
+    const station = given ? undefined : this.doors?.forStation(a.owner);
+    const dest: Destination = given ?? (station ? { kind: 'door', ...station } : config ? resolveDialled(config, number, { final: true, ...(this.remote ? { remote: this.remote } : {}) }) : { kind: 'invalid' });
     this.deps.log.info({ call: session.id, from: a.caller.number, to: number, kind: dest.kind }, 'call routed');
+    if (dest.kind === 'outside' && dest.network) this.deps.events.emit('network.fallback', { call: session.id, ...dest.network, number: dest.number });
     this.deps.events.emit('call.started', { call: session.id, from: a.caller.number, to: number, tech: a.tech, kind: dest.kind });
     const cause = await applicationFor(dest)(session.context(), dest);
     session.end(cause);
   }
 
-  private employeeTarget(employee: Employee): DialTarget {
+  private employeeTarget(employee: Employee, purpose?: LegPurpose): DialTarget {
     return {
       extension: employee.extension,
-      legs: () => employee.devices.flatMap((d) => this.factories.get(d.type)?.legsFor(employee, d) ?? []),
+      legs: () => employee.devices.flatMap((d) => this.factories.get(d.type)?.legsFor(employee, d, purpose) ?? []),
     };
   }
 
-  private lineTarget(number: string, caller: Party): DialTarget {
+  private lineTarget(number: string, caller: Party, opts: OutsideCallOptions): DialTarget {
     return {
       extension: number,
       legs: () => {
-        for (const p of this.lines) {
-          const leg = p.seize(number, caller);
-          if (leg) return [leg];
-        }
-        return [];
+        const leg = this.outgoing.seize(this.deps.config(), number, caller, opts);
+        if (leg) this.outside.limits.taken(opts.owner, leg); // counted against whose rights it uses
+        return leg ? [leg] : [];
       },
     };
+  }
+
+  /** Camp-on: `answered` (the employee's phone, answering its call-back ring) calls `number` on `line`, taken for it. */
+  private callBack(answered: Channel, line: Channel, number: string): void {
+    const session = this.newSession(answered);
+    session.record.destination = number;
+    const name = this.deps.config()?.employees.find((e) => e.extension === answered.owner)?.name;
+    session.record.from = name ? { number: answered.owner, name } : { number: answered.owner }; // the employee's call, not the number its phone showed
+    this.deps.log.info({ call: session.id, from: answered.owner, to: number, line: line.owner }, 'camp-on call-back answered: dialling');
+    this.deps.events.emit('call.started', { call: session.id, from: answered.owner, to: number, tech: answered.tech, kind: 'camp-on' });
+    const app = callBackApplication(line, runNumber, OUTSIDE_RING_MS);
+    void app(session.context()).then(
+      (cause) => session.end(cause),
+      (err: unknown) => {
+        this.deps.log.error({ err, call: session.id }, 'camp-on call-back failed');
+        session.end('failure');
+      },
+    );
   }
 }
 

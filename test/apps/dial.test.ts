@@ -30,7 +30,7 @@ function setup() {
   const s = appSession();
   /** dial() as the outcome the ring strategies are checked by. */
   const ringGroup = (targets: DialTarget[], strategy: RingStrategy, timeoutMs: number): Promise<RingOutcome> =>
-    dial(s.ctx, targets, { strategy, timeoutMs }).then(
+    dial(s.ctx, targets, { strategy, timeout_ms: timeoutMs }).then(
       (answered) => ({ answered }),
       (err: unknown) => {
         if (err instanceof DialFailed) return { failed: err.cause };

@@ -86,12 +86,12 @@ test('the recall is not answered either: the call ends after RECALL_RING_MS', as
 
 test('an outside target follows the transferor\'s barring: allowed for 201, barred when 201 may not call out', async () => {
   const allowed = setup((c) => { c.employees[0].outside_calls = 'national'; });
-  const t1 = await transferFrom201(allowed, '0140000002');
-  assert.equal(allowed.lines, ['140000002'], 'a line dials the number');
+  const t1 = await transferFrom201(allowed, '00140000002');
+  assert.equal(allowed.lines, ['0140000002'], 'a line dials the number');
   assert.equal(t1.reports, ['trying']);
 
   const barred = setup((c) => { c.employees[0].outside_calls = 'none'; c.employees[1].outside_calls = 'international'; });
-  const t2 = await transferFrom201(barred, '0140000002');
+  const t2 = await transferFrom201(barred, '00140000002');
   assert.equal(barred.lines, [], 'no line seized');
   assert.equal(t2.reports, ['trying', { failed: 'barred' }]);
   assert.is(t2.b.state, 'up', 'the transferee is back with 201');

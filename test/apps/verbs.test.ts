@@ -22,7 +22,7 @@ test('dial is cancelled when the call ends: every ringing leg is withdrawn with 
   const s = appSession();
   const legs: FakeChannel[] = [];
   const target = (ext: string) => ({ extension: ext, legs: () => [legs[legs.push(new FakeChannel('outbound', ext)) - 1]!] });
-  const done = dial(s.ctx, [target('201'), target('202')], { strategy: 'more_and_more', timeoutMs: 10_000 }).catch((e: unknown) => e);
+  const done = dial(s.ctx, [target('201'), target('202')], { strategy: 'more_and_more', timeout_ms: 10_000 }).catch((e: unknown) => e);
   s.clock.advance(10_000);
   await settle();
   assert.equal(legs.map((l) => l.state), ['proceeding', 'proceeding']);

@@ -14,6 +14,7 @@ export const office: Config = {
   departments: [],
   lines: [{ name: 'City 1', type: 'fxo', port: 1 }],
   numbers: [{ number: '0140000001', line: 'City 1', route: { type: 'employee', target: '102' } }],
+  paging: [],
 };
 
 /** Records the legs handed to the core and the numbers they asked for. */

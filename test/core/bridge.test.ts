@@ -53,6 +53,39 @@ test('in a bridge of three each member hears the other two and never itself', ()
   assert.is(clock.pending(), 0, 'the mixer stopped');
 });
 
+test('a member whose media endpoint is replaced mid-conference is re-wired in place: the others never miss a frame', () => {
+  const clock = new FakeClock();
+  const [a, b, c] = [member('201'), member('202'), member('203')];
+  const br = new Bridge({ clock });
+  for (const m of [a, b, c]) br.add(m.c);
+  const tick = (): void => {
+    a.media.speak(100);
+    b.media.speak(1000);
+    c.media.speak(10000);
+    clock.advance(20);
+  };
+  tick();
+  const heardBefore = b.media.heard.length;
+  a.media.speak(100); // between two mixes: queued in the mixer
+  clock.advance(10);
+  const moved = new FakeEndpoint();
+  c.c.setMedia(moved); // a re-INVITE to a new address, a DECT handover
+  clock.advance(10);
+  assert.is(b.media.heard.length, heardBefore + 1, 'b heard the mix due at the swap');
+  assert.is(b.media.heard.at(-1)![0], 100, 'with what a said just before the swap');
+  moved.speak(20000);
+  a.media.speak(100);
+  b.media.speak(1000);
+  clock.advance(20);
+  assert.is(b.media.heard.length, heardBefore + 2, 'b heard every tick');
+  assert.is(b.media.heard.at(-1)![0], 20100, 'b hears the new endpoint');
+  assert.is(moved.heard.at(-1)![0], 1100, 'the new endpoint hears the others');
+  const old = c.media.heard.length;
+  tick();
+  assert.is(c.media.heard.length, old, 'the old endpoint hears nothing more');
+  br.close();
+});
+
 test('a holding bridge plays music on hold to whoever waits in it: not silence, and nobody hears the held party', () => {
   const clock = new FakeClock();
   const held = member('201');

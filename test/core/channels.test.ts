@@ -39,4 +39,19 @@ test('a channel stays registered when the party it talked to hangs up, and leave
   assert.is(reg.size, 0, 'a released channel is never registered');
 });
 
+test('another call takes the party a channel talks with only while its application offers it, and only once', () => {
+  const reg = new ChannelRegistry();
+  const leg = new FakeChannel('inbound', '101');
+  const party = new FakeChannel('outbound', '203');
+  assert.is(reg.handOver(leg), undefined, 'no application offers it');
+  let given = 0;
+  const off = reg.onHandOver(leg, () => (given++, party));
+  assert.is(reg.handOver(leg), party);
+  assert.is(reg.handOver(leg), undefined, 'once');
+  reg.onHandOver(leg, () => party);
+  off(); // an older registration's off switch leaves the newer one alone
+  assert.is(reg.handOver(leg), party);
+  assert.is(given, 1);
+});
+
 test.run();

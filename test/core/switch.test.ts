@@ -86,9 +86,9 @@ test('outside calls take a free line; when none is free the caller hears congest
   const { sw, dialled } = setup();
   const a = new FakeChannel('inbound', '201');
   sw.accept(a);
-  a.dial('00140000001');
+  a.dial('00140000003'); // not the site's own 0140000001, which would stay inside
   await settle();
-  assert.equal(dialled, ['0140000001']);
+  assert.equal(dialled, ['0140000003']);
   const b = new FakeChannel('inbound', '202');
   sw.accept(b);
   b.dial('00140000002');

@@ -60,3 +60,12 @@ export function cardTonePlan(country: Country): CardTonePlan {
   }
   return plan;
 }
+
+/**
+ * The ring of a call-back (camp-on: the line the employee waited for is free): three short
+ * bursts, unlike every country's ordinary ring (RING_CADENCES), so the employee knows before
+ * lifting that this is the line they asked for (ms, on/off; the card's RING). The first
+ * pause is long because the card sends the caller ID there (PROTOCOL.md: from 500 ms after
+ * the first burst; an ETSI message of ~40 bytes lasts ~0.75 s).
+ */
+export const CALLBACK_RING_CADENCE: readonly number[] = [300, 1300, 300, 200, 300, 2600];

@@ -10,7 +10,7 @@
  * one after another on the injected clock, 20 ms frames paced by its monotonic time and kept
  * {@link LEAD_FRAMES} ahead in the card's playout buffer: a tick the event loop delays (a
  * busy exchange) would otherwise leave the card a frame short in the middle of a digit, and
- * a receiver would hear two digits; late ticks catch up. While a digit or its pause plays,
+ * a receiver would hear two digits; late ticks catch up, up to {@link MAX_BURST} frames. While a digit or its pause plays,
  * the sender owns the port's audio (the other party's sound is replaced, not mixed, so
  * nothing a caller says can corrupt a digit).
  */
@@ -34,6 +34,15 @@ export const ANALOG_DTMF: AnalogDtmfTiming = { toneMs: 80, pauseMs: 80, lowDbm0:
 
 /** Frames handed to the port ahead of time (40 ms: the card buffers up to 100 ms, PROTOCOL.md). */
 export const LEAD_FRAMES = 2;
+
+/**
+ * Most frames handed out at once: the lead plus the frame due now. After a stall longer
+ * than that the card has already played its buffer out, so the frames of the missed time
+ * would only pile up in its 5-frame queue (PROTOCOL.md §5), which drops what overflows: a
+ * digit would lose its tone frames. The sender re-bases its clock instead; every frame of
+ * the digit still plays, the stall becomes a longer pause.
+ */
+export const MAX_BURST = LEAD_FRAMES + 1;
 
 /** Most digits waiting to be played; a longer burst drops the excess (a stuck sender must not queue minutes of tones). */
 export const MAX_QUEUED_DIGITS = 64;
@@ -94,7 +103,11 @@ export class DtmfSender {
 
   /** Hand out every frame due by now (plus the lead); stop once the last pause is out. */
   private pump(): void {
-    const due = Math.floor((this.clock.monotonic() - this.startedAt) / FRAME_MS) + 1 + LEAD_FRAMES;
+    let due = Math.floor((this.clock.monotonic() - this.startedAt) / FRAME_MS) + 1 + LEAD_FRAMES;
+    if (due - this.handed > MAX_BURST) {
+      this.startedAt += (due - this.handed - MAX_BURST) * FRAME_MS;
+      due = this.handed + MAX_BURST;
+    }
     while (this.handed < due) {
       if (!this.frames.length) {
         const d = this.queue.shift();

@@ -49,6 +49,11 @@ export class PortMedia implements MediaEndpoint {
     if (!this.isHeld && !this.closed && !this.dtmf.playing) this.port.sendAudio(frame);
   }
 
+  /** True while digits play towards the port (what the port sends back then may be their echo). */
+  get sendingDigits(): boolean {
+    return this.dtmf.playing;
+  }
+
   /** Play DTMF digits to the device (queued after any still playing); ignored on hold or once closed. */
   playDigits(digits: string): void {
     if (!this.isHeld && !this.closed) this.dtmf.send(digits);

@@ -17,6 +17,8 @@ import type { DeviceLegFactory, OutsideLineProvider } from '../../core/switch.js
 import type { Channel, Party } from '../channel.js';
 import { FxoLine, type FxoTiming } from '../fxo/fxo-line.js';
 import { inboundRouteFor } from '../fxo/inbound-route.js';
+import { fxoOutsideLine } from '../fxo/outside-line.js';
+import type { OutsideLine } from '../../outgoing/trunk-groups.js';
 import type { DigitTimeouts } from '../fxs/digit-collector.js';
 import { FxsExtension } from '../fxs/fxs-extension.js';
 import type { AnalogRouter } from './router.js';
@@ -121,6 +123,9 @@ export class AnalogPorts {
     for (const slot of this.fxs) {
       const e = config.employees.find((x) => x.devices.some((d) => d.type === 'fxs' && d.port === slot.port));
       slot.ctl?.assign(e ? { number: e.extension, name: e.name } : undefined);
+      // An analog door station whose button lifts its line: a hot line to the door (src/doors).
+      const door = config.doors?.find((d) => 'fxs' in d.button && d.button.fxs === slot.port);
+      slot.ctl?.setHotline(door ? door.name : undefined);
     }
     for (const slot of this.fxo) slot.ctl?.assign(config.lines.find((l) => l.port === slot.port)?.name);
   }
@@ -150,16 +155,22 @@ export class AnalogPorts {
   /** The core's factory of legs that ring an employee's analog phone. */
   readonly legFactory: DeviceLegFactory = {
     tech: 'fxs',
-    legsFor: (_employee, device): Channel[] => {
+    legsFor: (_employee, device, purpose): Channel[] => {
       if (device.type !== 'fxs') return [];
       const slot = this.fxs[device.port - 1];
       if (!slot?.ctl || slot.fault || slot.ctl.state === 'offline') return [];
-      return [slot.ctl.offer()];
+      return [slot.ctl.offer(purpose)];
+    },
+    reachable: (_employee, device): boolean => {
+      const slot = device.type === 'fxs' ? this.fxs[device.port - 1] : undefined;
+      return !!slot?.ctl && !slot.fault && slot.ctl.state !== 'offline';
     },
   };
 
-  /** The city lines, for outside calls: the first free configured line. */
+  /** The city lines, for outside calls: by name for the trunk groups, or the first free configured line. */
   readonly outsideLines: OutsideLineProvider = {
+    lines: (): OutsideLine[] =>
+      this.fxo.flatMap((slot) => (slot.fault || !slot.ctl?.name ? [] : [fxoOutsideLine(slot.ctl, slot.ctl.name, this.o.config, this.o.log)])),
     seize: (number: string, _caller: Party): Channel | undefined => {
       for (const slot of this.fxo) {
         if (slot.fault || !slot.ctl?.free) continue;

@@ -14,4 +14,9 @@ export class FxoChannel extends PortLeg<FxoChannel> {
   constructor(direction: Direction, owner: string, caller: Party, host: FxoLegHost, media: PortMedia) {
     super('fxo', direction, owner, caller, host, media);
   }
+
+  /** @internal A key the far end pressed during the call (in-band DTMF heard on the line). */
+  digit(d: string): void {
+    this.emit('digits', d, 'inband');
+  }
 }

@@ -6,6 +6,7 @@
  */
 import type { Clock, TimerHandle } from '../../../common/clock.js';
 import type { Destination } from '../../core/dialplan.js';
+import { WITHHOLD_PREFIX } from '../../outgoing/caller-id.js';
 
 export interface DigitTimeouts {
   /** From dial tone to the first digit. */
@@ -50,7 +51,8 @@ export class DigitCollector {
 
   push(digit: string): void {
     if (this.finished) return;
-    if (digit === '#' && this.digits !== '') return this.finish(true);
+    // `#` ends dialling, except the one that closes the withhold code `#31#`.
+    if (digit === '#' && this.digits !== '' && this.digits + digit !== WITHHOLD_PREFIX) return this.finish(true);
     this.digits += digit;
     const now = this.classify(this.digits, false);
     if (now.kind === 'invalid') return this.end({ kind: 'invalid', digits: this.digits });

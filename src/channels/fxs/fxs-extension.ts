@@ -1,10 +1,14 @@
 /**
  * An FXS port as an extension's telephone: lift → dial tone → digits (overlap dialling with
  * inter-digit timeouts) → the call; ringing with caller ID; ringback, busy and reorder
- * tones; hook flash for hold, and flash, dial, hang up for a blind transfer; the
- * message-waiting lamp.
+ * tones; the message-waiting lamp. A hook flash is only reported (the leg's `flash`): the
+ * application decides what it means, and uses the leg's capability (analog-phone.ts) to
+ * hold a call and make a second one from the same phone.
  *
- * One FxsExtension lives as long as its port; it creates one {@link FxsChannel} per call.
+ * One FxsExtension lives as long as its port; it creates one {@link FxsChannel} per call,
+ * and carries at most two calls at once: the first, and a second one dialled while the
+ * first is held (consultation). The line state below is the telephone's: with two calls
+ * it stays `talking` until the phone is hung up.
  * Only HAL types are imported: the same code runs on a card, the emulator or a test fake.
  */
 import { EventEmitter } from 'node:events';
@@ -16,25 +20,26 @@ import type { BaseChannel, HangupCause, Party } from '../channel.js';
 import { PortMedia } from '../analog/port-media.js';
 import { RefusedLeg } from '../analog/refused-leg.js';
 import type { AnalogRouter } from '../analog/router.js';
-import { cardTonePlan, type Country, type ToneKind } from '../analog/card-tones.js';
+import { CALLBACK_RING_CADENCE, cardTonePlan, type Country, type ToneKind } from '../analog/card-tones.js';
 import { DigitCollector, type DialOutcome, type DigitTimeouts } from './digit-collector.js';
 import { FxsChannel, type FxsLegHost } from './fxs-channel.js';
 
 /**
  * What the telephone on the port is doing.
  *
- * - `idle` (on-hook) → `dialing` (lifted) | `ringing` (a call is offered) | `tone` | `offline`
+ * - `idle` (on-hook) → `dialing` (lifted) | `ringing` (a call is offered) | `talking` (a page to a
+ *   loudspeaker port: its audio opens without ringing) | `tone` | `offline`
  * - `dialing` (dial tone, collecting digits) → `calling` (number complete) | `tone` (invalid, timeout) | `idle` (hung up) | `offline`
  * - `calling` (the call is routed; ringback) → `talking` (answered) | `tone` (refused, ended) | `idle` | `offline`
  * - `ringing` (the phone rings) → `talking` (lifted) | `idle` (the caller gave up) | `offline`
- * - `talking` → `tone` (the far end hung up) | `idle` (hung up) | `offline`
+ * - `talking` (one or two calls) → `tone` (the last call ended) | `idle` (hung up; a page ended) | `offline`
  * - `tone` (busy or reorder tone until the phone is hung up) → `idle` | `offline`
  * - `offline` (the card is gone) → `idle` | `tone` (back with the phone off-hook: hang up first)
  */
 export type FxsLineState = 'idle' | 'dialing' | 'calling' | 'ringing' | 'talking' | 'tone' | 'offline';
 
 export const FXS_LINE_TRANSITIONS: TransitionTable<FxsLineState> = {
-  idle: ['dialing', 'ringing', 'tone', 'offline'],
+  idle: ['dialing', 'ringing', 'talking', 'tone', 'offline'],
   dialing: ['calling', 'tone', 'idle', 'offline'],
   calling: ['talking', 'tone', 'idle', 'offline'],
   ringing: ['talking', 'idle', 'offline'],
@@ -77,13 +82,18 @@ export class FxsExtension extends EventEmitter<FxsExtensionEvents> implements Fx
   private readonly log: Logger;
   /** The employee whose telephone this is; undefined for a port no one is assigned to. */
   private ownerParty: Party | undefined;
-  private leg: FxsChannel | undefined;
-  private collector: DigitCollector | undefined;
+  /** The port's calls: none, one, or a held one and a second one (oldest first). */
+  private calls: FxsChannel[] = [];
+  /** The leg whose number is being dialled now, with its digits. */
+  private collector: { leg: FxsChannel; digits: DigitCollector } | undefined;
   private peerParty: Party | undefined;
-  private isHeld = false;
-  /** While held: the digits of a transfer target, and the number once complete (flash, dial, hang up). */
-  private transferDigits: DigitCollector | undefined;
-  private transferTarget: string | undefined;
+  private readonly hungUpListeners = new Set<() => void>();
+  /** The current call is a page to a loudspeaker amplifier on this port (no ringing, no tones after). */
+  private paging = false;
+  /** The current call is the exchange calling back (camp-on): the phone rings with CALLBACK_RING_CADENCE. */
+  private callback = false;
+  /** Lifting the phone dials this at once, without dial tone (a hot line: an analog door station's button). */
+  private hotline: string | undefined;
   private readonly unbind: () => void;
 
   constructor(private readonly o: FxsExtensionOptions) {
@@ -115,8 +125,9 @@ export class FxsExtension extends EventEmitter<FxsExtensionEvents> implements Fx
   get peer(): Party | undefined {
     return this.peerParty;
   }
+  /** Whether a call of the port is held now. */
   get held(): boolean {
-    return this.isHeld;
+    return this.calls.some((l) => l.media.held);
   }
 
   /** Assign the port to an employee (configuration). A call in progress keeps its leg. */
@@ -125,15 +136,29 @@ export class FxsExtension extends EventEmitter<FxsExtensionEvents> implements Fx
   }
 
   /**
-   * An outbound leg ringing this phone, for the core's leg factory: the port's channel if
-   * the phone is on-hook and idle, otherwise a leg that refuses with `busy`.
+   * Make the port a hot line (configuration): going off-hook dials `number` at once, with no
+   * dial tone and no digits — chan_dahdi's `immediate`, a Panasonic PBX's hot line — as an
+   * analog door station does when its button lifts its line. undefined: a telephone again.
    */
-  offer(): BaseChannel {
+  setHotline(number: string | undefined): void {
+    this.hotline = number;
+  }
+
+  /**
+   * An outbound leg ringing this phone, for the core's leg factory: the port's channel if
+   * the phone is on-hook and idle, otherwise a leg that refuses with `busy`. With `page`, the
+   * port is a loudspeaker amplifier's: the leg is up as soon as it is called, its audio
+   * sent to the on-hook port (on-hook transmission, as for caller ID), nothing rings.
+   */
+  offer(purpose: { page?: boolean; callback?: boolean } = {}): BaseChannel {
     const owner = this.ownerParty?.number ?? `fxs${this.port.number}`;
     if (this.state === 'offline') return new RefusedLeg('fxs', owner, 'unavailable');
-    if (this.state !== 'idle' || this.leg || this.port.offHook) return new RefusedLeg('fxs', owner, 'busy');
-    this.leg = new FxsChannel('outbound', this.ownerParty ?? { number: owner }, this, new PortMedia(this.port, this.o.clock, this.log));
-    return this.leg;
+    if (this.state !== 'idle' || this.calls.length || this.port.offHook) return new RefusedLeg('fxs', owner, 'busy');
+    const leg = this.newLeg('outbound', this.ownerParty ?? { number: owner });
+    this.calls = [leg];
+    this.paging = purpose.page === true;
+    this.callback = purpose.callback === true;
+    return leg;
   }
 
   /** Message-waiting lamp (voicemail). */
@@ -145,7 +170,7 @@ export class FxsExtension extends EventEmitter<FxsExtensionEvents> implements Fx
   setOnline(online: boolean): void {
     if (!online) {
       if (this.state === 'offline') return;
-      this.endLeg('failure');
+      this.endAll('failure');
       this.machine.transition('offline');
       return;
     }
@@ -158,9 +183,10 @@ export class FxsExtension extends EventEmitter<FxsExtensionEvents> implements Fx
 
   /** Stop listening to the port (shutdown or a port removed from the board). */
   dispose(): void {
-    this.endLeg('failure');
+    this.endAll('failure');
     this.unbind();
     this.removeAllListeners();
+    this.hungUpListeners.clear();
   }
 
   // ---- the telephone ----------------------------------------------------------------
@@ -171,7 +197,7 @@ export class FxsExtension extends EventEmitter<FxsExtensionEvents> implements Fx
         return this.startDialing();
       case 'ringing': {
         // Answer: the card already stopped the ringing (ring trip).
-        const leg = this.leg!;
+        const leg = this.calls[0]!;
         this.machine.transition('talking');
         leg.advance('up');
         return;
@@ -184,151 +210,194 @@ export class FxsExtension extends EventEmitter<FxsExtensionEvents> implements Fx
   private onOnHook(): void {
     if (this.state === 'idle' || this.state === 'offline' || this.state === 'ringing') return;
     this.stopTone();
-    // Flash, dial, hang up: a blind transfer of the held party; the leg ends as the phone did.
-    const target = this.state === 'talking' && this.isHeld ? this.transferTarget ?? this.pendingTransferNumber() : undefined;
-    if (target !== undefined) {
-      this.log.info({ target }, 'hook flash, dial, hang up: blind transfer');
-      this.leg?.transferRequested(target);
+    // The application hears of it first, while the legs are still up: a held party is
+    // moved on (transfer, recall), never dropped with the phone. The legs are detached
+    // from the port before, so what the application does with them cannot play a tone.
+    const legs = this.detachAll();
+    for (const listener of [...this.hungUpListeners]) {
+      try {
+        listener();
+      } catch (err) {
+        this.log.error({ err }, 'an application failed at the hang-up'); // the legs still end
+      }
     }
-    this.endLeg('normal');
+    for (const leg of legs) leg.end('normal');
     this.machine.transition('idle');
   }
 
   private onDigit(digit: string): void {
-    if (this.state === 'dialing' && this.collector) {
-      if (this.collector.dialled === '') this.stopTone();
-      this.collector.push(digit);
-    } else if (this.state === 'talking' && !this.isHeld) this.leg?.digit(digit);
-    else if (this.state === 'talking' && this.transferDigits) {
-      if (this.transferDigits.dialled === '') this.stopTone();
-      this.transferDigits.push(digit);
-    }
+    if (this.collector) {
+      if (this.collector.digits.dialled === '') this.stopTone();
+      this.collector.digits.push(digit);
+    } else if (this.state === 'talking') this.front()?.digit(digit);
   }
 
-  /** Hook flash (register recall) toggles hold; while held the phone hears dial tone. */
+  /** Hook flash (register recall): reported on the port's first call; its application decides. */
   private onFlash(): void {
-    if (this.state !== 'talking' || !this.leg) return;
-    this.leg.flashed();
-    this.isHeld = !this.isHeld;
-    this.log.info({ held: this.isHeld }, 'hook flash: hold');
-    this.leg.holdChanged(this.isHeld);
-    this.cancelTransferDigits();
-    if (this.isHeld) {
-      this.play('dial');
-      this.transferDigits = new DigitCollector(this.o.clock, (d, f) => this.o.router.classify(d, f), (out) => {
-        this.transferDigits = undefined;
-        if (out.kind === 'complete') this.transferTarget = out.number;
-        else if (out.kind === 'invalid') this.play('congestion');
-      }, this.o.timeouts);
-      this.transferDigits.start();
-    } else this.stopTone();
+    if (this.state !== 'talking') return;
+    this.log.debug('hook flash');
+    this.calls[0]?.flashed();
   }
 
   private startDialing(): void {
+    if (this.hotline !== undefined) {
+      const leg = this.newLeg('inbound', this.ownerParty ?? { number: `fxs${this.port.number}` });
+      this.calls = [leg];
+      this.peerParty = undefined;
+      leg.advance('dialing');
+      this.machine.transition('dialing');
+      return this.dialDone(leg, { kind: 'complete', number: this.hotline });
+    }
     if (!this.ownerParty) {
       this.log.warn('a phone was lifted on a port no employee is assigned to');
       this.machine.transition('tone');
       return this.play('congestion');
     }
-    const leg = new FxsChannel('inbound', this.ownerParty, this, new PortMedia(this.port, this.o.clock, this.log));
-    this.leg = leg;
+    const leg = this.newLeg('inbound', this.ownerParty);
+    this.calls = [leg];
     this.peerParty = undefined;
     leg.advance('dialing');
     this.machine.transition('dialing');
     this.play('dial');
-    this.collector = new DigitCollector(this.o.clock, (d, f) => this.o.router.classify(d, f), (out) => this.dialDone(leg, out), this.o.timeouts);
-    this.collector.start();
+    this.collect(leg);
+  }
+
+  private collect(leg: FxsChannel): void {
+    const digits = new DigitCollector(this.o.clock, (d, f) => this.o.router.classify(d, f), (out) => this.dialDone(leg, out), this.o.timeouts);
+    this.collector = { leg, digits };
+    digits.start();
   }
 
   private dialDone(leg: FxsChannel, out: DialOutcome): void {
-    this.collector = undefined;
-    if (leg !== this.leg || this.state !== 'dialing') return;
+    if (this.collector?.leg === leg) this.collector = undefined;
+    if (!this.calls.includes(leg) || leg.state !== 'dialing') return;
     if (out.kind !== 'complete') {
       this.log.info({ outcome: out }, 'dialling failed');
-      this.leg = undefined;
-      leg.end(out.kind === 'invalid' ? 'not-found' : 'cancelled');
-      this.machine.transition('tone');
-      return this.play('congestion');
+      return this.drop(leg, out.kind === 'invalid' ? 'not-found' : 'cancelled', 'congestion');
     }
-    this.peerParty = { number: out.number };
-    this.machine.transition('calling');
+    if (this.state === 'dialing') {
+      this.peerParty = { number: out.number };
+      this.machine.transition('calling');
+    }
     // Proceeding before the core hears the number: it may ring the callee synchronously.
     leg.advance('proceeding');
     this.o.router.accept(leg);
     leg.dialled(out.number);
   }
 
-  // ---- what the core asks (FxsLegHost) ----------------------------------------------
+  // ---- what the core and the application ask (FxsLegHost) -----------------------------
 
   legCall(leg: FxsChannel, caller: Party): void {
-    if (leg !== this.leg || this.state !== 'idle') return leg.end('busy');
+    if (leg !== this.calls[0] || this.state !== 'idle') return leg.end('busy');
     leg.caller = caller;
     this.peerParty = caller;
+    if (this.paging) {
+      this.log.info({ from: caller.number }, 'page: loudspeaker on');
+      this.machine.transition('talking');
+      return leg.advance('up');
+    }
     this.machine.transition('ringing');
     leg.advance('alerting');
     const country = this.o.country();
-    const cadence = this.o.ringCadence?.(country);
+    const cadence = this.callback ? CALLBACK_RING_CADENCE : this.o.ringCadence?.(country);
     this.port.ring({ callerId: callerIdOf(caller), ...(cadence ? { cadence } : {}) }).catch((err: Error) => {
       this.log.warn({ err: err.message }, 'cannot ring the phone');
-      if (leg === this.leg && this.state === 'ringing') {
-        this.endLeg('unavailable');
+      if (leg === this.calls[0] && this.state === 'ringing') {
+        this.endAll('unavailable');
         this.machine.transition('idle');
       }
     });
   }
 
   legRinging(leg: FxsChannel): void {
-    if (leg !== this.leg || this.state !== 'calling') return;
-    if (leg.state === 'alerting') return;
+    if (!this.calls.includes(leg) || leg.state !== 'proceeding') return;
     leg.advance('alerting');
-    this.play('ringback');
+    if (!leg.media.held) this.play('ringback');
   }
 
   legAnswer(leg: FxsChannel): void {
-    if (leg !== this.leg || this.state !== 'calling') return;
-    this.stopTone();
-    this.machine.transition('talking');
+    if (!this.calls.includes(leg) || (leg.state !== 'proceeding' && leg.state !== 'alerting')) return;
+    if (this.state === 'calling') this.machine.transition('talking');
+    if (!leg.media.held) this.stopTone();
     leg.advance('up');
   }
 
   legHangup(leg: FxsChannel, cause: HangupCause): void {
-    if (leg !== this.leg) return leg.end(cause);
-    const state = this.state;
-    this.endLeg(cause);
-    if (state === 'ringing') {
+    if (!this.calls.includes(leg)) return leg.end(cause);
+    if (this.paging) {
+      const state = this.state;
+      this.paging = false;
+      this.endAll(cause);
+      if (state === 'talking') this.machine.transition('idle'); // the amplifier goes quiet: no busy tone
+      return;
+    }
+    if (this.state === 'ringing') {
+      this.endAll(cause);
       this.port.stopRing().catch(() => {});
       this.machine.transition('idle');
-    } else if (state === 'calling' || state === 'talking' || state === 'dialing') {
-      // The phone is still off-hook: tell its user the call is over.
-      this.machine.transition('tone');
-      this.play(toneAfter(cause));
+      return;
     }
+    this.drop(leg, cause, toneAfter(cause));
+  }
+
+  legHeld(leg: FxsChannel, held: boolean): void {
+    leg.holdChanged(held);
+    if (!held && this.calls.includes(leg)) this.stopTone();
+  }
+
+  /** A second call from the phone while its first is held: dial tone, then the number. */
+  dialSecondCall(): FxsChannel | undefined {
+    if (this.state !== 'talking' || this.calls.length !== 1 || this.collector || !this.ownerParty) return undefined;
+    const leg = this.newLeg('inbound', this.ownerParty);
+    this.calls.push(leg);
+    leg.advance('dialing');
+    this.play('dial');
+    this.collect(leg);
+    return leg;
+  }
+
+  onHungUp(listener: () => void): () => void {
+    this.hungUpListeners.add(listener);
+    return () => void this.hungUpListeners.delete(listener);
   }
 
   // ---- helpers ----------------------------------------------------------------------
 
-  /** Hung up before the inter-digit timeout: the digits so far, when they are a number already. */
-  private pendingTransferNumber(): string | undefined {
-    const digits = this.transferDigits?.dialled;
-    if (!digits) return undefined;
-    const kind = this.o.router.classify(digits, true).kind;
-    return kind === 'invalid' || kind === 'incomplete' ? undefined : digits;
+  private newLeg(direction: 'inbound' | 'outbound', owner: Party): FxsChannel {
+    return new FxsChannel(direction, owner, this, new PortMedia(this.port, this.o.clock, this.log));
   }
 
-  private cancelTransferDigits(): void {
-    this.transferDigits?.cancel();
-    this.transferDigits = undefined;
-    this.transferTarget = undefined;
+  /** The call the phone talks in now: up and not held. */
+  private front(): FxsChannel | undefined {
+    return this.calls.find((l) => l.state === 'up' && !l.media.held);
   }
 
-  private endLeg(cause: HangupCause): void {
-    this.cancelTransferDigits();
-    this.collector?.cancel();
+  /**
+   * One call of the port ended while the phone is off-hook. When it was the one the phone
+   * heard, `tone` tells its user; when it was the last, the phone waits for the hang-up.
+   */
+  private drop(leg: FxsChannel, cause: HangupCause, tone: ToneKind): void {
+    const heard = !leg.media.held;
+    if (this.collector?.leg === leg) {
+      this.collector.digits.cancel();
+      this.collector = undefined;
+    }
+    this.calls = this.calls.filter((l) => l !== leg);
+    leg.end(cause);
+    if (this.calls.length === 0 && (this.state === 'dialing' || this.state === 'calling' || this.state === 'talking')) this.machine.transition('tone');
+    if (heard) this.play(tone);
+  }
+
+  private detachAll(): FxsChannel[] {
+    this.collector?.digits.cancel();
     this.collector = undefined;
-    const leg = this.leg;
-    this.leg = undefined;
-    this.isHeld = false;
-    leg?.end(cause);
+    const legs = this.calls;
+    this.calls = [];
+    return legs;
+  }
+
+  private endAll(cause: HangupCause): void {
+    for (const leg of this.detachAll()) leg.end(cause);
   }
 
   private play(kind: ToneKind): void {

@@ -17,6 +17,7 @@ import type { ServerTransaction } from '../../sip/transaction/server.js';
 import { createResponse, newTag } from '../../sip/builders.js';
 import { LoginLimits, type Lockout } from '../../../common/failure-limiter.js';
 import type { SipDirectory } from './directory.js';
+import type { FrontProxy } from './front-proxy.js';
 
 export const SIP_REALM = 'autocom';
 
@@ -41,7 +42,14 @@ export class SipAuthenticator {
   private readonly digest: DigestServer;
   private readonly limits: LoginLimits;
 
-  constructor(private readonly directory: SipDirectory, clock: Clock, private readonly log: Logger, onLockout?: (l: Lockout) => void) {
+  constructor(
+    private readonly directory: SipDirectory,
+    clock: Clock,
+    private readonly log: Logger,
+    onLockout?: (l: Lockout) => void,
+    /** The trusted front proxy (front-proxy.ts): its requests carry the caller it authenticated. */
+    private readonly frontProxy?: FrontProxy,
+  ) {
     // MD5 is offered first and SHA-256 (RFC 8760) second: many deployed phones, and sipp,
     // read only the first WWW-Authenticate and give up when it is not MD5, while clients
     // that know SHA-256 still find it in the same 401.
@@ -54,6 +62,7 @@ export class SipAuthenticator {
    * 403 lockout). Phones answer a 401 by sending the request again with credentials.
    */
   authenticate(req: SipRequest, tx: ServerTransaction): string | undefined {
+    if (this.frontProxy?.isFrom(tx.info.source, tx.info.protocol)) return this.asserted(req, tx, this.frontProxy);
     const source = tx.info.source.address;
     const header = req.headers.get('Authorization');
     const claimed = header === undefined ? undefined : parseAuthHeader(header)?.params.get('username') ?? '';
@@ -81,6 +90,18 @@ export class SipAuthenticator {
       this.log.warn({ source, username: claimed, method: req.method, reason: result.reason }, 'sip: credentials refused');
     }
     return this.challenge(req, tx, result.reason === 'stale' || result.reason === 'replay');
+  }
+
+  /**
+   * A request the front proxy relays: the employee it asserts (P-Asserted-Identity), never
+   * challenged (the proxy did that). REGISTER, a missing assertion or one naming nobody: 403.
+   */
+  private asserted(req: SipRequest, tx: ServerTransaction, proxy: FrontProxy): string | undefined {
+    const extension = req.method === 'REGISTER' ? undefined : proxy.assertedExtension(req);
+    if (extension !== undefined && this.directory.employee(extension)) return extension;
+    this.log.warn({ method: req.method, call: req.callId, asserted: extension ?? null }, 'sip: request from the front proxy without an employee asserted, refused');
+    tx.respond(createResponse(req, 403, 'Forbidden', newTag()));
+    return undefined;
   }
 
   private challenge(req: SipRequest, tx: ServerTransaction, stale: boolean): undefined {

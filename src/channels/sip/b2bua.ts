@@ -11,7 +11,7 @@
  * for an INVITE without Contact) and 404, before any RTP opens or anything rings.
  */
 import type { Logger } from '../../../common/log.js';
-import type { Switch, DeviceLegFactory } from '../../core/switch.js';
+import type { Switch, DeviceLegFactory, LegPurpose } from '../../core/switch.js';
 import type { Device, Employee } from '../../config/schema.js';
 import type { SipRequest, SipResponse } from '../../sip/message.js';
 import type { ServerTransaction } from '../../sip/transaction/server.js';
@@ -32,8 +32,11 @@ import { SipMedia } from './sip-media.js';
 import { SdpRejected } from '../../sip/sdp-check.js';
 import { refuseSdp } from './in-dialog.js';
 import { answerSessionTimer } from './session-timer.js';
+import type { SipNotifier } from './events/notifier.js';
+import { lampPickup } from './events/lamp-pickup.js';
+import type { FrontProxy } from './front-proxy.js';
 
-export const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REGISTER';
+export const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REGISTER, SUBSCRIBE';
 /** Extensions this exchange understands (RFC 4028 session timers); a Require for anything else is answered 420. */
 const SUPPORTED: readonly string[] = ['timer', 'replaces'];
 /** The request checks of RFC 3261 §8.2 (src/sip/uas-checks.ts) as this exchange applies them. */
@@ -41,6 +44,8 @@ const POLICY: UasPolicy = { allow: ALLOW.split(', '), schemes: ['sip', 'sips'], 
 
 export class B2bua implements DeviceLegFactory {
   readonly tech = 'sip' as const;
+  /** SUBSCRIBE/NOTIFY (RFC 6665: busy lamps, presence, message-summary); set by wireSip. */
+  notifier: SipNotifier | undefined;
 
   constructor(
     private readonly ctx: SipContext,
@@ -50,6 +55,8 @@ export class B2bua implements DeviceLegFactory {
     private readonly registrar: Registrar,
     private readonly location: LocationService,
     private readonly log: Logger,
+    /** Behind a front proxy (front-proxy.ts) every SIP phone is also reached through it. */
+    private readonly frontProxy?: FrontProxy,
   ) {}
 
   /** The stack's request handler. Throwing a SipError answers with its status. */
@@ -70,6 +77,9 @@ export class B2bua implements DeviceLegFactory {
         return this.registrar.handle(req, tx);
       case 'INVITE':
         return this.invite(req, tx);
+      case 'SUBSCRIBE':
+        if (!this.notifier) throw new SipError(489, 'Bad Event');
+        return this.notifier.subscribe(req, tx);
       default:
         // BYE, INFO, UPDATE outside any dialog (§12.2.2).
         throw new SipError(481, 'Call/Transaction Does Not Exist');
@@ -98,10 +108,18 @@ export class B2bua implements DeviceLegFactory {
   }
 
   /** Outbound legs reaching an employee's SIP phones: one per registered contact. */
-  legsFor(employee: Employee, device: Device): SipOutboundChannel[] {
+  legsFor(employee: Employee, device: Device, purpose?: LegPurpose): SipOutboundChannel[] {
     // Contacts belong to the extension, not to one device entry: ring them once.
     if (employee.devices.find((d) => d.type === 'sip') !== device) return [];
-    return this.location.contacts(employee.extension).map((b) => new SipOutboundChannel(this.ctx, employee, b, this.auth));
+    const bindings = this.location.contacts(employee.extension);
+    if (this.frontProxy) bindings.push(this.frontProxy.binding(employee.extension));
+    return bindings.map((b) => new SipOutboundChannel(this.ctx, employee, b, this.auth, purpose));
+  }
+
+  /** Whether the employee's SIP phones could ring now: at least one registered contact (core/availability.ts). */
+  reachable(employee: Employee, device: Device): boolean {
+    // Behind a front proxy the phones' registrations are the proxy's: it may know one (it answers 404/480 when not).
+    return device.type === 'sip' && (this.frontProxy !== undefined || this.location.contacts(employee.extension).length > 0);
   }
 
   private options(req: SipRequest, tx: ServerTransaction): void {
@@ -110,6 +128,7 @@ export class B2bua implements DeviceLegFactory {
       const res = createResponse(req, 200, 'OK', newTag());
       res.headers.append('Allow', ALLOW);
       res.headers.append('Accept', 'application/sdp');
+      if (this.notifier) res.headers.append('Allow-Events', this.notifier.allowEvents());
       tx.respond(res);
     };
     if (user === undefined || user === '') return ok(); // the exchange itself: keepalive, no challenge
@@ -127,7 +146,9 @@ export class B2bua implements DeviceLegFactory {
     // §8.2.2–§8.2.3 and §8.1.1.8 (420, 415, 406, 400 without a Contact): before anything rings.
     checkUasRequest(req, POLICY);
     answerSessionTimer(req); // RFC 4028 §9: 422 with Min-SE for too short an interval, before anything rings
-    const replaces = this.replacesOf(req, extension);
+    // A busy-lamp key's pickup (Replaces naming a lamp's ringing dialog) is a directed pickup.
+    const pickup = lampPickup(req, this.sw.lamps, this.sw.lamps.pickupCode());
+    const replaces = pickup === undefined ? this.replacesOf(req, extension) : undefined;
     const media = await SipMedia.open(this.ctx, undefined, tx.info.source.address);
     // A CANCEL that came while the RTP endpoint was opening was answered by the stack
     // (200, then 487 to the INVITE, §9.2): the INVITE is over, so nothing may ring.
@@ -145,10 +166,16 @@ export class B2bua implements DeviceLegFactory {
         throw err instanceof SdpRejected ? refuseSdp(this.ctx, tx.info.protocol, err) : err;
       }
     }
-    const leg = new SipInboundChannel(this.ctx, req, tx, employee, media, this.auth);
+    const leg = new SipInboundChannel(this.ctx, req, tx, { owner: employee.extension, caller: { number: employee.extension, name: employee.name } }, media, this.auth);
     // debug, not info: the core logs every call once ('call routed'); a second line per call
     // at info cost about 4 % of the exchange's CPU at a few hundred calls per second.
     this.log.debug({ from: extension, to: leg.dialled, call: req.callId }, 'sip: incoming call');
+    if (pickup !== undefined) {
+      this.log.info({ from: extension, call: req.callId, pickup }, 'sip: pickup from a busy lamp');
+      this.sw.accept(leg);
+      leg.start(pickup);
+      return;
+    }
     if (replaces) {
       leg.start();
       const verdict = this.sw.replaceWith(leg, replaces);

@@ -34,6 +34,8 @@ export interface DialogLeg {
 
 export interface DialogEvents {
   hold(held: boolean): void;
+  /** A re-INVITE or UPDATE moved the RTP (address, port or codec): the leg emits `media`. */
+  media(): void;
   digits(digits: string): void;
   /** The phone asked to transfer the call (REFER, answered 202 already: refer.ts). */
   transfer(request: TransferRequest): void;
@@ -149,6 +151,7 @@ export class InDialog {
     const res = createResponse(req, 200, 'OK');
     if (req.body.length) {
       const wasHeld = this.media.held;
+      const wasAt = this.media.remote;
       try {
         res.setBody(this.media.answer(req.body), 'application/sdp');
       } catch (err) {
@@ -158,6 +161,7 @@ export class InDialog {
         throw refuseSdp(this.ctx, tx.info.protocol, err);
       }
       if (this.media.held !== wasHeld) this.events.hold(this.media.held);
+      if (this.media.remote !== wasAt) this.events.media();
     } else if (req.method === 'INVITE') {
       // RFC 3264 §4 / RFC 3261 §14.2: an offerless re-INVITE asks us for an offer.
       res.setBody(this.media.offer(), 'application/sdp');
@@ -191,6 +195,7 @@ export class InDialog {
 
   private takeAnswer(body: Buffer, fail: (why: string) => void): boolean {
     const wasHeld = this.media.held;
+    const wasAt = this.media.remote;
     try {
       this.media.takeAnswer(body);
     } catch (err) {
@@ -199,6 +204,7 @@ export class InDialog {
       return false;
     }
     if (this.media.held !== wasHeld) this.events.hold(this.media.held);
+    if (this.media.remote !== wasAt) this.events.media();
     return true;
   }
 

@@ -9,7 +9,6 @@
  *   (RFC 4028) when the INVITE asks for them. The 180 and 200 carry our Contact (§12.1.1).
  */
 import { BaseChannel, type DialogKey, type HangupCause, type Party } from '../channel.js';
-import type { Employee } from '../../config/schema.js';
 import type { SipRequest } from '../../sip/message.js';
 import type { ServerTransaction } from '../../sip/transaction/server.js';
 import { InviteServerTransaction } from '../../sip/transaction/invite-server.js';
@@ -25,6 +24,23 @@ import type { RequestAuthenticator } from './peer-check.js';
 import { answerSessionTimer } from './session-timer.js';
 import { SipDtmf } from './dtmf.js';
 
+/**
+ * A response that creates a dialog (1xx with a tag, 2xx): §12.1.1, the UAS copies every
+ * Record-Route of the request into it, so proxies on the way (a SIP trunk's provider) stay
+ * in the dialog's path.
+ */
+function dialogResponse(invite: SipRequest, status: number, reason: string, toTag: string): ReturnType<typeof createResponse> {
+  const res = createResponse(invite, status, reason, toTag);
+  for (const rr of invite.headers.lines('Record-Route')) res.headers.append('Record-Route', rr);
+  return res;
+}
+
+/** Whose call an inbound leg is: an employee's phone (owner = extension), or a trunk (owner = its name, caller = the outside party). */
+export interface InboundParty {
+  owner: string;
+  caller: Party;
+}
+
 export class SipInboundChannel extends BaseChannel implements DialogOwner {
   private readonly toTag = newTag();
   /** The answer sent in a 183 (early media); the 200 carries the same one. */
@@ -37,18 +53,18 @@ export class SipInboundChannel extends BaseChannel implements DialogOwner {
     private readonly ctx: SipContext,
     readonly invite: SipRequest,
     private readonly tx: ServerTransaction,
-    private readonly employee: Employee,
+    private readonly party: InboundParty,
     readonly sipMedia: SipMedia,
     /** Re-authenticates in-dialog requests that do not come from the INVITE's source (peer-check.ts). */
     private readonly auth: RequestAuthenticator,
   ) {
-    super('sip', 'inbound', employee.extension, { number: employee.extension, name: employee.name } satisfies Party);
+    super('sip', 'inbound', party.owner, party.caller);
     this.media = sipMedia.endpoint;
     if (tx instanceof InviteServerTransaction) tx.onCancel(() => this.released('cancelled'));
     this.dtmf = new SipDtmf(ctx, (d, via) => this.emit('digits', d, via));
     this.dtmf.listen(sipMedia.endpoint);
     sipMedia.onLost((err) => {
-      ctx.log.error({ err, leg: this.id, extension: employee.extension }, 'sip: media failed (fault, RTP timeout or worker death), ending the call');
+      ctx.log.error({ err, leg: this.id, extension: party.owner }, 'sip: media failed (fault, RTP timeout or worker death), ending the call');
       this.hangup('failure');
     });
     this.on('hangup', () => {
@@ -67,10 +83,13 @@ export class SipInboundChannel extends BaseChannel implements DialogOwner {
     return this.invite.uri.user ?? '';
   }
 
-  /** Start routing: called once the core has accepted the leg. */
-  start(): void {
+  /**
+   * Start routing: called once the core has accepted the leg. `destination` replaces the
+   * dialled number when the INVITE means something else (a lamp's pickup by Replaces).
+   */
+  start(destination = this.dialled): void {
     this.moveTo('proceeding');
-    this.emit('destination', this.dialled);
+    this.emit('destination', destination);
   }
 
   /** The dialog this leg is, once answered (Channel.sipDialog). */
@@ -85,7 +104,7 @@ export class SipInboundChannel extends BaseChannel implements DialogOwner {
   ringing(): void {
     if (this.state !== 'proceeding') return;
     // §12.1.1 / §13.3.1.1: a 1xx with a To tag creates an early dialog and carries our Contact.
-    const res = createResponse(this.invite, 180, 'Ringing', this.toTag);
+    const res = dialogResponse(this.invite, 180, 'Ringing', this.toTag);
     res.headers.append('Contact', this.ctx.stack.contact(this.tx.info.protocol, undefined, this.tx.info.source.address).toString());
     this.tx.respond(res);
     this.moveTo('alerting');
@@ -105,7 +124,7 @@ export class SipInboundChannel extends BaseChannel implements DialogOwner {
     } catch {
       return this.ringing(); // answer() refuses it with 488 and the reason
     }
-    const res = createResponse(this.invite, 183, 'Session Progress', this.toTag);
+    const res = dialogResponse(this.invite, 183, 'Session Progress', this.toTag);
     res.headers.append('Contact', this.ctx.stack.contact(this.tx.info.protocol, undefined, this.tx.info.source.address).toString());
     res.setBody(this.earlyAnswer, 'application/sdp');
     this.tx.respond(res);
@@ -127,7 +146,7 @@ export class SipInboundChannel extends BaseChannel implements DialogOwner {
       this.tx.respond(res);
       return this.released('failure');
     }
-    const res = createResponse(this.invite, 200, 'OK', this.toTag);
+    const res = dialogResponse(this.invite, 200, 'OK', this.toTag);
     const contact = this.ctx.stack.contact(this.tx.info.protocol, undefined, this.tx.info.source.address);
     res.headers.append('Contact', contact.toString());
     res.headers.append('Supported', SUPPORTED_HEADER);
@@ -138,8 +157,9 @@ export class SipInboundChannel extends BaseChannel implements DialogOwner {
     this.dialog = dialog;
     const { protocol, source } = this.tx.info;
     const allowsUpdate = this.invite.headers.getAll('Allow').some((m) => m.trim().toUpperCase() === 'UPDATE');
-    this.inDialog = new InDialog(this, this.ctx, dialog, this.sipMedia, { protocol, address: source.address, port: source.port, extension: this.employee.extension, auth: this.auth }, {
+    this.inDialog = new InDialog(this, this.ctx, dialog, this.sipMedia, { protocol, address: source.address, port: source.port, extension: this.party.owner, auth: this.auth }, {
       hold: (held) => this.emit('hold', held),
+      media: () => this.emit('media', this.media),
       digits: (d) => this.dtmf.fromInfo(d),
       transfer: (request) => this.emit('transfer', request),
       canTransfer: () => this.listenerCount('transfer') > 0,

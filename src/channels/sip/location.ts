@@ -5,13 +5,14 @@
  * contact URI, and replaced when the same device (same Call-ID) moves to a new contact.
  */
 import type { Clock, TimerHandle } from '../../../common/clock.js';
+import type { TransportProtocol } from '../../sip/transport/types.js';
 
 export interface Binding {
   extension: string;
   /** The Contact URI the phone registered (where to send requests). */
   contact: string;
   /** Where the REGISTER came from: requests go there when the phone is behind NAT (RFC 3581 symmetry). */
-  source: { protocol: 'udp' | 'tcp'; address: string; port: number };
+  source: { protocol: TransportProtocol; address: string; port: number };
   callId: string;
   cseq: number;
   /** Epoch ms when the binding lapses. */

@@ -10,6 +10,12 @@
  *
  * The INVITE offers `Supported: timer`; a callee that answers with Session-Expires gets the
  * RFC 4028 session timer it chose (§7.2).
+ *
+ * A page leg (purpose `page`) asks the phone to answer by itself and only listen: the
+ * headers Polycom, Yealink and Snom phones honour (`Alert-Info: <http://127.0.0.1>;
+ * info=alert-autoanswer`, `Call-Info: <sip:exchange>;answer-after=0`) and a `sendonly` offer.
+ * An intercom leg (purpose `intercom`: a SIP door station called for its audio) carries the
+ * same auto-answer headers with a two-way offer.
  */
 import { BaseChannel, type DialogKey, type HangupCause, type Party, type PlacementHint } from '../channel.js';
 import type { Employee } from '../../config/schema.js';
@@ -19,7 +25,7 @@ import { InviteClientTransaction } from '../../sip/transaction/invite-client.js'
 import type { ClientTransaction } from '../../sip/transaction/layer.js';
 import type { Destination } from '../../sip/transport/layer.js';
 import { Dialog } from '../../sip/dialog.js';
-import { parseUri, type SipUri } from '../../sip/uri.js';
+import { formatUri, parseUri, SipUri } from '../../sip/uri.js';
 import { partyAddress } from '../../sip/builders.js';
 import { SipError } from '../../sip/errors.js';
 import { SdpRejected } from '../../sip/sdp-check.js';
@@ -31,6 +37,17 @@ import { endDialog, InDialog, LEG_ALLOW, SUPPORTED_HEADER } from './in-dialog.js
 import type { RequestAuthenticator } from './peer-check.js';
 import { termsFromResponse } from './session-timer.js';
 import { SipDtmf } from './dtmf.js';
+import type { LegPurpose } from '../../core/switch.js';
+
+/** What makes a phone answer a page by itself (Polycom/Yealink: Alert-Info; Snom and others: Call-Info answer-after). */
+export const AUTO_ANSWER_ALERT_INFO = '<http://127.0.0.1>;info=alert-autoanswer';
+
+/**
+ * A call-back's distinctive ring (camp-on: the line the employee waited for is free). RFC 7462
+ * §4.2.1 names the `recall:callback` indication; phones that only know Bellcore ring
+ * patterns (Polycom, Yealink, Grandstream) match the `info=` of the second value.
+ */
+export const CALLBACK_ALERT_INFO = '<urn:alert:service:recall:callback>, <http://127.0.0.1/Bellcore-dr3>;info=Bellcore-dr3';
 
 export class SipOutboundChannel extends BaseChannel implements DialogOwner {
   private invite: SipRequest | undefined;
@@ -47,6 +64,7 @@ export class SipOutboundChannel extends BaseChannel implements DialogOwner {
     readonly binding: Binding,
     /** Re-authenticates in-dialog requests that do not come from the binding's source (peer-check.ts). */
     private readonly auth: RequestAuthenticator,
+    private readonly purpose: LegPurpose = {},
   ) {
     super('sip', 'outbound', employee.extension, { number: '' });
     this.destination = { protocol: binding.source.protocol, address: binding.source.address, port: binding.source.port };
@@ -143,8 +161,13 @@ export class SipOutboundChannel extends BaseChannel implements DialogOwner {
       from: partyAddress(caller.number, caller.name, here.host, here.port),
       to: partyAddress(ext, this.employee.name, here.host, here.port),
       contact,
-      headers: [['Allow', LEG_ALLOW], ['Supported', SUPPORTED_HEADER]],
-      body: media.offer(),
+      headers: [
+        ['Allow', LEG_ALLOW], ['Supported', SUPPORTED_HEADER],
+        ...(this.purpose.callback ? ([['Alert-Info', CALLBACK_ALERT_INFO]] as Array<[string, string]>) : []),
+        ...(this.purpose.page || this.purpose.intercom ? ([['Alert-Info', AUTO_ANSWER_ALERT_INFO], ['Call-Info', `<${formatUri(new SipUri('sip', here.host, here.port))}>;answer-after=0`]] as Array<[string, string]>) : []),
+      ],
+      // A page is one-way: the phone plays what we send and sends nothing back (RFC 3264 §6.1).
+      body: this.purpose.page ? media.offer(undefined, 'sendonly') : media.offer(),
       contentType: 'application/sdp',
     });
     this.invite = invite;
@@ -184,6 +207,7 @@ export class SipOutboundChannel extends BaseChannel implements DialogOwner {
     const allowsUpdate = res.headers.getAll('Allow').some((m) => m.trim().toUpperCase() === 'UPDATE');
     this.inDialog = new InDialog(this, this.ctx, dialog, this.sipMedia!, { ...this.destination, extension: this.employee.extension, auth: this.auth }, {
       hold: (held) => this.emit('hold', held),
+      media: () => this.emit('media', this.media),
       digits: (d) => this.dtmf.fromInfo(d),
       transfer: (request) => this.emit('transfer', request),
       canTransfer: () => this.listenerCount('transfer') > 0,

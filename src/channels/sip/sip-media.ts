@@ -31,6 +31,10 @@ export class SipMedia {
   /** The direction the phone last asked for (hold detection). */
   held = false;
   private current: G711Law | undefined;
+  /** The voice codecs this leg may use, in order of preference (a SIP trunk's `codecs`); default both. */
+  private allowed: readonly G711Law[] | undefined;
+  /** Where and how the phone receives our RTP (address, port, codec), once negotiated: a change mid-call is a media move. */
+  remote: string | undefined;
   /**
    * The description we last sent (offer or answer): a session refresh re-INVITE offers it
    * again unchanged, o= version included (RFC 6337 §5.3, RFC 4028 §7.4).
@@ -60,6 +64,11 @@ export class SipMedia {
     return new SipMedia(endpoint, ctx.mediaAddress?.(towards) ?? endpoint.localAddress);
   }
 
+  /** Restrict this leg to `codecs` (in order of preference): offers list only them, answers choose among them. */
+  allowCodecs(codecs: readonly G711Law[]): void {
+    this.allowed = codecs.length ? codecs : undefined;
+  }
+
   /**
    * The media is gone without close(): a fault in this leg's media code, its RTP timeout
    * (dead call), or its worker died. The leg should hang up (cause `failure`).
@@ -75,7 +84,8 @@ export class SipMedia {
    */
   answer(offer: Buffer | string): string {
     // The offer's a=ptime is honoured when the endpoint can send at it (RFC 4566 §6: a preference), else 20 ms.
-    const a = buildAnswer(offer, { address: this.address, port: this.endpoint.localPort, family: this.family, sessionId: this.sessionId, sessionVersion: this.version, ptimes: SUPPORTED_PTIMES });
+    const supported = this.allowed ? [...this.allowed.map((c) => (c === 'PCMA' ? PCMA : PCMU)), TELEPHONE_EVENT] : undefined;
+    const a = buildAnswer(offer, { address: this.address, port: this.endpoint.localPort, family: this.family, sessionId: this.sessionId, sessionVersion: this.version, ptimes: SUPPORTED_PTIMES, ...(supported ? { supported } : {}) });
     this.version++;
     this.apply(a.offered, a.codec, a.telephoneEvent, a.ptime);
     return (this.lastSent = a.sdp);
@@ -87,7 +97,9 @@ export class SipMedia {
    */
   offer(preferred: G711Law = this.codec ?? 'PCMU', direction: Direction = 'sendrecv'): string {
     this.setHeld(direction !== 'sendrecv');
-    const voice = preferred === 'PCMA' ? [PCMA, PCMU] : [PCMU, PCMA];
+    // A restricted leg (a SIP trunk's codecs) offers only its codecs; the preferred one first when allowed, so the call can relay.
+    const order: readonly G711Law[] = this.allowed ? [...this.allowed].sort((x, y) => Number(y === preferred) - Number(x === preferred)) : preferred === 'PCMA' ? ['PCMA', 'PCMU'] : ['PCMU', 'PCMA'];
+    const voice = order.map((c) => (c === 'PCMA' ? PCMA : PCMU));
     return (this.lastSent = buildOffer({
       address: this.address,
       port: this.endpoint.localPort,
@@ -133,6 +145,7 @@ export class SipMedia {
     this.setHeld(audio.onHold || audio.direction !== 'sendrecv');
     this.current = VOICE[voice.name.toLowerCase()]!;
     if (audio.address === '0.0.0.0') return; // RFC 2543 hold: keep the old address, stop sending
+    this.remote = `${audio.address} ${audio.port} ${this.current}`;
     this.endpoint.setRemote({
       address: audio.address,
       port: audio.port,

@@ -225,9 +225,9 @@ if (enabled) {
       scenario: 'uac-call-dtmf.xml', remote, localPort: phonePort['201'], keys: { caller: '201', callee: '00140000002' },
       auth: { user: '201', password: SECRET['201'] }, extra: ['-mp', String(await freePort())],
     });
-    const heard = await until(() => fxo(1), (v) => v.heard_tones?.length === 5, 'the line to hear five digits', 15_000);
+    await until(() => fxo(1), (v) => v.heard_tones?.length >= 5, 'the line to hear five digits', 15_000);
     await finished(caller, '201 (calls out, keys its digits, hangs up)');
-    assertQ23(heard, '159*#');
+    assertQ23(await fxo(1), '159*#'); // read once the call is over: a tone cut in two would show as one more
     await until(() => fxo(1), (v) => !v.seized, 'the exchange releases the line');
     await idle();
   });
@@ -237,9 +237,9 @@ if (enabled) {
       scenario: 'uac-call-info-dtmf.xml', remote, localPort: phonePort['201'], keys: { caller: '201', callee: '00140000002' },
       auth: { user: '201', password: SECRET['201'] }, extra: ['-mp', String(await freePort())],
     });
-    const heard = await until(() => fxo(1), (v) => v.heard_tones?.length === 3, 'the line to hear three digits', 15_000);
+    await until(() => fxo(1), (v) => v.heard_tones?.length >= 3, 'the line to hear three digits', 15_000);
     await finished(caller, '201 (calls out, sends INFO digits, hangs up)');
-    assertQ23(heard, '42#');
+    assertQ23(await fxo(1), '42#');
     await idle();
   });
 

@@ -2,8 +2,9 @@
  * Analog blind transfer through the whole exchange (issue 10): the sim board's line-card
  * emulator behind a real pty, the analog phone 101 driven through the simulator API, SIP
  * phones 202 and 203 played by our test phones. 101 calls 202, then hook flash (202 hears
- * music), dials 203, hangs up: 203 is called showing 202, and 202 talks with 203. When 203
- * is busy the transfer recalls: 101's phone rings again with 202's caller ID.
+ * music), dials 203 (a consultation call showing 101) and hangs up: once 203 answered,
+ * 202 talks with 203 (attended); while 203 still rings, 203 is called again showing 202
+ * (blind). When 203 is busy, hanging up recalls: 101's phone rings again with 202's caller ID.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -38,17 +39,19 @@ async function ok(p: Promise<{ status: number; body: unknown }>): Promise<void> 
 const fxs1 = async (): Promise<FxsView> => (await admin.get('/api/sim/fxs/1')).body as FxsView;
 const port1 = async (): Promise<PortView> => ((await admin.get('/api/lines')).body.ports as PortView[]).find((p) => p.kind === 'fxs' && p.port === 1)!;
 
-/** 101 calls 202 (answered at once), flashes (202 waits with music), dials 203 and hangs up. */
-async function flashDialHangUp(p202: HarnessPhone): Promise<void> {
+/** 101 calls 202 (answered at once), flashes (202 waits with music), dials 203 and, once `ready`, hangs up. */
+async function flashDialHangUp(p202: HarnessPhone, ready: () => boolean, what: string): Promise<void> {
   await ok(admin.post('/api/sim/fxs/1/hook', { state: 'off' }));
   await ok(admin.post('/api/sim/fxs/1/dial', { digits: '202' }));
   await waitFor(() => p202.acks.length > 0, 8000, '202 to answer 101');
   await ok(admin.post('/api/sim/fxs/1/flash', {}));
   await waitFor(() => ex.switch.holding.size === 1, 5000, '202 on hold after the flash');
   await ok(admin.post('/api/sim/fxs/1/dial', { digits: '203' }));
-  await new Promise((r) => setTimeout(r, 300)); // the emulator plays the digits as DTMF tones
+  await waitFor(ready, 8000, what);
   await ok(admin.post('/api/sim/fxs/1/hook', { state: 'on' }));
 }
+
+const invites = (p: HarnessPhone) => p.received.filter((q) => q.method === 'INVITE' && !q.to.tag);
 
 async function phones(busy: boolean) {
   const p202 = await harnessPhone(ex, '202');
@@ -71,12 +74,29 @@ async function phones(busy: boolean) {
   return { p202, p203, close };
 }
 
-test('101 flashes, dials 203 and hangs up: 203 is called by 202, and 202 talks with 203', async () => {
+test('101 flashes, dials 203, who answers, and hangs up: 202 talks with 203 (attended)', async () => {
   const { p202, p203, close } = await phones(false);
   try {
-    await flashDialHangUp(p202);
-    await waitFor(() => p203.received.some((q) => q.method === 'INVITE'), 8000, '203 to be called');
-    assert.is(p203.received.find((q) => q.method === 'INVITE')!.from.uri.user, '202', '203 sees the transferee');
+    await flashDialHangUp(p202, () => p203.acks.length > 0, '203 to answer the consultation');
+    assert.is(invites(p203)[0]!.from.uri.user, '101', 'the consultation call is 101\'s');
+    await hears(p202, p203, '202 to hear 203');
+    await hears(p203, p202, '203 to hear 202');
+    assert.is(ex.switch.activeCalls().length, 1);
+  } finally {
+    await close();
+  }
+});
+
+test('101 flashes, dials 203 and hangs up while 203 rings: 203 is called again showing 202, and 202 talks with 203 (blind)', async () => {
+  const { p202, p203, close } = await phones(false);
+  const answer = p203.respond;
+  // The first INVITE (101's consultation) only rings; the next (the transfer) is answered.
+  p203.respond = (req) => (req.method === 'INVITE' && !req.to.tag && invites(p203).length === 1 ? createResponse(req, 180, 'Ringing') : answer(req));
+  try {
+    await flashDialHangUp(p202, () => invites(p203).length === 1, '203 to ring for the consultation');
+    await waitFor(() => invites(p203).length === 2, 8000, '203 to be called again');
+    assert.is(invites(p203)[0]!.from.uri.user, '101', 'the consultation showed 101');
+    assert.is(invites(p203)[1]!.from.uri.user, '202', 'the transfer shows the transferee');
     await hears(p202, p203, '202 to hear 203');
     await hears(p203, p202, '203 to hear 202');
     assert.is(ex.switch.activeCalls().length, 1);
@@ -86,9 +106,9 @@ test('101 flashes, dials 203 and hangs up: 203 is called by 202, and 202 talks w
 });
 
 test('the transfer target is busy: 101 rings again showing 202, lifts, and 202 is back with 101', async () => {
-  const { p202, close } = await phones(true);
+  const { p202, p203, close } = await phones(true);
   try {
-    await flashDialHangUp(p202);
+    await flashDialHangUp(p202, () => invites(p203).length === 1, '203 to be called (busy)');
     await until(fxs1, (v) => v.ringing, '101 to ring again (recall)');
     // Caller ID (FSK) comes after the first ring burst.
     const shown = await until(fxs1, (v) => v.caller_id !== null, '101 to show who rings', 10_000);

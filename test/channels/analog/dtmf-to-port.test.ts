@@ -11,7 +11,7 @@ import { FakeClock, type Clock } from '../../../common/clock.js';
 import { FxoLine } from '../../../src/channels/fxo/fxo-line.js';
 import { FxsExtension } from '../../../src/channels/fxs/fxs-extension.js';
 import { inboundRouteFor } from '../../../src/channels/fxo/inbound-route.js';
-import { ANALOG_DTMF, DtmfSender, LEAD_FRAMES, MAX_QUEUED_DIGITS } from '../../../src/channels/analog/dtmf-sender.js';
+import { ANALOG_DTMF, DtmfSender, LEAD_FRAMES, MAX_BURST, MAX_QUEUED_DIGITS } from '../../../src/channels/analog/dtmf-sender.js';
 import { detectDtmf } from '../../../src/media/dtmf/goertzel-detector.js';
 import { DBM0_RMS } from '../../../src/media/levels.js';
 import type { AudioFrame } from '../../../drivers/hal.js';
@@ -113,14 +113,40 @@ test('the sender keeps the card two frames ahead, and a tick the event loop dela
   now = 20;
   tick!();
   assert.is(out.length, 2 + LEAD_FRAMES);
-  now = 100; // this tick comes 60 ms late
+  now = 80; // this tick comes 40 ms late
   tick!();
-  assert.is(out.length, 6 + LEAD_FRAMES, 'caught up: every frame due by now, plus the lead');
+  assert.is(out.length, 5 + LEAD_FRAMES, 'caught up: every frame due by now, plus the lead');
   now = 200;
   tick!();
   assert.is(out.length, (ANALOG_DTMF.toneMs + ANALOG_DTMF.pauseMs) / 20, 'the digit and its pause, no more');
   assert.is(sender.playing, false);
   assert.is(tick, undefined, 'the timer is gone once the digit is out');
+});
+
+test('after a stall longer than the lead the sender hands out at most the lead plus one frame and keeps every frame of the digit (the card\'s 5-frame queue would drop the rest)', () => {
+  let now = 0;
+  let tick: (() => void) | undefined;
+  const lateClock: Clock = {
+    now: () => now, monotonic: () => now,
+    setTimeout: () => ({ id: 0 }), clearTimeout: () => {},
+    setInterval: (fn) => ((tick = fn), { id: 1 }), clearInterval: () => (tick = undefined),
+  };
+  const out: Int16Array[] = [];
+  const sender = new DtmfSender(lateClock, (f) => out.push(f));
+  sender.send('*#');
+  assert.is(out.length, 1 + LEAD_FRAMES);
+  now = 300; // the event loop stalled for 300 ms (15 frames)
+  tick!();
+  assert.is(out.length, 1 + LEAD_FRAMES + MAX_BURST, 'a burst no bigger than the lead plus one');
+  for (let n = 1; n <= 3; n++) {
+    now = 300 + 20 * n;
+    tick!();
+    assert.is(out.length, 1 + LEAD_FRAMES + MAX_BURST + n, 'then one frame per tick again, on the re-based clock');
+  }
+  for (let t = 0; t < 40; t++) { now += 20; tick?.(); }
+  const perDigit = (ANALOG_DTMF.toneMs + ANALOG_DTMF.pauseMs) / 20;
+  assert.is(out.length, 2 * perDigit, 'both digits, every tone and pause frame, none lost');
+  assert.is(detectDtmf(concat(out)), '*#');
 });
 
 test('digits are only played during the call: none before the answer, queued ones dropped on hang-up; not-DTMF characters are ignored', async () => {
@@ -153,7 +179,7 @@ test('a burst longer than the queue keeps the first digits and drops the rest (a
   assert.is(port.sent.length, MAX_QUEUED_DIGITS * perDigit);
 });
 
-test('an FXS leg plays relayed digits to the handset; hook-flash hold drops the ones still waiting', async () => {
+test('an FXS leg plays relayed digits to the handset; holding it (as a hook flash\'s application does) drops the ones still waiting', async () => {
   const clock = new FakeClock();
   const port = new FakeFxsPort(1, 2);
   const router = new RecordingRouter();
@@ -171,7 +197,7 @@ test('an FXS leg plays relayed digits to the handset; hook-flash hold drops the 
   port.sent.length = 0;
   leg.sendDigits!('123');
   clock.advance(100); // 1 is still playing
-  port.flash();
+  leg.analogPhone!.setHeld(true);
   await flush();
   for (let t = 0; t < 2000; t += 20) clock.advance(20);
   assert.is(detectDtmf(concat(port.sent)), '1', 'the digit on the line when the call was held, no more');

@@ -16,8 +16,8 @@ import { silentLogger } from '../../../common/log.js';
 import { startExchange, type Exchange } from '../../../src/main.js';
 import type { ExchangeEvent } from '../../../src/core/events.js';
 import { Dialog, createResponse, newTag, sdp, type SipResponse } from '../../../src/sip/index.js';
-import type { RtpEndpoint } from '../../../src/media/rtp-endpoint.js';
 import { tempDir } from '../../helpers/tmp.js';
+import { playTone } from '../../helpers/tones.js';
 import { ApiClient } from '../../helpers/http.js';
 import { waitFor, waitUntil as until } from '../../helpers/net.js';
 import { example } from '../../config/example.js';
@@ -66,17 +66,6 @@ async function place(p: HarnessPhone, from: string, target: string): Promise<Pla
   const mine = sdp.audioStream(sdp.parseSdp(r.final.body))!;
   p.rtp.setRemote({ address: mine.address, port: mine.port, codec: 'PCMU' });
   return { final: r.final, dialog, port: mine.port };
-}
-
-/** A SIP phone plays a steady tone of `hz` into its call until stopped. */
-function playTone(rtp: RtpEndpoint, hz: number): () => void {
-  let n = 0;
-  const timer = setInterval(() => {
-    const f = new Int16Array(160);
-    for (let i = 0; i < 160; i++, n++) f[i] = Math.round(8000 * Math.sin((2 * Math.PI * hz * n) / 8000));
-    rtp.writeFrame(f);
-  }, 20);
-  return () => clearInterval(timer);
 }
 
 async function hangUp(n: number): Promise<void> {
@@ -172,7 +161,7 @@ test('analog 101 parks itself with *7 and hears music; SIP 201 dials 590 and 101
   let stop = (): void => {};
   try {
     await lift(1);
-    await ok(admin.post('/api/sim/fxs/1/dial', { digits: '*7' }));
+    await ok(admin.post('/api/sim/fxs/1/dial', { digits: '*7#' })); // *78 begins with *7: # ends dialling
     const ev = await waitFor(() => events.find((e) => e.type === 'call.parked'), 5000, 'call.parked');
     assert.is((ev.data as { slot: string }).slot, '590');
     await until(() => fxs(1), (v) => v.hears.startsWith('tone:'), '101 hears music while parked, not silence', 8000);

@@ -180,10 +180,12 @@ test('wrong password → 401 again; the 10th failure from one address locks it o
   assert.is((await phone.sendAuthenticated({ method: 'OPTIONS', target: '202', from: '201' }, C201)).final.status, 200);
 });
 
-test('outside a dialog: an unknown method → 501; SUBSCRIBE, MESSAGE, REFER, NOTIFY, PUBLISH, PRACK → 405 with Allow (RFC 3261 §8.2.1)', async () => {
+test('outside a dialog: an unknown method → 501; MESSAGE, REFER, NOTIFY, PUBLISH, PRACK → 405 with Allow (RFC 3261 §8.2.1); SUBSCRIBE is challenged', async () => {
   const unknown = await phone.send(phone.build({ method: 'FROBNICATE', target: '202', from: '201' }));
   assert.is(unknown.status, 501);
-  for (const method of ['SUBSCRIBE', 'MESSAGE', 'REFER', 'NOTIFY', 'PUBLISH', 'PRACK']) {
+  // SUBSCRIBE/NOTIFY (RFC 6665: busy lamps, presence) is served, behind the same digest as every request.
+  assert.is((await phone.send(phone.build({ method: 'SUBSCRIBE', target: '202', from: '201', headers: [['Event', 'dialog']] }))).status, 401);
+  for (const method of ['MESSAGE', 'REFER', 'NOTIFY', 'PUBLISH', 'PRACK']) {
     const res = await phone.send(phone.build({ method, target: '202', from: '201' }));
     assert.is(res.status, 405, method);
     assert.match(res.headers.get('Allow')!, /INVITE/, method);

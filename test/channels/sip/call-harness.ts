@@ -10,7 +10,7 @@ import { RtpEndpoint } from '../../../src/media/rtp-endpoint.js';
 import type { Exchange } from '../../../src/main.js';
 import { TestPhone } from '../../helpers/sip-phone.js';
 import { waitFor } from '../../helpers/net.js';
-import { encode } from '../../../common/g711.js';
+import { encode, MULAW_DECODE } from '../../../common/g711.js';
 
 export const secret = (ext: string): string => `s3cret-${ext}`;
 export const creds = (ext: string) => ({ username: ext, password: secret(ext) });
@@ -179,4 +179,27 @@ export async function hears(to: HarnessPhone, from: HarnessPhone, what: string):
   } finally {
     off();
   }
+}
+
+/**
+ * The PCMU packets `to` receives during `ms` (from the exchange's `port` when given; a
+ * payload equal to `except` is not counted) and their RMS: music on hold is well above 100,
+ * silence is 0 (µ-law 0xff), a phone that receives nothing has no packets.
+ */
+export async function rtpLevel(to: RtpEndpoint, ms: number, o: { port?: number; except?: Buffer } = {}): Promise<{ packets: number; rms: number }> {
+  let sum = 0;
+  let n = 0;
+  let packets = 0;
+  const off = to.onRtp((p, _raw, src) => {
+    if ((o.port !== undefined && src.port !== o.port) || p.payloadType !== 0 || o.except?.equals(Buffer.from(p.payload))) return;
+    packets++;
+    for (const b of p.payload) {
+      const s = MULAW_DECODE[b]!;
+      sum += s * s;
+      n++;
+    }
+  });
+  await new Promise((r) => setTimeout(r, ms));
+  off();
+  return { packets, rms: n ? Math.sqrt(sum / n) : 0 };
 }

@@ -8,14 +8,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { silentLogger } from '../../../common/log.js';
-import { encode, MULAW_DECODE } from '../../../common/g711.js';
+import { encode } from '../../../common/g711.js';
 import { startExchange, type Exchange } from '../../../src/main.js';
 import { sdp } from '../../../src/sip/index.js';
-import type { RtpEndpoint } from '../../../src/media/rtp-endpoint.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { waitFor } from '../../helpers/net.js';
 import { EXAMPLE_PATH } from '../../config/example.js';
-import { connectCall, sendInDialog, type Call } from './call-harness.js';
+import { connectCall, rtpLevel, sendInDialog, type Call } from './call-harness.js';
 
 let ex: Exchange;
 
@@ -32,25 +31,6 @@ test.after(async () => {
 
 const offer = (port: number, version: number, direction: 'sendrecv' | 'sendonly' | 'inactive'): string =>
   sdp.buildOffer({ address: '127.0.0.1', port, codecs: [sdp.PCMU, sdp.TELEPHONE_EVENT], direction, sessionId: '77', sessionVersion: version });
-
-/** RMS of the µ-law packets `to` receives from the exchange's `port` during `ms`. */
-async function listen(to: RtpEndpoint, port: number, ms: number, except?: Buffer): Promise<{ packets: number; rms: number }> {
-  let sum = 0;
-  let n = 0;
-  let packets = 0;
-  const off = to.onRtp((p, _raw, src) => {
-    if (src.port !== port || p.payloadType !== 0 || except?.equals(Buffer.from(p.payload))) return;
-    packets++;
-    for (const b of p.payload) {
-      const s = MULAW_DECODE[b]!;
-      sum += s * s;
-      n++;
-    }
-  });
-  await new Promise((r) => setTimeout(r, ms));
-  off();
-  return { packets, rms: n ? Math.sqrt(sum / n) : 0 };
-}
 
 const frame = Int16Array.from({ length: 160 }, (_, i) => (i - 80) * 100);
 /** What 201 says, as 202 receives it. */
@@ -80,7 +60,7 @@ for (const direction of ['sendonly', 'inactive'] as const) {
       const held = await sendInDialog(ex, c.caller.sip, c.callerDialog, 'INVITE', { body: offer(c.caller.rtp.localPort, 2, direction) });
       assert.is(held.status, 200);
       await waitFor(() => ex.switch.holding.size === 1, 3000, '202 in the holding bridge');
-      const music = await listen(c.callee.rtp, c.calleeLegPort, 600);
+      const music = await rtpLevel(c.callee.rtp, 600, { port: c.calleeLegPort });
       assert.ok(music.packets >= 15, `202 receives RTP while held (${music.packets} packets in 600 ms)`);
       assert.ok(music.rms > 100, `202's RTP carries music, not silence (rms ${music.rms.toFixed(0)})`);
 
@@ -88,7 +68,7 @@ for (const direction of ['sendonly', 'inactive'] as const) {
       assert.is(back.status, 200);
       await waitFor(() => ex.switch.holding.size === 0, 3000, '202 out of the holding bridge');
       await hearsCaller(c);
-      const after = await listen(c.callee.rtp, c.calleeLegPort, 300, expected); // 201's last words may still be in flight
+      const after = await rtpLevel(c.callee.rtp, 300, { port: c.calleeLegPort, except: expected }); // 201's last words may still be in flight
       assert.is(after.packets, 0, 'no more music once retrieved (201 is silent)');
       await sendInDialog(ex, c.caller.sip, c.callerDialog, 'BYE');
       await waitFor(() => ex.switch.activeCalls().length === 0, 3000, 'the call to end');

@@ -1,0 +1,82 @@
+/**
+ * A call to another site's short number while that site is up (issue #18, docs/network.md):
+ * over the network connection first (network/site-calls.ts), an internal call — no barring
+ * of outside classes, no toll limits, as between the extensions of one exchange.
+ *
+ * When the network cannot carry it, the call goes on to the site's public number through a
+ * local line (the outside application: barring and limits apply there), with a
+ * `network.fallback` event saying why:
+ *
+ * - `no-answer`: nothing at all (not even 100 Trying) within {@link SITE_SILENCE_MS}, or
+ *   Timer B;
+ * - `unreachable`: the connection could not be made (refused, closed);
+ * - `server-error`: a 5xx, or 405/501 (a site that does not take calls yet).
+ *
+ * Any other final answer is the callee's and final: 486/600 busy, 603 rejected, 404 not
+ * found, 480 unavailable — the caller hears it, no line is seized.
+ */
+import type { HangupCause } from '../channels/channel.js';
+import type { Destination, RemoteFallback, SiteLeg } from '../core/dialplan.js';
+import type { AppContext } from '../core/session.js';
+import { dial, DialFailed } from './dial.js';
+import { talk, type NumberRouter } from './transfer.js';
+
+/** How long a site may stay silent after our INVITE before the public number is dialled instead. */
+export const SITE_SILENCE_MS = 2000;
+/** How long the callee's phone may ring (as an outside call's). */
+const SITE_RING_MS = 120_000;
+
+type SiteDestination = Extract<Destination, { kind: 'site' }>;
+type OutsideDestination = Extract<Destination, { kind: 'outside' }>;
+
+export interface SiteCallDeps {
+  outside(ctx: AppContext, dest: OutsideDestination): Promise<HangupCause>;
+  runNumber: NumberRouter;
+}
+
+/** Why the network could not carry the call (fall back), or undefined when the answer is final. */
+export function fallbackReason(leg: Pick<SiteLeg, 'heard' | 'outcome'>): RemoteFallback['reason'] | undefined {
+  const o = leg.outcome;
+  if (o === 'unreachable') return 'unreachable';
+  if (o === 'timeout') return 'no-answer';
+  if (o === undefined) return leg.heard ? undefined : 'no-answer';
+  return (o.status >= 500 && o.status < 600) || o.status === 405 ? 'server-error' : undefined; // 6xx: the callee's, global
+}
+
+export function siteCallApplication(deps: SiteCallDeps) {
+  return async (ctx: AppContext, dest: SiteDestination): Promise<HangupCause> => {
+    let leg: SiteLeg | undefined;
+    let silence: ReturnType<AppContext['clock']['setTimeout']> | undefined;
+    let cause: HangupCause;
+    try {
+      const answered = await dial(ctx, [{
+        extension: dest.extension,
+        legs: () => {
+          const l = dest.leg(ctx.caller.caller);
+          leg = l;
+          silence = ctx.clock.setTimeout(() => {
+            if (!l.heard && l.state !== 'released') {
+              ctx.log.warn({ call: ctx.record.id, site: dest.site }, 'network: no answer from the site, dialling its public number');
+              l.hangup('unavailable');
+            }
+          }, SITE_SILENCE_MS);
+          return [l];
+        },
+      }], { timeout_ms: SITE_RING_MS });
+      ctx.clock.clearTimeout(silence);
+      return await talk(ctx, [ctx.caller, answered], deps.runNumber);
+    } catch (err) {
+      ctx.clock.clearTimeout(silence);
+      if (!(err instanceof DialFailed)) throw err;
+      cause = err.cause;
+    }
+    const reason = leg && !ctx.signal.aborted ? fallbackReason(leg) : undefined;
+    if (!reason) return cause;
+    if (!dest.fallback) {
+      ctx.log.warn({ call: ctx.record.id, site: dest.site, reason }, 'network: the site cannot be reached and has no public number');
+      return 'congestion';
+    }
+    ctx.events.emit('network.fallback', { call: ctx.record.id, site: dest.site, extension: dest.extension, reason, number: dest.fallback.number });
+    return deps.outside(ctx, { kind: 'outside', number: dest.fallback.number, emergency: false, international: dest.fallback.international, network: { site: dest.site, extension: dest.extension, reason } });
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * Trunk-to-trunk transfers (toll fraud's classic path): an employee transferring an outside
+ * caller to another outside number leaves two paid lines joined with nobody of the office
+ * on the call. Off unless `outside_call_policy.trunk_to_trunk_transfer: true`; then the
+ * transfer is an outside call with the transferor's rights (barring, limits) like any other.
+ * Emergency numbers are always allowed. An employee's own forwarding of an outside caller to
+ * an outside number is not a transfer: it is allowed when their class permits the number,
+ * and counted against their limits (apps/employee.ts, apps/registry.ts).
+ *
+ * An outside party is a channel whose owner is not an employee (a city line, a trunk): the
+ * core asks what a channel belongs to, never what technology it is.
+ */
+import type { Channel } from '../channels/channel.js';
+import { resolveDialled } from '../core/dialplan.js';
+import type { AppContext } from '../core/session.js';
+import { isEmployee, outsideCallPolicy } from '../outgoing/policy.js';
+
+/** The outside number `target` is when transferring `transferee` there would be a refused trunk-to-trunk transfer (no log). */
+export function refusedTrunkToTrunk(ctx: AppContext, transferee: Channel, target: string): string | undefined {
+  const config = ctx.config;
+  if (!config || isEmployee(config, transferee.owner) || outsideCallPolicy(config).trunk_to_trunk_transfer) return undefined;
+  const dest = resolveDialled(config, target, { final: true });
+  return dest.kind === 'outside' && !dest.emergency ? dest.number : undefined;
+}
+
+/**
+ * An attended transfer (RFC 3891) of an outside `transferee` into a consultation call
+ * (`consultation`: the transferor's leg there) that talks with an outside party: refused
+ * unless the policy allows it (logged and published); undefined when it may go ahead.
+ */
+export function attendedTrunkToTrunkRefusal(ctx: AppContext, transferee: Channel, consultation: Channel, by: string): string | undefined {
+  const config = ctx.config;
+  if (!config || isEmployee(config, transferee.owner) || outsideCallPolicy(config).trunk_to_trunk_transfer) return undefined;
+  const outside = (ctx.bridgedWith?.(consultation) ?? []).find((c) => !isEmployee(config, c.owner));
+  if (!outside) return undefined;
+  const reason = 'trunk-to-trunk transfers are off (outside_call_policy.trunk_to_trunk_transfer)';
+  ctx.log.warn({ call: ctx.record.id, by, party: transferee.owner, to: outside.owner }, `attended transfer refused: ${reason}`);
+  ctx.events.emit('outgoing.refused', { call: ctx.record.id, extension: by, number: outside.caller.number, reason });
+  return reason;
+}
+
+/** Why transferring `transferee` to `target` is refused (logged and published), or undefined when it may go ahead. */
+export function trunkToTrunkRefusal(ctx: AppContext, transferee: Channel, target: string, by: string): string | undefined {
+  const number = refusedTrunkToTrunk(ctx, transferee, target);
+  if (number === undefined) return undefined;
+  const reason = 'trunk-to-trunk transfers are off (outside_call_policy.trunk_to_trunk_transfer)';
+  ctx.log.warn({ call: ctx.record.id, by, party: transferee.owner, to: number }, `transfer refused: ${reason}`);
+  ctx.events.emit('outgoing.refused', { call: ctx.record.id, extension: by, number, reason });
+  return reason;
+}

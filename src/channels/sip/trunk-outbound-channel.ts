@@ -1,0 +1,238 @@
+/**
+ * An outside call through a SIP trunk: the UAC side of an INVITE to the provider
+ * (RFC 3261 §13.2), like SipOutboundChannel but addressed to a number at the provider's
+ * domain rather than to a registered phone, and answering the provider's challenge:
+ *
+ *   call(): INVITE + offer (the trunk's codecs) ─▶ 401/407: the INVITE again with
+ *     credentials, once (§22.2; a second challenge: released 'failure') ─▶ 180/183:
+ *     alerting ─▶ 2xx: ACK, up ─▶ BYE either way
+ *   3xx–6xx ─▶ released with the matching cause; no answer ─▶ 'unavailable'
+ *
+ * What the provider sees of the caller (From, P-Asserted-Identity, Privacy) is the
+ * trunk's business (src/trunks/outbound.ts builds it); this leg sends it as given.
+ */
+import { BaseChannel, type DialogKey, type HangupCause, type Party, type PlacementHint } from '../channel.js';
+import type { SipRequest, SipResponse } from '../../sip/message.js';
+import type { ServerTransaction } from '../../sip/transaction/server.js';
+import { InviteClientTransaction } from '../../sip/transaction/invite-client.js';
+import type { ClientTransaction } from '../../sip/transaction/layer.js';
+import type { Destination } from '../../sip/transport/layer.js';
+import { Dialog } from '../../sip/dialog.js';
+import type { NameAddr } from '../../sip/header-values.js';
+import type { SipUri } from '../../sip/uri.js';
+import { withCredentials, type Credentials } from '../../sip/auth-client.js';
+import { SipError } from '../../sip/errors.js';
+import { SdpRejected } from '../../sip/sdp-check.js';
+import type { G711Law } from '../../media/g711.js';
+import type { SipContext, DialogOwner } from './context.js';
+import { causeForStatus } from './causes.js';
+import { SipMedia } from './sip-media.js';
+import { endDialog, InDialog, LEG_ALLOW, SUPPORTED_HEADER } from './in-dialog.js';
+import type { RequestAuthenticator } from './peer-check.js';
+import { termsFromResponse } from './session-timer.js';
+import { SipDtmf } from './dtmf.js';
+
+/** Everything the INVITE to the provider carries, decided by the trunk. */
+export interface TrunkCallSpec {
+  /** The trunk's name: the leg's owner (as a city line's name is). */
+  trunk: string;
+  /** The next hop: the outbound proxy, the registrar or the peer. */
+  destination: Destination;
+  /** `sip:<number>@<domain>`. */
+  uri: SipUri;
+  from: NameAddr;
+  to: NameAddr;
+  /** P-Asserted-Identity, Privacy, Route…, in order. */
+  headers: Array<[string, string]>;
+  /** The digest credentials for the provider's challenge; none for a static peer. */
+  credentials?: Credentials;
+  /** The voice codecs the trunk allows, in order of preference. */
+  codecs: readonly G711Law[];
+  /** Contact user part (the account's user name). */
+  contactUser?: string;
+}
+
+export class TrunkOutboundChannel extends BaseChannel implements DialogOwner {
+  private invite: SipRequest | undefined;
+  private tx: ClientTransaction | undefined;
+  private dialog: Dialog | undefined;
+  private inDialog: InDialog | undefined;
+  private sipMedia: SipMedia | undefined;
+  private challenged = false;
+  private readonly dtmf: SipDtmf;
+  /** Whether the far end answered anything yet (even 100 Trying): a site call falls back when it stays silent. */
+  heard = false;
+  /** How the INVITE ended when it failed: its final status, or no answer / no connection (a site call's fallback decision). */
+  outcome: { status: number } | 'timeout' | 'unreachable' | undefined;
+
+  constructor(
+    private readonly ctx: SipContext,
+    private readonly spec: TrunkCallSpec,
+    number: string,
+    /** Refuses in-dialog requests from anywhere but the provider's address (peer-check.ts). */
+    private readonly auth: RequestAuthenticator,
+  ) {
+    super('sip', 'outbound', spec.trunk, { number });
+    this.dtmf = new SipDtmf(ctx, (d, via) => this.emit('digits', d, via));
+    this.on('hangup', () => {
+      this.dtmf.close();
+      void this.sipMedia?.close();
+    });
+  }
+
+  get sipDialog(): DialogKey | undefined {
+    return this.dialog?.id;
+  }
+
+  sendDigits(digits: string): void {
+    this.dtmf.send(digits, this.sipMedia?.endpoint, this.dialog, this.spec.destination);
+  }
+
+  call(caller: Party, placement?: PlacementHint): void {
+    if (this.state !== 'idle') return;
+    this.moveTo('proceeding');
+    SipMedia.open(this.ctx, placement?.near, this.spec.destination.address).then(
+      (media) => {
+        if (this.state === 'released') return void media.close();
+        media.allowCodecs(this.spec.codecs);
+        this.sipMedia = media;
+        this.media = media.endpoint;
+        this.dtmf.listen(media.endpoint);
+        media.onLost((err) => {
+          this.ctx.log.error({ err, leg: this.id, trunk: this.spec.trunk }, 'trunk: media failed (fault, RTP timeout or worker death), ending the call');
+          this.hangup('failure');
+        });
+        this.sendInvite(media);
+      },
+      (err: unknown) => {
+        this.ctx.log.error({ err, trunk: this.spec.trunk, caller: caller.number }, 'trunk: cannot open RTP for an outgoing call');
+        this.released('congestion');
+      },
+    );
+  }
+
+  ringing(): void {}
+
+  answer(): void {}
+
+  hangup(cause: HangupCause): void {
+    if (this.state === 'released') return;
+    if (this.inDialog) this.inDialog.end();
+    else if (this.tx instanceof InviteClientTransaction) this.ctx.stack.cancel(this.tx);
+    this.released(cause);
+  }
+
+  handleAck(ack: SipRequest): void {
+    this.inDialog?.handleAck(ack);
+  }
+
+  handleInDialog(req: SipRequest, tx: ServerTransaction): void {
+    if (!this.inDialog) throw new SipError(481, 'Call/Transaction Does Not Exist');
+    this.inDialog.handle(req, tx);
+  }
+
+  remoteEnded(cause: HangupCause): void {
+    this.released(cause);
+  }
+
+  protected override released(cause: HangupCause): void {
+    this.inDialog?.close();
+    if (this.dialog) this.ctx.dialogs.delete(this.dialog.key);
+    super.released(cause);
+  }
+
+  private sendInvite(media: SipMedia): void {
+    const stack = this.ctx.stack;
+    const dest = this.spec.destination;
+    const invite = stack.createRequest({
+      method: 'INVITE',
+      uri: this.spec.uri,
+      from: this.spec.from,
+      to: this.spec.to,
+      contact: stack.contact(dest.protocol, this.spec.contactUser, dest.address),
+      headers: [['Allow', LEG_ALLOW], ['Supported', SUPPORTED_HEADER], ...this.spec.headers],
+      body: media.offer(this.spec.codecs[0]),
+      contentType: 'application/sdp',
+    });
+    this.send(invite);
+  }
+
+  private send(invite: SipRequest): void {
+    this.invite = invite;
+    this.tx = this.ctx.stack.sendRequest(invite, {
+      destination: this.spec.destination,
+      onResponse: (res) => this.onResponse(invite, res),
+      onTimeout: () => {
+        this.outcome ??= 'timeout';
+        this.released('unavailable');
+      },
+      onTransportError: () => {
+        this.outcome ??= 'unreachable';
+        this.released('unavailable');
+      },
+    });
+  }
+
+  private onResponse(invite: SipRequest, res: SipResponse): void {
+    if (invite === this.invite) this.heard = true;
+    if (invite !== this.invite || this.state === 'released') {
+      if (res.status >= 200 && res.status < 300 && this.state === 'released' && !this.dialog) this.lateAnswer(invite, res);
+      return;
+    }
+    if (res.status < 200) {
+      if (res.status > 100 && this.state === 'proceeding') this.moveTo('alerting');
+      return;
+    }
+    if ((res.status === 401 || res.status === 407) && this.spec.credentials && !this.challenged) {
+      this.challenged = true;
+      const next = withCredentials(invite, res, this.spec.credentials);
+      if (next) return this.send(next);
+    }
+    if (res.status >= 300) {
+      if (res.status === 401 || res.status === 407 || res.status === 403) this.ctx.log.warn({ trunk: this.spec.trunk, status: res.status, reason: res.reason }, 'trunk: the provider refused the call\'s credentials');
+      this.outcome = { status: res.status };
+      return this.released(causeForStatus(res.status));
+    }
+    if (this.dialog) return; // a retransmitted 2xx: the stack re-sends our ACK
+    const dialog = Dialog.asUac(invite, res);
+    this.dialog = dialog;
+    this.ctx.stack.sendAck(dialog.createAck(invite.cseq.seq), this.spec.destination);
+    let unusable: string | undefined;
+    try {
+      this.sipMedia!.takeAnswer(res.body);
+    } catch (err) {
+      if (!(err instanceof SdpRejected)) throw err;
+      unusable = err.reason;
+    }
+    if (unusable !== undefined) {
+      this.ctx.log.warn({ trunk: this.spec.trunk, reason: unusable }, 'trunk: unusable SDP answer from the provider, hanging up');
+      endDialog(this.ctx, dialog, this.spec.destination);
+      return this.released('failure');
+    }
+    const allowsUpdate = res.headers.getAll('Allow').some((m) => m.trim().toUpperCase() === 'UPDATE');
+    this.inDialog = new InDialog(this, this.ctx, dialog, this.sipMedia!, { ...this.spec.destination, extension: this.spec.trunk, auth: this.auth }, {
+      hold: (held) => this.emit('hold', held),
+      media: () => this.emit('media', this.media),
+      digits: (d) => this.dtmf.fromInfo(d),
+      transfer: (request) => this.emit('transfer', request),
+      canTransfer: () => false, // a provider does not transfer the exchange's calls
+    }, allowsUpdate);
+    let terms;
+    try {
+      terms = termsFromResponse(res);
+    } catch {
+      terms = undefined;
+    }
+    if (terms) this.inDialog.timer.start(terms);
+    this.ctx.dialogs.set(dialog.key, this);
+    this.moveTo('up');
+  }
+
+  /** A 2xx that crossed our CANCEL (§9.1): acknowledge it and end that dialog at once (§15). */
+  private lateAnswer(invite: SipRequest, res: SipResponse): void {
+    const dialog = Dialog.asUac(invite, res);
+    this.dialog = dialog;
+    this.ctx.stack.sendAck(dialog.createAck(invite.cseq.seq), this.spec.destination);
+    endDialog(this.ctx, dialog, this.spec.destination);
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * Reading another site's dialog-info document back into a lamp (network/remote-lamps.ts):
+ * what our own renderer writes comes back the same (states, directions, the ringing
+ * caller), the call-id and tags are not kept, ended dialogs under live ones are dropped,
+ * and anything malformed is left out or refused, never thrown.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { dialogInfo } from '../../../src/channels/sip/events/dialog-info.js';
+import { parseDialogInfo } from '../../../src/channels/sip/events/dialog-info-parse.js';
+import type { LampView } from '../../../src/core/lamps.js';
+
+const ringing: LampView = {
+  extension: '301', lamp: 'ringing', dnd: false,
+  dialogs: [{ id: 'ch-1', callId: 'tok', localTag: 'l', remoteTag: 'r', direction: 'recipient', state: 'early', remote: { number: '302', name: 'Marc "M" <Petit>' } }],
+};
+
+test('our own document comes back as the same lamp, without the pickup tokens', () => {
+  const v = parseDialogInfo(dialogInfo(ringing, 3, 'lyon.example', '*8'), '301')!;
+  assert.equal(v, { extension: '301', lamp: 'ringing', dnd: false, dialogs: [{ ...ringing.dialogs[0]!, callId: '', localTag: '', remoteTag: '' }] });
+});
+
+test('a confirmed call is busy; an ended one alone is idle, and is dropped under a live one', () => {
+  const doc = (states: string[]) => `<dialog-info xmlns="urn:ietf:params:xml:ns:dialog-info" version="1" state="full" entity="sip:301@x">${states.map((s, i) => `<dialog id="d${i}" direction="initiator"><state>${s}</state></dialog>`).join('')}</dialog-info>`;
+  assert.equal([parseDialogInfo(doc(['confirmed']), '301')!.lamp, parseDialogInfo(doc(['terminated']), '301')!.lamp], ['busy', 'idle']);
+  assert.equal(parseDialogInfo(doc(['terminated', 'confirmed']), '301')!.dialogs.map((d) => d.id), ['d1']);
+  assert.equal(parseDialogInfo(doc([]), '301')!.dialogs, []);
+});
+
+test('malformed: unknown states and directions left out, a body that is no dialog-info refused', () => {
+  const body = '<dialog-info><dialog id="a" direction="sideways"><state>early</state></dialog><dialog id="b" direction="recipient"><state>exploded</state></dialog>'
+    + '<dialog id="c" direction="recipient"><state>early</state><remote><identity>sip:<script>@x</identity></remote></dialog></dialog-info>';
+  const v = parseDialogInfo(body, '301')!;
+  assert.equal(v.dialogs.map((d) => [d.id, d.remote]), [['c', undefined]]);
+  assert.is(parseDialogInfo('{"not":"xml"}', '301'), undefined);
+});
+
+test.run();
