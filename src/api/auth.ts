@@ -24,7 +24,19 @@ export interface Principal {
   extension: string;
   role: 'admin' | 'user';
   name: string;
+  /** Set while an admin on a real board signs in with a password they did not choose (see GeneratedPasswordRepository). */
+  must_change_password?: true;
 }
+
+/**
+ * On a real board, an admin whose password came from a file must set their own before
+ * anything else: every route but these answers 403 until they do (the sim board, a
+ * visitor's demo, does not ask).
+ */
+export interface FirstPasswordRule {
+  required(extension: string, who: { role: 'admin' | 'user'; password_hash: string | null }): boolean;
+}
+const WHILE_PASSWORD_REQUIRED = new Set(['/api/me', '/api/logout', '/api/me/password', '/api/site', '/api/health', '/api/login']);
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -37,7 +49,7 @@ declare module 'fastify' {
   }
 }
 
-export function installAuth(app: FastifyInstance, sessions: SessionRepository, config: ConfigRepository): void {
+export function installAuth(app: FastifyInstance, sessions: SessionRepository, config: ConfigRepository, firstPassword?: FirstPasswordRule): void {
   app.decorateRequest('principal', undefined);
   app.decorateRequest('sessionId', undefined);
   app.addHook('onRoute', (route) => {
@@ -52,7 +64,7 @@ export function installAuth(app: FastifyInstance, sessions: SessionRepository, c
       const s = sessions.find(token);
       const who = s && config.credentials(s.extension);
       if (s && who && credentialGeneration(who) === s.credential) {
-        req.principal = { extension: s.extension, role: who.role, name: who.name };
+        req.principal = { extension: s.extension, role: who.role, name: who.name, ...(firstPassword?.required(s.extension, who) ? { must_change_password: true as const } : {}) };
         req.sessionId = s.id;
       }
     }
@@ -60,6 +72,9 @@ export function installAuth(app: FastifyInstance, sessions: SessionRepository, c
     const needed: Role = req.routeOptions.config?.role ?? 'admin';
     if (needed === 'public') return;
     if (!req.principal) return reply.code(401).send({ error: 'login required' });
+    if (req.principal.must_change_password && !WHILE_PASSWORD_REQUIRED.has(req.routeOptions.url)) {
+      return reply.code(403).send({ error: 'set your own password first', password_change_required: true });
+    }
     if (needed === 'admin' && req.principal.role !== 'admin') return reply.code(403).send({ error: 'admin role required' });
   });
 }

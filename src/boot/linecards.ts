@@ -37,6 +37,7 @@ export async function startLineCards(rt: Runtime): Promise<void> {
   });
   rt.switch.addLegFactory(ports.legFactory);
   rt.switch.addOutsideLines(ports.outsideLines);
+  rt.analog = ports;
 
   const started: StartedCard[] = [];
   for (const decl of rt.board.linecards) {
@@ -46,9 +47,11 @@ export async function startLineCards(rt: Runtime): Promise<void> {
   }
 
   const offConfig = rt.config.onChange((c) => ports.applyConfig(c));
+  const offLamps = rt.mailboxes ? followMessageLamps(rt, ports, log) : undefined;
   // Registered last, so it runs first on shutdown: calls end before their cards close.
   rt.onClose(() => {
     offConfig();
+    offLamps?.();
     ports.close();
   });
 
@@ -56,9 +59,51 @@ export async function startLineCards(rt: Runtime): Promise<void> {
     linesRoutes(app, {
       cards: () => started.map((c) => cardView(c)),
       ports: () => ports.ports(),
+      groups: () => rt.switch.outside.campOn.view(),
+      trunks: () => rt.trunkViews?.() ?? [],
     }),
   );
-  if (rt.board.simulator) rt.routes.push((app) => simRoutes(app, simulator(started)));
+  if (rt.board.simulator) {
+    const sim = simulator(started);
+    rt.simulator = sim;
+    rt.routes.push((app) => simRoutes(app, sim));
+  }
+}
+
+/**
+ * The message lamps of analog phones (VMWI, the card's `mwi` command): on while the
+ * employee's mailbox (or a department box they listen to) has a new message, set when it changes and again when a card comes
+ * (back) online.
+ */
+function followMessageLamps(rt: Runtime, ports: AnalogPorts, log: Logger): () => void {
+  const fxsPorts = (ext: string): number[] =>
+    (rt.config.snapshot()?.employees.find((e) => e.extension === ext)?.devices ?? []).flatMap((d) => (d.type === 'fxs' ? [d.port] : []));
+  const set = (ext: string, on: boolean): void => {
+    for (const n of fxsPorts(ext)) ports.extension(n)?.setMwi(on).catch((err: Error) => log.warn({ port: n, err: err.message }, 'message lamp not set'));
+  };
+  const lit = (c: { unheard: number; notes?: { fresh: number } }): boolean => c.unheard > 0 || (c.notes?.fresh ?? 0) > 0;
+  // A department box lights its members' and listeners' lamps too (core/mailbox-lamps.ts).
+  const offBox = rt.events.on('voicemail.changed', (e) => {
+    for (const ext of rt.mailboxes?.lampsOf(e.box) ?? [e.box]) {
+      const c = rt.mailboxes?.counts(ext) ?? (ext === e.box ? e : undefined);
+      if (c) set(ext, lit(c));
+    }
+  });
+  // A director's new call notes light the same lamp (src/secretary).
+  const offNotes = rt.events.on('notes.changed', (e) => set(e.director, lit(rt.mailboxes?.counts(e.director) ?? { unheard: 0, notes: e })));
+  const offCard = rt.events.on('card.status', (e) => {
+    if (e.status !== 'online' && e.status !== 'rebooted') return;
+    // Every lamp as it should be: one switched while the link was down missed its command.
+    for (const emp of rt.config.snapshot()?.employees ?? []) {
+      const c = rt.mailboxes?.counts(emp.extension);
+      if (c) set(emp.extension, lit(c));
+    }
+  });
+  return () => {
+    void offBox();
+    void offNotes();
+    void offCard();
+  };
 }
 
 async function startCard(rt: Runtime, log: Logger, ports: AnalogPorts, card: StartedCard): Promise<void> {

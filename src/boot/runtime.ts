@@ -10,6 +10,9 @@ import type { Board } from './board.js';
 import type { ConfigService } from '../core/config-service.js';
 import type { EventBus } from '../core/events.js';
 import type { Switch } from '../core/switch.js';
+import type { MailboxCounts } from '../core/office-services.js';
+import type { Channel } from '../channels/channel.js';
+import type { Simulator } from '../api/routes/sim.js';
 
 export interface Runtime {
   clock: Clock;
@@ -23,6 +26,14 @@ export interface Runtime {
   /** The address to advertise instead of the local one (--advertise, else the board's network.advertise). */
   advertise?: string;
   sipPort: number;
+  /** The trusted front proxy (Kamailio, --front-proxy): registrar for the phones, trusted by address (channels/sip/front-proxy.ts). */
+  frontProxy?: { address: string; port: number };
+  /** The analog ports (boot/linecards.ts): an FXS door station's port is rung through them. */
+  analog?: { extension(port: number): { offer(): Channel } | undefined };
+  /** The simulator of the emulated hardware (sim boards only, boot/linecards.ts). */
+  simulator?: Simulator;
+  /** The mailboxes' counts, for the message-waiting lamps (SIP NOTIFY, analog VMWI). */
+  mailboxes?: MailboxCounts;
   /** API routes a layer contributes (the simulator panel, the lines view); registered before listening. */
   routes: Array<(app: FastifyInstance) => void>;
   /**
@@ -38,6 +49,8 @@ export interface Runtime {
    * and only then the onClose steps (transports, media workers, drivers).
    */
   onDrain(step: (maxMs: number) => Promise<void>): void;
+  /** The SIP trunks' states for GET /api/lines (set by boot/trunks.ts). */
+  trunkViews?: () => unknown[];
 }
 
 /** Longest a shutdown waits for the BYEs and CANCELs of the calls it ended to be answered. */

@@ -4,7 +4,7 @@
  * use the file, and a running exchange notices the new revision and applies it.
  */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { openDatabase, closeDatabase } from '../store/db.js';
 import { ConfigRepository } from '../store/config-repo.js';
 import { prepareConfig } from '../config/prepare.js';
@@ -12,6 +12,12 @@ import { validateConfig } from '../config/validate.js';
 import { configJsonSchema } from '../config/schema.js';
 import { configToYaml, parseYaml } from '../config/yaml.js';
 import { UsageError, type CliOptions } from '../cli.js';
+import { ConfigError } from '../../common/errors.js';
+import { LiveStateRepository } from '../store/live-state.js';
+import { VoicemailRepository } from '../store/voicemail-repo.js';
+import { exportVoicemail, importVoicemail } from '../store/voicemail-state.js';
+import { archiveRemovedBoxes } from '../config/mailboxes.js';
+import { LIVE_STATE_KEY, liveStateIssues, splitLiveState } from './config-state.js';
 
 function readConfigFile(file: string | undefined): unknown {
   if (!file) throw new UsageError('give the configuration file: autocom config import FILE.yaml');
@@ -24,16 +30,35 @@ function readConfigFile(file: string | undefined): unknown {
   return parseYaml(text, file);
 }
 
+/** The mailboxes' store of the data folder (the audio in <data>/voicemail). */
+function voicemailRepo(opts: CliOptions, db: ReturnType<typeof openDatabase>): VoicemailRepository {
+  return new VoicemailRepository(db, join(resolve(opts.data), 'voicemail'));
+}
+
 export async function runConfig(opts: CliOptions, args: string[]): Promise<number> {
   const [sub, file] = args;
   switch (sub) {
     case 'import': {
-      const input = readConfigFile(file);
+      // The live state (forwarding, DND) is not configuration: kept, or restored from a `--with-state` export.
+      const { config: input, state } = splitLiveState(readConfigFile(file));
       const db = openDatabase(resolve(opts.data));
       try {
         const prepared = await prepareConfig(input, new ConfigRepository(db).load()); // keeps the hashes of unchanged passwords
-        const revision = new ConfigRepository(db).replace(prepared, `cli import ${file}`);
-        console.error(`autocom: configuration imported from ${file} (revision ${revision})`);
+        const stateIssues = state ? liveStateIssues(prepared, state) : [];
+        if (stateIssues.length) throw new ConfigError(stateIssues);
+        const live = new LiveStateRepository(db);
+        const { revision, gone, voicemail, archived } = db.transaction(() => {
+          const revision = new ConfigRepository(db).replace(prepared, `cli import ${file}`);
+          if (state) live.restore(state, `cli import ${file}`);
+          const voicemail = state?.voicemail ? importVoicemail(voicemailRepo(opts, db), state.voicemail) : undefined;
+          const archived = archiveRemovedBoxes(voicemailRepo(opts, db), prepared);
+          return { revision, gone: live.prune(new Set(prepared.employees.map((e) => e.extension))), voicemail, archived };
+        })();
+        for (const a of archived) console.error(`autocom: the mailbox of ${a.box} (no such owner any more) is kept as ${a.archivedAs} until purged (DELETE /api/voicemail/${a.archivedAs})`);
+        console.error(`autocom: configuration imported from ${file} (revision ${revision})${state ? ', live state restored' : ''}`);
+        if (voicemail) console.error(`autocom: voicemail: ${voicemail.restored} message(s) indexed from the export`);
+        if (voicemail?.missing.length) console.error(`autocom: voicemail audio not in ${join(resolve(opts.data), 'voicemail')} (unpack the voicemail archive there, then import again): ${voicemail.missing.join(', ')}`);
+        if (gone.length) console.error(`autocom: forwarding and do-not-disturb of ${gone.join(', ')} removed: no such employee any more`);
       } finally {
         closeDatabase(db);
       }
@@ -47,7 +72,10 @@ export async function runConfig(opts: CliOptions, args: string[]): Promise<numbe
           console.error(`autocom: ${resolve(opts.data)} holds no configuration yet`);
           return 1;
         }
-        process.stdout.write(configToYaml(config));
+        // Voicemail: PIN hashes and the messages' index; the audio stays in <data>/voicemail (store/voicemail-state.ts).
+        const voicemail = opts.withState ? await exportVoicemail(voicemailRepo(opts, db)) : undefined;
+        const state = opts.withState ? { [LIVE_STATE_KEY]: { ...new LiveStateRepository(db).all(), ...(Object.keys(voicemail!.boxes).length ? { voicemail } : {}) } } : {};
+        process.stdout.write(configToYaml({ ...config, ...state } as typeof config));
       } finally {
         closeDatabase(db);
       }

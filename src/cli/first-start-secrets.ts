@@ -1,6 +1,6 @@
 /**
  * Where the secrets generated on the first start (the admin's web password, the demo
- * phones' SIP secrets) go. Someone at an interactive terminal reads them there. Anywhere
+ * phones' SIP secrets, the front door's opening code) go. Someone at an interactive terminal reads them there. Anywhere
  * else (systemd, docker, a pipe to a log collector) stdout is a log that others can read,
  * so the secrets go to a file in the data folder that only its owner can read, and the
  * log says where; no log line ever holds a secret.
@@ -9,7 +9,7 @@ import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'n
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import type { Logger } from '../../common/log.js';
-import type { DemoSeed } from '../config/demo.js';
+import { DEMO_DOOR, type DemoSeed } from '../config/demo.js';
 
 export const SECRETS_FILE = 'first-start-secrets.txt';
 
@@ -17,6 +17,7 @@ function secretLines(s: DemoSeed): string[] {
   return [
     `  web login (admin): extension ${s.adminExtension}, password ${s.adminPassword}`,
     ...Object.entries(s.sipSecrets).map(([ext, secret]) => `  SIP phone ${ext}: username ${ext}, secret ${secret}`),
+    `  door "${DEMO_DOOR}": opening code ${s.doorCode} (key it then # during a door call)`,
   ];
 }
 

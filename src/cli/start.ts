@@ -1,12 +1,14 @@
 /** `autocom start`: run the exchange in the foreground until SIGTERM/SIGINT. */
 import { startExchange } from '../main.js';
 import type { CliOptions } from '../cli.js';
-import { createLogger } from '../../common/log.js';
+import { createLogger, RecentWarnings } from '../../common/log.js';
 import { deliverFirstStartSecrets } from './first-start-secrets.js';
+import { letYoungGenerationGrow } from '../boot/young-generation.js';
 
 export async function runStart(opts: CliOptions): Promise<number> {
-  const log = createLogger(opts.logLevel);
-  const exchange = await startExchange({ ...opts, ...(opts.config ? { config: opts.config } : {}), logger: log });
+  const recentWarnings = new RecentWarnings(); // the System screen lists them
+  const log = createLogger(opts.logLevel, 'autocom', recentWarnings);
+  const exchange = await startExchange({ ...opts, ...(opts.config ? { config: opts.config } : {}), logger: log, recentWarnings });
   if (exchange.seeded) {
     // Only a person at a terminal sees stdout alone; a pipe or a service manager keeps it in a log.
     try {
@@ -16,6 +18,7 @@ export async function runStart(opts: CliOptions): Promise<number> {
       throw err;
     }
   }
+  letYoungGenerationGrow(); // boot is over: traffic gets V8's usual young generation
   console.log(`autocom ready: http://${exchange.http.host}:${exchange.http.port} sip:${exchange.sip.host}:${exchange.sip.port}`);
   return new Promise<number>((resolve) => {
     let stopping = false;

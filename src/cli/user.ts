@@ -4,6 +4,7 @@ import { openDatabase, closeDatabase } from '../store/db.js';
 import { ConfigRepository } from '../store/config-repo.js';
 import { SessionRepository } from '../store/session-repo.js';
 import { generateSecret, hashPassword } from '../store/password.js';
+import { GeneratedPasswordRepository } from '../store/generated-password-repo.js';
 import { UsageError, type CliOptions } from '../cli.js';
 
 export async function runUser(opts: CliOptions, args: string[]): Promise<number> {
@@ -13,10 +14,13 @@ export async function runUser(opts: CliOptions, args: string[]): Promise<number>
   const hash = await hashPassword(password);
   const db = openDatabase(resolve(opts.data));
   try {
-    if (!new ConfigRepository(db).setPasswordHash(extension, hash, 'cli user passwd')) {
+    const repo = new ConfigRepository(db);
+    if (!repo.setPasswordHash(extension, hash, 'cli user passwd')) {
       console.error(`autocom: no employee has extension ${extension}`);
       return 1;
     }
+    // Printed on a terminal: on a real board an admin replaces it at the next sign-in.
+    new GeneratedPasswordRepository(db).record(extension, repo.credentials(extension)!);
     new SessionRepository(db, Date.now).deleteFor(extension);
   } finally {
     closeDatabase(db);

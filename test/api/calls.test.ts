@@ -75,7 +75,7 @@ test('a call, a hold and a hang-up, as /api/calls and /api/events show them', as
     assert.ok(!Number.isNaN(Date.parse(a.since)) && Date.parse(a.stateSince) >= Date.parse(a.since), 'since when');
     assert.equal(view.bridges, [{ id: a.bridge, kind: 'mixing', mode: view.bridges[0].mode, members: [a.id, b.id] }]);
     assert.equal((await user202.get('/api/calls')).body, view, '202 is in the call: sees all of it');
-    assert.equal((await user101.get('/api/calls')).body, { calls: [], channels: [], bridges: [] }, '101 sees nothing of a call it is not in');
+    assert.equal((await user101.get('/api/calls')).body, { calls: [], channels: [], bridges: [], conferences: [] }, '101 sees nothing of a call it is not in');
 
     const offer = sdp.buildOffer({ address: '127.0.0.1', port: c.caller.rtp.localPort, codecs: [sdp.PCMU, sdp.TELEPHONE_EVENT], direction: 'sendonly', sessionId: '77', sessionVersion: 2 });
     assert.is((await sendInDialog(ex, c.caller.sip, c.callerDialog, 'INVITE', { body: offer })).status, 200);
@@ -88,7 +88,7 @@ test('a call, a hold and a hang-up, as /api/calls and /api/events show them', as
     assert.not.ok((await user101.get('/api/calls')).body.bridges.length, 'the holding bridge’s occupants are not everyone’s business');
     assert.is((await sendInDialog(ex, c.caller.sip, c.callerDialog, 'BYE')).status, 200);
     await waitFor(() => adminEvents.events.filter(live(['channel.removed'])).length === 2, 3000, 'both channels removed');
-    assert.equal((await admin.get('/api/calls')).body, { calls: [], channels: [], bridges: [] });
+    assert.equal((await admin.get('/api/calls')).body, { calls: [], channels: [], bridges: [], conferences: [] });
 
     const seen = adminEvents.events.filter(live(LIVE));
     assert.equal(seen.filter(live(['channel.added'])).map((e) => e.data.owner), ['201', '202']);

@@ -148,9 +148,18 @@ test('the caller gives up while 202 rings (CANCEL) → cancelled', async () => {
   assert.is(cdr.legs[0].cause, 'cancelled');
 });
 
-test('an international number from an extension allowed national calls only → barred, no line seized', async () => {
-  const r = await call('000442079460000', p202, '202');
-  assert.is(r.final.status, 403);
+test('an international number from an extension allowed national calls only → the announcement, then barred, no line seized', async () => {
+  let voice = 0; // RTP packets carrying sound (PCMU silence is 0xff/0x7f)
+  const off = p202.rtp.onRtp((p) => {
+    if (p.payload.some((b) => b !== 0xff && b !== 0x7f && b !== 0xfe && b !== 0x7e)) voice++;
+  });
+  let r: Awaited<ReturnType<typeof call>> | undefined;
+  void call('000442079460000', p202, '202').then((x) => (r = x));
+  // The announcement plays as early media on the exchange's (fake) clock; the 403 follows it.
+  await waitFor(() => (clock.advance(100), r !== undefined), 10_000, 'the 403 after the announcement');
+  off();
+  assert.is(r!.final.status, 403);
+  assert.ok(voice > 50, `the caller heard the announcement (${voice} packets with sound)`);
   const cdr = await latest();
   assert.is(cdr.disposition, 'barred');
   assert.is(cdr.caller.number, '202');

@@ -22,6 +22,7 @@ import { ROOT } from '../helpers/process.js';
 import { tempDir } from '../helpers/tmp.js';
 import { ApiClient } from '../helpers/http.js';
 import { example } from '../config/example.js';
+import { dectRoutes } from '../../src/api/routes/dect.js';
 
 const clock = new FakeClock();
 let db: Db;
@@ -45,6 +46,7 @@ function pluginRoutes(a: FastifyInstance): void {
     p.get('/stream', { websocket: true }, (socket) => socket.send('hello'));
   }, { prefix: '/api/plugin' });
   linesRoutes(a, { cards: () => [], ports: () => [] });
+  dectRoutes(a, { view: () => ({ bases: [], handsets: [{ ipei: '0077A 1000301', extension: '301', base: 1 }] }), openSubscription: async () => true });
   simRoutes(a, sim);
 }
 
@@ -84,6 +86,8 @@ const TABLE: Array<[string, string, unknown, number, number, number]> = [
   ['GET', '/api/plugin/for-users', undefined, 401, 200, 200],
   ['GET', '/api/plugin/for-anyone', undefined, 200, 200, 200],
   ['GET', '/api/lines', undefined, 401, 200, 200],
+  ['GET', '/api/dect', undefined, 401, 403, 200], // where every handset is: the admin's business
+  ['POST', '/api/dect/subscription', { minutes: 2 }, 401, 403, 200],
   ['GET', '/api/sim/fxs/1', undefined, 401, 403, 200],
   ['POST', '/api/sim/fxs/1/hook', { state: 'off' }, 401, 403, 200],
   ['POST', '/api/sim/fxo/1/ring', {}, 401, 403, 200],

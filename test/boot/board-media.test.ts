@@ -15,13 +15,13 @@ function issues(input: unknown): string[] {
 
 test('a board without a media section gets media threads ahead of others, the default RTP range and a 60 s RTP timeout', () => {
   const b = parseBoard({ name: 'plain' }, 'board.yaml');
-  assert.equal(b.media, { nice: -10, rtp_ports: { min: 16384, max: 32767 }, rtp_timeout_s: 60 });
+  assert.equal(b.media, { nice: -10, rtp_ports: { min: 16384, max: 32767 }, rtp_timeout_s: 60, conference_max: 30, legs_per_worker: 64, worker_idle_stop_s: 600 });
   assert.is(b.media.workers, undefined, 'one worker per core, decided at boot');
 });
 
 test('a board may set the workers, their priority, the RTP port range and the RTP timeout (0: off)', () => {
-  const b = parseBoard({ name: 'pi4', media: { workers: 3, nice: 0, rtp_ports: { min: 10000, max: 10999 }, rtp_timeout_s: 0 } }, 'board.yaml');
-  assert.equal(b.media, { workers: 3, nice: 0, rtp_ports: { min: 10000, max: 10999 }, rtp_timeout_s: 0 });
+  const b = parseBoard({ name: 'pi4', media: { workers: 3, nice: 0, rtp_ports: { min: 10000, max: 10999 }, rtp_timeout_s: 0, conference_max: 12, legs_per_worker: 8, worker_idle_stop_s: 0 } }, 'board.yaml');
+  assert.equal(b.media, { workers: 3, nice: 0, rtp_ports: { min: 10000, max: 10999 }, rtp_timeout_s: 0, conference_max: 12, legs_per_worker: 8, worker_idle_stop_s: 0 });
 });
 
 test('wrong media settings are refused with the key and the reason', () => {

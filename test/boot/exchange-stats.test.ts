@@ -23,7 +23,8 @@ test('a call is counted while it lasts and leaves every counter at its idle valu
   const ex = await startExchange({ board: `${dir}/board.yaml`, data: `${dir}/data`, config: EXAMPLE_PATH, bind: '127.0.0.1', sipPort: 0, httpPort: 0, logLevel: 'silent', logger: silentLogger(), clock });
   try {
     const idle = ex.stats();
-    assert.equal(Object.keys(idle).sort(), ['core', 'sip']);
+    assert.equal(Object.keys(idle).sort(), ['core', 'network', 'sip']);
+    assert.equal(idle.network, { peers: 0, up: 0 }, 'no site id: no peer');
     assert.is(idle.core!.calls, 0);
     assert.is(idle.sip!.dialogs, 0);
     assert.is(typeof idle.core!.timers, 'number');

@@ -34,7 +34,9 @@ test('first start seeds the demo office with a generated admin password, answers
   assert.ok(creds![2]!.length >= 12, 'a generated password, not a short default');
   const sipSecrets = [...secrets.matchAll(/secret (\S+)/g)].map((m) => m[1]!);
   assert.is(sipSecrets.length, 2, secrets);
-  for (const secret of [creds![2]!, ...sipSecrets]) {
+  const doorCode = /opening code (\d{6}) /.exec(secrets)?.[1];
+  assert.ok(doorCode, `the door's generated code (${secrets})`);
+  for (const secret of [creds![2]!, ...sipSecrets, doorCode!]) {
     assert.not.ok(run.stdout().includes(secret) || run.stderr().includes(secret), 'no secret on stdout or stderr');
   }
   assert.ok(run.stdout().includes(file), 'stdout says where the secrets are');
@@ -42,6 +44,9 @@ test('first start seeds the demo office with a generated admin password, answers
   const admin = new ApiClient(ready[1]!);
   assert.is(await admin.login(creds![1]!, creds![2]!), 200);
   assert.is((await admin.get('/api/config')).body.site.name, 'Demo office');
+  const doors = (await admin.get('/api/doors')).body.doors as Array<{ name: string; relay: string; wiring: string; fault: string | null }>;
+  assert.equal(doors.map((d) => [d.name, d.relay, d.wiring, d.fault]), [['Front door', 'locked', 'fail_secure', null]], 'the demo office has the sim board\'s front door');
+  assert.not.ok(JSON.stringify((await admin.get('/api/config')).body).includes(`"${doorCode}"`), 'the code is not in the configuration, only its hash');
 
   run.child.kill('SIGTERM');
   assert.is(await run.exited, 0);

@@ -9,7 +9,7 @@
  * admin sees every call.
  */
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
+import * as z from 'zod';
 import { toCsv } from '../csv.js';
 import { DISPOSITIONS, type Cdr, type CdrRepository } from '../../store/cdr-repo.js';
 

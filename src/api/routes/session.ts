@@ -8,6 +8,10 @@ import type { EventBus } from '../../core/events.js';
 import { LoginLimits } from '../../../common/failure-limiter.js';
 import { SESSION_COOKIE } from '../auth.js';
 import type { SessionStreams } from '../session-streams.js';
+import * as z from 'zod';
+import { parseOr400 } from '../validate.js';
+
+const LoginBody = z.object({ extension: z.string().max(16), password: z.string().max(200) }).strict();
 
 const SESSION_TTL_MS = 12 * 3600 * 1000;
 // A hash of a random password: a login for an unknown extension costs the same scrypt
@@ -25,18 +29,10 @@ export function sessionRoutes(app: FastifyInstance, deps: { clock: Clock; sessio
     onLockout: (l) => deps.events.emit('security.lockout', l),
   });
 
-  app.post('/api/login', {
-    config: { role: 'public' },
-    schema: {
-      body: {
-        type: 'object',
-        required: ['extension', 'password'],
-        additionalProperties: false,
-        properties: { extension: { type: 'string', maxLength: 16 }, password: { type: 'string', maxLength: 200 } },
-      },
-    },
-  }, async (req, reply) => {
-    const { extension, password } = req.body as { extension: string; password: string };
+  app.post('/api/login', { config: { role: 'public' } }, async (req, reply) => {
+    const body = parseOr400(LoginBody, req.body, reply);
+    if (!body) return reply;
+    const { extension, password } = body;
     const wait = limits.retryAfterMs(req.ip, extension);
     if (wait > 0) {
       reply.header('retry-after', Math.ceil(wait / 1000));

@@ -4,7 +4,9 @@
  * the emulated line cards. Each request is forwarded to the emulator's control channel;
  * the API never reaches a driver.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import * as z from 'zod';
+import { parseOr400 } from '../validate.js';
 
 /** What the boot layer gives the routes: the emulated ports, board-wide numbering. */
 export interface Simulator {
@@ -22,46 +24,30 @@ export class NotEmulatedError extends Error {
   override readonly name = 'NotEmulatedError';
 }
 
-const portParams = {
-  type: 'object',
-  properties: { port: { type: 'integer', minimum: 1, maximum: 64 } },
-  required: ['port'],
-} as const;
+/** A board-wide port number from the path. */
+const PortParams = z.object({ port: z.coerce.number().int().min(1).max(64) });
+const digits = z.string().regex(/^[0-9*#A-Da-d]{1,32}$/, 'up to 32 of 0-9 * # A-D');
 
 const schemas = {
-  hook: { type: 'object', additionalProperties: false, required: ['state'], properties: { state: { enum: ['off', 'on'] } } },
-  dial: {
-    type: 'object', additionalProperties: false, required: ['digits'],
-    properties: { digits: { type: 'string', pattern: '^[0-9*#A-Da-d]{1,32}$' }, mode: { enum: ['dtmf', 'pulse'] } },
-  },
-  flash: { type: 'object', additionalProperties: false, properties: { ms: { type: 'integer', minimum: 80, maximum: 800 } } },
-  play: {
-    type: 'object', additionalProperties: false, minProperties: 1,
-    properties: {
-      tone_hz: { type: 'integer', minimum: 100, maximum: 3400 },
-      digits: { type: 'string', pattern: '^[0-9*#A-Da-d]{1,32}$' },
-      stop: { const: true },
-    },
-  },
-  ring: {
-    type: 'object', additionalProperties: false,
-    properties: {
-      caller_id: { type: 'string', pattern: '^\\+?[0-9]{2,20}$' },
-      name: { type: 'string', minLength: 1, maxLength: 50 },
-      format: { enum: ['etsi', 'bell202', 'dtmf'] },
-    },
-  },
-  answer: { type: 'object', additionalProperties: false, properties: { reversal: { type: 'boolean' } } },
-  hangup: { type: 'object', additionalProperties: false, properties: { signal: { enum: ['reversal', 'busy', 'drop'] } } },
-} as const;
+  hook: z.object({ state: z.enum(['off', 'on']) }).strict(),
+  dial: z.object({ digits, mode: z.enum(['dtmf', 'pulse']).optional() }).strict(),
+  flash: z.object({ ms: z.number().int().min(80).max(800).optional() }).strict(),
+  play: z
+    .object({ tone_hz: z.number().int().min(100).max(3400).optional(), digits: digits.optional(), stop: z.literal(true).optional() })
+    .strict()
+    .refine((b) => Object.keys(b).length > 0, 'give tone_hz, digits or stop'),
+  ring: z
+    .object({
+      caller_id: z.string().regex(/^\+?[0-9]{2,20}$/, 'a number of 2 to 20 digits').optional(),
+      name: z.string().min(1).max(50).optional(),
+      format: z.enum(['etsi', 'bell202', 'dtmf']).optional(),
+    })
+    .strict(),
+  answer: z.object({ reversal: z.boolean().optional() }).strict(),
+  hangup: z.object({ signal: z.enum(['reversal', 'busy', 'drop']).optional() }).strict(),
+};
+const CardParams = z.object({ card: z.string().min(1), action: z.enum(['unplug', 'replug', 'reboot']) });
 
-type PortReq = { Params: { port: number }; Body: Record<string, unknown> | undefined };
-
-/** Bad input is a 400 whose `error` says which field and why (as every /api route answers). */
-function badRequest(err: Error & { statusCode?: number }, _req: FastifyRequest, reply: FastifyReply): void {
-  const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-  void reply.code(status).send({ error: status === 500 ? 'internal error' : err.message });
-}
 
 export function simRoutes(app: FastifyInstance, sim: Simulator): void {
   const admin = { role: 'admin' as const };
@@ -76,9 +62,12 @@ export function simRoutes(app: FastifyInstance, sim: Simulator): void {
       return reply.code(409).send({ error: (err as Error).message });
     }
   };
-  const action = (kind: 'fxs' | 'fxo', verb: string, body: object, toArgs: (b: Record<string, unknown>) => Record<string, unknown> = (b) => b): void => {
-    app.post<PortReq>(`/api/sim/${kind}/:port/${verb}`, { config: admin, schema: { params: portParams, body }, errorHandler: badRequest }, async (req, reply) => {
-      const res = await forward(kind, req.params.port, `${kind}.${verb}`, toArgs(req.body ?? {}), reply);
+  const action = (kind: 'fxs' | 'fxo', verb: string, body: z.ZodType<Record<string, unknown>>): void => {
+    app.post(`/api/sim/${kind}/:port/${verb}`, { config: admin }, async (req, reply) => {
+      const params = parseOr400(PortParams, req.params, reply);
+      const args = params && parseOr400(body, req.body ?? {}, reply);
+      if (!params || !args) return reply;
+      const res = await forward(kind, params.port, `${kind}.${verb}`, args, reply);
       return reply.sent ? undefined : { ok: true, ...(res as object) };
     });
   };
@@ -90,32 +79,31 @@ export function simRoutes(app: FastifyInstance, sim: Simulator): void {
   action('fxo', 'ring', schemas.ring);
   action('fxo', 'answer', schemas.answer);
   action('fxo', 'hangup', schemas.hangup);
+  action('fxo', 'play', schemas.play); // the far end's tones and keys (in-band DTMF) on the city line
 
-  app.post<{ Params: { card: string; action: 'unplug' | 'replug' | 'reboot' } }>(
-    '/api/sim/cards/:card/:action',
-    {
-      config: admin,
-      errorHandler: badRequest,
-      schema: { params: { type: 'object', required: ['card', 'action'], properties: { card: { type: 'string' }, action: { enum: ['unplug', 'replug', 'reboot'] } } } },
-    },
-    async (req, reply) => {
-      try {
-        await sim.card(req.params.card, req.params.action);
-        return { ok: true };
-      } catch (err) {
-        return reply.code(err instanceof NotEmulatedError ? 404 : 409).send({ error: (err as Error).message });
-      }
-    },
-  );
+  app.post('/api/sim/cards/:card/:action', { config: admin }, async (req, reply) => {
+    const params = parseOr400(CardParams, req.params, reply);
+    if (!params) return reply;
+    try {
+      await sim.card(params.card, params.action);
+      return { ok: true };
+    } catch (err) {
+      return reply.code(err instanceof NotEmulatedError ? 404 : 409).send({ error: (err as Error).message });
+    }
+  });
 
-  app.get<PortReq>('/api/sim/fxs/:port', { config: admin, schema: { params: portParams }, errorHandler: badRequest }, async (req, reply) => {
-    const r = (await forward('fxs', req.params.port, 'fxs.get', {}, reply)) as Record<string, unknown> | undefined;
+  app.get('/api/sim/fxs/:port', { config: admin }, async (req, reply) => {
+    const params = parseOr400(PortParams, req.params, reply);
+    if (!params) return reply;
+    const r = (await forward('fxs', params.port, 'fxs.get', {}, reply)) as Record<string, unknown> | undefined;
     if (reply.sent || !r) return;
     const cid = r.caller_id as { number?: string; name?: string } | null;
-    return { hook: r.hook, ringing: r.ringing, caller_id: cid?.number ?? null, caller_name: cid?.name ?? null, mwi: r.mwi, hears: r.hears, heard_digits: r.heard_digits, heard_tones: r.heard_tones };
+    return { hook: r.hook, ringing: r.ringing, ring_cadence: r.ring_cadence ?? null, caller_id: cid?.number ?? null, caller_name: cid?.name ?? null, mwi: r.mwi, hears: r.hears, hears_hz: r.hears_hz, heard_digits: r.heard_digits, heard_tones: r.heard_tones };
   });
-  app.get<PortReq>('/api/sim/fxo/:port', { config: admin, schema: { params: portParams }, errorHandler: badRequest }, async (req, reply) => {
-    const r = (await forward('fxo', req.params.port, 'fxo.get', {}, reply)) as Record<string, unknown> | undefined;
+  app.get('/api/sim/fxo/:port', { config: admin }, async (req, reply) => {
+    const params = parseOr400(PortParams, req.params, reply);
+    if (!params) return reply;
+    const r = (await forward('fxo', params.port, 'fxo.get', {}, reply)) as Record<string, unknown> | undefined;
     if (reply.sent || !r) return;
     return { seized: r.seized, ringing: r.ringing, dialled: r.dialled, hears: r.hears, reversed: r.reversed, heard_digits: r.heard_digits, heard_tones: r.heard_tones };
   });
