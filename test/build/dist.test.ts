@@ -24,21 +24,36 @@ function childProcesses(pid: number): Array<{ pid: number; cmdline: string[] }> 
 
 test('the build boots the sim board with plain node, carries a call with audio both ways and stops on SIGTERM', async () => {
   const out = buildFirmware(join(tempDir('autocom-dist-'), 'out'));
-  for (const f of ['cli.js', 'media-worker.js', 'linecard-emulator.js', 'webui/index.html', 'board/sim.yaml']) {
+  for (const f of ['cli.js', 'media-worker.js', 'linecard-emulator.js', 'dect-emulator.js', 'webui/index.html', 'board/sim.yaml']) {
     assert.ok(existsSync(join(out, f)), `the build has ${f}`);
   }
   assert.not.ok(existsSync(join(out, 'node_modules', 'tsx')), 'tsx is not resolvable from the build');
+  // The JavaScript dependencies are bundled and tree-shaken (docs/PERFORMANCE.md, Memory): the
+  // entry loads no pure-JavaScript package from node_modules, and zod comes without its
+  // locales (an `import { z } from 'zod'` anywhere would pull in all of zod again: use
+  // `import * as z from 'zod'`).
+  const entry = readFileSync(join(out, 'cli.js'), 'utf8');
+  for (const pkg of ['zod', 'fastify', 'pino', 'yaml', 'sdp-transform']) assert.not.match(entry, new RegExp(`from ?"${pkg}"`), `${pkg} is bundled`);
+  assert.not.ok(entry.includes('Eingabe: erwartet'), "zod's German locale (like every locale but English) is not in the bundle");
 
   const data = join(tempDir(), 'data');
   const ex = await startBuiltExchange(out, data);
   const { child, httpPort, sipPort } = ex;
   assert.equal(child.spawnargs.slice(1, 3), [join(out, 'cli.js'), 'start'], 'plain node, no loader flags');
 
-  // The sim board's line-card emulator runs from the build, with plain node as well.
-  const emulators = childProcesses(child.pid!);
-  assert.is(emulators.length, 1, JSON.stringify(emulators));
-  assert.equal(emulators[0]!.cmdline.slice(0, 2), [process.execPath, join(out, 'linecard-emulator.js')]);
-  const emulatorPid = emulators[0]!.pid;
+  // The sim board's line-card and DECT emulators and the door relays' guard run from the build, with plain node as well.
+  const children = childProcesses(child.pid!);
+  const guards = children.filter((c) => c.cmdline[1] === join(out, 'relay-guard.js'));
+  assert.is(guards.length, 1, JSON.stringify(children));
+  assert.is(guards[0]!.cmdline[0], process.execPath);
+  const emulators = children.filter((c) => c !== guards[0]);
+  assert.is(emulators.length, 2, JSON.stringify(emulators));
+  assert.equal(emulators.map((c) => c.cmdline.slice(0, 2).join(' ')).sort(), [`${process.execPath} ${join(out, 'dect-emulator.js')}`, `${process.execPath} ${join(out, 'linecard-emulator.js')}`]);
+  const emulatorPids = emulators.map((c) => c.pid);
+  // The DECT bases of the sim board come online through the emulator started from the build.
+  const api = new ApiClient(`http://127.0.0.1:${httpPort}`);
+  assert.is(await api.login('201', 'change-me-201'), 200);
+  await waitFor(async () => ((await api.get('/api/dect')).body as { bases: Array<{ online: boolean }> }).bases.filter((b) => b.online).length === 3, 15_000, 'the three DECT bases online');
 
   // The web UI is the build's copy.
   const page = await fetch(`http://127.0.0.1:${httpPort}/`);
@@ -57,7 +72,7 @@ test('the build boots the sim board with plain node, carries a call with audio b
 
   child.kill('SIGTERM');
   assert.is(await ex.exited, 0, `a clean stop (stderr: ${ex.stderr()})`);
-  await waitFor(() => !existsSync(`/proc/${emulatorPid}`), 5000, 'the emulator to stop with the exchange');
+  for (const pid of emulatorPids) await waitFor(() => !existsSync(`/proc/${pid}`), 5000, 'the emulators to stop with the exchange');
 });
 
 test.run();

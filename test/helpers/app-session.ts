@@ -4,12 +4,14 @@
  */
 import { FakeClock } from '../../common/clock.js';
 import { silentLogger } from '../../common/log.js';
+import { ConferenceRooms } from '../../src/core/conferences.js';
 import { Bridge } from '../../src/core/bridge.js';
 import { ChannelRegistry } from '../../src/core/channels.js';
 import { EventBus, type ExchangeEvent } from '../../src/core/events.js';
 import { ParkingLot } from '../../src/core/parking.js';
 import { Session } from '../../src/core/session.js';
 import { FakeChannel } from './fake-channel.js';
+import { MemoryLiveState } from '../../src/store/live-state.js';
 
 export function appSession(caller = new FakeChannel('inbound', '101')) {
   const clock = new FakeClock();
@@ -19,6 +21,7 @@ export function appSession(caller = new FakeChannel('inbound', '101')) {
   const channels = new ChannelRegistry();
   const holding = new Bridge({ clock, kind: 'holding' });
   const none = { extension: '', legs: () => [] };
-  const session = new Session({ clock, log: silentLogger(), events, channels, holding, config: null, employee: () => none, outsideLine: () => none, ringingCalls: () => [], parking: new ParkingLot(events) }, caller);
+  const session = new Session({ clock, log: silentLogger(), events, channels, holding, config: null, employee: () => none, outsideLine: () => none, ringingCalls: () => [], parking: new ParkingLot(events),
+    liveState: new MemoryLiveState(), availability: () => 'free', conferences: new ConferenceRooms({ clock, events, boardMax: 30 }) }, caller);
   return { clock, a: caller, session, ctx: session.context(), call: session.record, seen, channels, holding };
 }

@@ -5,8 +5,14 @@
  * (tools.ts). `launchBrowser()` then starts it (null when it is missing, outside CI).
  */
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { requireTool } from './tools.js';
+
+/** The flags every test browser runs with: nothing reaches out to the internet. */
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 export const CHROMIUM = process.env.AUTOCOM_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -20,6 +26,17 @@ export async function launchBrowser(): Promise<Browser | null> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: ARGS,
+  });
+}
+
+/** The browser with a fresh profile of its own (`--user-data-dir` in a new temporary folder). Null when it is missing, outside CI. */
+export async function launchFreshContext(opts: { viewport?: { width: number; height: number }; locale?: string; timezoneId?: string } = {}): Promise<BrowserContext | null> {
+  if (!haveChromium()) return null;
+  return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'autocom-chromium-')), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    ...opts,
   });
 }

@@ -49,13 +49,13 @@ export interface BuiltExchange {
  * `before` goes between node and OUT/cli.js (node flags, a wrapper script such as
  * bench/memory/probe.mjs); with `ipc` the child gets an IPC channel.
  */
-export async function startBuiltExchange(out: string, data: string, opts: { before?: string[]; ipc?: boolean } = {}): Promise<BuiltExchange> {
+export async function startBuiltExchange(out: string, data: string, opts: { before?: string[]; ipc?: boolean; board?: string } = {}): Promise<BuiltExchange> {
   const env = plainNodeEnv({ AUTOCOM_LOG_LEVEL: 'warn' });
   const imp = spawnSync(process.execPath, [join(out, 'cli.js'), 'config', 'import', EXAMPLE_PATH, '--data', data], { cwd: out, env, encoding: 'utf8' });
   if (imp.status !== 0) throw new Error(`config import failed: ${imp.stderr}`);
   const httpPort = await freePort();
   const sipPort = await freePort();
-  const args = [...(opts.before ?? []), join(out, 'cli.js'), 'start', '--board', join(out, 'board/sim.yaml'), '--data', data, '--http-port', String(httpPort), '--sip-port', String(sipPort)];
+  const args = [...(opts.before ?? []), join(out, 'cli.js'), 'start', '--board', opts.board ?? join(out, 'board/sim.yaml'), '--data', data, '--http-port', String(httpPort), '--sip-port', String(sipPort)];
   const child = spawn(process.execPath, args, { cwd: out, env, stdio: ['ignore', 'pipe', 'pipe', ...(opts.ipc ? ['ipc' as const] : [])] });
   process.on('exit', () => child.kill('SIGKILL'));
   let stdout = '';

@@ -21,6 +21,7 @@ import { readWav, writeWav } from '../../src/media/wav.js';
 import { tempDir } from '../helpers/tmp.js';
 import { freePort, waitFor } from '../helpers/net.js';
 import { haveTool } from '../helpers/sipp.js';
+import { toneShare } from '../helpers/tone-share.js';
 import { EXAMPLE_PATH } from '../config/example.js';
 
 const SECRET = { '201': 's3cret-201', '202': 's3cret-202' } as const;
@@ -43,23 +44,6 @@ if (enabled) {
     const x = new Int16Array(8000 * seconds);
     for (let i = 0; i < x.length; i++) x[i] = Math.round(10000 * Math.sin((2 * Math.PI * hz * i) / 8000));
     return writeWav(x);
-  }
-
-  /** Share of a window's energy at `hz` (Goertzel): about 1 for a pure tone at `hz`, about 0 for others. */
-  function toneShare(x: Int16Array, start: number, n: number, hz: number): number {
-    const k = 2 * Math.cos((2 * Math.PI * hz) / 8000);
-    let s1 = 0;
-    let s2 = 0;
-    let energy = 0;
-    for (let i = start; i < start + n; i++) {
-      const v = x[i]!;
-      const s0 = v + k * s1 - s2;
-      s2 = s1;
-      s1 = s0;
-      energy += v * v;
-    }
-    const power = s1 * s1 + s2 * s2 - k * s1 * s2;
-    return energy === 0 ? 0 : (2 * power) / (n * energy);
   }
 
   /** What a recording holds: seconds of sound, and the share of those windows dominated by `hz` and by `other`. */

@@ -1,5 +1,5 @@
 /**
- * Blind transfer with sipp (Debian sip-tester) as the transferor: sipp registers nothing,
+ * Transfer and hold with sipp (Debian sip-tester) as the transferor: sipp registers nothing,
  * calls 202 (our test phone) as 201 with digest auth, then REFERs 202 to 203 (another
  * test phone). sipp's scenario checks the 202 Accepted and the NOTIFY message/sipfrag
  * bodies (100 Trying, then 200 OK) and answers the exchange's BYE; the test checks that
@@ -7,6 +7,13 @@
  * NOTIFY 486 and its call with 202 goes on (its BYE later is answered 200, and 202 then
  * gets the BYE): the transferee was never dropped. And sipp as a second phone of 201
  * taking over 201's call by INVITE with Replaces (RFC 3891).
+ *
+ * Attended (RFC 3891 §6.1): a second sipp, as another phone of 201, consults 203; the first
+ * REFERs 202 with Replaces naming that dialog: NOTIFY 100 then 200, both sipps are released
+ * and 202 talks with 203. A transferor that hangs up at once, the target then busy: 201's
+ * (harness) phone rings again showing 202, and the two talk (recall). Hold: sipp holds 202
+ * with a=sendonly for 3 s while echoing RTP (-rtp_echo): 202 hears itself, then music (RMS
+ * well above silence), then itself again once resumed.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -16,7 +23,7 @@ import { createResponse } from '../../src/sip/index.js';
 import { tempDir } from '../helpers/tmp.js';
 import { freePort, waitFor } from '../helpers/net.js';
 import { haveSipp, sipp } from '../helpers/sipp.js';
-import { connectCall, harnessPhone, register, unregister, type HarnessPhone, hears } from '../channels/sip/call-harness.js';
+import { connectCall, harnessPhone, register, rtpLevel, unregister, type HarnessPhone, hears } from '../channels/sip/call-harness.js';
 
 const TRANSFER_CONFIG = new URL('../fixtures/config/transfer.yaml', import.meta.url).pathname;
 let ex: Exchange;
@@ -50,10 +57,17 @@ if (enabled) {
     };
   }
 
-  const transferor = async (scenario: string) => sipp({
+  /** sipp as a phone of 201 calling `callee` with `scenario`. */
+  const phone201 = async (scenario: string, keys: Record<string, string>, extra: string[] = []) => sipp({
     scenario, remote: `127.0.0.1:${ex.sip.port}`, localPort: await freePort(),
-    keys: { caller: '201', callee: '202', target: '203' }, auth: { user: '201', password: 's3cret-201' },
-  }).done;
+    keys: { caller: '201', ...keys }, auth: { user: '201', password: 's3cret-201' }, extra,
+  });
+  const transferor = async (scenario: string, keys: Record<string, string> = {}) => (await phone201(scenario, { callee: '202', target: '203', ...keys })).done;
+
+  const hangUpAll = async (): Promise<void> => {
+    for (const ch of ex.switch.channels.all()) ch.hangup('normal');
+    await waitFor(() => ex.switch.activeCalls().length === 0, 3000, 'the call to end');
+  };
 
   test('sipp REFERs 202 to 203: 202 Accepted, NOTIFY 100 then 200, sipp released; 202 and 203 talk', async () => {
     const { p202, p203, close } = await phones(false);
@@ -99,6 +113,76 @@ if (enabled) {
       assert.is(p202.received.filter((q) => q.method === 'INVITE').length, 1, '202 was never dropped and called again');
       await waitFor(() => ex.switch.activeCalls().length === 0, 3000, 'the call to end');
     } finally {
+      await close();
+    }
+  });
+
+  test('sipp 201 consults 203 from a second phone and REFERs 202 there with Replaces: NOTIFY 100 then 200, both sipps released; 202 and 203 talk', async () => {
+    const { p202, p203, close } = await phones(false);
+    try {
+      const consultation = await phone201('uac-call-released.xml', { callee: '203' });
+      await waitFor(() => p203.acks.length === 1, 5000, 'the consultation call to be up');
+      const leg = ex.switch.channels.all().find((c) => c.owner === '201' && c.sipDialog);
+      assert.ok(leg?.sipDialog, 'the exchange has 201\'s consultation leg');
+      // RFC 3891 §6.1 from 201's side: to-tag is the exchange's tag, from-tag sipp's own.
+      const d = leg!.sipDialog!;
+      const replaces = encodeURIComponent(`${d.callId};to-tag=${d.localTag};from-tag=${d.remoteTag}`);
+      const r = await transferor('uac-refer-attended.xml', { replaces });
+      assert.is(r.code, 0, `sipp (transferor) failed:\n${r.output}`);
+      const c = await consultation.done;
+      assert.is(c.code, 0, `sipp (consultation) was not released:\n${c.output}`);
+      await hears(p202, p203, '202 to hear 203');
+      await hears(p203, p202, '203 to hear 202');
+      assert.is(p203.received.filter((q) => q.method === 'BYE').length, 0, '203 keeps its call');
+      assert.is(p202.received.filter((q) => q.method === 'INVITE').length, 1, '202 was called once, by sipp');
+      assert.is(ex.switch.activeCalls().length, 1, 'one call left: 202 with 203');
+    } finally {
+      await hangUpAll();
+      await close();
+    }
+  });
+
+  test('sipp transfers 202 to 203 and hangs up at once; 203 turns out busy: 201 rings again showing 202, and they talk (recall)', async () => {
+    const { p202, p203, close } = await phones(false);
+    const p201 = await harnessPhone(ex, '201');
+    await register(p201, '201');
+    const dflt = p203.respond;
+    p203.respond = (req) => (req.method === 'INVITE' ? undefined : dflt(req)); // answered by the test, once sipp is gone
+    try {
+      const r = await transferor('uac-refer-hangup.xml');
+      assert.is(r.code, 0, `sipp (transferor) failed:\n${r.output}`);
+      await waitFor(() => p203.unanswered.some((u) => u.req.method === 'INVITE'), 3000, '203 to be called');
+      const invite = p203.unanswered.find((u) => u.req.method === 'INVITE')!;
+      invite.tx.respond(createResponse(invite.req, 486, 'Busy Here'));
+      await waitFor(() => p201.received.some((q) => q.method === 'INVITE'), 5000, '201 to ring again');
+      assert.is(p201.received.find((q) => q.method === 'INVITE')!.from.uri.user, '202', 'the recall shows the transferee');
+      await hears(p202, p201, '202 to hear 201 after the recall');
+      await hears(p201, p202, '201 to hear 202 after the recall');
+      assert.is(p202.received.filter((q) => q.method === 'INVITE').length, 1, '202 was never dropped and called again');
+    } finally {
+      await hangUpAll();
+      await unregister(p201, '201');
+      await Promise.all([p201.sip.stop(), p201.rtp.close(), close()]);
+    }
+  });
+
+  test('sipp holds 202 (a=sendonly) and resumes: 202 hears itself through sipp, then music on hold (not silence), then itself again', async () => {
+    const { p202, close } = await phones(false);
+    try {
+      const run = await phone201('uac-hold-music.xml', { callee: '202' }, ['-rtp_echo', '-mp', String(await freePort())]);
+      await waitFor(() => p202.acks.length === 1, 5000, '202 to answer sipp');
+      await hears(p202, p202, '202 to hear itself echoed by sipp');
+      await waitFor(() => ex.switch.holding.size === 1, 5000, '202 in the holding bridge');
+      const music = await rtpLevel(p202.rtp, 600);
+      assert.ok(music.packets >= 15, `202 receives RTP while held (${music.packets} packets in 600 ms)`);
+      assert.ok(music.rms > 100, `202's RTP carries music, not silence (rms ${music.rms.toFixed(0)})`);
+      await waitFor(() => ex.switch.holding.size === 0, 6000, '202 out of the holding bridge');
+      await hears(p202, p202, '202 to hear itself again once resumed');
+      const r = await run.done;
+      assert.is(r.code, 0, `sipp (holding phone) failed:\n${r.output}`);
+      await waitFor(() => p202.received.some((q) => q.method === 'BYE'), 3000, '202 released when sipp hung up');
+    } finally {
+      await hangUpAll();
       await close();
     }
   });

@@ -208,6 +208,9 @@ write("uac-call-info-dtmf.xml", "A phone calls [callee], sends the digits 4 2 # 
       + req("ACK", 2, DIALOG) + '  <pause milliseconds="300"/>\n'
       + ''.join(req("INFO", 3 + i, DIALOG, body=f"      Signal={d}\n      Duration=160\n", retrans=True, content_type="application/dtmf-relay")
                 + '  <recv response="200"/>\n  <pause milliseconds="300"/>\n' for i, d in enumerate(INFO_DIGITS))
+      # The last tone (160 ms) must have sounded whole on the line before the hang-up ends the
+      # call, even when the exchange is slow to play it.
+      + '  <pause milliseconds="1200"/>\n'
       + req("BYE", 3 + len(INFO_DIGITS), DIALOG, retrans=True) + '  <recv response="200"/>\n')
 
 # Blind transfer (test/interop/sipp-transfer.test.ts): after the answer the caller REFERs
@@ -242,3 +245,160 @@ write("uac-invite-replaces.xml", "A phone takes over its extension's dialog (INV
       auth_invite("      Replaces: [replaces]\n      Require: replaces\n") + '  <recv response="180" optional="true"/>\n' + GOT_200
       + req("ACK", 2, DIALOG) + '  <pause milliseconds="500"/>\n'
       + req("BYE", 3, DIALOG, retrans=True) + '  <recv response="200"/>\n')
+
+# Attended transfer (test/interop/sipp-transfer.test.ts): the caller has consulted [target]
+# from another phone (a second sipp, the consultation dialog given as -key replaces
+# "callid;to-tag=…;from-tag=…", escaped as a URI header: RFC 3891 §6.1) and REFERs [callee]
+# there: NOTIFY 100 then 200, then the exchange releases this leg (BYE).
+REFER_TO_REPLACES = ("      Refer-To: <sip:[target]@[remote_ip]?Replaces=[replaces]>\n"
+                     "      Referred-By: <sip:[caller]@[remote_ip]>\n")
+write("uac-refer-attended.xml", "A phone calls [callee], transfers it to its consultation call with [target] (REFER with Replaces), sees NOTIFY 100 then 200, is released (BYE).",
+      auth_invite() + '  <recv response="180" optional="true"/>\n  <recv response="183" optional="true"/>\n' + GOT_200
+      + req("ACK", 2, DIALOG) + '  <pause milliseconds="500"/>\n'
+      + req("REFER", 3, DIALOG, extra=REFER_TO_REPLACES, retrans=True) + '  <recv response="202"/>\n'
+      + got_notify("100", "trying") + got_notify("200", "final") + OK_BYE)
+
+# The consultation call of an attended transfer: a phone calls [callee] and stays until the
+# exchange ends the call (its BYE: the transfer replaced this leg).
+write("uac-call-released.xml", "A phone calls [callee] and talks until the exchange releases it (BYE).",
+      auth_invite() + '  <recv response="180" optional="true"/>\n  <recv response="183" optional="true"/>\n' + GOT_200
+      + req("ACK", 2, DIALOG) + OK_BYE)
+
+# Hold with music (test/interop/sipp-transfer.test.ts; run with -rtp_echo -mp PORT, so what
+# the callee says comes back to it while the two talk): the caller talks 2 s, holds
+# (a=sendonly, answered a=recvonly) for 3 s while the test measures the music the callee
+# hears, resumes (a=sendrecv) and talks 2 s more, hangs up.
+write("uac-hold-music.xml", "A phone calls [callee], talks, holds it 3 s (a=sendonly), resumes (a=sendrecv), talks, hangs up; RTP echoed (-rtp_echo).",
+      auth_invite() + '  <recv response="180" optional="true"/>\n  <recv response="183" optional="true"/>\n' + GOT_200
+      + req("ACK", 2, DIALOG) + '  <pause milliseconds="2000"/>\n'
+      + req("INVITE", 3, DIALOG, extra=AUTH, body=sdp("sendonly"), retrans=True)
+      + '  <recv response="100" optional="true"/>\n'
+      + '  <recv response="200">\n    <action>\n      <ereg regexp="a=recvonly" search_in="body" check_it="true" assign_to="held"/>\n      <log message="hold answered with [$held]"/>\n    </action>\n  </recv>\n'
+      + req("ACK", 3, DIALOG) + '  <pause milliseconds="3000"/>\n'
+      + req("INVITE", 4, DIALOG, extra=AUTH, body=sdp("sendrecv"), retrans=True)
+      + '  <recv response="100" optional="true"/>\n'
+      + '  <recv response="200">\n    <action>\n      <ereg regexp="a=sendrecv" search_in="body" check_it="true" assign_to="resumed"/>\n      <log message="resume answered with [$resumed]"/>\n    </action>\n  </recv>\n'
+      + req("ACK", 4, DIALOG) + '  <pause milliseconds="2000"/>\n'
+      + req("BYE", 5, DIALOG, retrans=True) + '  <recv response="200"/>\n')
+
+# A blind transfer and hang up at once (test/interop/sipp-transfer.test.ts): the caller
+# REFERs [callee] to [target], sees the 202 and NOTIFY 100, and hangs up before the
+# transfer's outcome; when it fails the exchange rings the caller's extension again (recall).
+write("uac-refer-hangup.xml", "A phone calls [callee], transfers it blind to [target] (REFER), sees NOTIFY 100 and hangs up at once.",
+      auth_invite() + '  <recv response="180" optional="true"/>\n  <recv response="183" optional="true"/>\n' + GOT_200
+      + req("ACK", 2, DIALOG) + '  <pause milliseconds="500"/>\n'
+      + req("REFER", 3, DIALOG, extra=REFER_TO, retrans=True) + '  <recv response="202"/>\n'
+      + got_notify("100", "trying")
+      + req("BYE", 4, DIALOG, retrans=True) + '  <recv response="200"/>\n')
+
+# Voice menus (test/interop/sipp-menu-mwi.test.ts): the caller waits -d ms into the menu's
+# greeting, keys 2 by RFC 4733 (sipp's pcap), stays on while the menu's destination rings and
+# answers, hangs up.
+write("uac-menu-key.xml", "A phone calls [callee] (a voice menu), keys 2 by RFC 4733 after -d ms, talks with whoever answers, hangs up.",
+      auth_invite() + '  <recv response="180" optional="true"/>\n  <recv response="183" optional="true"/>\n' + GOT_200
+      + req("ACK", 2, DIALOG) + '  <pause/>\n'
+      + '  <nop>\n    <action>\n      <exec play_pcap_audio="/usr/share/sip-tester/dtmf_2833_2.pcap"/>\n    </action>\n  </nop>\n'
+      + '  <pause milliseconds="5000"/>\n'
+      + req("BYE", 3, DIALOG, retrans=True) + '  <recv response="200"/>\n')
+
+# Message waiting (RFC 3842): a registered phone that never subscribed gets unsolicited
+# NOTIFYs with Event: message-summary, each out of any dialog (a new sipp call each); it
+# logs what each says (run with -trace_logs -log_file F) and answers 200.
+write("uas-mwi-notify.xml", "A registered phone without a subscription: logs each NOTIFY message-summary (waiting, counts, account) and answers 200.",
+      '  <recv request="NOTIFY">\n    <action>\n'
+      '      <ereg regexp="message-summary" search_in="hdr" header="Event:" check_it="true" assign_to="event"/>\n'
+      '      <ereg regexp="Messages-Waiting: *([a-z]+)" search_in="body" check_it="true" assign_to="w,waiting"/>\n'
+      '      <ereg regexp="Voice-Message: *([0-9]+/[0-9]+)" search_in="body" check_it="true" assign_to="v,counts"/>\n'
+      '      <ereg regexp="Message-Account: *([^\\r\\n]+)" search_in="body" check_it="true" assign_to="a,account"/>\n'
+      '      <log message="NOTIFY [$event] waiting=[$waiting] voice=[$counts] account=[$account] [$w][$v][$a]"/>\n'
+      '    </action>\n  </recv>\n'
+      + resp("200 OK"))
+# Busy lamps (test/interop/sipp-blf.test.ts): a watcher ([caller]) subscribes to the dialog
+# state of [callee] (RFC 6665, RFC 4235): challenged first (401), then 200; it answers every
+# NOTIFY with 200 and logs its dialog state and Subscription-State (-trace_logs), until a
+# NOTIFY says terminated (the call it watched is over); then it unsubscribes (Expires: 0),
+# and the final NOTIFY must say `terminated`.
+SUBSCRIBE_DIALOG = "      Event: dialog\n      Accept: application/dialog-info+xml\n      Expires: 600\n"
+NOTIFY_LOGGED = ('  <recv request="NOTIFY">\n    <action>\n'
+                 '      <ereg regexp="&lt;state&gt;([a-z]+)&lt;/state&gt;" search_in="body" check_it="false" assign_to="state_tag,state"/>\n'
+                 '      <ereg regexp="&lt;state&gt;terminated&lt;/state&gt;" search_in="body" check_it="false" assign_to="ended"/>\n'
+                 '      <ereg regexp=".*" search_in="hdr" header="Subscription-State:" check_it="true" assign_to="substate"/>\n'
+                 '      <log message="NOTIFY dialog=[$state] tag=[$state_tag] subscription=[$substate]"/>\n'
+                 '    </action>\n  </recv>\n')
+write("uac-subscribe-dialog.xml", "A watcher subscribes to [callee]'s dialogs (challenged, then 200), logs each NOTIFY until one says terminated, then unsubscribes.",
+      req("SUBSCRIBE", 1, NEW, extra=SUBSCRIBE_DIALOG, retrans=True)
+      + '  <recv response="401" auth="true"/>\n'
+      + req("SUBSCRIBE", 2, NEW, extra=AUTH + SUBSCRIBE_DIALOG, retrans=True)
+      + GOT_200
+      + '  <label id="1"/>\n'
+      + NOTIFY_LOGGED
+      + resp("200 OK", tag="").replace("  <send>", '  <send next="2" test="ended">', 1)
+      + '  <nop next="1"/>\n'
+      + '  <label id="2"/>\n'
+      + req("SUBSCRIBE", 3, DIALOG, extra="      Event: dialog\n      Expires: 0\n", retrans=True)
+      + '  <recv response="200"/>\n'
+      + '  <recv request="NOTIFY">\n    <action>\n'
+      + '      <ereg regexp="terminated" search_in="hdr" header="Subscription-State:" check_it="true" assign_to="final"/>\n'
+      + '      <log message="final NOTIFY subscription=[$final]"/>\n    </action>\n  </recv>\n'
+      + resp("200 OK", tag=""))
+# Door intercom (test/doors/door-exchange.test.ts): the called phone answers a door call,
+# keys a code and # as RFC 4733 telephone-events from sipp's pcaps, waits -d ms, hangs up.
+for digits in (["1", "5", "9", "0", "pound"], ["2", "2", "2", "2", "pound"]):
+    code = "".join(d for d in digits if d != "pound")
+    write(f"uas-answer-code-{code}.xml", f"The called phone: answers, keys {code} # as RFC 4733 events, waits -d ms, hangs up.",
+          answer('parties') + '  <pause milliseconds="800"/>\n'
+          + ''.join(f'  <nop>\n    <action>\n      <exec play_pcap_audio="/usr/share/sip-tester/dtmf_2833_{d}.pcap"/>\n    </action>\n  </nop>\n'
+                    '  <pause milliseconds="400"/>\n' for d in digits)
+          + '  <pause/>\n' + CALLEE_BYE + '  <recv response="200"/>\n')
+# SIP door stations (test/doors/door-sip-station.test.ts). The station's own call (its button):
+# it calls [callee], keys 1590 # as RFC 4733 into the call (a visitor's tones must open
+# nothing), talks for -d ms and hangs up.
+STATION_CODE = ["1", "5", "9", "0", "pound"]
+write("uac-call-code-1590.xml", "A door station calls [callee], keys 1590 # as RFC 4733 events, talks for -d ms, hangs up.",
+      auth_invite() + '  <recv response="180" optional="true"/>\n  <recv response="183" optional="true"/>\n' + GOT_200
+      + req("ACK", 2, DIALOG) + '  <pause milliseconds="800"/>\n'
+      + ''.join(f'  <nop>\n    <action>\n      <exec play_pcap_audio="/usr/share/sip-tester/dtmf_2833_{d}.pcap"/>\n    </action>\n  </nop>\n'
+                '  <pause milliseconds="400"/>\n' for d in STATION_CODE)
+      + '  <pause/>\n' + req("BYE", 3, DIALOG, retrans=True) + '  <recv response="200"/>\n')
+# A SIP door station called by the exchange (a GPIO button, the station's audio): it answers
+# at once only when the INVITE asks it to (Call-Info answer-after=0, as Snom/Fanvil/2N honour;
+# without it sipp fails the call), then waits for the exchange's BYE.
+write("uas-auto-answer.xml", "A door station: answers by itself when the INVITE carries Call-Info answer-after=0, waits for BYE.",
+      '  <recv request="INVITE">\n    <action>\n'
+      '      <ereg regexp="answer-after=0" search_in="hdr" header="Call-Info:" check_it="true" assign_to="auto"/>\n'
+      '      <log message="auto-answer [$auto]"/>\n'
+      '    </action>\n  </recv>\n'
+      + resp("200 OK", sdp(), retrans=True) + '  <recv request="ACK"/>\n' + OK_BYE)
+# Through a proxy (test/deploy/kamailio-scaleout.test.ts: Kamailio in front of the boxes): the
+# proxy challenges with 407 (Proxy-Authorization, RFC 3261 §22.3) and record-routes, so the
+# ACK and BYE go to the callee's Contact ([next_url]) along the recorded route ([routes]).
+PROXY_GOT_200 = GOT_200.replace('rtd="true"', 'rtd="true" rrs="true"')
+
+
+def routed(method, cseq):
+    return send(f"""      {method} [next_url] SIP/2.0
+      Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
+      [routes]
+      From: <sip:[caller]@[remote_ip]>;tag=[pid]T[call_number]
+      To: [$dialog_to]
+      Call-ID: [call_id]
+      CSeq: {cseq} {method}
+      Contact: <sip:[caller]@[local_ip]:[local_port];transport=[transport]>
+      Max-Forwards: 70
+      Content-Length: 0
+""", retrans=method != "ACK")
+
+
+write("uac-call-hangup-proxy.xml", "A phone calls [callee] through a proxy that challenges with 407 and record-routes, talks, then hangs up.",
+      auth_invite().replace('<recv response="401" auth="true"/>', '<recv response="407" auth="true"/>')
+      + '  <recv response="180" optional="true"/>\n  <recv response="183" optional="true"/>\n' + PROXY_GOT_200
+      + routed("ACK", 2) + '  <pause milliseconds="500"/>\n'
+      + routed("BYE", 3) + '  <recv response="200"/>\n')
+
+# The same through the proxy, with an identity the phone asserts itself ([pai]): the proxy
+# must replace it with the one it authenticated (RFC 3325 §4: a phone is outside the trust domain).
+write("uac-call-hangup-proxy-pai.xml", "A phone calls [callee] through a proxy (407, record-routed) claiming to be [pai] in P-Asserted-Identity, talks, hangs up.",
+      auth_invite("      P-Asserted-Identity: <sip:[pai]@[remote_ip]>\n").replace('<recv response="401" auth="true"/>', '<recv response="407" auth="true"/>')
+      + '  <recv response="180" optional="true"/>\n  <recv response="183" optional="true"/>\n' + PROXY_GOT_200
+      + routed("ACK", 2) + '  <pause milliseconds="500"/>\n'
+      + routed("BYE", 3) + '  <recv response="200"/>\n')
