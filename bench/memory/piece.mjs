@@ -5,7 +5,7 @@
 import { Worker } from 'node:worker_threads';
 
 const mode = process.argv[2] ?? 'bare';
-const DEPS = ['fastify', '@fastify/static', '@fastify/websocket', '@fastify/cookie', 'pino', 'zod', 'yaml', 'better-sqlite3', 'ws', 'sdp-transform', 'node-pty', 'serialport'];
+const DEPS = ['fastify', '@fastify/websocket', '@fastify/cookie', 'pino', 'zod', 'yaml', 'better-sqlite3', 'ws', 'sdp-transform', 'node-pty', 'serialport'];
 if (mode === 'all-deps') for (const d of DEPS) await import(d);
 else if (mode === 'sqlite-open') {
   const { default: Database } = await import('better-sqlite3');

@@ -5,7 +5,7 @@
 //   node --expose-gc bench/memory/probe.mjs ENTRY [ARGS...]   (spawned with an IPC channel)
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { getHeapStatistics } from 'node:v8';
+import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 
 process.on('message', (m) => {
   if (m !== 'mem') return;
@@ -16,7 +16,8 @@ process.on('message', (m) => {
   process.send({
     mem: {
       VmRSS: kib('VmRSS'), VmHWM: kib('VmHWM'), RssAnon: kib('RssAnon'), RssFile: kib('RssFile'), Threads: kib('Threads'),
-      heapUsed: h.used_heap_size, heapTotal: h.total_heap_size, external: process.memoryUsage().external,
+      heapUsed: h.used_heap_size, heapTotal: h.total_heap_size, physical: h.total_physical_size, malloced: h.malloced_memory,
+      spaces: Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name, s.physical_space_size])), external: process.memoryUsage().external,
     },
   });
 });

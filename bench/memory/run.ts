@@ -5,15 +5,15 @@
  *
  * Builds the firmware into a temporary folder (test/helpers/build.ts: node_modules without
  * tsx), starts `node OUT/cli.js start` on the sim board with the example office, places one
- * call per media worker so every worker thread is started (a pool starts its workers on
- * demand), lets it settle, and reads VmRSS etc. from /proc and the heap after a full GC
+ * call per core (the pool starts its first worker with the first call and more only under
+ * load: src/media/worker/pool.ts), lets it settle, and reads VmRSS etc. from /proc and the heap after a full GC
  * (bench/memory/probe.mjs wraps the entry; --expose-gc is the only flag). The breakdown runs
  * each piece alone in a process of its own (bench/memory/piece.mjs): bare node, each
  * dependency, SQLite, an idle worker thread, a media worker. --write puts the tables into
  * docs/PERFORMANCE.md (## Memory).
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { buildFirmware, plainNodeEnv, startBuiltExchange } from '../../test/helpers/build.js';
@@ -23,14 +23,13 @@ import { waitFor } from '../../test/helpers/net.js';
 import { machine, writeDoc } from '../sip-cps/report.js';
 import type { ChildProcess } from 'node:child_process';
 
-interface Mem { VmRSS: number; VmHWM: number; RssAnon: number; RssFile: number; Threads: number; heapUsed: number; heapTotal: number; external: number }
+interface Mem { VmRSS: number; VmHWM: number; RssAnon: number; RssFile: number; Threads: number; heapUsed: number; heapTotal: number; external: number; physical: number; spaces: Record<string, number> }
 
 const here = new URL('.', import.meta.url).pathname;
 const root = new URL('../../', import.meta.url).pathname;
 const SETTLE_MS = 3000;
 const RUNS = 3;
-/** The main thread's young generation capped at 1 MiB per semi-space (V8 default: up to 16). */
-const SEMI_SPACE = '--max-semi-space-size=1';
+const IDLE_STOP_S = 2;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function ask(child: ChildProcess): Promise<Mem> {
@@ -71,8 +70,10 @@ async function main(): Promise<void> {
   const out = buildFirmware(join(tempDir('autocom-memory-'), 'out'));
   for (const f of ['probe.mjs', 'piece.mjs']) copyFileSync(join(here, f), join(out, f));
 
-  // The whole exchange, idle: before any call (no worker yet), then with every worker started;
-  // once as `node OUT/cli.js`, once with the main thread's young generation capped.
+  // The whole exchange, idle: before any call (no worker yet), then after one call per core,
+  // run as the firmware runs it (`node OUT/cli.js start`, no node flags). The pool keeps a
+  // small office's calls in one worker; what each further worker would cost is the
+  // "idle media worker" row.
   const workers = availableParallelism();
   const exchange = async (flags: string[]): Promise<{ cold: Mem; warm: Mem }> => {
     const ex = await startBuiltExchange(out, join(tempDir(), 'data'), { before: [...flags, '--expose-gc', join(out, 'probe.mjs')], ipc: true });
@@ -96,7 +97,23 @@ async function main(): Promise<void> {
     return { ...mid, range: runs.map((r) => MB(r.warm.VmRSS)).join(', ') };
   };
   const { cold, warm, range } = await median([]);
-  const semi = await median([SEMI_SPACE]);
+
+  // An exchange whose last call ended a while ago: its worker stopped (board
+  // media.worker_idle_stop_s, 600 s by default; 2 s here so the bench need not wait).
+  const idleBoard = join(out, 'board', 'sim-idle-stop.yaml');
+  writeFileSync(idleBoard, `${readFileSync(join(out, 'board', 'sim.yaml'), 'utf8')}\nmedia:\n  worker_idle_stop_s: ${IDLE_STOP_S}\n`);
+  const quiet = await (async () => {
+    const ex = await startBuiltExchange(out, join(tempDir(), 'data'), { before: ['--expose-gc', join(out, 'probe.mjs')], ipc: true, board: idleBoard });
+    const call = await callWithAudio(ex.sipPort);
+    if (call.inviteStatus !== 200) throw new Error(`the call got ${call.inviteStatus}`);
+    await sleep(IDLE_STOP_S * 1000 * 2);
+    const m = await measure(ex.child);
+    ex.child.kill('SIGTERM');
+    await ex.exited;
+    return m;
+  })();
+  // Each media worker is one thread more than the idle exchange has.
+  const workersOf = (m: Mem): number => m.Threads - cold.Threads;
 
   const pieces: Array<[string, string]> = [
     ['bare node', 'bare'],
@@ -117,18 +134,17 @@ async function main(): Promise<void> {
   const bare = measured[0]![1];
 
   const row = (label: string, m: Mem, delta = true): string =>
-    `| ${label} | ${MB(m.VmRSS)} | ${delta && m !== bare ? `+${MB(m.VmRSS - bare.VmRSS)}` : ''} | ${MB(m.RssAnon)} | ${MB(m.RssFile)} | ${MiB(m.heapUsed)} | ${MiB(m.heapTotal)} | ${m.Threads} |`;
-  const head = '| process | RSS MiB | vs bare node | RssAnon | RssFile | heap used (after GC) MiB | heap total | threads |\n|---|---:|---:|---:|---:|---:|---:|---:|';
+    `| ${label} | ${MB(m.VmRSS)} | ${delta && m !== bare ? `+${MB(m.VmRSS - bare.VmRSS)}` : ''} | ${MB(m.RssAnon)} | ${MB(m.RssFile)} | ${MiB(m.heapUsed)} | ${MiB(m.physical)} | ${MiB(m.spaces.new_space ?? NaN)} | ${m.Threads} |`;
+  const head = '| process | RSS MiB | vs bare node | RssAnon | RssFile | main heap used (after GC) MiB | main heap resident | of it young generation | threads |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|';
   const block = [
     `Run ${started} UTC on ${machine()}; \`${process.platform} ${process.arch}\`. Command: \`npx tsx bench/memory/run.ts\`; each figure ${SETTLE_MS / 1000} s after start, after a full GC.`,
     '',
-    `**Built exchange on the sim board, idle: ${MB(warm.VmRSS)} MiB RSS with its ${workers} media workers started** (median of ${RUNS} starts: ${range}; ${MB(cold.VmRSS)} MiB before the first call started them; ${MB(semi.warm.VmRSS)} MiB with \`${SEMI_SPACE}\`: ${semi.range}; target ≤ 80 MB). Exchange rows: the median start.`,
+    `**Built exchange on the sim board, idle after ${workers} calls: ${MB(warm.VmRSS)} MiB RSS with its media worker started** (${workersOf(warm)} worker thread: the pool adds one per 64 legs; median of ${RUNS} starts: ${range}; ${MB(cold.VmRSS)} MiB before the first call started it; target ≤ 80 MB). Exchange rows: the median start; the other rows are separate processes, each one piece alone (packages loaded from node_modules, not bundled).`,
     '',
     head,
     row('exchange, idle, no media worker yet', cold),
-    row(`exchange, idle, ${workers} media workers started`, warm),
-    row(`exchange with \`${SEMI_SPACE}\`, idle, no media worker yet`, semi.cold),
-    row(`exchange with \`${SEMI_SPACE}\`, idle, ${workers} media workers started`, semi.warm),
+    row(`exchange, idle, its media worker started (${workersOf(warm)})`, warm),
+    row(`exchange, idle after its last call, worker stopped (worker_idle_stop_s; ${workersOf(quiet)} workers)`, quiet),
     ...measured.map(([label, m]) => row(label, m)),
   ].join('\n');
   console.log(block);

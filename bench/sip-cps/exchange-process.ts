@@ -31,10 +31,10 @@ export interface ExchangeStats {
   gc: boolean;
 }
 
-export async function startExchangeProcess(dir: string, opts: { profileDir?: string; nodeArgs?: string[] } = {}): Promise<ExchangeProcess> {
+export async function startExchangeProcess(dir: string, opts: { profileDir?: string; nodeArgs?: string[]; config?: string } = {}): Promise<ExchangeProcess> {
   const script = new URL('./exchange.ts', import.meta.url).pathname;
   const prof = opts.profileDir ? ['--cpu-prof', '--cpu-prof-dir', opts.profileDir] : [];
-  const child = spawn('taskset', ['-c', EXCHANGE_CORE, process.execPath, '--import', 'tsx', ...(opts.nodeArgs ?? []), ...prof, script, dir], {
+  const child = spawn('taskset', ['-c', EXCHANGE_CORE, process.execPath, '--import', 'tsx', ...(opts.nodeArgs ?? []), ...prof, script, dir, ...(opts.config ? [opts.config] : [])], {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

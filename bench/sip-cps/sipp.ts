@@ -13,7 +13,7 @@ export const SIPP_CORE = '1';
 export const CALLER = { user: '201', password: 's3cret-201' };
 export const CALLEE = { user: '202', password: 's3cret-202' };
 
-function run(cwd: string, args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; output: string }> } {
+export function runSipp(cwd: string, args: string[]): { child: ChildProcess; done: Promise<{ code: number | null; output: string }> } {
   const child = spawn('taskset', ['-c', SIPP_CORE, 'sipp', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d) => (output = (output + d).slice(-20_000)));
@@ -24,12 +24,12 @@ function run(cwd: string, args: string[]): { child: ChildProcess; done: Promise<
 
 /** Register 202 from `port` (digest auth), then answer calls there until stopped. */
 export async function startCallee(dir: string, remote: string, port: number, registerScenario: string): Promise<ChildProcess> {
-  const reg = await run(dir, [
+  const reg = await runSipp(dir, [
     '-sf', registerScenario, '-i', '127.0.0.1', '-p', String(port), '-m', '1', '-s', CALLEE.user,
     '-au', CALLEE.user, '-ap', CALLEE.password, '-nostdin', '-timeout', '10s', '-timeout_error', remote,
   ]).done;
   if (reg.code !== 0) throw new Error(`registration of ${CALLEE.user} failed:\n${reg.output}`);
-  const uas = run(dir, ['-sf', join(dir, 'uas.xml'), '-i', '127.0.0.1', '-p', String(port), '-m', '100000000', '-nostdin', remote]);
+  const uas = runSipp(dir, ['-sf', join(dir, 'uas.xml'), '-i', '127.0.0.1', '-p', String(port), '-m', '100000000', '-nostdin', remote]);
   void uas.done.then((r) => {
     if (r.code !== null && r.code !== 0 && !uas.child.killed) process.stderr.write(`callee sipp exited ${r.code}:\n${r.output}\n`);
   });
@@ -58,16 +58,17 @@ export interface CallerResult {
 }
 
 /** `calls` calls at `rate` calls/s, at most `limit` at once; resolves when they are all over. */
-export async function placeCalls(dir: string, remote: string, rate: number, calls: number, limit: number): Promise<CallerResult> {
+/** `callee`: what 201 dials (default 202; bench/trunk-cps dials an outside number through a trunk). */
+export async function placeCalls(dir: string, remote: string, rate: number, calls: number, limit: number, callee = CALLEE.user): Promise<CallerResult> {
   // Each run in its own folder: sipp names its rtt file after the scenario and its pid.
   const cwd = join(dir, `run-${++runs}-${rate}cps`);
   mkdirSync(cwd);
   const stf = join(cwd, 'stat.csv');
-  const r = await run(cwd, [
+  const r = await runSipp(cwd, [
     '-sf', join(dir, 'uac.xml'), '-i', '127.0.0.1', '-p', '0', '-r', String(rate), '-m', String(calls), '-l', String(limit),
-    '-key', 'caller', CALLER.user, '-key', 'callee', CALLEE.user, '-au', CALLER.user, '-ap', CALLER.password,
+    '-key', 'caller', CALLER.user, '-key', 'callee', callee, '-au', CALLER.user, '-ap', CALLER.password,
     // The digest uri must be the Request-URI (RFC 7616 §3.4.6); sipp's default is remote_ip:remote_port.
-    '-auth_uri', `${CALLEE.user}@${remote}`,
+    '-auth_uri', `${callee}@${remote}`,
     '-nostdin', '-timeout', `${Math.ceil(calls / rate) + 60}s`, '-timeout_error', '-recv_timeout', '10000',
     '-trace_stat', '-stf', stf, '-fd', '1', '-trace_rtt', '-rtt_freq', '1', remote,
   ]).done;

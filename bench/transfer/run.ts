@@ -12,6 +12,8 @@
  * so the figure is an upper bound of the exchange's own cost.
  */
 import { parseArgs } from 'node:util';
+import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
+import { loadavg } from 'node:os';
 import { silentLogger } from '../../common/log.js';
 import { startExchange } from '../../src/main.js';
 import { Dialog, type SipRequest } from '../../src/sip/index.js';
@@ -56,6 +58,29 @@ for (let i = 0; i < CALLS; i++) {
 }
 console.log(`${CALLS} calls up; transferring at ${RATE}/s`);
 
+// Where a slow transfer's time goes: the main thread's event loop blocked (delay), garbage
+// collection pauses, or neither (then the process waited for a CPU: the machine's load).
+const loop = monitorEventLoopDelay({ resolution: 1 });
+const gcPauses: number[] = [];
+const gc = new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcPauses.push(e.duration);
+});
+gc.observe({ entryTypes: ['gc'] });
+loop.enable();
+// A stall of the loop is ours (a long task: utilisation near 1 over the gap) or the machine's
+// (the thread waited for a CPU while its loop was idle: utilisation near 0).
+const stalls: Array<{ gap: number; busy: number }> = [];
+let lastTick = performance.now();
+let lastElu = performance.eventLoopUtilization();
+const sampler = setInterval(() => {
+  const now = performance.now();
+  const elu = performance.eventLoopUtilization();
+  const gap = now - lastTick;
+  if (gap > 25) stalls.push({ gap, busy: performance.eventLoopUtilization(elu, lastElu).utilization });
+  lastTick = now;
+  lastElu = elu;
+}, 5);
+const cpu0 = process.cpuUsage();
 const start = performance.now();
 for (const [i, d] of dialogs.entries()) {
   const due = start + (i * 1000) / RATE;
@@ -68,9 +93,21 @@ for (const [i, d] of dialogs.entries()) {
 const deadline = performance.now() + 10_000;
 while (latencies.length < CALLS && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
 
+loop.disable();
+gc.disconnect();
+clearInterval(sampler);
+const cpu = process.cpuUsage(cpu0);
+const wall = performance.now() - start;
+
 const sorted = [...latencies].sort((a, b) => a - b);
 const q = (p: number): string => (sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN).toFixed(1);
 console.log(`transfers: ${latencies.length}/${CALLS} reached the target; REFER → target INVITE: p50 ${q(0.5)} ms, p90 ${q(0.9)} ms, p99 ${q(0.99)} ms, max ${q(1)} ms; first ${latencies[0]?.toFixed(1)} ms (computes music on hold); over 50 ms: ${latencies.filter((l) => l > 50).length}`);
+
+const gcSorted = gcPauses.sort((a, b) => a - b);
+console.log(`main event loop delay during the run: p50 ${(loop.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loop.percentile(99) / 1e6).toFixed(1)} ms, max ${(loop.max / 1e6).toFixed(1)} ms`);
+console.log(`GC pauses: ${gcSorted.length}, total ${gcSorted.reduce((a, b) => a + b, 0).toFixed(0)} ms, max ${(gcSorted.at(-1) ?? 0).toFixed(1)} ms; process CPU ${(((cpu.user + cpu.system) / 1000 / wall) * 100).toFixed(0)}% of one core over ${(wall / 1000).toFixed(1)} s; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+const ours = stalls.filter((x) => x.busy > 0.5);
+console.log(`loop stalls over 25 ms: ${stalls.length}; with the loop busy (our own work) ${ours.length}, longest ${Math.max(0, ...ours.map((x) => x.gap)).toFixed(0)} ms; with the loop idle (waiting for a CPU) ${stalls.length - ours.length}, longest ${Math.max(0, ...stalls.filter((x) => x.busy <= 0.5).map((x) => x.gap)).toFixed(0)} ms`);
 
 for (const ch of ex.switch.channels.all()) ch.hangup('normal');
 await unregister(p202, '202');
