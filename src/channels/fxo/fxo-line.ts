@@ -19,6 +19,7 @@ import type { BaseChannel, HangupCause, Party } from '../channel.js';
 import { PortMedia } from '../analog/port-media.js';
 import type { AnalogRouter } from '../analog/router.js';
 import { ToneDetector } from '../analog/tone-detector.js';
+import { DtmfDetector } from '../../media/dtmf/goertzel-detector.js';
 import { cardTonePlan, type Country } from '../analog/card-tones.js';
 import { FxoChannel, type FxoLegHost } from './fxo-channel.js';
 
@@ -81,6 +82,8 @@ export class FxoLine extends EventEmitter<FxoLineEvents> implements FxoLegHost {
   private dialTone: { heard: boolean; wake?: () => void } = { heard: false };
   private readonly dialDetector: ToneDetector;
   private readonly hangupDetector: ToneDetector;
+  /** The far end's keys during a call (a caller choosing in a voice menu): the line carries them as tones only. */
+  private readonly keys = new DtmfDetector();
   private readonly unbind: () => void;
 
   constructor(private readonly o: FxoLineOptions) {
@@ -206,11 +209,11 @@ export class FxoLine extends EventEmitter<FxoLineEvents> implements FxoLegHost {
     const leg = new FxoChannel('inbound', this.lineName!, caller, this, new PortMedia(this.port, this.o.clock, this.log));
     this.leg = leg;
     this.peerParty = caller;
-    this.log.info({ line: this.lineName, from: caller.number, to: route.route.target }, 'incoming call on the city line');
+    this.log.info({ line: this.lineName, from: caller.number, to: route.number }, 'incoming call on the city line');
     this.machine.transition('offered');
     leg.advance('proceeding');
     this.o.router.accept(leg);
-    leg.dialled(route.route.target);
+    leg.dialled(route.number); // the number's routing (per office mode) is the core's: apps/number.ts
   }
 
   private clearRinging(): void {
@@ -233,6 +236,7 @@ export class FxoLine extends EventEmitter<FxoLineEvents> implements FxoLegHost {
     this.machine.transition('talking');
     leg.advance('up');
     this.hangupDetector.reset();
+    this.keys.reset();
     this.port.seize().catch((err: Error) => {
       this.log.warn({ err: err.message }, 'cannot seize the line to answer');
       if (leg === this.leg) this.hangUpLine('failure');
@@ -274,6 +278,7 @@ export class FxoLine extends EventEmitter<FxoLineEvents> implements FxoLegHost {
       if (leg !== this.leg || this.state !== 'dialing') return;
       this.answerSeen = false;
       this.hangupDetector.reset();
+      this.keys.reset();
       this.machine.transition('talking');
       leg.advance('up');
     } catch (err) {
@@ -301,7 +306,12 @@ export class FxoLine extends EventEmitter<FxoLineEvents> implements FxoLegHost {
 
   private onAudio(frame: AudioFrame): void {
     if (this.state === 'dialing') this.dialDetector.push(frame);
-    else if (this.state === 'talking') this.hangupDetector.push(frame);
+    else if (this.state === 'talking') {
+      this.hangupDetector.push(frame);
+      const keys = this.keys.process(frame);
+      // While the exchange plays digits to the line, what comes back may be their echo (the line's hybrid), not the far end's keys.
+      if (this.leg && !this.leg.media.sendingDigits) for (const d of keys) this.leg.digit(d);
+    }
   }
 
   /**
@@ -318,12 +328,17 @@ export class FxoLine extends EventEmitter<FxoLineEvents> implements FxoLegHost {
     this.farEndGone('polarity reversal');
   }
 
+  /**
+   * Loop current lost on a seized line is the far end gone (disconnect supervision), whether
+   * the call is up or the exchange is still dialling: a line the far end dropped while the
+   * last digits went out must not turn into a call nobody is on.
+   */
   private onLoop(present: boolean): void {
-    if (!present && this.state === 'talking') this.farEndGone('loop current drop');
+    if (!present && (this.state === 'talking' || (this.state === 'dialing' && this.port.seized))) this.farEndGone('loop current drop');
   }
 
   private farEndGone(signal: string): void {
-    if (this.state !== 'talking') return;
+    if (this.state !== 'talking' && this.state !== 'dialing') return;
     this.log.info({ signal }, 'the far end hung up');
     this.hangUpLine('normal');
   }

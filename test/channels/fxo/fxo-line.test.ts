@@ -45,7 +45,7 @@ test('a ring waits for caller ID, then the call goes to the number route\'s targ
   port.callerId({ number: '0612345678', name: 'DURAND' });
   assert.is(router.accepted.length, 1);
   const { leg, destination } = router.accepted[0]!;
-  assert.is(destination, '102');
+  assert.is(destination, '0140000001', 'the line asks for its number; the core routes it by the office mode');
   assert.equal(leg.caller, { number: '0612345678', name: 'DURAND' });
   assert.is(leg.owner, 'City 1');
   assert.is(line.state, 'offered');
@@ -64,7 +64,7 @@ test('no caller ID: the second ring routes the call as anonymous; with no second
   b.clock.advance(6999);
   assert.is(b.router.accepted.length, 0);
   b.clock.advance(1);
-  assert.is(b.router.accepted[0]?.destination, '102');
+  assert.is(b.router.accepted[0]?.destination, '0140000001');
 });
 
 test('a line no number routes is not answered: it rings on and goes idle when the ringing stops', () => {
@@ -180,6 +180,27 @@ test('outgoing: the first reversal is the answer, the next one the hang-up; a lo
   b.port.fire('loopCurrent', false);
   assert.is(leg2.cause, 'normal');
   assert.is(b.port.seized, false);
+});
+
+test('the far end dropping the loop while the last digits go out ends the call and releases the line, rather than leaving a call nobody is on', async () => {
+  const { port, line } = setup();
+  port.holdDial = true;
+  const leg = line.seizeFor('0612345678')!;
+  leg.call({ number: '101' });
+  await flush();
+  hear(port, [440], [], 500);
+  await flush();
+  assert.is(port.dialled, '0612345678');
+  assert.is(line.state, 'dialing', 'the card has not confirmed the digits yet');
+  port.fire('loopCurrent', false);
+  assert.is(leg.cause, 'normal');
+  assert.is(port.seized, false, 'back on-hook');
+  assert.is(line.state, 'idle');
+  port.finishDial(); // the card's late "dialled": nothing comes back to life
+  await flush();
+  assert.is(line.state, 'idle');
+  assert.is(leg.state, 'released');
+  assert.ok(line.free, 'the line is free for the next call');
 });
 
 test('the core hanging up an outgoing call releases the line; an unnamed line is never seized for outside calls', async () => {
