@@ -2,17 +2,29 @@
 import { createServer } from 'node:net';
 import { createSocket } from 'node:dgram';
 
-/** A TCP port that was free a moment ago (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
+/**
+ * A port free for both TCP and UDP a moment ago, for a peer that binds it itself (sipp,
+ * baresip, Kamailio, a test server). It is drawn at random below the kernel's ephemeral range
+ * (32768–60999 here): the OS hands ports from that range to every socket bound to port 0 — the
+ * RTP sockets of the test file running alongside, for one — so a port the OS picked for a
+ * moment may be taken again before the peer binds it. The draw also keeps two test files
+ * running in parallel from picking the same one.
+ */
+export async function freePort(): Promise<number> {
+  for (let i = 0; i < 200; i++) {
+    const port = FREE_PORT_LOW + Math.floor(Math.random() * (FREE_PORT_HIGH - FREE_PORT_LOW));
+    if (handedOut.has(port)) continue;
+    if ((await tcpPortIsFree(port)) && (await udpPortIsFree(port))) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error(`no free port between ${FREE_PORT_LOW} and ${FREE_PORT_HIGH} after 200 draws`);
 }
+const FREE_PORT_LOW = 20_000;
+const FREE_PORT_HIGH = 32_000;
+/** Ports this process already handed out: never twice, even once their first user let go. */
+const handedOut = new Set<number>();
 
 /** Whether a TCP port can be bound right now (a stopped server must have released it). */
 export function tcpPortIsFree(port: number, host = '127.0.0.1'): Promise<boolean> {
