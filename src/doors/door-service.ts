@@ -176,7 +176,8 @@ export class DoorService {
         relay_energised: !!relay?.energised,
         wiring,
         last_ring: b.lastRing,
-        openings: b.opener.recent(),
+        // Who came in when is the admins' record; a user sees their own attempts only.
+        openings: !viewer || viewer.admin ? b.opener.recent() : b.opener.recent().filter((a) => a.by === viewer.extension),
         contact: b.contact === null ? null : b.contact ? 'open' : 'closed',
         contact_changed_at: b.contactAt,
         forced: b.forced,

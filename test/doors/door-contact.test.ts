@@ -104,4 +104,33 @@ test('the door opened after an opening from the web UI is just open: no alarm', 
   assert.is((await admin.post('/api/doors/Nowhere/acknowledge', {})).status, 404);
 });
 
+test('a user sees the door\'s state but only their own attempts: who else opened it stays the admins\' record', async () => {
+  const mine: Array<{ type: string; data: Record<string, unknown> }> = [];
+  const userWs = new WebSocket(`ws://127.0.0.1:${ex.http.port}/api/events`, { headers: { cookie: (user as any).cookie } });
+  await new Promise<void>((resolve, reject) => {
+    userWs.on('message', (m) => {
+      const e = JSON.parse(String(m)) as { type: string; data: Record<string, unknown> };
+      if (e.type === 'hello') resolve();
+      else if (e.type.startsWith('door.')) mine.push(e);
+    });
+    userWs.on('error', reject);
+  });
+  try {
+    await waitFor(async () => (await view()).relay === 'locked', 5000, 'the lock at rest after the last test');
+    assert.is((await admin.post(`/api/doors/${encodeURIComponent(DOOR)}/open`, {})).status, 200);
+    await waitFor(() => mine.some((e) => e.type === 'door.relay' && e.data.energised === true), 5000, 'the user sees the lock release');
+    assert.is((await user.post(`/api/doors/${encodeURIComponent(DOOR)}/open`, {})).status, 403, '202 may not open this door');
+    await waitFor(() => mine.some((e) => e.type === 'door.attempt'), 5000, 'the user sees their own refused attempt');
+    await waitFor(() => doorEvents('door.attempt').some((a) => a.by === '202'), 5000, 'the admin sees it too');
+    assert.equal(mine.filter((e) => e.type === 'door.attempt' || e.type === 'door.opened').map((e) => e.data.by), ['202'], 'not the admin\'s opening');
+    const theirs = ((await user.get('/api/doors')).body.doors as Array<{ name: string; openings: Array<{ by: string }> }>).find((d) => d.name === DOOR)!;
+    assert.equal([...new Set(theirs.openings.map((a) => a.by))], ['202'], 'GET /api/doors lists the user\'s own attempts only');
+    const all = ((await admin.get('/api/doors')).body.doors as Array<{ name: string; openings: Array<{ by: string }> }>).find((d) => d.name === DOOR)!;
+    assert.ok(all.openings.some((a) => a.by === '201') && all.openings.some((a) => a.by === '202'), 'the admin sees everyone\'s');
+    await waitFor(async () => (await view()).relay === 'locked', 5000, 'the lock back at rest');
+  } finally {
+    userWs.close();
+  }
+});
+
 test.run();

@@ -8,7 +8,9 @@
  * extension: a forward target is often a private mobile number; the sticky manager's events
  * (sticky.found, sticky.fallback) only to the manager they name; the secretary's (who
  * called a director, their call notes, the director's switches) only to that director and
- * their assistants.
+ * their assistants; a door's attempts and openings only to whoever made them, its rings only
+ * to the phones it rang (the door's state — locked, open, forced — is everyone's, as in
+ * GET /api/doors).
  */
 import type { FastifyInstance } from 'fastify';
 import type { EventBus, ExchangeEvent } from '../../core/events.js';
@@ -43,6 +45,11 @@ function concerns(e: ExchangeEvent, extension: string, assists: (director: strin
     case 'outgoing.limit':
     case 'outgoing.refused':
       return (e.data as { extension: string }).extension === extension;
+    case 'door.attempt': // who tried a door, and when, is the admins' record: a user gets their own
+    case 'door.opened':
+      return (e.data as { by: string }).by === extension;
+    case 'door.rang': // the phones the door rings: not who else's phone rang
+      return (e.data as { ringing: string[] }).ringing.includes(extension);
     case 'call.forwarded':
       return (e.data as { from: string }).from === extension;
     case 'sticky.found': // which customer is whose: the manager's own business, and the admin's
