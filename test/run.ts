@@ -16,6 +16,8 @@ const filters = process.argv.slice(2);
 const FILE_TIMEOUT_MS = Number(process.env.AUTOCOM_TEST_TIMEOUT_MS ?? 240_000);
 /** After uvu's summary, a file has this long to exit; one that does not has left something open. */
 const EXIT_GRACE_MS = 5_000;
+/** Makes uvu print what a failing before/after hook threw (it swallows it otherwise). */
+const HOOKS = join(root, 'test/helpers/uvu-hooks.ts');
 
 function findTests(dir: string): string[] {
   const out: string[] = [];
@@ -41,7 +43,7 @@ interface FileResult {
 function runFile(file: string): Promise<FileResult> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', file], {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--import', HOOKS, file], {
       cwd: root,
       env: { ...process.env, FORCE_COLOR: '0', AUTOCOM_LOG_LEVEL: process.env.AUTOCOM_LOG_LEVEL ?? 'silent' },
       stdio: ['ignore', 'pipe', 'pipe'],
