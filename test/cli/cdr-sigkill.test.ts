@@ -14,7 +14,7 @@ import { openDatabase, closeDatabase } from '../../src/store/db.js';
 import { CdrRepository } from '../../src/store/cdr-repo.js';
 import { tempDir } from '../helpers/tmp.js';
 import { freePort, waitFor } from '../helpers/net.js';
-import { startAutocom } from '../helpers/process.js';
+import { startAutocom, READY_TIMEOUT_MS } from '../helpers/process.js';
 import { EXAMPLE_PATH } from '../config/example.js';
 import { creds, harnessPhone, offerFor, register, sendInDialog } from '../channels/sip/call-harness.js';
 
@@ -22,7 +22,7 @@ test('SIGKILL in the middle of 20 calls: a whole record for every call that had 
   const data = `${tempDir()}/data`;
   const sipPort = await freePort();
   const run = startAutocom(['start', '--data', data, '--config', EXAMPLE_PATH, '--http-port', String(await freePort()), '--sip-port', String(sipPort)]);
-  await waitFor(() => run.stdout().includes('autocom ready:'), 20000, `the ready line (stderr: ${run.stderr()})`);
+  await waitFor(() => run.stdout().includes('autocom ready:'), READY_TIMEOUT_MS, `the ready line (stderr: ${run.stderr()})`);
   const ex = { sip: { host: '127.0.0.1', port: sipPort } } as Exchange; // what the harness phones need of it
   const caller = await harnessPhone(ex, '201');
   const callee = await harnessPhone(ex, '202');

@@ -5,7 +5,7 @@ import { spawn as spawnPty } from 'node-pty';
 import { SECRETS_FILE } from '../../src/cli/first-start-secrets.js';
 import { tempDir } from '../helpers/tmp.js';
 import { freePort, tcpPortIsFree, udpPortIsFree, waitFor } from '../helpers/net.js';
-import { startAutocom, runAutocom, AUTOCOM, ROOT } from '../helpers/process.js';
+import { startAutocom, runAutocom, AUTOCOM, ROOT, READY_TIMEOUT_MS } from '../helpers/process.js';
 import { ApiClient } from '../helpers/http.js';
 import { EXAMPLE_YAML } from '../config/example.js';
 import { TestPhone } from '../helpers/sip-phone.js';
@@ -17,7 +17,7 @@ test('first start seeds the demo office with a generated admin password, answers
   const httpPort = await freePort();
   const sipPort = await freePort();
   const run = startAutocom(['start', '--data', data], { AUTOCOM_HTTP_PORT: String(httpPort), AUTOCOM_SIP_PORT: String(sipPort), AUTOCOM_LOG_LEVEL: 'trace' }); // every log line, to find no secret in any
-  const ready = await waitFor(() => /^autocom ready: (\S+) (\S+)$/m.exec(run.stdout()), 15000, `the ready line (stderr: ${run.stderr()})`);
+  const ready = await waitFor(() => /^autocom ready: (\S+) (\S+)$/m.exec(run.stdout()), READY_TIMEOUT_MS, `the ready line (stderr: ${run.stderr()})`);
   assert.is(ready[1], `http://127.0.0.1:${httpPort}`);
   assert.is(ready[2], `sip:127.0.0.1:${sipPort}`);
   assert.not.ok(await udpPortIsFree(sipPort), 'SIP listens on UDP');
@@ -56,7 +56,7 @@ test('first start seeds the demo office with a generated admin password, answers
 
   // A second start on the same data keeps the configuration and does not seed again.
   const again = startAutocom(['start', '--data', data, '--http-port', String(httpPort), '--sip-port', String(sipPort)]);
-  await waitFor(() => again.stdout().includes('autocom ready:'), 15000, 'second ready line');
+  await waitFor(() => again.stdout().includes('autocom ready:'), READY_TIMEOUT_MS, 'second ready line');
   assert.not.ok(again.stdout().includes('First start'));
   const admin2 = new ApiClient(`http://127.0.0.1:${httpPort}`);
   assert.is(await admin2.login(creds![1]!, creds![2]!), 200, 'the password survives a restart');
@@ -74,7 +74,7 @@ test('on an interactive terminal the first start shows its secrets there and wri
   term.onData((d) => (out += d));
   const exited = new Promise<number>((resolve) => term.onExit(({ exitCode }) => resolve(exitCode)));
   try {
-    await waitFor(() => out.includes('autocom ready:'), 15000, `the ready line (${out})`);
+    await waitFor(() => out.includes('autocom ready:'), READY_TIMEOUT_MS, `the ready line (${out})`);
     const creds = /web login \(admin\): extension (\d+), password (\S+)/.exec(out);
     assert.ok(creds, out);
     assert.match(out, /SIP phone 202: username 202, secret \S{20}/);
@@ -92,7 +92,7 @@ test('a configuration imported by the CLI is applied by the running exchange wit
   writeFileSync(file, EXAMPLE_YAML);
   const httpPort = await freePort();
   const run = startAutocom(['start', '--data', `${dir}/data`, '--config', file, '--http-port', String(httpPort), '--sip-port', String(await freePort())]);
-  await waitFor(() => run.stdout().includes('autocom ready:'), 15000, `ready (stderr: ${run.stderr()})`);
+  await waitFor(() => run.stdout().includes('autocom ready:'), READY_TIMEOUT_MS, `ready (stderr: ${run.stderr()})`);
   assert.not.ok(run.stdout().includes('First start'), '--config replaces the demo seed');
 
   const status = runAutocom(['status', '--data', `${dir}/data`, '--http-port', String(httpPort)]);
@@ -146,7 +146,7 @@ test('SIGTERM ends every call first: BYE to both talking phones, CANCEL to the r
   writeFileSync(file, EXAMPLE_YAML.replace('departments:', `${more}departments:`));
   const sipPort = await freePort();
   const run = startAutocom(['start', '--data', `${dir}/data`, '--config', file, '--http-port', String(await freePort()), '--sip-port', String(sipPort)]);
-  await waitFor(() => run.stdout().includes('autocom ready:'), 15000, `ready (stderr: ${run.stderr()})`);
+  await waitFor(() => run.stdout().includes('autocom ready:'), READY_TIMEOUT_MS, `ready (stderr: ${run.stderr()})`);
   const p201 = await registeredPhone(sipPort, '201', 'none');
   const p202 = await registeredPhone(sipPort, '202', 'answer');
   const p203 = await registeredPhone(sipPort, '203', 'none');

@@ -18,7 +18,7 @@ import { createSocket } from 'node:dgram';
 import { spawnSync } from 'node:child_process';
 import { tempDir } from '../helpers/tmp.js';
 import { freePort as freeTcpPort, udpPortIsFree, waitFor } from '../helpers/net.js';
-import { ROOT, startAutocom, type Running } from '../helpers/process.js';
+import { ROOT, startAutocom, type Running, READY_TIMEOUT_MS } from '../helpers/process.js';
 import { haveSipp, sipp } from '../helpers/sipp.js';
 import { haveKamailio, KamailioProcess } from '../helpers/kamailio.js';
 import { ApiClient } from '../helpers/http.js';
@@ -47,7 +47,7 @@ interface Box {
 /** Start (or restart) a box and log in to its API. */
 async function startBox(b: Box): Promise<void> {
   b.proc = startAutocom(b.args);
-  await waitFor(() => b.proc.stdout().includes('autocom ready:'), 30_000, `${b.name} ready (stderr: ${b.proc.stderr()})`);
+  await waitFor(() => b.proc.stdout().includes('autocom ready:'), READY_TIMEOUT_MS, `${b.name} ready (stderr: ${b.proc.stderr()})`);
   b.api = new ApiClient(b.api.base);
   assert.is(await b.api.login('201', 'change-me-201'), 200);
 }
@@ -124,7 +124,7 @@ if (enabled) {
       'DS_PING_INTERVAL=1', 'DS_PROBING_THRESHOLD=1', `BOX_TIMEOUT_MS=${BOX_TIMEOUT_MS}`, 'CHILDREN=2', `CTL_SOCKET="${ctl}"`,
       'WITH_RPC_HTTP', `RPC_HTTP_LISTEN=tcp:127.0.0.1:${rpc}`, `RPC_HTTP_PORT=${rpc}`,
     ]);
-    for (const b of boxes) await waitFor(() => b.proc.stdout().includes('autocom ready:'), 30_000, `${b.name} ready (stderr: ${b.proc.stderr()})`);
+    for (const b of boxes) await waitFor(() => b.proc.stdout().includes('autocom ready:'), READY_TIMEOUT_MS, `${b.name} ready (stderr: ${b.proc.stderr()})`);
     for (const b of boxes) assert.is(await b.api.login('201', 'change-me-201'), 200);
     await kam.start();
   });

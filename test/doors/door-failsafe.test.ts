@@ -8,7 +8,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { writeFileSync } from 'node:fs';
-import { startAutocom, type Running } from '../helpers/process.js';
+import { startAutocom, type Running, READY_TIMEOUT_MS } from '../helpers/process.js';
 import { ApiClient } from '../helpers/http.js';
 import { freePort, waitFor } from '../helpers/net.js';
 import { tempDir } from '../helpers/tmp.js';
@@ -25,7 +25,7 @@ async function openedDoor(): Promise<{ run: Running; root: string }> {
   writeFileSync(`${dir}/office.json`, JSON.stringify(config));
   const httpPort = await freePort();
   const run = startAutocom(['start', '--board', 'board/sim.yaml', '--data', `${dir}/data`, '--config', `${dir}/office.json`, '--http-port', String(httpPort), '--sip-port', String(await freePort())]);
-  await waitFor(() => run.stdout().includes('autocom ready:') || run.child.exitCode !== null, 30_000, 'the ready line');
+  await waitFor(() => run.stdout().includes('autocom ready:') || run.child.exitCode !== null, READY_TIMEOUT_MS, 'the ready line');
   assert.ok(run.stdout().includes('autocom ready:'), run.stderr());
   const admin = new ApiClient(`http://127.0.0.1:${httpPort}`);
   assert.is(await admin.login('201', 'change-me-201'), 200);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { ROOT } from './process.js';
 import { freePort, waitFor } from './net.js';
 import { EXAMPLE_PATH } from '../config/example.js';
+import { READY_TIMEOUT_MS } from './process.js';
 
 /** Packages a built firmware must run without. */
 export const DEV_ONLY = ['tsx'];
@@ -63,7 +64,7 @@ export async function startBuiltExchange(out: string, data: string, opts: { befo
   child.stdout!.on('data', (d) => (stdout += d));
   child.stderr!.on('data', (d) => (stderr += d));
   const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
-  await waitFor(() => stdout.includes('autocom ready:') || child.exitCode !== null, 20000, 'the ready line');
+  await waitFor(() => stdout.includes('autocom ready:') || child.exitCode !== null, READY_TIMEOUT_MS, 'the ready line');
   if (!stdout.includes('autocom ready:')) throw new Error(`the built exchange did not start: ${stderr}`);
   return { child, httpPort, sipPort, stdout: () => stdout, stderr: () => stderr, exited };
 }

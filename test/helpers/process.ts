@@ -3,6 +3,12 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 
 export const ROOT = new URL('../../', import.meta.url).pathname;
 export const AUTOCOM = `${ROOT}bin/autocom.js`;
+/**
+ * How long a started box may take to print its ready line: a second or two on a quiet
+ * machine, but a CI machine running two test files (each with exchanges, sipp and chromium)
+ * can be ten times slower; a box that is not ready in a minute is broken.
+ */
+export const READY_TIMEOUT_MS = 60_000;
 
 export interface Running {
   child: ChildProcess;

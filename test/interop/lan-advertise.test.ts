@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tempDir } from '../helpers/tmp.js';
 import { freePort, waitFor } from '../helpers/net.js';
-import { ROOT, runAutocom, startAutocom } from '../helpers/process.js';
+import { ROOT, runAutocom, startAutocom, READY_TIMEOUT_MS } from '../helpers/process.js';
 import { LanPhone } from '../helpers/lan-phone.js';
 import { EXAMPLE_PATH } from '../config/example.js';
 
@@ -21,7 +21,7 @@ async function callThrough(args: string[], env: NodeJS.ProcessEnv = {}) {
   const caller = await LanPhone.start('127.0.0.1', 1, 2);
   const callee = await LanPhone.start('127.0.0.1', 2, 1);
   try {
-    await waitFor(() => exchange.stdout().includes('autocom ready:'), 15000, `ready (stderr: ${exchange.stderr()})`);
+    await waitFor(() => exchange.stdout().includes('autocom ready:'), READY_TIMEOUT_MS, `ready (stderr: ${exchange.stderr()})`);
     assert.is(await callee.register('127.0.0.1', port, '202', 's3cret-202'), 200);
     assert.is(await caller.call('127.0.0.1', port, '201', 's3cret-201', '202'), 200);
     const invite = callee.snapshot.requests.find((r) => r.method === 'INVITE')!;

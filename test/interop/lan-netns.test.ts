@@ -17,7 +17,7 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { tempDir } from '../helpers/tmp.js';
 import { freePort, waitFor } from '../helpers/net.js';
-import { ROOT, startAutocom } from '../helpers/process.js';
+import { ROOT, startAutocom, READY_TIMEOUT_MS } from '../helpers/process.js';
 import { createVethNamespace, namespaceExists } from '../helpers/netns.js';
 import { LanPhone, type PhoneReport } from '../helpers/lan-phone.js';
 import { EXAMPLE_PATH } from '../config/example.js';
@@ -38,7 +38,7 @@ test('a phone on another host registers, calls over the LAN and talks both ways 
   let callee: LanPhone | undefined;
   let nsPhone: ReturnType<typeof spawn> | undefined;
   try {
-    await waitFor(() => exchange.stdout().includes('autocom ready:'), 15000, `ready (stderr: ${exchange.stderr()})`);
+    await waitFor(() => exchange.stdout().includes('autocom ready:'), READY_TIMEOUT_MS, `ready (stderr: ${exchange.stderr()})`);
     callee = await LanPhone.start('127.0.0.1', CALLEE_BYTE, CALLER_BYTE);
     assert.is(await callee.register('127.0.0.1', port, '202', 's3cret-202'), 200);
 
