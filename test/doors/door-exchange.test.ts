@@ -13,8 +13,8 @@ import { createLogger, silentLogger } from '../../common/log.js';
 import { startExchange, type Exchange } from '../../src/main.js';
 import { tempDir } from '../helpers/tmp.js';
 import { ApiClient } from '../helpers/http.js';
-import { freePort, udpPortIsFree, waitFor } from '../helpers/net.js';
-import { haveSipp, sipp, type SippRun } from '../helpers/sipp.js';
+import { freePort, waitFor } from '../helpers/net.js';
+import { haveSipp, sipp, type SippRun, sippListening } from '../helpers/sipp.js';
 import { example } from '../config/example.js';
 
 const SECRET = { '201': 's3cret-201', '202': 's3cret-202' } as const;
@@ -39,7 +39,7 @@ const idle = (): Promise<unknown> => waitFor(() => ex.switch.activeCalls().lengt
 async function phone(ext: Ext, scenario: string, talkMs = 1500): Promise<SippRun> {
   const run = sipp({ scenario, remote, localPort: phonePort[ext], extra: ['-d', String(talkMs), '-mp', String(await freePort())] });
   runs.push(run);
-  await waitFor(async () => !(await udpPortIsFree(phonePort[ext])), 3000, `sipp listening as ${ext}`);
+  await sippListening(phonePort[ext], `sipp listening as ${ext}`);
   return run;
 }
 async function register(ext: Ext): Promise<void> {

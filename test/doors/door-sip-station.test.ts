@@ -13,8 +13,8 @@ import { createLogger, silentLogger } from '../../common/log.js';
 import { startExchange, type Exchange } from '../../src/main.js';
 import { tempDir } from '../helpers/tmp.js';
 import { ApiClient } from '../helpers/http.js';
-import { freePort, udpPortIsFree, waitFor } from '../helpers/net.js';
-import { haveSipp, sipp, type SippRun } from '../helpers/sipp.js';
+import { freePort, waitFor } from '../helpers/net.js';
+import { haveSipp, sipp, type SippRun, sippListening } from '../helpers/sipp.js';
 import { example } from '../config/example.js';
 
 const DOOR = 'Side door';
@@ -55,7 +55,7 @@ function stationCalls(dialled: string, talkMs: number, scenario = 'uac-call-remo
 
 async function phone201(scenario: string, talkMs: number): Promise<SippRun> {
   const r = run({ scenario, remote, localPort: port201, extra: ['-d', String(talkMs), '-mp', String(await freePort())], timeoutS: 30 });
-  await waitFor(async () => !(await udpPortIsFree(port201)), 3000, 'sipp listening as 201');
+  await sippListening(port201, 'sipp listening as 201');
   return r;
 }
 
@@ -120,7 +120,7 @@ if (enabled) {
 
   test('a GPIO button with the SIP station\'s audio: the press calls station 191, which answers by itself (Call-Info answer-after=0); 201 rings and opens', async () => {
     const station = run({ scenario: 'uas-auto-answer.xml', remote, localPort: port191, extra: ['-mp', String(await freePort())], timeoutS: 30 });
-    await waitFor(async () => !(await udpPortIsFree(port191)), 3000, 'sipp listening as 191');
+    await sippListening(port191, 'sipp listening as 191');
     const p201 = await phone201('uas-answer-code-1590.xml', 3000);
     const r = await admin.post(`/api/sim/doors/${encodeURIComponent(GPIO_DOOR)}/press`, {});
     assert.is(r.status, 200, JSON.stringify(r.body));

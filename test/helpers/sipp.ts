@@ -66,3 +66,12 @@ export function sipp(o: SippOptions): SippRun {
   );
   return { child, done };
 }
+
+/**
+ * Resolves once a sipp started as a UAS has bound its UDP port (it may take seconds to start
+ * on a loaded CI machine); fails if it has not within 15 s.
+ */
+export async function sippListening(port: number, what: string): Promise<void> {
+  const { udpPortIsFree, waitFor } = await import('./net.js');
+  await waitFor(async () => !(await udpPortIsFree(port)), 15_000, what);
+}

@@ -17,8 +17,8 @@ import { silentLogger } from '../../../common/log.js';
 import { startExchange, type Exchange } from '../../../src/main.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { ApiClient } from '../../helpers/http.js';
-import { freePort, udpPortIsFree, waitFor, waitUntil as until } from '../../helpers/net.js';
-import { haveSipp, sipp, type SippRun } from '../../helpers/sipp.js';
+import { freePort, waitFor, waitUntil as until } from '../../helpers/net.js';
+import { haveSipp, sipp, type SippRun, sippListening } from '../../helpers/sipp.js';
 import { EXAMPLE_PATH } from '../../config/example.js';
 
 const SECRET = { '201': 's3cret-201', '202': 's3cret-202' } as const;
@@ -85,7 +85,7 @@ async function phone(ext: Ext, scenario: string, o: { pauseMs?: number; echo?: b
   const extra = ['-trace_logs', '-log_file', log, '-d', String(o.pauseMs ?? 0)];
   if (o.echo) extra.push('-rtp_echo', '-mp', String(await freePort()));
   const run = start({ scenario, remote, localPort: phonePort[ext], extra });
-  await waitFor(async () => !(await udpPortIsFree(phonePort[ext])), 3000, `sipp listening as ${ext}`);
+  await sippListening(phonePort[ext], `sipp listening as ${ext}`);
   const from = (): Promise<string> =>
     waitFor(() => (existsSync(log) ? /INVITE From:(.*)/.exec(readFileSync(log, 'utf8'))?.[1]?.trim() : undefined), 8000, `${ext} to receive an INVITE`);
   return { run, from };
