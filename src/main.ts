@@ -95,6 +95,8 @@ export interface StartOptions {
   seedDemo?: boolean;
   /** The ring the log's warnings go to (createLogger's `recent`), listed by GET /api/system; made here when the logger is. */
   recentWarnings?: RecentWarnings;
+  /** DNS servers (`address[:port]`) for the trunks' RFC 3263 lookups (trunks/locate.ts); default the system's. */
+  dnsServers?: string[];
 }
 
 export interface Exchange {
@@ -297,7 +299,7 @@ export async function startExchange(opts: StartOptions): Promise<Exchange> {
     // drivers → channels: each layer starts its devices and registers its legs with the core.
     await startLineCards(rt);
     const sip = await startSip(rt);
-    startTrunks(rt, sip);
+    startTrunks(rt, sip, opts.dnsServers);
     await startDoors(rt, resolve(opts.data), db);
     const network = await startNetwork(rt, resolve(opts.data), opts.tlsPort ?? DEFAULT_TLS_PORT, sip.ctx);
     await startDect(rt, openDb);

@@ -10,57 +10,14 @@ import { decode as decodeG711, encode as encodeG711 } from '../../common/g711.js
 import { silentLogger, type Logger } from '../../common/log.js';
 import type { AudioFrame, CallerId, DectBase, DectBearerCause, DectHandoverResult, DectHandset, DectSystem, DectSystemEvents } from '../hal.js';
 import { TypedEmitter } from '../linecard/emitter.js';
-import { BaseLink, DEFAULT_TIMING, type HelloMessage, type LinkTiming } from './base-link.js';
-import { AckStatus, BearerCause, FRAME_SAMPLES, wireIpei, type ReliableMessage, type Unnumbered } from './messages.js';
+import { BaseLink, DEFAULT_TIMING, type HelloMessage } from './base-link.js';
+import { AckStatus, FRAME_SAMPLES, wireIpei, type ReliableMessage, type Unnumbered } from './messages.js';
 import { BaseUnavailableError } from './reliable.js';
 import { SubscriptionWindow } from './subscriptions.js';
 
-export { BaseUnavailableError, DEFAULT_TIMING };
+import { CAUSES, DectRefusedError, type BaseState, type Bearer, type DectDriverOptions, type HandsetState } from './driver-state.js';
 
-/** A base refused a command (ACK status ≠ 0): at capacity, not synchronised, handset unknown… */
-export class DectRefusedError extends Error {
-  override readonly name = 'DectRefusedError';
-  constructor(readonly command: string, readonly status: number, readonly rpn: number) {
-    super(`DECT base ${rpn} refused ${command}: ${Object.keys(AckStatus).find((k) => AckStatus[k as keyof typeof AckStatus] === status) ?? status}`);
-  }
-}
-
-export interface DectDriverOptions {
-  /** One serial device per base (e.g. /dev/serial/by-id/…, or the emulator's paths). */
-  paths: readonly string[];
-  clock?: Clock;
-  logger?: Logger;
-  /** IPEIs already subscribed (from the store). */
-  subscribed?: readonly string[];
-  /** The installer's access code; without one, every subscription attempt is refused. */
-  accessCode?: string;
-  /** Failed access codes per handset before it is refused until the window reopens (default 5). */
-  maxFailedCodes?: number;
-  openTimeoutMs?: number;
-  /** How long a base may take to bring a bearer up (default 1000 ms). */
-  bearerTimeoutMs?: number;
-  timing?: Partial<LinkTiming>;
-}
-
-interface BaseState extends DectBase {
-  rpn: number; online: boolean; synced: boolean; masterRpn: number | undefined; maxCalls: number; radioChannels: number; maxHandsets: number; firmware: string; calls: number;
-  bootId: number | undefined;
-}
-
-interface Bearer { id: number; rpn: number; up: boolean; waiting?: { resolve: () => void; reject: (e: Error) => void } }
-
-interface HandsetState {
-  ipei: string;
-  subscribed: boolean;
-  baseId: number | undefined;
-  bearers: Bearer[];
-  active: number | undefined;
-  uplinkLast: number | undefined;
-  uplinkLost: number;
-  downNo: number;
-}
-
-const CAUSES: Record<number, DectBearerCause> = { [BearerCause.RadioLost]: 'radioLost', [BearerCause.SyncLost]: 'syncLost', [BearerCause.HungUp]: 'hungUp' };
+export { BaseUnavailableError, DEFAULT_TIMING, DectRefusedError, type DectDriverOptions };
 
 export class DectDriver extends TypedEmitter<DectSystemEvents> implements DectSystem {
   private readonly clock: Clock;

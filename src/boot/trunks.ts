@@ -4,13 +4,16 @@
  * providers send (trunks/trunk-set.ts decides whose a request is).
  */
 import { SipTrunks } from '../trunks/trunk-set.js';
+import { dnsLookups } from '../trunks/locate.js';
 import type { Runtime } from './runtime.js';
 import type { SipLayer } from './sip.js';
 
-export function startTrunks(rt: Runtime, sip: SipLayer): SipTrunks {
+/** @param dnsServers the DNS servers for RFC 3263 lookups (`address[:port]`); default the system's. */
+export function startTrunks(rt: Runtime, sip: SipLayer, dnsServers?: readonly string[]): SipTrunks {
   const trunks = new SipTrunks({
     ctx: sip.ctx, sw: rt.switch, clock: rt.clock, log: rt.log.child({ component: 'trunks' }), events: rt.events,
     config: () => rt.config.snapshot(),
+    ...(dnsServers?.length ? { dns: dnsLookups(dnsServers) } : {}),
   });
   const b2bua = sip.b2bua;
   sip.ctx.stack.onRequest((req, tx) => {

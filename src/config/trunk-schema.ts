@@ -79,7 +79,8 @@ export const sipTrunkSchema = z
     peer: peerSchema.optional(),
     /** Every request goes through this proxy first (RFC 3261 §8.1.2, as a loose-routing Route). */
     outbound_proxy: hostPort.optional(),
-    transport: z.enum(['udp', 'tcp']).default('udp'),
+    /** The transport to the provider; absent: what its DNS records say (RFC 3263 NAPTR/SRV), else UDP. */
+    transport: z.enum(['udp', 'tcp']).optional(),
     /** Where an incoming call's DID is read: the Request-URI's user part or the To header's. */
     did_from: z.enum(['request_uri', 'to']).default('request_uri'),
     /** How the caller ID is sent: in From, or From = the account and P-Asserted-Identity = the caller ID (RFC 3325). */

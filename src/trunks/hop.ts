@@ -1,11 +1,9 @@
 /**
- * Where a trunk's requests go: `host[:port]` from the configuration, resolved to an address
- * (RFC 3263 is not implemented: a name is looked up as A records, port 5060 by default).
- * The same addresses say who may send calls in from the provider.
+ * Where a trunk's requests go: `host[:port]` from the configuration. locate.ts turns it into
+ * the destinations to try (RFC 3263: NAPTR, SRV, A); the same addresses say who may send
+ * calls in from the provider. `allow_from` addresses are resolved here (IPv4 literals).
  */
 import { lookup } from 'node:dns/promises';
-import type { Destination } from '../sip/transport/layer.js';
-import type { TransportProtocol } from '../sip/transport/types.js';
 
 export interface HostPort {
   host: string;
@@ -28,6 +26,7 @@ export async function resolveHost(host: string): Promise<string> {
   return r.address;
 }
 
-export async function resolveHop(hp: HostPort, protocol: TransportProtocol): Promise<Destination> {
-  return { protocol, address: await resolveHost(hp.host), port: hp.port };
+/** Whether `host[:port]` names its port (RFC 3263 §4.2: then no NAPTR or SRV lookup). */
+export function hasPort(s: string): boolean {
+  return s.includes(':');
 }

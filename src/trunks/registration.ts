@@ -8,6 +8,8 @@
  *   no answer (Timer F, §17.1.2.2) or a transport error ─▶ unreachable
  *   failed / unreachable ─(bounded exponential back-off with jitter)─▶ registering
  *   423 Interval Too Brief (§10.2.8): again at once with the provider's Min-Expires
+ *   a transport error or 503 with another server of the provider's left (RFC 3263 §4.3):
+ *     a new REGISTER to that one at once, in the same state
  *   stop() ─▶ stopped (an unregistering REGISTER with Expires: 0 when registered)
  *
  * Refreshes keep the Call-ID and raise the CSeq (§10.2.4), so the provider updates one
@@ -64,6 +66,8 @@ export interface RegistrationDeps {
   retry: BackoffBounds;
   /** The next hop (the outbound proxy, else the registrar), resolved for each attempt. */
   hop: () => Promise<Destination>;
+  /** The provider's next server after `failed` (RFC 3263 §4.3), if there is one. */
+  nextHop?: (failed: Destination) => Destination | undefined;
   /** A Route header for the outbound proxy (`<sip:proxy;lr>`), when there is one. */
   route?: string;
   /** Jitter source (tests fix it). */
@@ -216,7 +220,7 @@ export class RegistrationClient {
           this.onFinal(req, res, dest, gen, withAuth);
         },
         onTimeout: done(() => this.fail('unreachable', 'no answer from the provider (timeout)')),
-        onTransportError: done(() => this.fail('unreachable', 'cannot send to the provider (transport error)')),
+        onTransportError: done(() => this.failover(req, dest, gen) || this.fail('unreachable', 'cannot send to the provider (transport error)')),
       });
     } catch (err) {
       this.inFlight = false;
@@ -227,6 +231,7 @@ export class RegistrationClient {
   private onFinal(req: SipRequest, res: SipResponse, dest: Destination, gen: number, withAuth: boolean): void {
     const status = `${res.status} ${res.reason}`;
     if (res.status < 300) return this.registered(res, req);
+    if (res.status === 503 && this.failover(req, dest, gen)) return;
     if (res.status === 401 || res.status === 407) {
       const challenge = res.headers.get(res.status === 407 ? 'Proxy-Authenticate' : 'WWW-Authenticate') ?? '';
       const stale = /stale\s*=\s*"?true/i.test(challenge);
@@ -248,6 +253,17 @@ export class RegistrationClient {
       }
     }
     this.fail('failed', res.status === 403 ? `${status}: the provider refused the registration (credentials rejected)` : status);
+  }
+
+  /** RFC 3263 §4.3: the same registration, as a new transaction, to the provider's next server; false when there is none. */
+  private failover(req: SipRequest, dest: Destination, gen: number): boolean {
+    const next = this.d.nextHop?.(dest);
+    if (!next || gen !== this.generation || this.state === 'stopped') return false;
+    const expires = Number(req.headers.get('Expires') ?? this.expiresS);
+    this.lastDest = next;
+    this.inFlight = true;
+    this.send(this.request(next, expires), next, gen, false);
+    return true;
   }
 
   private registered(res: SipResponse, req: SipRequest): void {

@@ -23,6 +23,7 @@ import type { SipRequest } from '../sip/message.js';
 import type { ServerTransaction } from '../sip/transaction/server.js';
 import { acceptTrunkInvite } from './inbound.js';
 import { SipTrunkLine, type TrunkView } from './trunk.js';
+import type { DnsLookups } from './locate.js';
 
 /** In-dialog requests of a trunk's calls come from the provider's address or not at all. */
 const PROVIDER_ONLY: RequestAuthenticator = {
@@ -40,6 +41,8 @@ export interface TrunkSetDeps {
   events?: EventBus;
   config: () => Readonly<Config> | null;
   random?: () => number;
+  /** DNS for the trunks' RFC 3263 lookups (trunks/locate.ts); default the system's. */
+  dns?: DnsLookups;
 }
 
 export class SipTrunks implements OutsideLineProvider {
@@ -60,7 +63,7 @@ export class SipTrunks implements OutsideLineProvider {
     for (const [name, settings] of wanted) {
       if (this.trunks.has(name)) continue;
       const line = new SipTrunkLine(
-        { ctx: this.d.ctx, clock: this.d.clock, log: this.d.log, config: this.d.config, auth: PROVIDER_ONLY, onChange: (l) => this.changed(l), ...(this.d.random ? { random: this.d.random } : {}) },
+        { ctx: this.d.ctx, clock: this.d.clock, log: this.d.log, config: this.d.config, auth: PROVIDER_ONLY, onChange: (l) => this.changed(l), ...(this.d.random ? { random: this.d.random } : {}), ...(this.d.dns ? { dns: this.d.dns } : {}) },
         settings,
       );
       this.trunks.set(name, { line, json: JSON.stringify(settings), shown: '' });

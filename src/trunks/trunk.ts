@@ -16,7 +16,8 @@ import type { Config, SipTrunk } from '../config/schema.js';
 import type { OutsideLine } from '../outgoing/trunk-groups.js';
 import type { Destination } from '../sip/transport/layer.js';
 import { Keepalive, type KeepaliveResult } from './keepalive.js';
-import { parseHostPort, resolveHop, resolveHost, type HostPort } from './hop.js';
+import { hasPort, parseHostPort, resolveHost, type HostPort } from './hop.js';
+import { dnsLookups, locate, type DnsLookups } from './locate.js';
 import { outboundProxyRoute, trunkCallSpec, trunkDomain } from './outbound.js';
 import { RegistrationClient, type RegistrationView } from './registration.js';
 
@@ -49,6 +50,8 @@ export interface TrunkDeps {
   auth: RequestAuthenticator;
   onChange: (t: SipTrunkLine) => void;
   random?: () => number;
+  /** DNS for RFC 3263 lookups (locate.ts); default the system's. */
+  dns?: DnsLookups;
 }
 
 export class SipTrunkLine implements OutsideLine {
@@ -60,6 +63,9 @@ export class SipTrunkLine implements OutsideLine {
   private readonly calls = new Set<Channel>();
   /** The next hop, resolved (the proxy, else the registrar or peer). */
   private hop: Destination | undefined;
+  /** Every destination of the next hop, in the order RFC 3263 says to try them (failover goes down it). */
+  private targets: Destination[] = [];
+  private readonly dns: DnsLookups;
   /** `address:port` of the provider's hops, and bare addresses of `allow_from`. */
   private readonly trusted = new Set<string>();
   private stopped = false;
@@ -69,6 +75,7 @@ export class SipTrunkLine implements OutsideLine {
     readonly settings: SipTrunk,
   ) {
     this.name = settings.name;
+    this.dns = d.dns ?? dnsLookups();
     this.provider = parseHostPort(settings.registration?.registrar ?? settings.peer!.host);
     this.proxy = settings.outbound_proxy ? parseHostPort(settings.outbound_proxy) : undefined;
     const log = d.log.child({ trunk: settings.name });
@@ -81,6 +88,7 @@ export class SipTrunkLine implements OutsideLine {
         account: { username: reg.username, ...(reg.auth_username ? { authUsername: reg.auth_username } : {}), password: reg.password, domain, expiresS: reg.expires_s },
         retry: { minMs: reg.retry.min_s * 1000, maxMs: reg.retry.max_s * 1000 },
         hop: () => this.resolveHop(),
+        nextHop: (failed) => this.nextHop(failed),
         ...(route ? { route } : {}),
         ...(d.random ? { random: d.random } : {}),
         onChange: () => d.onChange(this),
@@ -138,7 +146,7 @@ export class SipTrunkLine implements OutsideLine {
     if (!this.free || !this.hop) return undefined;
     if (opts.withhold && !this.settings.privacy) this.d.log.warn({ trunk: this.name }, 'caller ID cannot be withheld on this trunk (privacy: false): it shows the trunk\'s number');
     const spec = trunkCallSpec(this.settings, this.d.config(), { number, caller, withhold: opts.withhold }, this.hop, this.proxy);
-    const leg = new TrunkOutboundChannel(this.d.ctx, spec, number, this.d.auth);
+    const leg = new TrunkOutboundChannel(this.d.ctx, spec, number, this.d.auth, (failed) => this.nextHop(failed));
     this.track(leg);
     return leg;
   }
@@ -180,19 +188,40 @@ export class SipTrunkLine implements OutsideLine {
   }
 
   /**
+   * The destination after `failed` in the RFC 3263 list (§4.3: on a transport error or a
+   * 503), which calls out then use too; undefined at the end of the list.
+   */
+  private nextHop(failed: Destination): Destination | undefined {
+    const i = this.targets.findIndex((t) => t.protocol === failed.protocol && t.address === failed.address && t.port === failed.port);
+    const next = i >= 0 ? this.targets[i + 1] : undefined;
+    if (next) {
+      this.d.log.warn({ trunk: this.name, failed: `${failed.address}:${failed.port}`, next: `${next.address}:${next.port}` }, 'trunk: provider server failed, trying the next one (RFC 3263)');
+      this.hop = next;
+    }
+    return next;
+  }
+
+  /** RFC 3263 destinations of a configured `host[:port]`, in order. */
+  private locate(raw: string, hp: HostPort): Promise<Destination[]> {
+    return locate(hp, { transport: this.settings.transport, explicitPort: hasPort(raw), supported: ['udp', 'tcp'], dns: this.dns, ...(this.d.random ? { random: this.d.random } : {}) });
+  }
+
+  /**
    * Resolve the next hop — the outbound proxy when there is one, else the registrar or peer —
-   * and the provider's trusted addresses (each attempt: a name may move). Behind a proxy the
-   * registrar's name need not resolve here (only the proxy sees it).
+   * and the provider's trusted addresses (each attempt: a name may move; each starts at the
+   * top of the RFC 3263 list). Behind a proxy the registrar's name need not resolve here
+   * (only the proxy sees it). Every server the provider's records name may send calls in.
    */
   private async resolveHop(): Promise<Destination> {
-    const protocol = this.settings.transport;
-    const next = await resolveHop(this.proxy ?? this.provider, protocol);
-    const other = this.proxy ? await resolveHop(this.provider, protocol).catch(() => undefined) : undefined;
+    const providerRaw = this.settings.registration?.registrar ?? this.settings.peer!.host;
+    const targets = this.proxy ? await this.locate(this.settings.outbound_proxy!, this.proxy) : await this.locate(providerRaw, this.provider);
+    const other = this.proxy ? await this.locate(providerRaw, this.provider).catch(() => []) : [];
     const allow = await Promise.all((this.settings.allow_from ?? []).map((a) => resolveHost(a)));
     this.trusted.clear();
-    for (const r of [next, ...(other ? [other] : [])]) this.trusted.add(`${r.address}:${r.port}`);
+    for (const r of [...targets, ...other]) this.trusted.add(`${r.address}:${r.port}`);
     for (const a of allow) this.trusted.add(a);
-    this.hop = next;
-    return next;
+    this.targets = targets;
+    this.hop = targets[0]!;
+    return this.hop;
   }
 }

@@ -159,4 +159,40 @@ test('providerLost / providerBack: the keepalive\'s verdict moves a registered t
   await s.close();
 });
 
+test('503 from the first of the provider\'s servers: the same registration goes at once to the next one (RFC 3263 §4.3)', async () => {
+  const clock = new FakeClock();
+  const servers = await Promise.all(['503', '200'].map(async (answer) => {
+    const stack = new SipStack({ transports: [{ protocol: 'udp', host: '127.0.0.1', port: 0 }] });
+    const seen: SipRequest[] = [];
+    stack.onRequest((req, tx) => {
+      seen.push(req);
+      const res = stack.createResponse(req, Number(answer));
+      if (answer === '200') res.headers.append('Contact', `${req.headers.get('Contact')};expires=120`);
+      tx.respond(res);
+    });
+    await stack.start();
+    return { stack, seen, dest: { protocol: 'udp' as const, address: '127.0.0.1', port: stack.transport.transport('udp')!.local.port } };
+  }));
+  const client = new SipStack({ clock, transports: [{ protocol: 'udp', host: '127.0.0.1', port: 0 }] });
+  await client.start();
+  const [main, backup] = servers as [typeof servers[0], typeof servers[0]];
+  const reg = new RegistrationClient({
+    stack: client, clock, log: silentLogger(),
+    account: { username: 'office', password: 'secret-pw', domain: 'provider.test', expiresS: 60 },
+    retry: { minMs: 1000, maxMs: 8000 },
+    hop: async () => main.dest,
+    nextHop: (failed) => (failed.port === main.dest.port ? backup.dest : undefined),
+    onChange: () => {},
+  });
+  reg.start();
+  await waitFor(() => reg.state === 'registered', 5000, 'registered with the backup');
+  assert.equal([main.seen.length, backup.seen.length], [1, 1]);
+  assert.is(backup.seen[0]!.callId, main.seen[0]!.callId, 'the same registration (Call-ID)');
+  assert.ok(backup.seen[0]!.cseq.seq > main.seen[0]!.cseq.seq, 'as a new transaction');
+  assert.is(reg.view().failures, 0, 'no back-off spent');
+  reg.stop();
+  await client.stop();
+  for (const s of servers) await s.stack.stop();
+});
+
 test.run();

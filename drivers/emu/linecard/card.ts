@@ -10,6 +10,7 @@ import { FskReceiver, fskModulate } from '../../linecard/fsk-callerid.js';
 import { CadencePlayer, RING_CADENCES } from '../../linecard/sig-analog.js';
 import { dtmfSamples, FRAME, Listener, mix, ToneSource } from './audio.js';
 import { PortDevices } from './devices.js';
+import type { PortSim } from './port-sim.js';
 import { Deframer, decode, encode, frame, g711Decode, g711Encode, type WireMsg } from './wire.js';
 
 export interface CardConfig {
@@ -28,44 +29,7 @@ const FORMAT_STD = { 1: 'v23', 2: 'bell202' } as const;
 const FRAME_MS = 20;
 const MAX_CATCH_UP = 10;
 
-/** Something that makes sound: a tone source, or a finite sample buffer. */
-type Sound = { tone: ToneSource } | { pcm: Int16Array; at: number };
-
-export interface PortSim {
-  index: number;
-  kind: 'fxs' | 'fxo';
-  number: number;
-  fromHost: Int16Array[];
-  cardTone: ToneSource | undefined;
-  /** Samples the card itself puts on the line (caller-ID FSK or DTMF). */
-  cardSamples: number[];
-  listener: Listener;
-  speech: Sound | undefined;
-  // FXS: the telephone
-  offHook: boolean;
-  ring: CadencePlayer | undefined;
-  /** The cadence of the ringing now (or last rung), as the host's RING gave it: what the phone's bell did. */
-  ringCadence: number[] | undefined;
-  callerId: Record<string, unknown> | undefined;
-  mwi: boolean;
-  rx: FskReceiver[];
-  /**
-   * A door station (or any auto-answering device) hangs on this port: it goes off-hook this
-   * long after ringing starts, and back on-hook once it hears busy or congestion tone (the
-   * exchange ended the call), as analog door stations with tone disconnect do.
-   */
-  autoAnswerMs: number | undefined;
-  // FXO: the city line
-  seized: boolean;
-  lineRing: CadencePlayer | undefined;
-  ringVoltage: boolean;
-  dialled: string;
-  answered: boolean;
-  reversed: boolean;
-  busy: boolean;
-  /** The exchange's own tones on this line (dial tone until the first digit, busy after a hang-up). */
-  lineTones: { dial: ToneSource; busy: ToneSource };
-}
+export type { PortSim };
 
 export class EmulatedCard {
   private readonly clock: Clock = new SystemClock();

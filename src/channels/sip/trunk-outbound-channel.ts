@@ -7,6 +7,8 @@
  *     credentials, once (§22.2; a second challenge: released 'failure') ─▶ 180/183:
  *     alerting ─▶ 2xx: ACK, up ─▶ BYE either way
  *   3xx–6xx ─▶ released with the matching cause; no answer ─▶ 'unavailable'
+ *   503 or a transport error with another server of the provider's left (RFC 3263 §4.3):
+ *     the same INVITE as a new transaction to that one
  *
  * What the provider sees of the caller (From, P-Asserted-Identity, Privacy) is the
  * trunk's business (src/trunks/outbound.ts builds it); this leg sends it as given.
@@ -67,10 +69,12 @@ export class TrunkOutboundChannel extends BaseChannel implements DialogOwner {
 
   constructor(
     private readonly ctx: SipContext,
-    private readonly spec: TrunkCallSpec,
+    private spec: TrunkCallSpec,
     number: string,
     /** Refuses in-dialog requests from anywhere but the provider's address (peer-check.ts). */
     private readonly auth: RequestAuthenticator,
+    /** The provider's next server after `failed` (RFC 3263 §4.3), if there is one. */
+    private readonly nextHop?: (failed: Destination) => Destination | undefined,
   ) {
     super('sip', 'outbound', spec.trunk, { number });
     this.dtmf = new SipDtmf(ctx, (d, via) => this.emit('digits', d, via));
@@ -167,10 +171,26 @@ export class TrunkOutboundChannel extends BaseChannel implements DialogOwner {
         this.released('unavailable');
       },
       onTransportError: () => {
+        if (invite !== this.invite || this.state === 'released' || this.failover(invite)) return;
         this.outcome ??= 'unreachable';
         this.released('unavailable');
       },
     });
+  }
+
+  /** RFC 3263 §4.3: the INVITE again (new branch, next CSeq, no credentials for the old server) to the next server; false when none is left. */
+  private failover(invite: SipRequest): boolean {
+    const next = this.nextHop?.(this.spec.destination);
+    if (!next) return false;
+    this.spec = { ...this.spec, destination: next };
+    const again = invite.clone();
+    again.headers.remove('Via');
+    again.headers.remove('Authorization');
+    again.headers.remove('Proxy-Authorization');
+    again.headers.set('CSeq', `${invite.cseq.seq + 1} INVITE`);
+    this.challenged = false;
+    this.send(again);
+    return true;
   }
 
   private onResponse(invite: SipRequest, res: SipResponse): void {
@@ -188,6 +208,7 @@ export class TrunkOutboundChannel extends BaseChannel implements DialogOwner {
       const next = withCredentials(invite, res, this.spec.credentials);
       if (next) return this.send(next);
     }
+    if (res.status === 503 && !this.dialog && this.failover(invite)) return;
     if (res.status >= 300) {
       if (res.status === 401 || res.status === 407 || res.status === 403) this.ctx.log.warn({ trunk: this.spec.trunk, status: res.status, reason: res.reason }, 'trunk: the provider refused the call\'s credentials');
       this.outcome = { status: res.status };
