@@ -66,7 +66,7 @@ export class Session {
   /** Set when the call was handed to a new caller while it rang (handDial): what runs if it ends unanswered. */
   private unanswered: Unanswered | undefined;
   /** The ringback the exchange plays to a caller that was up already when the call was handed to it. */
-  private ringback: Playback | undefined;
+  private ringback: { playback: Playback | undefined; off: () => void } | undefined;
   private readonly callerHungUp = (cause: HangupCause): void => this.end(cause === 'normal' && this.record.state !== 'connected' ? 'cancelled' : cause);
 
   constructor(private readonly deps: SessionDeps, caller: Channel) {
@@ -241,13 +241,22 @@ export class Session {
     this.unanswered = unanswered;
     this.stopRingback();
     const country = (this.deps.config?.site.country ?? 'fr').toUpperCase();
-    const plan = tonePlan(country in TONE_PLANS ? (country as CountryCode) : 'FR');
-    if (by.media) this.ringback = playTo(this.deps.clock, by.media, { kind: 'tone', spec: plan.ringback });
+    const source = { kind: 'tone', spec: tonePlan(country in TONE_PLANS ? (country as CountryCode) : 'FR').ringback } as const;
+    const ringback: NonNullable<Session['ringback']> = { playback: undefined, off: () => void by.off('media', onMedia) };
+    // Its endpoint may be replaced while it waits (a re-INVITE, a DECT handover): the ringback follows.
+    const onMedia = (): void => {
+      ringback.playback?.stop();
+      ringback.playback = by.media ? playTo(this.deps.clock, by.media, source) : undefined;
+    };
+    by.on('media', onMedia);
+    this.ringback = ringback;
+    onMedia();
     return true;
   }
 
   private stopRingback(): void {
-    this.ringback?.stop();
+    this.ringback?.playback?.stop();
+    this.ringback?.off();
     this.ringback = undefined;
   }
 

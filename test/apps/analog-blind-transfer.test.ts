@@ -13,6 +13,7 @@ import { EMPLOYEE_RING_MS } from '../../src/apps/registry.js';
 import { RECALL_RING_MS } from '../../src/apps/transfer.js';
 import { consultationRings, ep, hears, hearsMusic, hearsPhone, phoneHears, settle, setup, type S } from './analog-harness.js';
 import type { FakeChannel } from '../helpers/fake-channel.js';
+import { FakeEndpoint } from '../helpers/fake-endpoint.js';
 
 /** What `party` hears over the next `ms` (fake clock), as a tone. */
 function toneHeard(s: S, party: FakeChannel, ms = 7000): string {
@@ -88,6 +89,18 @@ test('nobody answers the transfer nor the recall: the call ends after the recall
   assert.not.ok(s.port.ringing, 'the recall gives up');
   assert.is(p202.state, 'released');
   assert.is(s.sw.activeCalls().length, 0);
+});
+
+test('202\'s media endpoint is replaced while it waits (a re-INVITE): the ringback follows it', async () => {
+  const s = setup();
+  const { p202 } = await consultationRings(s);
+  s.port.hangUp();
+  await settle();
+  const old = ep(p202);
+  p202.setMedia(new FakeEndpoint());
+  old.heard.length = 0;
+  assert.is(toneHeard(s, p202), 'ringback', 'the new endpoint hears ringback');
+  assert.is(old.heard.length, 0, 'the old one hears nothing more');
 });
 
 test('202 hangs up while 203 rings for it: 203 stops ringing, no call is left', async () => {
