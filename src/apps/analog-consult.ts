@@ -14,8 +14,10 @@
  *   two, never itself); when one leaves, the other two talk on;
  * - the consulted party hangs up, or the second call fails (busy tone): a flash, or hanging
  *   up, brings back the held party;
- * - hanging up while the consultation rings is a blind transfer of the held party to that
- *   number (the transfer verb: it recalls when the target fails); once answered, hanging up
+ * - hanging up while the consultation rings is a blind transfer: the held party takes the
+ *   phone's place as the caller of that call (transfer.ts handConsultation) — it hears
+ *   ringback, the target's phone goes on ringing (never called twice) and whoever answers
+ *   talks with it; unanswered, it rings the phone again (recall). Once answered, hanging up
  *   connects the two (attended transfer);
  * - hanging up with the held party alone rings the phone again for it (recall, as a PBX
  *   does): a held call is never dropped with the handset;
@@ -28,7 +30,7 @@ import type { Channel, HangupCause } from '../channels/channel.js';
 import type { AppContext } from '../core/session.js';
 import { bridge } from './bridge.js';
 import { hold } from './hold.js';
-import { blindTransfer, joinConsultation, recall, type NumberRouter } from './transfer.js';
+import { blindTransfer, handConsultation, joinConsultation, recall, type NumberRouter } from './transfer.js';
 import { refusedTrunkToTrunk } from './trunk-to-trunk.js';
 
 /** How long after a flash a `3` makes a conference of the two calls (a digit later is DTMF to the party). */
@@ -218,6 +220,14 @@ class Consultation {
       if (joinConsultation(ctx, phone, party, second, this.number)) {
         ctx.log.info({ call: ctx.record.id, party: party.owner, to: this.number }, 'hang-up: attended transfer');
         return this.finish('normal'); // …to talk with the consulted party in that call
+      }
+    }
+    // Still ringing: the held party takes the phone's place in that call (no second call to the target).
+    if (state === 'consulting' && second && second.state !== 'up' && this.number && !refusedTrunkToTrunk(ctx, party, this.number)) {
+      this.stopFirst.abort(); // out of the holding bridge, to hear the ringback
+      if (handConsultation(ctx, phone, party, second, this.number, this.route)) {
+        ctx.log.info({ call: ctx.record.id, party: party.owner, to: this.number }, 'hang-up while the consultation rings: blind transfer');
+        return this.finish('normal');
       }
     }
     ctx.adoptCaller(party); // at once, before the phone's leg ends: the call follows the held party

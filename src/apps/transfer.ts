@@ -187,6 +187,28 @@ export function joinConsultation(ctx: AppContext, transferor: Channel, transfere
   return true;
 }
 
+/**
+ * Blind transfer of a consultation that still rings (an analog phone hung up while its
+ * second call rang, as Asterisk and Panasonic do): the transferee takes the transferor's
+ * leg `consultation` as the caller of that call — it hears ringback, and talks with whoever
+ * answers; the target is not called again. When nobody answers there, that call rings the
+ * transferor again (recall). This call lets the transferee go. False when that call is not
+ * ringing any more (answered, over): the caller does something else with the transferee.
+ */
+export function handConsultation(ctx: AppContext, transferor: Channel, transferee: Channel, consultation: Channel, target: string, route: NumberRouter): boolean {
+  const unanswered = async (cctx: AppContext, cause: HangupCause): Promise<HangupCause> => {
+    cctx.log.info({ call: cctx.record.id, by: transferor.owner, to: target, cause }, 'transfer not answered: recalling the transferor');
+    const music = new AbortController();
+    void hold(cctx, transferee, { until: music.signal });
+    const next = await recall(cctx, transferor, transferee, music, cause);
+    return Array.isArray(next) ? talk(cctx, next, route) : next;
+  };
+  if (!ctx.handDial(consultation, transferee, unanswered)) return false;
+  ctx.record.transferred(transferor.owner, target, 'blind', ctx.clock.now());
+  ctx.handOff(transferee, transferor);
+  return true;
+}
+
 /** Carry out one blind transfer: the next pair to bridge (recall), or the cause the call ends with. */
 export async function blindTransfer(ctx: AppContext, transferor: Channel, transferee: Channel, request: TransferRequest, route: NumberRouter): Promise<[Channel, Channel] | HangupCause> {
   const report = request.report?.bind(request) ?? (() => undefined);

@@ -6,7 +6,7 @@
  */
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/log.js';
-import type { Channel, DialogKey, Party, TransferRequest } from '../channels/channel.js';
+import type { Channel, DialogKey, HangupCause, Party, TransferRequest } from '../channels/channel.js';
 import type { Config, Employee } from '../config/schema.js';
 import type { Bridge, DtmfPolicy } from './bridge.js';
 import type { AdoptedHow, CallRecord } from './call-record.js';
@@ -25,6 +25,9 @@ export interface DialTarget {
   extension: string;
   legs(): Channel[];
 }
+
+/** What a call handed to a new caller while it rang (AppContext.handDial) does when its application ends unanswered: the cause it ends with. */
+export type Unanswered = (ctx: AppContext, cause: HangupCause) => Promise<HangupCause>;
 
 /** What an application gets to run a call: its channel, its cancellation, and the verbs' plumbing. */
 export interface AppContext {
@@ -74,6 +77,15 @@ export interface AppContext {
   handOver(channel: Channel): Channel | undefined;
   /** `channel` came from another call in place of `replaced`: this call owns it now (its caller, if `replaced` was). */
   take(channel: Channel, replaced: Channel): void;
+  /**
+   * Blind transfer of a call still ringing (an analog phone hung up during its consultation):
+   * the call whose caller is `caller` and whose dial still rings takes `by` (up already: the
+   * held party) as its caller instead — `by` hears ringback from the exchange and talks with
+   * whoever answers; nobody is called again. If that call's application ends unanswered,
+   * `unanswered` runs on it (a recall of the transferor). False when that call is not ringing.
+   * The caller's call must let `by` go (handOff).
+   */
+  handDial(caller: Channel, by: Channel, unanswered: Unanswered): boolean;
   /** `channel` went to another call: this one forgets it (if it was the caller, `successor` becomes the caller). */
   handOff(channel: Channel, successor: Channel): void;
   /** A new bridge owned by this call (closed when the call ends). */

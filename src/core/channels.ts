@@ -5,6 +5,7 @@
  * party it was talking to hangs up: a channel outlives its calls' other legs.
  */
 import { dialogKeyString, type Channel, type DialogKey, type TransferRequest } from '../channels/channel.js';
+import type { Unanswered } from './app-context.js';
 
 export class ChannelRegistry {
   private readonly byId = new Map<string, Channel>();
@@ -15,6 +16,8 @@ export class ChannelRegistry {
   private readonly replacers = new Map<Channel, (by: Channel) => void>();
   /** Applications that would give the party a channel talks with to another call (a conference made from two calls). */
   private readonly givers = new Map<Channel, () => Channel | undefined>();
+  /** Calls still ringing for this channel, their caller, that would take another channel as their caller (AppContext.handDial). */
+  private readonly dialers = new Map<Channel, (by: Channel, unanswered: Unanswered) => boolean>();
   /** Applications that would transfer this channel's peer when the exchange asks (the three-way code). */
   private readonly transferrers = new Map<Channel, (request: TransferRequest) => void>();
 
@@ -102,6 +105,22 @@ export class ChannelRegistry {
     if (!give) return undefined;
     this.givers.delete(channel);
     return give();
+  }
+
+  /** While its call rings, `caller`'s call would take another channel as its caller (`take`); call the returned function to stop. */
+  onHandDial(caller: Channel, take: (by: Channel, unanswered: Unanswered) => boolean): () => void {
+    this.dialers.set(caller, take);
+    return () => {
+      if (this.dialers.get(caller) === take) this.dialers.delete(caller);
+    };
+  }
+
+  /** `by` becomes the caller of the call still ringing for `caller`; false when there is no such call. */
+  handDial(caller: Channel, by: Channel, unanswered: Unanswered): boolean {
+    const take = this.dialers.get(caller);
+    if (!take || !take(by, unanswered)) return false;
+    this.dialers.delete(caller);
+    return true;
   }
 
   /** While it talks, `channel`'s application carries out transfers the exchange asks for on its behalf; call the returned function to stop. */

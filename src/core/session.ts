@@ -7,9 +7,11 @@
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/log.js';
 import type { Channel, HangupCause, Party } from '../channels/channel.js';
-import type { AppContext, DialTarget, OutsideCallOptions, RingingCall } from './app-context.js';
+import type { AppContext, DialTarget, OutsideCallOptions, RingingCall, Unanswered } from './app-context.js';
 import type { Config, Employee } from '../config/schema.js';
 import type { MixerBudget } from '../media/mixer.js';
+import { playTo, type Playback } from '../media/playback.js';
+import { TONE_PLANS, tonePlan, type CountryCode } from '../media/tones/plans.js';
 import { Bridge, type DtmfPolicy } from './bridge.js';
 import { CallRecord, type AdoptedHow, type CallRecordSink } from './call-record.js';
 import type { ChannelRegistry } from './channels.js';
@@ -22,7 +24,7 @@ import type { LegPurpose } from './switch.js';
 import type { OfficeServices } from './office-services.js';
 import type { OutgoingServices } from '../outgoing/services.js';
 
-export type { AppContext, DialTarget, OutsideCallOptions, RingingCall } from './app-context.js';
+export type { AppContext, DialTarget, OutsideCallOptions, RingingCall, Unanswered } from './app-context.js';
 
 export interface SessionDeps {
   clock: Clock;
@@ -61,6 +63,10 @@ export class Session {
   /** Set while the dial verb rings legs: connects another channel instead (pickup). */
   private take: ((by: Channel) => boolean) | undefined;
   private current: Channel;
+  /** Set when the call was handed to a new caller while it rang (handDial): what runs if it ends unanswered. */
+  private unanswered: Unanswered | undefined;
+  /** The ringback the exchange plays to a caller that was up already when the call was handed to it. */
+  private ringback: { playback: Playback | undefined; off: () => void } | undefined;
   private readonly callerHungUp = (cause: HangupCause): void => this.end(cause === 'normal' && this.record.state !== 'connected' ? 'cancelled' : cause);
 
   constructor(private readonly deps: SessionDeps, caller: Channel) {
@@ -124,10 +130,14 @@ export class Session {
       adopt: (leg, how) => this.adopt(leg, how),
       pickable: (take) => {
         this.take = take;
+        // While the dial verb rings, the call can also be handed to another caller (handDial).
+        const offHand = d.channels.onHandDial(this.current, (by, unanswered) => this.handDialTo(by, unanswered));
         return () => {
           if (this.take === take) this.take = undefined;
+          offHand();
         };
       },
+      handDial: (caller, by, unanswered) => d.channels.handDial(caller, by, unanswered),
       ringingCalls: () => d.ringingCalls(),
     };
   }
@@ -142,6 +152,18 @@ export class Session {
     return this.take !== undefined && this.ringingLegs().length > 0 && this.take(by);
   }
 
+  /**
+   * The call's application returned `cause`: the cause to end the call with — after the
+   * `unanswered` continuation, when the call was handed to a new caller and nobody answered.
+   */
+  async afterApplication(cause: HangupCause): Promise<HangupCause> {
+    this.stopRingback();
+    const unanswered = this.unanswered;
+    this.unanswered = undefined;
+    if (!unanswered || this.record.state === 'connected' || this.record.state === 'ended') return cause;
+    return unanswered(this.context(), cause);
+  }
+
   /** End the call: the application is cancelled, every channel it holds hung up. Idempotent. */
   end(cause: HangupCause): void {
     if (this.record.state === 'ended') return;
@@ -149,6 +171,7 @@ export class Session {
     this.record.ended(cause, now);
     // The verbs withdraw what they were doing: dial hangs up its ringing legs with `cause`.
     this.controller.abort(cause);
+    this.stopRingback();
     for (const b of this.bridges) b.close();
     // What answered is the call's to hang up; a leg still ringing is the verb's (hung up once, above).
     for (const leg of this.owned) if (leg.state === 'up') leg.hangup('normal');
@@ -207,7 +230,38 @@ export class Session {
     channel.once('hangup', this.callerHungUp);
   }
 
+  /**
+   * handDial: `by` (talking already: a held party) becomes the caller while the call still
+   * rings; it hears ringback until someone answers (a channel that is up hears no ringing
+   * from its own device any more).
+   */
+  private handDialTo(by: Channel, unanswered: Unanswered): boolean {
+    if (!this.take || this.record.state !== 'ringing' || by.state !== 'up' || by === this.current) return false;
+    this.adoptCaller(by);
+    this.unanswered = unanswered;
+    this.stopRingback();
+    const country = (this.deps.config?.site.country ?? 'fr').toUpperCase();
+    const source = { kind: 'tone', spec: tonePlan(country in TONE_PLANS ? (country as CountryCode) : 'FR').ringback } as const;
+    const ringback: NonNullable<Session['ringback']> = { playback: undefined, off: () => void by.off('media', onMedia) };
+    // Its endpoint may be replaced while it waits (a re-INVITE, a DECT handover): the ringback follows.
+    const onMedia = (): void => {
+      ringback.playback?.stop();
+      ringback.playback = by.media ? playTo(this.deps.clock, by.media, source) : undefined;
+    };
+    by.on('media', onMedia);
+    this.ringback = ringback;
+    onMedia();
+    return true;
+  }
+
+  private stopRingback(): void {
+    this.ringback?.playback?.stop();
+    this.ringback?.off();
+    this.ringback = undefined;
+  }
+
   private answered(leg: Channel | undefined): void {
+    this.stopRingback();
     if (this.record.state === 'ended') return;
     this.record.answered(leg, this.deps.clock.now());
     this.deps.events.emit('call.answered', { call: this.id, by: leg?.owner ?? 'exchange', tech: leg?.tech ?? 'exchange' });

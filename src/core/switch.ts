@@ -345,7 +345,7 @@ export class Switch {
     if (dest.kind === 'outside' && dest.network) this.deps.events.emit('network.fallback', { call: session.id, ...dest.network, number: dest.number });
     this.deps.events.emit('call.started', { call: session.id, from: a.caller.number, to: number, tech: a.tech, kind: dest.kind });
     const cause = await applicationFor(dest)(session.context(), dest);
-    session.end(cause);
+    session.end(await session.afterApplication(cause));
   }
 
   private employeeTarget(employee: Employee, purpose?: LegPurpose): DialTarget {

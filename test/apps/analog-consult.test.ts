@@ -1,8 +1,7 @@
 /**
  * The analog phone's in-call features (apps/analog-consult.ts) in the core on the fake
- * clock: a real FxsExtension over a fake FXS port (101), routed by the real Switch and dial
- * plan; the SIP parties 202 and 203 are fake channels with fake media endpoints. What the
- * phone hears is what the port was sent; what a party hears is what its endpoint was written.
+ * clock (analog-harness.ts: a real FxsExtension over a fake FXS port, the real Switch; the
+ * SIP parties 202 and 203 fake channels with fake media endpoints):
  *
  * - brokering: flash holds 202 (music) and gives dial tone; 203 answers; each flash swaps;
  * - the consulted party hangs up: a flash brings back the held party;
@@ -12,107 +11,9 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FakeClock } from '../../common/clock.js';
-import { silentLogger } from '../../common/log.js';
-import { EventBus } from '../../src/core/events.js';
-import { Switch } from '../../src/core/switch.js';
-import { resolveDialled } from '../../src/core/dialplan.js';
-import { validateConfig } from '../../src/config/validate.js';
-import { FxsExtension } from '../../src/channels/fxs/fxs-extension.js';
 import { FLASH_DIGIT_MS } from '../../src/apps/analog-consult.js';
 import { RECALL_RING_MS } from '../../src/apps/transfer.js';
-import { FakeChannel } from '../helpers/fake-channel.js';
-import { FakeEndpoint, rms } from '../helpers/fake-endpoint.js';
-import { FakeFxsPort } from '../helpers/fake-ports.js';
-import { example } from '../config/example.js';
-
-function setup() {
-  const raw = example();
-  raw.employees.push({ name: 'Vera Target', extension: '203', devices: [{ type: 'sip', secret: 's3cret-203' }] });
-  const config = validateConfig(raw);
-  const clock = new FakeClock();
-  const log = silentLogger();
-  const events = new EventBus(() => clock.now());
-  const ended: Array<{ transfers?: Array<{ kind: string; by: string; target: string }> }> = [];
-  events.subscribe((e) => {
-    if (e.type === 'call.ended') ended.push((e.data as unknown as { record: (typeof ended)[number] }).record);
-  });
-  const sw = new Switch({ clock, log, events, config: () => config });
-  const port = new FakeFxsPort(1, 2);
-  const ext = new FxsExtension({
-    port, clock, log, country: () => 'fr',
-    router: { classify: (d, final) => resolveDialled(config, d, { final }), accept: (leg) => void sw.accept(leg) },
-  });
-  ext.assign({ number: '101', name: 'Reception' });
-  const sip = new Map<string, FakeChannel>();
-  sw.addLegFactory({
-    tech: 'sip',
-    legsFor: (e) => {
-      const l = new FakeChannel('outbound', e.extension);
-      l.setMedia(new FakeEndpoint());
-      sip.set(e.extension, l);
-      return [l];
-    },
-  });
-  sw.addLegFactory({ tech: 'fxs', legsFor: () => [ext.offer()] });
-  return { clock, sw, port, ext, sip, ended };
-}
-type S = ReturnType<typeof setup>;
-const settle = async () => { for (let i = 0; i < 8; i++) await new Promise((r) => setImmediate(r)); };
-const ep = (c: FakeChannel): FakeEndpoint => c.media as FakeEndpoint;
-
-/** The phone says a frame of `level`: does `party` hear it? */
-function hearsPhone(s: S, party: FakeChannel, level: number): boolean {
-  ep(party).heard.length = 0;
-  s.port.fire('audio', new Int16Array(160).fill(level));
-  return ep(party).heard.some((f) => f[0] === level);
-}
-/** `party` says a frame of `level`: does the phone hear it? */
-function phoneHears(s: S, party: FakeChannel, level: number): boolean {
-  s.port.sent.length = 0;
-  ep(party).speak(level);
-  return s.port.sent.some((f) => f[0] === level);
-}
-/** `party` hears music on hold (not silence, not the phone) over the next half second. */
-function hearsMusic(s: S, party: FakeChannel): boolean {
-  ep(party).heard.length = 0;
-  s.clock.advance(500);
-  return s.sw.holding.has(party) && rms(ep(party).heard) > 100;
-}
-
-/** 101 talks with 202 (101 dialled, or 202 called and 101 lifted); then flash, dial 203, who answers. */
-async function consulting(s: S, calledBy202 = false): Promise<{ p202: FakeChannel; p203: FakeChannel }> {
-  let p202: FakeChannel;
-  if (calledBy202) {
-    p202 = new FakeChannel('inbound', '202', { number: '202', name: 'Semyon Petrovich' });
-    p202.setMedia(new FakeEndpoint());
-    s.sw.accept(p202);
-    p202.dial('101');
-    await settle();
-    assert.ok(s.port.ringing, '101 rings');
-    s.port.lift();
-  } else {
-    s.port.lift();
-    s.port.dial('202');
-    await settle();
-    p202 = s.sip.get('202')!;
-    p202.deviceAnswers();
-  }
-  await settle();
-  assert.ok(hearsPhone(s, p202, 1001) && phoneHears(s, p202, 2002), '101 and 202 talk');
-  s.port.flash();
-  await settle();
-  assert.ok(hearsMusic(s, p202), '202 hears music after the flash');
-  assert.equal(s.port.tone?.frequencies, [440], '101 hears dial tone');
-  assert.not.ok(hearsPhone(s, p202, 1003), '202 does not hear 101 any more');
-  s.port.dial('203');
-  await settle();
-  const p203 = s.sip.get('203')!;
-  assert.equal(p203.log[0], 'call from 101', 'the consultation is 101\'s own call');
-  p203.deviceAnswers();
-  await settle();
-  return { p202, p203 };
-}
+import { consulting, ep, hearsMusic, hearsPhone, phoneHears, settle, setup } from './analog-harness.js';
 
 test('brokering: after each flash 101 talks with the other party, and the one left hears music', async () => {
   const s = setup();

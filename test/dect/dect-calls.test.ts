@@ -12,6 +12,7 @@ import { Dialog, sdp, type SipRequest } from '../../src/sip/index.js';
 import { MULAW_DECODE } from '../../common/g711.js';
 import { harnessPhone, register, unregister, defaultAnswer, offerFor, creds, type HarnessPhone } from '../channels/sip/call-harness.js';
 import { waitFor, waitUntil as until } from '../helpers/net.js';
+import { toneEar } from '../helpers/tones.js';
 import { ACCESS_CODE, H301, H302, H304, startDectExchange, type DectExchange } from './exchange-harness.js';
 
 let d: DectExchange;
@@ -101,7 +102,7 @@ test('handset 301 calls the SIP phone 202: 202 sees Warehouse One 301, audio bot
     return defaultAnswer(phone202, '202', req);
   };
   await d.act(H301, 'hook', { state: 'off' });
-  await until(() => d.handset(H301), (h) => h.heard.hz > 400 && h.heard.hz < 480, '301 hears the dial tone (440 Hz)');
+  await d.hears(H301, 440, '301 hears the dial tone (440 Hz)', { within: 40 });
   await d.act(H301, 'dial', { digits: '202' });
   await waitFor(() => invite, 8000, '202 receives the INVITE');
   assert.match(invite!.headers.get('From') ?? '', /Warehouse One.*<sip:301@/);
@@ -111,7 +112,7 @@ test('handset 301 calls the SIP phone 202: 202 sees Warehouse One 301, audio bot
   const stop = talk(phone202);
   try {
     await waitFor(() => loud >= 10, 8000, '202 hears the handset');
-    await until(() => d.handset(H301), (h) => Math.abs(h.heard.hz - 800) < 60, '301 hears 202 (800 Hz)');
+    await d.hears(H301, 800, '301 hears 202 (800 Hz)');
   } finally {
     stop();
     offRtp();
@@ -151,7 +152,7 @@ test('202 calls 301: the handset rings showing 202 and the name, answers, 202 ha
     caller.sip.stack.sendAck(dialog.createAck(r.request.cseq.seq), { protocol: 'udp', address: '127.0.0.1', port: d.ex.sip.port });
     const stop = talk(caller);
     try {
-      await until(() => d.handset(H301), (h) => Math.abs(h.heard.hz - 800) < 60, '301 hears the caller');
+      await d.hears(H301, 800, '301 hears the caller');
     } finally {
       stop();
     }
@@ -171,7 +172,7 @@ test('the analog phone 101 calls 301: Reception on the display, audio both ways,
   assert.equal(ringing.caller, { cli: '101', name: 'Reception' });
   await d.act(H301, 'hook', { state: 'off' });
   await d.admin.post('/api/sim/fxs/1/play', { tone_hz: 1000 });
-  await until(() => d.handset(H301), (h) => Math.abs(h.heard.hz - 1000) < 60, '301 hears the analog phone');
+  await d.hears(H301, 1000, '301 hears the analog phone');
   await d.act(H301, 'tone', { hz: 600 });
   await until(async () => (await d.admin.get('/api/sim/fxs/1')).body as { hears: string }, (v) => v.hears === 'tone:600', '101 hears the handset');
   await d.act(H301, 'tone', { hz: 0 });
@@ -183,7 +184,7 @@ test('handset 301 calls the analog phone 101: it rings showing Warehouse One 301
   type Fxs = { hook: string; ringing: boolean; caller_id: string | null; caller_name: string | null; hears: string };
   const fxs = async (): Promise<Fxs> => (await d.admin.get('/api/sim/fxs/1')).body as Fxs;
   await d.act(H301, 'hook', { state: 'off' });
-  await until(() => d.handset(H301), (h) => h.heard.hz > 400 && h.heard.hz < 480, '301 hears the dial tone');
+  await d.hears(H301, 440, '301 hears the dial tone', { within: 40 });
   await d.act(H301, 'dial', { digits: '101' });
   const ringing = await until(fxs, (v) => v.ringing && v.caller_id !== null, '101 rings with caller ID', 10_000);
   assert.is(ringing.caller_id, '301');
@@ -192,7 +193,7 @@ test('handset 301 calls the analog phone 101: it rings showing Warehouse One 301
   await d.act(H301, 'tone', { hz: 600 });
   await until(fxs, (v) => v.hears === 'tone:600', '101 hears the handset');
   await d.admin.post('/api/sim/fxs/1/play', { tone_hz: 1000 });
-  await until(() => d.handset(H301), (h) => Math.abs(h.heard.hz - 1000) < 60, '301 hears the analog phone');
+  await d.hears(H301, 1000, '301 hears the analog phone');
   await d.admin.post('/api/sim/fxs/1/play', { stop: true });
   await d.act(H301, 'tone', { hz: 0 });
   await d.act(H301, 'hook', { state: 'on' });
@@ -200,45 +201,6 @@ test('handset 301 calls the analog phone 101: it rings showing Warehouse One 301
   await until(() => d.handset(H301), (h) => h.bearers.length === 0, 'the bearer released');
 });
 
-test('301 talks with 202, presses R (202 hears music), dials 302 and hangs up while it rings: 202 is transferred to handset 302', async () => {
-  let invite: SipRequest | undefined;
-  phone202.received.length = 0;
-  phone202.respond = (req) => {
-    if (req.method === 'INVITE' && !req.to.tag) invite = req;
-    return defaultAnswer(phone202, '202', req);
-  };
-  await d.act(H301, 'hook', { state: 'off' });
-  await until(() => d.handset(H301), (h) => h.heard.hz > 400 && h.heard.hz < 480, '301 hears the dial tone');
-  await d.act(H301, 'dial', { digits: '202' });
-  await waitFor(() => invite, 8000, '202 receives the INVITE');
-  const stop = talk(phone202);
-  let level = 0;
-  const offRtp = phone202.rtp.onRtp((p) => void (level = rms(p.payload)));
-  try {
-    await until(() => d.handset(H301), (h) => Math.abs(h.heard.hz - 800) < 60, '301 hears 202');
-    // R: the register recall — 202 waits with music, 301 hears dial tone for a second call.
-    await d.act(H301, 'dial', { digits: 'R' });
-    await waitFor(() => level > 100, 8000, '202 hears music on hold');
-    await until(() => d.handset(H301), (h) => h.heard.hz > 400 && h.heard.hz < 480, '301 hears the dial tone of the second call');
-    await d.act(H301, 'dial', { digits: '302' });
-    const ringing = await until(() => d.handset(H302), (h) => h.ringing, '302 rings', 10_000);
-    assert.is(ringing.caller?.cli, '301');
-    // Hanging up while it rings: a blind transfer of 202 to 302.
-    await d.act(H301, 'hook', { state: 'on' });
-    await until(() => d.handset(H301), (h) => h.bearers.length === 0, '301 is free');
-    await d.act(H302, 'hook', { state: 'off' });
-    await until(() => d.handset(H302), (h) => Math.abs(h.heard.hz - 800) < 60, '302 talks with 202 now', 10_000);
-    assert.ok(!phone202.received.some((r) => r.method === 'BYE'), '202 was never dropped');
-  } finally {
-    stop();
-    offRtp();
-    await d.idle(H302);
-  }
-  await waitFor(() => phone202.received.some((r) => r.method === 'BYE'), 8000, '202 gets the BYE when 302 hangs up');
-});
-
-// Last: a blind transfer to 302 right after this pickup (the R test above, run after it) saw
-// 302's transferred leg end at once — to be found (session note 2026-12-02).
 test('202 calls 301 and handset 302 picks the call up with *8 301: 301 stops ringing, 302 talks with 202', async () => {
   const caller = await harnessPhone(d.ex, '202');
   try {
@@ -249,7 +211,7 @@ test('202 calls 301 and handset 302 picks the call up with *8 301: 301 stops rin
       throw new Error(`${err.message}; the INVITE got ${final ?? 'nothing yet'}; 301's line is ${d.ex.switch.channels.byOwner('301').map((c) => c.state).join(',') || 'without a leg'}`);
     });
     await d.act(H302, 'hook', { state: 'off' });
-    await until(() => d.handset(H302), (h) => h.heard.hz > 400 && h.heard.hz < 480, '302 hears the dial tone');
+    await d.hears(H302, 440, '302 hears the dial tone', { within: 40 });
     await d.act(H302, 'dial', { digits: '*8301#' });
     const r = await invite;
     assert.is(r.final.status, 200, 'answered by the pickup');
@@ -260,7 +222,7 @@ test('202 calls 301 and handset 302 picks the call up with *8 301: 301 stops rin
     await until(() => d.handset(H301), (h) => !h.ringing && h.bearers.length === 0, '301 no longer rings');
     const stop = talk(caller);
     try {
-      await until(() => d.handset(H302), (h) => Math.abs(h.heard.hz - 800) < 60, '302 hears the caller');
+      await d.hears(H302, 800, '302 hears the caller');
     } finally {
       stop();
     }
@@ -273,6 +235,51 @@ test('202 calls 301 and handset 302 picks the call up with *8 301: 301 stops rin
     await d.act(H302, 'hook', { state: 'on' });
     await Promise.all([caller.sip.stop(), caller.rtp.close()]);
   }
+});
+
+test('301 talks with 202, presses R (202 hears music), dials 302 and hangs up while it rings: 202 hears ringback and talks with 302 when it answers, on the leg that rang', async () => {
+  let invite: SipRequest | undefined;
+  phone202.received.length = 0;
+  phone202.respond = (req) => {
+    if (req.method === 'INVITE' && !req.to.tag) invite = req;
+    return defaultAnswer(phone202, '202', req);
+  };
+  await d.act(H301, 'hook', { state: 'off' });
+  await d.hears(H301, 440, '301 hears the dial tone', { within: 40 });
+  await d.act(H301, 'dial', { digits: '202' });
+  await waitFor(() => invite, 8000, '202 receives the INVITE');
+  const stop = talk(phone202);
+  let level = 0;
+  const offRtp = phone202.rtp.onRtp((p) => void (level = rms(p.payload)));
+  const ear = toneEar(phone202.rtp);
+  try {
+    await d.hears(H301, 800, '301 hears 202');
+    // R: the register recall — 202 waits with music, 301 hears dial tone for a second call.
+    await d.act(H301, 'dial', { digits: 'R' });
+    await waitFor(() => level > 100, 8000, '202 hears music on hold');
+    await d.hears(H301, 440, '301 hears the dial tone of the second call', { within: 40 });
+    await d.act(H301, 'dial', { digits: '302' });
+    const ringing = await until(() => d.handset(H302), (h) => h.ringing, '302 rings', 10_000);
+    assert.is(ringing.caller?.cli, '301');
+    const legs302 = d.ex.switch.channels.byOwner('302').map((c) => c.id);
+    assert.is(legs302.length, 1, 'one leg rings 302');
+    // Hanging up while it rings: a blind transfer of 202 to 302, whose handset goes on ringing.
+    await d.act(H301, 'hook', { state: 'on' });
+    await until(() => d.handset(H301), (h) => h.bearers.length === 0, '301 is free');
+    await waitFor(() => ear.share(440) > 0.8 && ear.level() > 100, 8000, '202 hears ringback (440 Hz), not music');
+    assert.ok((await d.handset(H302)).ringing, '302 still rings');
+    assert.equal(d.ex.switch.channels.byOwner('302').map((c) => c.id), legs302, '302 is not called a second time');
+    await d.act(H302, 'hook', { state: 'off' });
+    await d.hears(H302, 800, '302 talks with 202 now', { ms: 10_000 });
+    assert.equal(d.ex.switch.channels.byOwner('302').map((c) => c.id), legs302, 'on the leg that rang');
+    assert.ok(!phone202.received.some((r) => r.method === 'BYE'), '202 was never dropped');
+  } finally {
+    stop();
+    offRtp();
+    ear.close();
+    await d.idle(H302);
+  }
+  await waitFor(() => phone202.received.some((r) => r.method === 'BYE'), 8000, '202 gets the BYE when 302 hangs up');
 });
 
 test.run();

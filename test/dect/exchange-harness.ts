@@ -17,6 +17,8 @@ export const ACCESS_CODE = '492107';
 export const H301 = '0077A1000301';
 export const H302 = '0077A1000302';
 export const H304 = '0077A1000304';
+/** Frames (20 ms each) a handset must hear after a question before its tone counts as fresh. */
+const FRESH_FRAMES = 5;
 
 const OFFICE = `
 site: { name: DECT office, country: fr }
@@ -51,6 +53,11 @@ export interface DectExchange {
   handset(ipei: string): Promise<HandsetView>;
   dect(): Promise<DectView>;
   act(ipei: string, action: string, body: unknown): Promise<void>;
+  /**
+   * The handset hears a tone of `hz` (± `within`) now: judged on frames that arrived after
+   * the question (`heard.hz` is the last frame's, and stays when the audio stops).
+   */
+  hears(ipei: string, hz: number, what: string, o?: { within?: number; ms?: number }): Promise<HandsetView>;
   /** Every handset idle (on-hook, no bearer) and no call left in the exchange. */
   idle(ipei: string): Promise<void>;
 }
@@ -71,6 +78,11 @@ export async function startDectExchange(): Promise<DectExchange> {
     act: async (ipei, action, body) => {
       const r = await admin.post(`/api/sim/dect/handsets/${ipei}/${action}`, body);
       assert.is(r.status, 200, `${action} ${ipei}: ${JSON.stringify(r.body)}`);
+    },
+    hears: async (ipei, hz, what, o = {}) => {
+      const since = (await d.handset(ipei)).heard.frames;
+      const within = o.within ?? 60;
+      return waitUntil(() => d.handset(ipei), (h) => h.heard.frames >= since + FRESH_FRAMES && Math.abs(h.heard.hz - hz) < within, what, o.ms ?? 10_000);
     },
     idle: async (ipei) => {
       await admin.post(`/api/sim/dect/handsets/${ipei}/hook`, { state: 'on' });

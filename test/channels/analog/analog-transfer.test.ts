@@ -3,8 +3,9 @@
  * emulator behind a real pty, the analog phone 101 driven through the simulator API, SIP
  * phones 202 and 203 played by our test phones. 101 calls 202, then hook flash (202 hears
  * music), dials 203 (a consultation call showing 101) and hangs up: once 203 answered,
- * 202 talks with 203 (attended); while 203 still rings, 203 is called again showing 202
- * (blind). When 203 is busy, hanging up recalls: 101's phone rings again with 202's caller ID.
+ * 202 talks with 203 (attended); while 203 still rings, 202 takes 101's place in that call
+ * (blind: 203 goes on ringing, called once, 202 hears ringback until it answers). When 203
+ * is busy, hanging up recalls: 101's phone rings again with 202's caller ID.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -14,7 +15,8 @@ import { createResponse } from '../../../src/sip/index.js';
 import { tempDir } from '../../helpers/tmp.js';
 import { ApiClient } from '../../helpers/http.js';
 import { waitFor, waitUntil as until } from '../../helpers/net.js';
-import { harnessPhone, register, unregister, type HarnessPhone, hears } from '../sip/call-harness.js';
+import { defaultAnswer, harnessPhone, register, unregister, type HarnessPhone, hears } from '../sip/call-harness.js';
+import { toneEar } from '../../helpers/tones.js';
 
 const TRANSFER_CONFIG = new URL('../../fixtures/config/transfer.yaml', import.meta.url).pathname;
 type FxsView = { hook: string; ringing: boolean; caller_id: string | null };
@@ -87,20 +89,34 @@ test('101 flashes, dials 203, who answers, and hangs up: 202 talks with 203 (att
   }
 });
 
-test('101 flashes, dials 203 and hangs up while 203 rings: 203 is called again showing 202, and 202 talks with 203 (blind)', async () => {
+test('101 flashes, dials 203 and hangs up while 203 rings: 203 goes on ringing (called once), 202 hears ringback, then talks with 203 when it answers (blind)', async () => {
   const { p202, p203, close } = await phones(false);
   const answer = p203.respond;
-  // The first INVITE (101's consultation) only rings; the next (the transfer) is answered.
-  p203.respond = (req) => (req.method === 'INVITE' && !req.to.tag && invites(p203).length === 1 ? createResponse(req, 180, 'Ringing') : answer(req));
+  // 203 rings for 101's consultation and answers only when the test says so.
+  p203.respond = (req) => (req.method === 'INVITE' && !req.to.tag ? undefined : answer(req));
+  let rang = false;
+  const ringing = (): boolean => {
+    const u = p203.unanswered.find((x) => x.req.method === 'INVITE');
+    if (u && !rang) u.tx.respond(createResponse(u.req, 180, 'Ringing'));
+    return (rang ||= u !== undefined);
+  };
+  const ear = toneEar(p202.rtp);
   try {
-    await flashDialHangUp(p202, () => invites(p203).length === 1, '203 to ring for the consultation');
-    await waitFor(() => invites(p203).length === 2, 8000, '203 to be called again');
+    await flashDialHangUp(p202, ringing, '203 to ring for the consultation');
     assert.is(invites(p203)[0]!.from.uri.user, '101', 'the consultation showed 101');
-    assert.is(invites(p203)[1]!.from.uri.user, '202', 'the transfer shows the transferee');
+    await waitFor(() => ear.share(440) > 0.8 && ear.level() > 100, 8000, '202 to hear ringback (440 Hz), not music');
+    assert.is(ex.switch.holding.size, 0, '202 is off music');
+    assert.is(invites(p203).length, 1, '203 is not called again');
+    assert.not.ok(p203.received.some((r) => r.method === 'CANCEL'), '203 still rings');
+    const { req, tx } = p203.unanswered.find((x) => x.req.method === 'INVITE')!;
+    tx.respond(defaultAnswer(p203, '203', req));
+    await waitFor(() => p203.acks.length > 0, 8000, '203 answered');
     await hears(p202, p203, '202 to hear 203');
     await hears(p203, p202, '203 to hear 202');
+    assert.is(invites(p203).length, 1, 'one call to 203 in all');
     assert.is(ex.switch.activeCalls().length, 1);
   } finally {
+    ear.close();
     await close();
   }
 });
