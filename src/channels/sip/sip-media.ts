@@ -40,6 +40,12 @@ export class SipMedia {
    * again unchanged, o= version included (RFC 6337 §5.3, RFC 4028 §7.4).
    */
   lastSent: string | undefined;
+  /**
+   * Our answer to the phone's offer while no other description has been exchanged since:
+   * answering the same offer again (the B2BUA's early check, then the 183 or the 200)
+   * repeats it instead of parsing, building and posting the remote to the worker again.
+   */
+  private answered: { offer: Buffer | string; sdp: string } | undefined;
 
   private constructor(
     readonly endpoint: RtpLeg,
@@ -67,6 +73,7 @@ export class SipMedia {
   /** Restrict this leg to `codecs` (in order of preference): offers list only them, answers choose among them. */
   allowCodecs(codecs: readonly G711Law[]): void {
     this.allowed = codecs.length ? codecs : undefined;
+    this.answered = undefined;
   }
 
   /**
@@ -83,11 +90,13 @@ export class SipMedia {
    * @throws SdpRejected when the offer is unusable or no codec is common (the caller answers 488).
    */
   answer(offer: Buffer | string): string {
+    if (this.answered?.offer === offer) return this.answered.sdp;
     // The offer's a=ptime is honoured when the endpoint can send at it (RFC 4566 §6: a preference), else 20 ms.
     const supported = this.allowed ? [...this.allowed.map((c) => (c === 'PCMA' ? PCMA : PCMU)), TELEPHONE_EVENT] : undefined;
     const a = buildAnswer(offer, { address: this.address, port: this.endpoint.localPort, family: this.family, sessionId: this.sessionId, sessionVersion: this.version, ptimes: SUPPORTED_PTIMES, ...(supported ? { supported } : {}) });
     this.version++;
     this.apply(a.offered, a.codec, a.telephoneEvent, a.ptime);
+    this.answered = { offer, sdp: a.sdp };
     return (this.lastSent = a.sdp);
   }
 
@@ -97,6 +106,7 @@ export class SipMedia {
    */
   offer(preferred: G711Law = this.codec ?? 'PCMU', direction: Direction = 'sendrecv'): string {
     this.setHeld(direction !== 'sendrecv');
+    this.answered = undefined;
     // A restricted leg (a SIP trunk's codecs) offers only its codecs; the preferred one first when allowed, so the call can relay.
     const order: readonly G711Law[] = this.allowed ? [...this.allowed].sort((x, y) => Number(y === preferred) - Number(x === preferred)) : preferred === 'PCMA' ? ['PCMA', 'PCMU'] : ['PCMU', 'PCMA'];
     const voice = order.map((c) => (c === 'PCMA' ? PCMA : PCMU));
@@ -116,6 +126,7 @@ export class SipMedia {
    */
   takeAnswer(answer: Buffer | string): void {
     const { audio } = checkedAudio(answer, this.family);
+    this.answered = undefined;
     const voice = audio.codecs.find((c) => VOICE[c.name.toLowerCase()]);
     if (!voice) throw new SdpRejected(305, 'the answer names none of the offered voice codecs');
     this.apply(audio, voice, audio.codecs.find((c) => c.name.toLowerCase() === 'telephone-event'));

@@ -19,13 +19,16 @@ import { RtpTimeoutError } from '../rtp/rtp-timeout.js';
 import { WorkerRecordings } from './recordings.js';
 import { WorkerMixing } from './worker-mixing.js';
 import { adoptMusicOnHold } from '../playback.js';
+import { Outbox } from './outbox.js';
 
 const port = parentPort;
 if (!port) throw new Error('media-worker.ts must run in a worker thread');
 
 const endpoints = new Map<number, { ep: RtpEndpoint; offFrames?: () => void }>();
 const bridges = new Map<number, { bridge: Bridge; legs: [number, number] }>();
-const post = (m: FromWorker, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer ?? []);
+// Replies and events of one turn go to the main thread as one batch (outbox.ts).
+const outbox = new Outbox<FromWorker>((batch, transfer) => port.postMessage(batch, transfer));
+const post = (m: FromWorker, transfer?: ArrayBuffer[]) => outbox.push(m, transfer);
 const recordings = new WorkerRecordings(post);
 /** Conferences and playbacks run here, beside the legs they play to (worker-mixing.ts). */
 const mixing = new WorkerMixing({ endpoint: (id) => endpoints.get(id)?.ep, post });
@@ -82,8 +85,12 @@ async function handle(m: ToWorker): Promise<unknown> {
       return get(m.id).sendDigit(m.digit, m.durationMs);
     case 'stats':
       return get(m.id).stats();
-    case 'close':
-      return closeLeg(m.id);
+    case 'close': {
+      // The leg's last statistics, taken before its close (the RTCP BYE) as a 'stats' would be.
+      const stats = endpoints.get(m.id)?.ep.stats();
+      await closeLeg(m.id);
+      return stats;
+    }
     case 'record':
       return recordings.start(m.rec, m.id, get(m.id), m.path, m.limits);
     case 'stopRecord':
@@ -114,7 +121,12 @@ async function closeLeg(id: number): Promise<void> {
   await e.ep.close();
 }
 
-port.on('message', (m: ToWorker) => {
+// The main thread posts batches (outbox.ts): each message is started in order.
+port.on('message', (batch: ToWorker[]) => {
+  for (const m of batch) run(m);
+});
+
+function run(m: ToWorker): void {
   const rid = 'rid' in m ? m.rid : undefined;
   handle(m).then(
     (value) => rid !== undefined && post({ rid, ok: true, value }),
@@ -125,4 +137,4 @@ port.on('message', (m: ToWorker) => {
       else if ('id' in m) endpoints.get(m.id)?.ep.session.guard.fail(error);
     },
   );
-});
+}

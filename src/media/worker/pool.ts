@@ -29,6 +29,7 @@ import { RecordingWaiters } from './worker-recording.js';
 import { MediaLegError } from '../leg-guard.js';
 import { RtpTimeoutError } from '../rtp/rtp-timeout.js';
 import { SystemClock, type Clock, type TimerHandle } from '../../../common/clock.js';
+import { Outbox } from './outbox.js';
 
 export interface MediaWorkerPoolOptions {
   /** Most workers; default one per core. */
@@ -57,6 +58,9 @@ export interface MediaWorkerPoolOptions {
   clock?: Clock;
 }
 
+/** Commands posted without waiting for the turn's batch (MediaWorker.post). */
+const ROUTING: ReadonlySet<string> = new Set(['remote', 'hold', 'bridge', 'frames']);
+
 /** One worker thread and what the main thread knows about it. */
 export class MediaWorker {
   readonly endpoints = new Map<number, WorkerRtpEndpoint>();
@@ -64,6 +68,10 @@ export class MediaWorker {
   readonly recordings = new RecordingWaiters();
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private nextRid = 1;
+  /** This turn's messages, posted as one batch (outbox.ts); the worker applies them in order. */
+  private readonly outbox = new Outbox<ToWorker>((batch, transfer) => {
+    if (!this.dead) this.thread.postMessage(batch, transfer);
+  });
   dead: Error | undefined;
   /** What the worker reported about its scheduling priority (when one was asked). */
   priority: PriorityResult | undefined;
@@ -77,20 +85,26 @@ export class MediaWorker {
     private readonly onDeath: (w: MediaWorker, err: Error, legs: number) => void,
     private readonly onPriority?: (result: PriorityResult) => void,
   ) {
-    thread.on('message', (m: FromWorker) => this.receive(m));
+    thread.on('message', (batch: FromWorker[]) => {
+      for (const m of batch) this.receive(m);
+    });
     thread.on('error', (err) => this.die(err));
     thread.on('exit', (code) => this.die(new Error(`media worker exited with code ${code}`)));
   }
 
   post(m: ToWorker, transfer?: ArrayBuffer[]): void {
-    if (!this.dead) this.thread.postMessage(m, transfer ?? []);
+    if (this.dead) return;
+    this.outbox.push(m, transfer);
+    // What tells the worker where a leg's packets go leaves at once (with what was queued
+    // before it, in order): the phone that gets our SDP next must not beat it to the worker.
+    if (ROUTING.has(m.op)) this.outbox.flush();
   }
 
   request<T>(m: ToWorker & { rid: number }): Promise<T> {
     if (this.dead) return Promise.reject(this.dead);
     return new Promise<T>((resolve, reject) => {
       this.pending.set(m.rid, { resolve: resolve as (v: unknown) => void, reject });
-      this.thread.postMessage(m);
+      this.outbox.push(m);
     });
   }
 
@@ -133,6 +147,7 @@ export class MediaWorker {
   private die(err: Error): void {
     if (this.dead) return;
     this.dead = err;
+    this.outbox.clear();
     for (const p of this.pending.values()) p.reject(err);
     this.pending.clear();
     this.recordings.lost(err);

@@ -1,6 +1,7 @@
 /**
  * Messages between the main thread (WorkerRtpEndpoint, MediaWorkerPool) and a media worker
  * (media-worker.ts). Requests carry `rid` and get exactly one Reply; events are pushed.
+ * Each postMessage carries an array of them, one event-loop turn's worth (outbox.ts).
  */
 import type { RtpEndpointOptions, RtpRemote } from '../rtp-endpoint.js';
 import type { ReceivedDigit } from '../dtmf/rfc4733.js';
@@ -16,6 +17,7 @@ export type Request =
   | { op: 'open'; rid: number; id: number; opts: WorkerEndpointOptions }
   | { op: 'digit'; rid: number; id: number; digit: DtmfDigit; durationMs: number }
   | { op: 'stats'; rid: number; id: number }
+  /** Replies with the leg's last statistics (as 'stats' would), then the leg is gone. */
   | { op: 'close'; rid: number; id: number }
   /** Record leg `id`'s decoded audio into a WAV file (worker/recordings.ts); replies once the file is open. */
   | { op: 'record'; rid: number; id: number; rec: number; path: string; limits: RecordingLimits };

@@ -162,13 +162,14 @@ export class WorkerRtpEndpoint implements MediaEndpoint, PlaysInWorker {
       this.frameListeners.clear();
       this.digitListeners.clear();
       if (this.lostReason) return;
+      // One round trip: the worker answers a close with the leg's last statistics.
       try {
-        this.lastStats = await this.worker.request<WorkerRtpStats>({ op: 'stats', rid: this.worker.rid(), id: this.id });
+        this.lastStats = (await this.worker.request<WorkerRtpStats | undefined>({ op: 'close', rid: this.worker.rid(), id: this.id })) ?? this.lastStats;
       } catch {
         // The worker died meanwhile: nothing left to free.
+      } finally {
+        this.worker.endpoints.delete(this.id);
       }
-      this.worker.endpoints.delete(this.id);
-      await this.worker.request({ op: 'close', rid: this.worker.rid(), id: this.id }).catch(() => undefined);
     })();
     return this.closing;
   }
