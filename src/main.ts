@@ -37,6 +37,8 @@ import { promptRoutes } from './api/routes/prompts.js';
 import { secretaryRoutes } from './api/routes/secretary.js';
 import { SecretaryRepository } from './secretary/store.js';
 import { WaitingCallers } from './secretary/services.js';
+import { SecretaryDesk } from './secretary/desk.js';
+import { secretaryDeskRoutes } from './api/routes/secretary-desk.js';
 import { lampsRoutes } from './api/routes/lamps.js';
 import { siteRoutes } from './api/routes/site.js';
 import { callControlRoutes } from './api/routes/call-control.js';
@@ -225,7 +227,7 @@ export async function startExchange(opts: StartOptions): Promise<Exchange> {
     retention.start();
     closers.push(() => retention.close());
     // The director's secretary: switches and call notes are live state; a director's new notes light their message lamp.
-    const secretary = { repo: new SecretaryRepository(db, () => clock.now()), waiting: new WaitingCallers(), namesDir: join(resolve(opts.data), 'screening') };
+    const secretary = { repo: new SecretaryRepository(db, () => clock.now()), waiting: new WaitingCallers(), desk: new SecretaryDesk(), namesDir: join(resolve(opts.data), 'screening') };
     const mailboxes: MailboxCounts = {
       counts: (box: string) => {
         const c = config.snapshot();
@@ -277,7 +279,8 @@ export async function startExchange(opts: StartOptions): Promise<Exchange> {
         (app) => voicemailRoutes(app, { config: () => config.snapshot(), repo: voicemailRepo, events }),
         (app) => stickyRoutes(app, { lookup: sticky }),
         (app) => promptRoutes(app, { dataFolder: resolve(opts.data) }),
-        (app) => secretaryRoutes(app, { config: () => config.snapshot(), repo: secretary.repo, waiting: secretary.waiting, events, clock, log: log.child({ component: 'secretary' }), sw: core }),
+        (app) => secretaryRoutes(app, { config: () => config.snapshot(), repo: secretary.repo, waiting: secretary.waiting, desk: secretary.desk, events, clock, log: log.child({ component: 'secretary' }), sw: core }),
+        (app) => secretaryDeskRoutes(app, { config: () => config.snapshot(), desk: secretary.desk }),
         (app) => lampsRoutes(app, { config: () => config.snapshot(), lamps: core.lamps }),
         (app) => siteRoutes(app, { config: () => config.snapshot(), board, sipPort: () => sip.port }),
         (app) => callControlRoutes(app, {

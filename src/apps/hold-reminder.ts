@@ -21,6 +21,7 @@ import type { AppContext } from '../core/session.js';
 import type { Executive } from '../secretary/config-schema.js';
 import { mailboxTarget } from './held-call-moves.js';
 import { ringLegs } from './ring-legs.js';
+import { watchDesk } from './secretary-desk.js';
 import { RECALL_RING_MS } from './transfer.js';
 
 type ReminderState = 'idle' | 'held' | 'ended';
@@ -70,6 +71,7 @@ export function watchHold(ctx: AppContext, x: Executive, assistant: Channel): ()
       ctx.log.info({ call: ctx.record.id, assistant: assistant.owner, reminders }, 'secretary took the held caller back');
       end('retrieved');
       watchHold(ctx, x, back); // the secretary may hold again on this phone
+      watchDesk(ctx, x, back); // and announce from the console
     });
   };
   /** What the console may do with the held caller (services.ts HeldCallActions). */

@@ -14,7 +14,8 @@
  * A secretary who answers talks with the caller like any call (hold, attended transfer to
  * the director from the phone); while they hold the caller the hold reminder runs
  * (hold-reminder.ts) and the console may put the caller through, transfer them or send them
- * to the director's mailbox (held-call-moves.ts). When nobody answered at all the exchange screens the call itself
+ * to the director's mailbox (held-call-moves.ts); while they talk, the console may type the
+ * caller's presented name and announce the caller to the director (secretary-desk.ts). When nobody answered at all the exchange screens the call itself
  * (screening.ts), or the caller leaves a message in the director's mailbox.
  */
 import type { HangupCause } from '../channels/channel.js';
@@ -26,6 +27,7 @@ import { decideFilter, type FilterDecision } from '../secretary/decide.js';
 import { dial, DialFailed } from './dial.js';
 import { withMailbox } from './held-call-moves.js';
 import { watchHold } from './hold-reminder.js';
+import { watchDesk } from './secretary-desk.js';
 import { playPrompt } from './route-steps.js';
 import { screenCall } from './screening.js';
 import { talk, type NumberRouter } from './transfer.js';
@@ -72,7 +74,12 @@ export function secretaryApplication(deps: SecretaryAppDeps) {
       return undefined;
     }
     secretaryStep(ctx, x, 'answered', { by: answered.owner });
-    const off = answered.owner === x.extension ? () => undefined : watchHold(ctx, x, answered);
+    const offHold = answered.owner === x.extension ? () => undefined : watchHold(ctx, x, answered);
+    const offDesk = answered.owner === x.extension ? () => undefined : watchDesk(ctx, x, answered); // the console's announce and presented name
+    const off = (): void => {
+      offHold();
+      offDesk();
+    };
     try {
       // The console may send the held caller to the director's mailbox (held-call-moves.ts).
       const director = ctx.config?.employees.find((e) => e.extension === x.extension);

@@ -24,6 +24,8 @@
  * Another call may also take the party a member talks with (`onHandOver`: a three-way
  * conference made from two calls); this call then lets it go and ends.
  * `*3` keyed during the call (DTMF) makes it a three-way conference (conference.ts threeWay).
+ * The exchange may also consult on a member's behalf (the secretary console's announce:
+ * announce.ts), asked like a transfer on that member's leg.
  *
  * Attended transfer (RFC 3891: the request names, by its SIP dialog, the transferor's leg
  * of a consultation call): the transferee takes that leg's place in the consultation call
@@ -34,6 +36,7 @@
 import type { Channel, HangupCause, TransferRequest } from '../channels/channel.js';
 import type { AppContext } from '../core/session.js';
 import { consult } from './analog-consult.js';
+import { announce, announcementOf, type Announcement } from './announce.js';
 import { bridge } from './bridge.js';
 import { threeWay, threeWayCode } from './conference.js';
 import { dial, DialFailed } from './dial.js';
@@ -61,7 +64,8 @@ type Interruption =
   | { kind: 'replaced'; old: Channel; by: Channel }
   | { kind: 'flash'; phone: Channel }
   | { kind: 'handed' }
-  | { kind: 'three-way'; by: Channel };
+  | { kind: 'three-way'; by: Channel }
+  | { kind: 'announce'; by: Channel; announcement: Announcement };
 
 /** Bridge `pair` until one leaves (resolves 'normal') or the call moves on; transfers run through `route`. */
 export async function talk(ctx: AppContext, pair: [Channel, Channel], route: NumberRouter): Promise<HangupCause> {
@@ -79,6 +83,13 @@ export async function talk(ctx: AppContext, pair: [Channel, Channel], route: Num
     if (stopped.kind === 'flash') {
       const { phone } = stopped;
       const next = await consult(ctx, phone, members[0] === phone ? members[1] : members[0], route);
+      if (!Array.isArray(next)) return next;
+      members = next;
+      continue;
+    }
+    if (stopped.kind === 'announce') {
+      // The exchange consults for `by` (the secretary console's announce, announce.ts).
+      const next = await announce(ctx, stopped.by, members[0] === stopped.by ? members[1] : members[0], stopped.announcement);
       if (!Array.isArray(next)) return next;
       members = next;
       continue;
@@ -107,6 +118,11 @@ async function bridgeUntilTransfer(ctx: AppContext, members: [Channel, Channel])
     const other = members[0] === c ? members[1] : members[0];
     const onTransfer = (request: TransferRequest): void => {
       if (stopped) return request.report?.({ failed: 'congestion' }); // one transfer at a time
+      const announcement = announcementOf(request);
+      if (announcement) {
+        stopped = { kind: 'announce', by: c, announcement }; // the call stays the caller's
+        return stop.abort();
+      }
       stopped = { kind: 'transfer', asked: { by: c, request } };
       // At once, before the transferor's BYE can arrive: the call now follows the transferee.
       if (!request.replaces) ctx.adoptCaller(other);

@@ -126,6 +126,8 @@ export interface ExchangeEvents {
   'secretary.switches': { director: string; filtering: boolean; dnd: boolean; ruleSet: string; by: string };
   /** A caller waits on hold for a director (`held`), is reminded (`reminder`, the count), recalled, or taken back (`retrieved`, `gone`). */
   'secretary.hold': { call: string; director: string; assistant: string; caller: { number: string; name?: string }; step: 'held' | 'reminder' | 'recall' | 'retrieved' | 'gone'; reminders: number; since: number };
+  /** A secretary's call for a director on the console's desk (secretary/desk.ts): its state now (`step`), or `gone` from the desk; `caller.name` is the presented name. */
+  'secretary.desk': { call: string; director: string; assistant: string; caller: { number: string; name?: string }; state: 'talking' | 'held' | 'announcing' | 'consulting'; since: number; step: 'talking' | 'held' | 'announcing' | 'consulting' | 'gone' };
   /** A director's call notes changed: what their message lamp shows (`fresh` new notes). */
   'notes.changed': { director: string; fresh: number; done: number; note?: number; why: 'created' | 'edited' | 'done' | 'new' };
   /**

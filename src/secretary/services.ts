@@ -7,6 +7,7 @@ import type { Config } from '../config/schema.js';
 import type { EventBus } from '../core/events.js';
 import type { Executive } from './config-schema.js';
 import { activeRuleSet, type ExecutiveSwitches } from './decide.js';
+import type { SecretaryDesk } from './desk.js';
 import type { SecretaryRepository } from './store.js';
 
 /** A caller waiting on hold for a director, as the console shows them. */
@@ -53,6 +54,8 @@ export class WaitingCallers {
 export interface SecretaryServices {
   readonly repo: SecretaryRepository;
   readonly waiting: WaitingCallers;
+  /** The calls secretaries are on for directors now, with the console's actions (desk.ts). */
+  readonly desk?: SecretaryDesk;
   /** A folder for the names callers record during screening (deleted after the call). */
   readonly namesDir: string;
 }

@@ -9,7 +9,9 @@
  * call note written from the held call is prefilled by the exchange (the caller's number
  * to call back), a refused field shows the API's message beside it and keeps the text; the
  * note is listed, marked done, found among the done ones; the etiquette's phrases read in
- * French. An employee who assists nobody is told so. axe-core on each step; screenshots in
+ * French. On the line (the desk): the secretary types the caller's name (the note's form is
+ * prefilled with it), "Announce" rings 200 showing it, "Join" puts the two through and
+ * releases 210; a second call announced is taken back. An employee who assists nobody is told so. axe-core on each step; screenshots in
  * test-artifacts/webui/.
  */
 import { test } from 'uvu';
@@ -61,7 +63,7 @@ if (haveChromium()) {
     rig = await startUi(officeFile());
     page = await rig.context.newPage();
     page.on('pageerror', (e) => errors.push(String(e)));
-    for (const ext of ['201', '210', '220']) {
+    for (const ext of ['200', '201', '210', '220']) {
       phones[ext] = await harnessPhone(rig.ex, ext);
       await register(phones[ext]!, ext);
     }
@@ -216,6 +218,70 @@ if (haveChromium()) {
     await page.locator('[data-empty="waiting-200"]').waitFor({ timeout: 10_000 });
     await p201.sip.send(callerDialog.createRequest('BYE'));
     await waitFor(() => rig.ex.switch.activeCalls().length === 0, 5000, 'the call to end');
+  });
+
+  /** 201 calls 200 and 210 answers on their phone: 201's dialog and 210's leg's Call-ID. */
+  async function secretaryAnswers(): Promise<{ callerDialog: Dialog; secretaryCallId: string }> {
+    const p201 = phones['201']!;
+    const p210 = phones['210']!;
+    let first: { req: SipRequest; res: SipResponse } | undefined;
+    p210.respond = (req) => {
+      const res = defaultAnswer(p210, '210', req);
+      if (req.method === 'INVITE' && !req.to.tag) first ??= { req, res };
+      return res;
+    };
+    const r = await p201.sip.sendAuthenticated({ method: 'INVITE', target: '200', from: '201', body: offerFor(p201.rtp.localPort) }, creds('201'));
+    assert.is(r.final.status, 200, 'the secretary answers the director\'s call');
+    const callerDialog = Dialog.asUac(r.request, r.final);
+    p201.sip.stack.sendAck(callerDialog.createAck(r.request.cseq.seq), { protocol: 'udp', address: '127.0.0.1', port: rig.ex.sip.port });
+    return { callerDialog, secretaryCallId: first!.req.callId };
+  }
+
+  test('on the line: the name typed, "Announce" rings the director showing it, "Join"; a second call taken back', async () => {
+    const p200 = phones['200']!;
+    const invites = () => p200.received.filter((q) => q.method === 'INVITE' && !q.to.tag);
+    const byes = (p: HarnessPhone) => p.received.filter((q) => q.method === 'BYE');
+    const card = page.locator('[data-director="200"]');
+    const row = card.locator('[data-table="desk"] tr[data-desk]');
+    const one = await secretaryAnswers();
+    await row.waitFor({ timeout: 10_000 });
+    assert.match(await row.innerText(), /Galina Ivanovna 201/);
+    assert.match(await row.innerText(), /talking with the secretary/);
+    await row.getByLabel('Present 201 as').fill('Jean Dupont');
+    await row.getByRole('button', { name: 'Set the name 201' }).click();
+    await page.getByRole('status').filter({ hasText: 'The caller is presented as Jean Dupont.' }).waitFor();
+    await row.locator('[data-presented]').filter({ hasText: 'Jean Dupont 201' }).waitFor();
+    await row.getByRole('button', { name: 'Write a note 201' }).click();
+    await page.locator('[data-form="note"]').getByText('From the call of Jean Dupont 201').waitFor();
+    await page.locator('[data-form="note"]').getByRole('button', { name: 'Cancel' }).click();
+    await accessible('s07-desk-named');
+    const before = invites().length;
+    await row.getByRole('button', { name: 'Announce 201' }).click();
+    await page.getByRole('status').filter({ hasText: 'Phone 200 rings: announce the caller' }).waitFor();
+    await waitFor(() => invites().length === before + 1, 5000, 'the director rings');
+    assert.match(invites().at(-1)!.headers.get('From') ?? '', /^"Jean Dupont" <sip:201@/, 'the director\'s phone shows the typed name');
+    await card.locator('tr[data-desk][data-state="consulting"]').waitFor({ timeout: 5000 });
+    await accessible('s08-desk-consulting');
+    await row.getByRole('button', { name: 'Join 201' }).click();
+    await page.getByRole('status').filter({ hasText: 'The caller talks with 200.' }).waitFor();
+    await waitFor(() => byes(phones['210']!).some((q) => q.callId === one.secretaryCallId), 5000, 'the secretary\'s leg is released');
+    await card.locator('[data-table="desk"]').waitFor({ state: 'detached', timeout: 5000 });
+    await phones['201']!.sip.send(one.callerDialog.createRequest('BYE'));
+    await waitFor(() => rig.ex.switch.activeCalls().length === 0, 5000, 'the call to end');
+
+    const two = await secretaryAnswers();
+    await row.getByRole('button', { name: 'Announce 201' }).click();
+    await card.locator('tr[data-desk][data-state="consulting"]').waitFor({ timeout: 5000 });
+    const directorCallId = invites().at(-1)!.callId;
+    assert.match(invites().at(-1)!.headers.get('From') ?? '', /Galina Ivanovna/, 'a new call shows the caller\'s own name');
+    await row.getByRole('button', { name: 'Take the call back 201' }).click();
+    await page.getByRole('status').filter({ hasText: 'The call is back with you.' }).waitFor();
+    await waitFor(() => byes(p200).some((q) => q.callId === directorCallId), 5000, 'the director\'s leg ends');
+    await card.locator('tr[data-desk][data-state="talking"]').waitFor({ timeout: 5000 });
+    assert.not.ok(byes(phones['210']!).some((q) => q.callId === two.secretaryCallId), 'the secretary is still on the call');
+    await phones['201']!.sip.send(two.callerDialog.createRequest('BYE'));
+    await waitFor(() => rig.ex.switch.activeCalls().length === 0, 5000, 'the call to end');
+    await card.locator('[data-table="desk"]').waitFor({ state: 'detached', timeout: 5000 });
   });
 
   test('an employee who assists no director is told so, at a phone\'s width', async () => {

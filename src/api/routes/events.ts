@@ -31,6 +31,7 @@ function concerns(e: ExchangeEvent, extension: string, assists: (director: strin
     case 'secretary.step': // who calls a director, and why: the director's and their secretaries' business
     case 'secretary.switches':
     case 'secretary.hold':
+    case 'secretary.desk':
     case 'notes.changed': {
       const director = (e.data as { director: string }).director;
       return director === extension || assists(director);

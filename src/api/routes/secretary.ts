@@ -32,6 +32,7 @@ import type { Config } from '../../config/schema.js';
 import type { EventBus } from '../../core/events.js';
 import type { Switch } from '../../core/switch.js';
 import { clickToCall } from '../../secretary/click-to-call.js';
+import type { SecretaryDesk } from '../../secretary/desk.js';
 import { effectiveSwitches, mayActFor, notesChanged, switchExecutive, visibleDirectors, type WaitingCallers } from '../../secretary/services.js';
 import { NOTE_FIELDS, type CallNote, type SecretaryRepository } from '../../secretary/store.js';
 import { localToInstant } from '../../core/schedule.js';
@@ -58,6 +59,8 @@ export interface SecretaryRouteDeps {
   config: () => Readonly<Config> | null;
   repo: SecretaryRepository;
   waiting: WaitingCallers;
+  /** The calls secretaries are on now (the console's desk: announce, the presented name). */
+  desk?: SecretaryDesk;
   events: EventBus;
   clock: Clock;
   log: Logger;
@@ -92,7 +95,7 @@ export function secretaryRoutes(app: FastifyInstance, deps: SecretaryRouteDeps):
       deputies: x.deputies.map(({ name, position, number }) => ({ name, position, number })),
       rule_sets: Object.keys(x.rule_sets), ...effectiveSwitches(x, deps.repo.switches(x.extension)),
       availability: deps.sw.availability(x.extension), hold_reminder_s: x.hold_reminder_s,
-      waiting: deps.waiting.list([x.extension]), new_notes: deps.repo.newCount(x.extension),
+      waiting: deps.waiting.list([x.extension]), calls: deps.desk?.list([x.extension]) ?? [], new_notes: deps.repo.newCount(x.extension),
       mailbox: director !== undefined && mailboxOf(director) !== undefined, // the console's "voicemail" button
     };
   };

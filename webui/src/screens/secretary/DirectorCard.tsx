@@ -6,12 +6,15 @@
  * down, each with "take back" (the secretary's phone rings now with the caller), "put
  * through" (the director rings with the caller), "transfer to" each deputy, "voicemail" (the
  * director's mailbox, when they have one), "transfer to" any number typed, and a button to write a note prefilled from the call.
+ * Above them, the calls the secretaries are on for the director (DeskCalls.tsx): the
+ * caller's presented name typed, announce, join, take the call back.
  */
 import { t, type MessageKey } from '../../i18n';
 import { CheckField, SelectField } from '../../components/Field';
 import { duration } from '../../lib/time';
 import { TransferTo } from './TransferTo';
-import type { ExecutiveView, Lamp, WaitingCaller } from './types';
+import { DeskCalls, type DeskStep } from './DeskCalls';
+import type { DeskCall, ExecutiveView, Lamp, WaitingCaller } from './types';
 
 /** The state a console shows for an extension: the lamp, "in a meeting" over it when the secretary switched DND on. */
 export function stateOf(lamp: Lamp | undefined, availability: string, meeting = false): string {
@@ -39,7 +42,12 @@ interface Props {
   lamps: Map<string, Lamp>;
   now: number;
   onSwitch: (director: string, patch: { filtering?: boolean; dnd?: boolean; rule_set?: string }) => void;
-  onNote: (director: string, w?: WaitingCaller) => void;
+  onNote: (director: string, w?: Pick<WaitingCaller, 'call' | 'director' | 'caller'>) => void;
+  /** The signed-in extension: the announce steps are for the secretary on the call. */
+  me: string;
+  /** The calls on the desk: announce, join, take back; the presented name. */
+  onDesk: (c: DeskCall, step: DeskStep) => void;
+  onName: (c: DeskCall, name: string) => void;
   onTakeBack: (w: WaitingCaller) => void;
   /** Move the held caller: to the director, to a number (a deputy), or to the director's mailbox. */
   onMove: (w: WaitingCaller, move: HeldMove) => void;
@@ -47,7 +55,7 @@ interface Props {
 
 export type HeldMove = { kind: 'put-through' } | { kind: 'transfer'; to: string } | { kind: 'voicemail' };
 
-export function DirectorCard({ x, lamps, now, onSwitch, onNote, onTakeBack, onMove }: Props) {
+export function DirectorCard({ x, lamps, now, onSwitch, onNote, onTakeBack, onMove, me, onDesk, onName }: Props) {
   const state = stateOf(lamps.get(x.director), x.availability, x.dnd);
   return (
     <section class="card" aria-labelledby={`dir-${x.director}`} data-director={x.director}>
@@ -60,6 +68,8 @@ export function DirectorCard({ x, lamps, now, onSwitch, onNote, onTakeBack, onMo
         )}
       </div>
       <p class="muted">{t('sec.newNotes', { count: x.new_notes })}</p>
+      {x.calls.length > 0 && <h3>{t('sec.onLine')}</h3>}
+      <DeskCalls calls={x.calls} me={me} now={now} onStep={onDesk} onName={onName} onNote={(c) => onNote(x.director, c)} />
       <h3>{t('sec.waiting')}</h3>
       {x.waiting.length === 0 ? <p class="muted" data-empty={`waiting-${x.director}`}>{t('sec.nobodyWaiting')}</p> : (
         <table class="list" data-table={`waiting-${x.director}`}>

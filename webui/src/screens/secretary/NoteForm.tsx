@@ -11,7 +11,7 @@ import { api } from '../../lib/api';
 import { FormMessage, SelectField, TextField } from '../../components/Field';
 import { NOTE_FIELDS, type CallNote, type ExecutiveView, type NoteField, type WaitingCaller } from './types';
 
-export interface NoteDraft { director: string; waiting?: WaitingCaller | undefined }
+export interface NoteDraft { director: string; waiting?: Pick<WaitingCaller, 'call' | 'director' | 'caller'> | undefined }
 
 /** The API's "field: message; field: message" as messages by field (the rest under ''). */
 export function fieldErrors(message: string): Record<string, string> {

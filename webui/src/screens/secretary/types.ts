@@ -9,6 +9,16 @@ export interface WaitingCaller {
   reminders: number;
 }
 
+/** A call a secretary is on for a director (the desk): `caller.name` is the presented name, typed on the console or the caller's own. */
+export interface DeskCall {
+  call: string;
+  director: string;
+  assistant: string;
+  caller: { number: string; name?: string };
+  state: 'talking' | 'held' | 'announcing' | 'consulting';
+  since: number;
+}
+
 export interface ExecutiveView {
   director: string;
   name: string;
@@ -21,6 +31,8 @@ export interface ExecutiveView {
   availability: string;
   hold_reminder_s: number;
   waiting: WaitingCaller[];
+  /** The calls the secretaries are on for this director now (announce, the presented name). */
+  calls: DeskCall[];
   new_notes: number;
   /** The director has a mailbox: the console may send a held caller there. */
   mailbox: boolean;

@@ -1,0 +1,151 @@
+/**
+ * The exchange's own consultation on a phone's behalf — the secretary console's "announce"
+ * ("Juste une minute, je vais me connecter"): while a member of `talk` (the secretary) talks
+ * with the other (the caller),
+ *
+ * 1. the caller moves to the holding bridge and hears music (hold.ts);
+ * 2. the target (the director) rings on the secretary's side of the call, showing the
+ *    caller's presented name (ring-legs.ts: the caller is not touched);
+ * 3. the director answers: the secretary and the director talk (a bridge of their own),
+ *    the secretary announces the caller, then
+ *    - joins them: the secretary's leg ends and the caller talks with the director — an
+ *      attended transfer (recorded as one; transfer.ts's `talk` goes on with the pair, so a
+ *      later transfer by the director works as ever); hanging up does the same, as a
+ *      phone's attended transfer does;
+ *    - or takes the call back: the director's leg ends, the secretary is back with the caller;
+ *      the director hanging up does the same;
+ * 4. no answer within the ring time, or "take back" while it rings: the secretary is back
+ *    with the caller; a secretary who hung up meanwhile is rung again (transfer.ts's recall).
+ *
+ * It reaches `talk` as a transfer asked on the secretary's leg (ctx.askTransfer) that
+ * carries an Announcement (a request no phone can send: the link lives in this module).
+ * The caller hanging up ends the call, and with it the director's leg.
+ */
+import { StateMachine, type TransitionTable } from '../../common/state-machine.js';
+import type { Channel, HangupCause, Party, TransferRequest } from '../channels/channel.js';
+import type { AppContext, DialTarget } from '../core/session.js';
+import { bridge } from './bridge.js';
+import { hold } from './hold.js';
+import { ringLegs } from './ring-legs.js';
+import { recall } from './transfer.js';
+
+/** How long the director rings for an announce before the secretary is back with the caller. */
+export const ANNOUNCE_RING_MS = 30_000;
+
+/**
+ * - `ringing` (the caller holds, the target rings) → `talking` (answered) | `joined` (answered after the secretary hung up) | `taken-back` (no answer, cancelled)
+ * - `talking` (the secretary with the target) → `joined` | `taken-back`
+ * - `joined`, `taken-back` are final.
+ */
+export type AnnounceState = 'ringing' | 'talking' | 'joined' | 'taken-back';
+
+export const ANNOUNCE_TRANSITIONS: TransitionTable<AnnounceState> = {
+  ringing: ['talking', 'joined', 'taken-back'],
+  talking: ['joined', 'taken-back'],
+  joined: [],
+  'taken-back': [],
+};
+
+/** One announce: what to ring, and the secretary's decisions (the console's buttons). */
+export class Announcement {
+  private readonly machine = new StateMachine<AnnounceState>('announce', ANNOUNCE_TRANSITIONS, 'ringing');
+  /** Aborted by a decision: stops the ringing or the secretary's talk with the target. */
+  readonly decided = new AbortController();
+  private decision: 'join' | 'take-back' | undefined;
+
+  constructor(
+    readonly target: DialTarget,
+    /** Who the target's phones show (read when they ring: the presented name typed by then). */
+    readonly shown: () => Party,
+    readonly ringMs: number,
+    private readonly onState: (state: AnnounceState) => void,
+  ) {}
+
+  get state(): AnnounceState {
+    return this.machine.state;
+  }
+
+  get wants(): 'join' | 'take-back' | undefined {
+    return this.decision;
+  }
+
+  /** The secretary joins the caller with the target: only once the target answered. */
+  join(): boolean {
+    if (this.state !== 'talking' || this.decision) return false;
+    this.decision = 'join';
+    this.decided.abort();
+    return true;
+  }
+
+  /** The secretary takes the caller back: while the target rings or talks. */
+  takeBack(): boolean {
+    if ((this.state !== 'ringing' && this.state !== 'talking') || this.decision) return false;
+    this.decision = 'take-back';
+    this.decided.abort();
+    return true;
+  }
+
+  /** @internal the consultation's moves */
+  move(to: AnnounceState): void {
+    if (!this.machine.can(to)) return;
+    this.machine.transition(to);
+    this.onState(to);
+  }
+}
+
+const requests = new WeakMap<TransferRequest, Announcement>();
+
+/** The transfer request that starts `a` on the leg it is asked for (ctx.askTransfer). */
+export function announceRequest(a: Announcement, target: string): TransferRequest {
+  const request: TransferRequest = { target };
+  requests.set(request, a);
+  return request;
+}
+
+/** The announcement a transfer request carries, if it is one. */
+export function announcementOf(request: TransferRequest): Announcement | undefined {
+  return requests.get(request);
+}
+
+/** Run `a` for `secretary` (a member of talk) and `caller` (the other): the next pair to bridge, or the call's end. */
+export async function announce(ctx: AppContext, secretary: Channel, caller: Channel, a: Announcement): Promise<[Channel, Channel] | HangupCause> {
+  const music = new AbortController();
+  void hold(ctx, caller, { until: music.signal });
+  ctx.log.info({ call: ctx.record.id, by: secretary.owner, to: a.target.extension }, 'announce: the caller holds, the director rings');
+  const back = (cause: HangupCause): Promise<[Channel, Channel] | HangupCause> => {
+    a.move('taken-back');
+    return recall(ctx, secretary, caller, music, cause);
+  };
+  const director = await ringLegs(ctx, a.target, a.ringMs, a.shown(), a.decided.signal);
+  if (ctx.signal.aborted) {
+    director?.hangup('normal');
+    music.abort();
+    return 'normal';
+  }
+  if (!director) return back('no-answer');
+  if (secretary.state !== 'up') return joined(ctx, a, secretary, caller, director, music); // hung up while it rang: put through
+  if (a.wants === 'take-back') { // clicked as the director answered
+    director.hangup('normal');
+    return back('normal');
+  }
+  a.move('talking');
+  await bridge(ctx, [secretary, director], { signal: a.decided.signal }); // until a decision or one hangs up
+  if (ctx.signal.aborted) {
+    music.abort();
+    return 'normal';
+  }
+  if (director.state === 'up' && (a.wants === 'join' || secretary.state !== 'up')) return joined(ctx, a, secretary, caller, director, music);
+  if (director.state === 'up') director.hangup('normal');
+  ctx.log.info({ call: ctx.record.id, by: secretary.owner, to: a.target.extension }, 'announce: the secretary took the caller back');
+  return back('normal');
+}
+
+/** The attended transfer's move: the caller with the director, the secretary's leg released. */
+function joined(ctx: AppContext, a: Announcement, secretary: Channel, caller: Channel, director: Channel, music: AbortController): [Channel, Channel] {
+  a.move('joined');
+  ctx.record.transferred(secretary.owner, director.owner, 'attended', ctx.clock.now());
+  ctx.log.info({ call: ctx.record.id, by: secretary.owner, to: director.owner }, 'announce: the secretary joined the caller with the director');
+  music.abort(); // out of the holding bridge before talk bridges the two
+  if (secretary.state !== 'released') secretary.hangup('normal');
+  return [caller, director];
+}
