@@ -14,21 +14,15 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { writeFileSync } from 'node:fs';
-import { stringify } from 'yaml';
-import { silentLogger } from '../../common/log.js';
-import { startExchange, type Exchange } from '../../src/main.js';
 import type { ExchangeEvent } from '../../src/core/events.js';
 import { createResponse, Dialog } from '../../src/sip/index.js';
-import { tempDir } from '../helpers/tmp.js';
-import { ApiClient } from '../helpers/http.js';
+import { closeSites, startSites, type Site } from '../helpers/sites.js';
 import { waitFor, waitUntil as until } from '../helpers/net.js';
 import { playTone, toneEar } from '../helpers/tones.js';
 import { creds, defaultAnswer, harnessPhone, offerFor, register, unregister, type HarnessPhone } from '../channels/sip/call-harness.js';
 
 type FxsView = { hook: string; ringing: boolean; caller_id: string | null; caller_name: string | null; hears: string; hears_hz: number[] };
 type FxoView = { seized: boolean; dialled: string };
-type Peer = { site: string; state: string; ranges: string[] };
 
 const paris = {
   site: { name: 'Paris', country: 'fr', id: 'paris', ranges: ['1xx', '2xx'], public_template: '+33140000{ext}' },
@@ -45,27 +39,14 @@ const lyon = {
 };
 const HZ = { paris: 1400, lyon: 1000 };
 
-async function boot(cfg: object, admin: string): Promise<{ ex: Exchange; api: ApiClient }> {
-  const dir = tempDir('autocom-net-calls-');
-  writeFileSync(`${dir}/office.yaml`, stringify(cfg));
-  const ex = await startExchange({
-    board: 'board/sim.yaml', data: `${dir}/data`, config: `${dir}/office.yaml`, bind: '127.0.0.1', sipPort: 0, httpPort: 0, tlsPort: 0,
-    logLevel: 'silent', logger: silentLogger(),
-  });
-  const api = new ApiClient(`http://127.0.0.1:${ex.http.port}`);
-  assert.is(await api.login(admin, `change-me-${admin}`), 200);
-  return { ex, api };
-}
-
-let A: { ex: Exchange; api: ApiClient };
-let B: { ex: Exchange; api: ApiClient };
+let A: Site;
+let B: Site;
 let phone: HarnessPhone;
 const fallbacks: Array<ExchangeEvent['data']> = [];
 
 const fxs = async (): Promise<FxsView> => (await A.api.get('/api/sim/fxs/1')).body as FxsView;
 const fxo = async (n: number): Promise<FxoView> => (await A.api.get(`/api/sim/fxo/${n}`)).body as FxoView;
 const port1 = async (): Promise<{ state: string }> => ((await A.api.get('/api/lines')).body.ports as Array<{ kind: string; port: number; state: string }>).find((p) => p.kind === 'fxs' && p.port === 1)!;
-const lyonAtParis = async (): Promise<Peer | undefined> => ((await A.api.get('/api/network')).body.peers as Peer[]).find((p) => p.site === 'lyon');
 const invites = (): number => phone.received.filter((r) => r.method === 'INVITE' && !r.to.tag).length;
 
 async function ok(p: Promise<{ status: number; body: unknown }>): Promise<void> {
@@ -86,14 +67,10 @@ async function hangUp101(): Promise<void> {
 }
 
 test.before(async () => {
-  A = await boot(paris, '201');
-  B = await boot(lyon, '301');
+  [A, B] = await startSites([{ config: paris, admin: '201' }, { config: lyon, admin: '301' }], 'autocom-net-calls-');
   A.ex.events.subscribe((e) => {
     if (e.type === 'network.fallback') fallbacks.push(e.data);
   });
-  const token = (await A.api.post('/api/network/invitations', {})).body.token;
-  await ok(B.api.post('/api/network/join', { token }));
-  await until(lyonAtParis, (p) => p?.state === 'up' && p.ranges.join() === '3xx', 'lyon up at paris with 3xx', 15_000);
   phone = await harnessPhone(B.ex, '301');
   await register(phone, '301');
 });
@@ -205,7 +182,7 @@ test.after(async () => {
     await unregister(phone, '301').catch(() => undefined);
     await Promise.all([phone.sip.stop(), phone.rtp.close()]);
   }
-  await Promise.all([A?.ex.close(), B?.ex.close()]);
+  await closeSites([A, B]);
 });
 
 test.run();

@@ -10,17 +10,11 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { writeFileSync } from 'node:fs';
-import { stringify } from 'yaml';
-import { silentLogger } from '../../common/log.js';
-import { startExchange, type Exchange } from '../../src/main.js';
+import type { Exchange } from '../../src/main.js';
 import { createResponse, Dialog, newTag, type SipRequest, type SipResponse } from '../../src/sip/index.js';
-import { tempDir } from '../helpers/tmp.js';
-import { ApiClient } from '../helpers/http.js';
+import { closeSites, peerOf, startSites, type Site } from '../helpers/sites.js';
 import { waitFor, waitUntil as until } from '../helpers/net.js';
 import { creds, defaultAnswer, harnessPhone, offerFor, register, sendInDialog, unregister, type HarnessPhone } from '../channels/sip/call-harness.js';
-
-type Peer = { site: string; state: string; ranges: string[] };
 
 const sip = (ext: string, name: string, extra: object = {}) => ({ name, extension: ext, devices: [{ type: 'sip', secret: `s3cret-${ext}` }], ...extra });
 const paris = {
@@ -32,23 +26,11 @@ const lyon = {
   employees: [sip('301', 'Admin Lyon', { role: 'admin', password: 'change-me-301' }), sip('302', 'Marc Petit')],
 };
 
-async function boot(cfg: object, admin: string): Promise<{ ex: Exchange; api: ApiClient }> {
-  const dir = tempDir('autocom-net-lamps-');
-  writeFileSync(`${dir}/office.yaml`, stringify(cfg));
-  const ex = await startExchange({
-    board: 'board/sim.yaml', data: `${dir}/data`, config: `${dir}/office.yaml`, bind: '127.0.0.1', sipPort: 0, httpPort: 0, tlsPort: 0,
-    logLevel: 'silent', logger: silentLogger(),
-  });
-  const api = new ApiClient(`http://127.0.0.1:${ex.http.port}`);
-  assert.is(await api.login(admin, `change-me-${admin}`), 200);
-  return { ex, api };
-}
-
-let A: { ex: Exchange; api: ApiClient };
-let B: { ex: Exchange; api: ApiClient };
+let A: Site;
+let B: Site;
 const phones: Record<string, HarnessPhone> = {};
 
-const lyonAtParis = async (): Promise<Peer | undefined> => ((await A.api.get('/api/network')).body.peers as Peer[]).find((p) => p.site === 'lyon');
+const lyonAtParis = () => peerOf(A, 'lyon');
 const lampsAt = (x: { ex: Exchange }) => x.ex.network!.lamps()!;
 /** The states of the dialogs in a dialog-info body, with their direction. */
 const dialogs = (body: string) => [...body.matchAll(/<dialog [^>]*direction="(\w+)"[^>]*><state>(\w+)<\/state>/g)].map((m) => `${m[2]}/${m[1]}`);
@@ -68,12 +50,7 @@ async function watch(from: string, target: string): Promise<Watch> {
 }
 
 test.before(async () => {
-  A = await boot(paris, '201');
-  B = await boot(lyon, '301');
-  const token = (await A.api.post('/api/network/invitations', {})).body.token;
-  const join = await B.api.post('/api/network/join', { token });
-  assert.is(join.status, 200, JSON.stringify(join.body));
-  await until(lyonAtParis, (p) => p?.state === 'up' && p.ranges.join() === '3xx', 'lyon up at paris with 3xx', 15_000);
+  [A, B] = await startSites([{ config: paris, admin: '201' }, { config: lyon, admin: '301' }], 'autocom-net-lamps-');
   for (const [ext, at] of [['201', A], ['202', A], ['301', B], ['302', B]] as const) {
     phones[ext] = await harnessPhone(at.ex, ext);
     await register(phones[ext]!, ext);
@@ -151,7 +128,7 @@ test('lyon answers a dialog SUBSCRIBE for a number it does not have as for an em
 test.after(async () => {
   for (const [ext, p] of Object.entries(phones)) await unregister(p, ext).catch(() => undefined);
   await Promise.all(Object.values(phones).map((p) => Promise.all([p.sip.stop(), p.rtp.close()])));
-  await Promise.all([A?.ex.close(), B?.ex.close()]);
+  await closeSites([A, B]);
 });
 
 test.run();

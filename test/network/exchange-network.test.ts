@@ -9,41 +9,18 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { writeFileSync } from 'node:fs';
-import { stringify } from 'yaml';
-import { silentLogger } from '../../common/log.js';
-import { startExchange, type Exchange } from '../../src/main.js';
-import { tempDir } from '../helpers/tmp.js';
-import { ApiClient } from '../helpers/http.js';
+import { bootSite, closeSites, networkView as view, type NetworkView as View, type PeerView as Peer, type Site as Box } from '../helpers/sites.js';
 import { waitUntil } from '../helpers/net.js';
 
-type Peer = { site: string; state: string; ranges: string[]; fingerprint: string; port: number; since: string; public_template: string | null };
-type View = { enabled: boolean; site: string; network: string | null; fingerprint: string; tls_port: number; peers: Peer[] };
 
 const office = (id: string, ranges: string[], ext: string) => ({
   site: { name: `Office ${id}`, country: 'fr', id, ranges, public_template: `+3314${id.length}00{ext}` },
   employees: [{ name: `Admin ${id}`, extension: ext, role: 'admin', password: `change-me-${ext}`, devices: [{ type: 'sip', secret: `s3cret-${ext}` }] }],
 });
 
-interface Box {
-  ex: Exchange;
-  api: ApiClient;
-  dir: string;
-  tlsPort: number;
-}
-
-async function boot(id: string, ranges: string[], ext: string, dir = tempDir(`autocom-net-${id}-`), tlsPort = 0): Promise<Box> {
-  writeFileSync(`${dir}/office.yaml`, stringify(office(id, ranges, ext)));
-  const ex = await startExchange({
-    board: 'board/sim.yaml', data: `${dir}/data`, config: `${dir}/office.yaml`, bind: '127.0.0.1', sipPort: 0, httpPort: 0, tlsPort,
-    logLevel: 'silent', logger: silentLogger(),
-  });
-  const api = new ApiClient(`http://127.0.0.1:${ex.http.port}`);
-  assert.is(await api.login(ext, `change-me-${ext}`), 200);
-  return { ex, api, dir, tlsPort: ex.network!.current()!.port };
-}
-
-const view = async (b: Box): Promise<View> => (await b.api.get('/api/network')).body as View;
+/** One site of office(id, ranges, ext); `dir` and `tlsPort` of an earlier run restart it on its data. */
+const boot = (id: string, ranges: string[], ext: string, dir?: string, tlsPort?: number): Promise<Box> =>
+  bootSite({ config: office(id, ranges, ext), admin: ext }, { prefix: `autocom-net-${id}-`, ...(dir ? { dir } : {}), ...(tlsPort ? { tlsPort } : {}) });
 const peerIn = (v: View, site: string): Peer | undefined => v.peers.find((p) => p.site === site);
 
 let A: Box;
@@ -105,19 +82,13 @@ test('removing a site through the API takes its routes away everywhere', async (
 });
 
 test('a site without site.id runs no network; giving it an id starts it without a restart, and a token makes it a member', async () => {
-  const dir = tempDir('autocom-net-nice-');
   const plain = office('nice', [], '701');
   delete (plain.site as Record<string, unknown>).id;
   delete (plain.site as Record<string, unknown>).ranges;
   delete (plain.site as Record<string, unknown>).public_template;
-  writeFileSync(`${dir}/office.yaml`, stringify(plain));
-  const ex = await startExchange({
-    board: 'board/sim.yaml', data: `${dir}/data`, config: `${dir}/office.yaml`, bind: '127.0.0.1', sipPort: 0, httpPort: 0, tlsPort: 0,
-    logLevel: 'silent', logger: silentLogger(),
-  });
+  const nice = await bootSite({ config: plain, admin: '701' }, { prefix: 'autocom-net-nice-' });
+  const { ex, api } = nice;
   try {
-    const api = new ApiClient(`http://127.0.0.1:${ex.http.port}`);
-    assert.is(await api.login('701', 'change-me-701'), 200);
     assert.is(((await api.get('/api/network')).body as View).enabled, false);
     assert.is((await api.post('/api/network/invitations', {})).status, 409);
     const cfg = (await api.get('/api/config')).body;
@@ -134,7 +105,7 @@ test('a site without site.id runs no network; giving it an id starts it without 
 });
 
 test.after(async () => {
-  await Promise.all([A, B, C].filter(Boolean).map((b) => b.ex.close()));
+  await closeSites([A, B, C]);
 });
 
 test.run();
