@@ -95,6 +95,8 @@ export interface StartOptions {
   seedDemo?: boolean;
   /** The ring the log's warnings go to (createLogger's `recent`), listed by GET /api/system; made here when the logger is. */
   recentWarnings?: RecentWarnings;
+  /** Asks whoever started the exchange to close it and start it again (POST /api/archive/pending/apply); without it the API says a restart is needed. */
+  onRestartRequested?: (reason: string) => void;
 }
 
 export interface Exchange {
@@ -282,7 +284,7 @@ export async function startExchange(opts: StartOptions): Promise<Exchange> {
           channels: () => core.liveView().channels.flatMap((v) => { const ch = core.channels.get(v.id); return ch ? [{ channel: ch, call: v.call }] : []; }),
         }),
         (app) => queuesRoutes(app, { acd, config: () => config.snapshot(), outcomes: queueOutcomes, now: () => clock.now(), recordingsDir: join(resolve(opts.data), 'queue-recordings') }),
-        (app) => archiveRoutes(app, { dataFolder: resolve(opts.data), db: openDb, firmware: VERSION, now: () => clock.now() }),
+        (app) => archiveRoutes(app, { dataFolder: resolve(opts.data), db: openDb, firmware: VERSION, now: () => clock.now(), restart: opts.onRestartRequested }),
         (app) => passwordRoutes(app, { clock, config: configRepo, sessions }),
         (app) => systemRoutes(app, { dataFolder: resolve(opts.data), warnings: () => recentWarnings?.list() ?? [] }),
         (app) => retentionRoutes(app, { retention }),
