@@ -99,6 +99,8 @@ export interface StartOptions {
   recentWarnings?: RecentWarnings;
   /** DNS servers (`address[:port]`) for the trunks' RFC 3263 lookups (trunks/locate.ts); default the system's. */
   dnsServers?: string[];
+  /** Asks whoever started the exchange to close it and start it again (POST /api/archive/pending/apply); without it the API says a restart is needed. */
+  onRestartRequested?: (reason: string) => void;
 }
 
 export interface Exchange {
@@ -287,7 +289,7 @@ export async function startExchange(opts: StartOptions): Promise<Exchange> {
           channels: () => core.liveView().channels.flatMap((v) => { const ch = core.channels.get(v.id); return ch ? [{ channel: ch, call: v.call }] : []; }),
         }),
         (app) => queuesRoutes(app, { acd, config: () => config.snapshot(), outcomes: queueOutcomes, now: () => clock.now(), recordingsDir: join(resolve(opts.data), 'queue-recordings') }),
-        (app) => archiveRoutes(app, { dataFolder: resolve(opts.data), db: openDb, firmware: VERSION, now: () => clock.now() }),
+        (app) => archiveRoutes(app, { dataFolder: resolve(opts.data), db: openDb, firmware: VERSION, now: () => clock.now(), restart: opts.onRestartRequested }),
         (app) => passwordRoutes(app, { clock, config: configRepo, sessions }),
         (app) => systemRoutes(app, { dataFolder: resolve(opts.data), warnings: () => recentWarnings?.list() ?? [] }),
         (app) => retentionRoutes(app, { retention }),

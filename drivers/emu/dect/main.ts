@@ -11,7 +11,7 @@
  *   handset.add {ipei,x,y,subscribed?}  handset.position {ipei,x,y}  handset.walk {ipei,path,speed_mps?}
  *   handset.subscribe {ipei,access_code}  handset.hook {ipei,state:"off"|"on"}  handset.dial {ipei,digits}
  *   handset.tone {ipei,hz}  (uplink tone, 0 = silence)  handset.reset_heard {ipei}
- *   handset.get {ipei} → {x,y,subscribed,located,hook,ringing,bearers,active,rssi,sent,heard}
+ *   handset.get {ipei} → {x,y,path,speed_mps,subscribed,located,hook,ringing,bearers,active,rssi,sent,heard}
  *   base.unplug {rpn}  base.replug {rpn}  base.power {rpn,on}  base.sync {rpn,synced}
  *   base.garbage {rpn,bytes?}  base.split {rpn,on}  base.get {rpn}  quit
  */
@@ -83,7 +83,7 @@ const num = (v: unknown, name: string): number => {
 function handsetView(ipei: string): object {
   const h = world.handset(ipei);
   return {
-    ipei: h.ipei, x: h.x, y: h.y, subscribed: h.subscribed, located: h.locatedRpn ?? null, hook: h.hook, ringing: !!h.ringing, caller: h.ringing ?? null,
+    ipei: h.ipei, x: h.x, y: h.y, path: h.path, speed_mps: h.speedMps, subscribed: h.subscribed, located: h.locatedRpn ?? null, hook: h.hook, ringing: !!h.ringing, caller: h.ringing ?? null,
     bearers: [...h.bearers].map(([bearer, rpn]) => ({ bearer, rpn })), active: h.active ?? null, rssi: Object.fromEntries(h.rssi),
     sent: { frames: h.uplinkSent, tone_frames: h.uplinkToneSent, hz: h.uplinkHz },
     heard: { frames: h.heard.frames, lost: h.heard.lost, repeated: h.heard.repeated, level_dbfs: Math.round(h.heard.levelDbfs), hz: h.heard.hz },

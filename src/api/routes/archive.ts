@@ -9,6 +9,11 @@
  *   damaged, 409 from a newer firmware, 422 its configuration is invalid (`issues` as PUT
  *   /api/config gives them). Nothing changes before the restart: calls go on.
  * - `GET /api/archive/pending`: the staged restore, or 404; `DELETE /api/archive/pending`: cancel it.
+ * - `POST /api/archive/pending/apply`: restore it now — 202, then the exchange restarts in its
+ *   own process (`autocom start` closes it cleanly, calls in progress end, and starts it again
+ *   on the same data folder, which puts the staged restore in place first: no person has to
+ *   restart the box). 404 nothing staged; 409 when the exchange was not started by something
+ *   that can restart it (embedded in another program): restart it to apply.
  */
 import type { FastifyInstance } from 'fastify';
 import * as z from 'zod';
@@ -27,6 +32,8 @@ export interface ArchiveDeps {
   db: Db;
   firmware: string;
   now: () => number;
+  /** Close the exchange and start it again (src/cli/start.ts); absent when nothing can. */
+  restart?: ((reason: string) => void) | undefined;
 }
 
 export function archiveRoutes(app: FastifyInstance, deps: ArchiveDeps): void {
@@ -59,6 +66,18 @@ export function archiveRoutes(app: FastifyInstance, deps: ArchiveDeps): void {
     scope.get('/api/archive/pending', { config: { role: 'admin' } }, async (_req, reply) => {
       const staged = stagedRestore(deps.dataFolder);
       return staged ? { staged } : reply.code(404).send({ error: 'no restore is waiting' });
+    });
+
+    scope.post('/api/archive/pending/apply', { config: { role: 'admin' } }, async (req, reply) => {
+      if (parseOr400(NoQuery, req.query, reply) === undefined) return reply;
+      const staged = stagedRestore(deps.dataFolder);
+      if (!staged) return reply.code(404).send({ error: 'no restore is waiting' });
+      const restart = deps.restart;
+      if (!restart) return reply.code(409).send({ error: 'this exchange cannot restart itself (it was not started by `autocom start`): restart it to apply the restore' });
+      req.log.warn({ site: staged.site, created_at: staged.created_at, by: req.principal?.extension }, 'restoring the box from the staged archive: the exchange restarts');
+      // The answer reaches the page before the server closes for the restart.
+      reply.raw.once('finish', () => setImmediate(() => restart('restore')));
+      return reply.code(202).send({ staged, restarting: true });
     });
 
     scope.delete('/api/archive/pending', { config: { role: 'admin' } }, async (req, reply) => {
