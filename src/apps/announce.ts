@@ -5,7 +5,8 @@
  *
  * 1. the caller moves to the holding bridge and hears music (hold.ts);
  * 2. the target (the director) rings on the secretary's side of the call, showing the
- *    caller's presented name (ring-legs.ts: the caller is not touched);
+ *    caller's presented name (ring-legs.ts: the caller is not touched); the secretary hears
+ *    the site's ring-back tone;
  * 3. the director answers: the secretary and the director talk (a bridge of their own),
  *    the secretary announces the caller, then
  *    - joins them: the secretary's leg ends and the caller talks with the director — an
@@ -24,8 +25,11 @@
 import { StateMachine, type TransitionTable } from '../../common/state-machine.js';
 import type { Channel, HangupCause, Party, TransferRequest } from '../channels/channel.js';
 import type { AppContext, DialTarget } from '../core/session.js';
+import { renderTone } from '../media/tones/generator.js';
+import { tonePlan, type CountryCode } from '../media/tones/plans.js';
 import { bridge } from './bridge.js';
 import { hold } from './hold.js';
+import { play } from './play.js';
 import { ringLegs } from './ring-legs.js';
 import { recall } from './transfer.js';
 
@@ -116,7 +120,10 @@ export async function announce(ctx: AppContext, secretary: Channel, caller: Chan
     a.move('taken-back');
     return recall(ctx, secretary, caller, music, cause);
   };
+  const ringback = new AbortController();
+  ringbackTo(ctx, secretary, ringback.signal); // the secretary hears the director's phone ring
   const director = await ringLegs(ctx, a.target, a.ringMs, a.shown(), a.decided.signal);
+  ringback.abort();
   if (ctx.signal.aborted) {
     director?.hangup('normal');
     music.abort();
@@ -138,6 +145,15 @@ export async function announce(ctx: AppContext, secretary: Channel, caller: Chan
   if (director.state === 'up') director.hangup('normal');
   ctx.log.info({ call: ctx.record.id, by: secretary.owner, to: a.target.extension }, 'announce: the secretary took the caller back');
   return back('normal');
+}
+
+/** The site's ring-back tone, one cadence looped, to `leg` until `until` aborts. */
+function ringbackTo(ctx: AppContext, leg: Channel, until: AbortSignal): void {
+  const country = ctx.config?.site.country.toUpperCase() as CountryCode | undefined;
+  const spec = country ? (tonePlan(country) as ReturnType<typeof tonePlan> | undefined)?.ringback : undefined;
+  if (!spec) return; // a country with no tone plan: silence
+  const period = spec.segments.reduce((ms, s) => ms + s.durationMs, 0);
+  void play(ctx, leg, renderTone(spec, Number.isFinite(period) ? period : 1000), { loop: true, signal: until });
 }
 
 /** The attended transfer's move: the caller with the director, the secretary's leg released. */

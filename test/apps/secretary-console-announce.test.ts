@@ -7,7 +7,8 @@
  *   display name; the caller holds with music while 210 talks with 200; "join" releases
  *   210's leg and 201 talks with 200 (an attended transfer in the call's record);
  * - "take back": 200's leg ends, 201 and 210 talk again, the call is back on the desk as talking;
- * - a call note written from the call is prefilled with the typed name.
+ * - a call note written from the call is prefilled with the typed name;
+ * - "take back" while the director still rings: 210 hears ring-back meanwhile, 200's leg is withdrawn.
  *
  * Only the director's assistants act on the desk (the director and a colleague get 404);
  * a bad name is refused (400) and changes nothing; join before the director answered is 409.
@@ -19,7 +20,7 @@ import { stringify } from 'yaml';
 import { silentLogger, createLogger } from '../../common/log.js';
 import { startExchange, type Exchange } from '../../src/main.js';
 import type { ExchangeEvent } from '../../src/core/events.js';
-import { Dialog, sdp, type SipRequest, type SipResponse } from '../../src/sip/index.js';
+import { Dialog, createResponse, newTag, sdp, type SipRequest, type SipResponse } from '../../src/sip/index.js';
 import { tempDir } from '../helpers/tmp.js';
 import { waitFor } from '../helpers/net.js';
 import { ApiClient } from '../helpers/http.js';
@@ -171,6 +172,28 @@ test('take back: 200\'s leg ends, 201 and 210 talk again; the note is prefilled 
   assert.is((note.body as { caller_name: string }).caller_name, 'Олег Попов', 'the note is prefilled with the presented name');
   await phones['201']!.sip.send(callerDialog.createRequest('BYE'));
   await idle();
+});
+
+test('take back while the director rings: 210 hears ring-back, 200 stops ringing, 201 and 210 talk again', async () => {
+  const p200 = phones['200']!;
+  p200.respond = (req) => (req.method === 'INVITE' && !req.to.tag ? createResponse(req, 180, 'Ringing', newTag()) : defaultAnswer(p200, '200', req));
+  try {
+    const before = invites('200').length;
+    const { call, callerDialog } = await answered();
+    assert.is((await secretaryApi.post(`/api/executives/200/calls/${call}/announce`)).status, 202);
+    await waitFor(() => invites('200').length === before + 1, 5000, 'the director rings');
+    assert.ok((await rtpLevel(phones['210']!.rtp, 2000)).rms > 100, 'the secretary hears ring-back');
+    assert.is((await secretaryApi.post(`/api/executives/200/calls/${call}/join`)).status, 409, 'no join while it rings');
+    assert.is((await secretaryApi.post(`/api/executives/200/calls/${call}/take-back`)).status, 202);
+    // (The CANCEL is answered by the phone's transaction layer, which the harness does not record: the exchange's leg is gone.)
+    await waitFor(() => !ex.switch.channels.all().some((c) => c.owner === '200'), 5000, 'the director stops ringing');
+    await waitFor(async () => (await desk())[0]?.state === 'talking', 5000, 'the secretary is back with the caller');
+    await hears(phones['201']!, phones['210']!, '201 to hear 210 again');
+    await phones['201']!.sip.send(callerDialog.createRequest('BYE'));
+    await idle();
+  } finally {
+    p200.respond = (req) => defaultAnswer(p200, '200', req);
+  }
 });
 
 test.run();
