@@ -16,48 +16,25 @@
  * hang-up). The line's state is the handset's: with two calls it stays `talking`.
  */
 import { EventEmitter } from 'node:events';
-import type { Clock, TimerHandle } from '../../../common/clock.js';
+import type { TimerHandle } from '../../../common/clock.js';
 import type { Logger } from '../../../common/log.js';
 import { StateMachine } from '../../../common/state-machine.js';
 import { HANDSET_TRANSITIONS, type HandsetState } from './handset-state.js';
 
 export type { HandsetState } from './handset-state.js';
-import type { DectRadioSample, DectSystem } from '../../../drivers/hal.js';
 import type { BaseChannel, HangupCause, Party } from '../channel.js';
 import { RefusedLeg } from '../analog/refused-leg.js';
-import type { AnalogRouter } from '../analog/router.js';
-import { DigitCollector, type DialOutcome, type DigitTimeouts } from '../fxs/digit-collector.js';
+import { DigitCollector, type DialOutcome } from '../fxs/digit-collector.js';
 import type { ToneName } from '../../media/tones/plans.js';
 import { DectChannel, type DectLegHost } from './dect-channel.js';
-import { HandsetMedia, type HandsetAudio } from './handset-media.js';
+import { HandsetMedia } from './handset-media.js';
 import { HandsetTones } from './handset-tones.js';
-
+import type { HandsetLineEvents, HandsetLineOptions } from './handset-line-options.js';
 
 /** How long busy or reorder plays before the exchange releases the bearer (the handset shows "call ended"). */
 const TONE_MS = 3000;
 
-export interface HandsetLineOptions {
-  ipei: string;
-  dect: DectSystem;
-  audio: HandsetAudio;
-  clock: Clock;
-  log: Logger;
-  router: AnalogRouter;
-  /** The site's country (tone plan), read at each use. */
-  country: () => string;
-  /** The last radio report of the handset: which bases it hears. */
-  heard: () => readonly DectRadioSample[];
-  /** How long a call whose radio link is gone is kept (ms), and what the other party hears meanwhile. */
-  outOfRangeHoldMs: () => number;
-  outOfRangeAudio?: () => 'silence' | 'music';
-  timeouts?: DigitTimeouts;
-}
-
-export interface HandsetLineEvents {
-  state: [to: HandsetState];
-  /** A call was released because its radio link was gone longer than the hold (an abnormal release). */
-  callDropped: [];
-}
+export type { HandsetLineEvents, HandsetLineOptions };
 
 export class HandsetLine extends EventEmitter<HandsetLineEvents> implements DectLegHost {
   readonly ipei: string;
