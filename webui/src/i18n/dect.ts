@@ -89,6 +89,7 @@ const en = {
   'archive.apply': 'Restore now and restart',
   'archive.restarting': 'The exchange is restarting with the restored data…',
   'archive.restarted': 'Restored. Sign in with the restored box\'s passwords.',
+  'archive.notBack': 'The exchange has not answered for a minute since its restart: look at the box.',
 };
 
 export type DectMessages = typeof en;
@@ -177,6 +178,7 @@ const fr: DectMessages = {
   'archive.apply': 'Restaurer et redémarrer maintenant',
   'archive.restarting': 'Le central redémarre avec les données restaurées…',
   'archive.restarted': 'Restauré. Connectez-vous avec les mots de passe du boîtier restauré.',
+  'archive.notBack': 'Le central ne répond plus depuis une minute après son redémarrage : vérifiez le boîtier.',
 };
 
 const ru: DectMessages = {
@@ -263,6 +265,7 @@ const ru: DectMessages = {
   'archive.apply': 'Восстановить и перезапустить сейчас',
   'archive.restarting': 'Станция перезапускается с восстановленными данными…',
   'archive.restarted': 'Восстановлено. Войдите с паролями восстановленного устройства.',
+  'archive.notBack': 'Станция не отвечает уже минуту после перезапуска: проверьте устройство.',
 };
 
 export const dectMessages = { en, fr, ru };

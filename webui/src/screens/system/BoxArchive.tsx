@@ -3,7 +3,9 @@
  * state, call records, notes, voicemail and the site's prompts, as a tar.gz — or restore
  * one: the API checks it (and lists a refused configuration's problems as a YAML restore
  * does) and stages it; it replaces this box's data at the next start, so the page says so
- * and offers to cancel.
+ * and offers to cancel — or to restore now: the exchange restarts itself on the restored
+ * data (POST /api/archive/pending/apply), the page waits for it to answer again and reloads
+ * to the sign-in (the archive's passwords; nobody is signed in by an archive).
  */
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../../i18n';
@@ -39,6 +41,21 @@ export function BoxArchive() {
       setBusy(false);
     }
   };
+  const [phase, setPhase] = useState<'idle' | 'restarting' | 'restarted'>('idle');
+  const apply = async () => {
+    setError('');
+    try {
+      const before = await api<{ uptime_s: number }>('GET', '/api/health');
+      await api('POST', '/api/archive/pending/apply');
+      setPhase('restarting');
+      await backAgain(before.uptime_s);
+      setPhase('restarted');
+      setTimeout(() => location.reload(), 1500);
+    } catch (e) {
+      setPhase('idle');
+      setError((e as Error).message);
+    }
+  };
   const cancel = () => void api('DELETE', '/api/archive/pending').then(() => setStaged(null), (e: Error) => setError(e.message));
   return (
     <section class="card" aria-labelledby="archive-title">
@@ -47,10 +64,14 @@ export function BoxArchive() {
       <p><a class="button" href="/api/archive" download>{t('archive.download')}</a></p>
       {staged && (
         <div class="refused" role="status" data-staged={staged.site}>
-          <p>{t('archive.staged', { site: staged.site, created: dateTime(staged.created_at), firmware: staged.firmware })}</p>
-          <button type="button" class="secondary" onClick={cancel}>{t('archive.cancel')}</button>
+          <p>{t('archive.stagedNow', { site: staged.site, created: dateTime(staged.created_at), firmware: staged.firmware })}</p>
+          <div class="row">
+            <button type="button" disabled={phase !== 'idle'} onClick={() => void apply()}>{t('archive.apply')}</button>
+            <button type="button" class="secondary" disabled={phase !== 'idle'} onClick={cancel}>{t('archive.cancel')}</button>
+          </div>
         </div>
       )}
+      {phase !== 'idle' && <p role="status" data-restore={phase}>{t(phase === 'restarting' ? 'archive.restarting' : 'archive.restarted')}</p>}
       <form onSubmit={stage} aria-label={t('archive.restore')}>
         <div class={`field${error ? ' invalid' : ''}`}>
           <label for="archive-file">{t('archive.file')}</label>
@@ -64,4 +85,25 @@ export function BoxArchive() {
       </form>
     </section>
   );
+}
+
+/**
+ * Resolves once the exchange answers again after its restart: GET /api/health failed at least
+ * once (it was down) or tells a shorter uptime than it did before the restart.
+ */
+async function backAgain(uptimeBefore: number, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let down = false;
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 500));
+    try {
+      const res = await fetch('/api/health', { cache: 'no-store' });
+      if (!res.ok) throw new Error(String(res.status));
+      const h = (await res.json()) as { uptime_s: number };
+      if (down || h.uptime_s < uptimeBefore) return;
+    } catch {
+      down = true;
+    }
+  }
+  throw new Error(t('archive.notBack'));
 }
