@@ -100,7 +100,8 @@ const summaries = (p: HarnessPhone) => p.received.filter((q) => q.method === 'NO
 const lamp = async (port: number) => ((await admin.get(`/api/sim/fxs/${port}`)).body as { mwi: boolean }).mwi;
 /** Wait for the emulated phone's lamp (the card sends VMWI as FSK in real time; the fake clock moves too). */
 async function lampIs(port: number, on: boolean, what: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
+  // 15 s of real time: under a loaded CI the emulator plays queued FSK slower than real time.
+  for (const end = Date.now() + 15_000; Date.now() < end; ) {
     if ((await lamp(port)) === on) return;
     // Slower than real time: the emulated card decodes FSK and sends its heartbeats in real time.
     await new Promise((r) => setTimeout(r, 50));
