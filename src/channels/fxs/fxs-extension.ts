@@ -7,56 +7,32 @@
  *
  * One FxsExtension lives as long as its port; it creates one {@link FxsChannel} per call,
  * and carries at most two calls at once: the first, and a second one dialled while the
- * first is held (consultation). The line state below is the telephone's: with two calls
+ * first is held (consultation). The line state (fxs-line-state.ts) is the telephone's: with two calls
  * it stays `talking` until the phone is hung up.
  * Only HAL types are imported: the same code runs on a card, the emulator or a test fake.
  */
 import { EventEmitter } from 'node:events';
 import type { Clock } from '../../../common/clock.js';
 import type { Logger } from '../../../common/log.js';
-import { StateMachine, type TransitionTable } from '../../../common/state-machine.js';
-import type { CallerId, DigitEvent, FxsPort } from '../../../drivers/hal.js';
+import { StateMachine } from '../../../common/state-machine.js';
+import type { DigitEvent, FxsPort } from '../../../drivers/hal.js';
 import type { BaseChannel, HangupCause, Party } from '../channel.js';
 import { PortMedia } from '../analog/port-media.js';
 import { RefusedLeg } from '../analog/refused-leg.js';
 import type { AnalogRouter } from '../analog/router.js';
-import { CALLBACK_RING_CADENCE, cardTonePlan, type Country, type ToneKind } from '../analog/card-tones.js';
+import type { ToneKind } from '../analog/card-tones.js';
 import { DigitCollector, type DialOutcome, type DigitTimeouts } from './digit-collector.js';
 import { FxsChannel, type FxsLegHost } from './fxs-channel.js';
+import { FXS_LINE_TRANSITIONS, type FxsLineState } from './fxs-line-state.js';
+import { PortSignals, toneAfter, type PortSignalsOptions } from './port-signals.js';
 
-/**
- * What the telephone on the port is doing.
- *
- * - `idle` (on-hook) → `dialing` (lifted) | `ringing` (a call is offered) | `talking` (a page to a
- *   loudspeaker port: its audio opens without ringing) | `tone` | `offline`
- * - `dialing` (dial tone, collecting digits) → `calling` (number complete) | `tone` (invalid, timeout) | `idle` (hung up) | `offline`
- * - `calling` (the call is routed; ringback) → `talking` (answered) | `tone` (refused, ended) | `idle` | `offline`
- * - `ringing` (the phone rings) → `talking` (lifted) | `idle` (the caller gave up) | `offline`
- * - `talking` (one or two calls) → `tone` (the last call ended) | `idle` (hung up; a page ended) | `offline`
- * - `tone` (busy or reorder tone until the phone is hung up) → `idle` | `offline`
- * - `offline` (the card is gone) → `idle` | `tone` (back with the phone off-hook: hang up first)
- */
-export type FxsLineState = 'idle' | 'dialing' | 'calling' | 'ringing' | 'talking' | 'tone' | 'offline';
+export { FXS_LINE_TRANSITIONS, type FxsLineState } from './fxs-line-state.js';
+export { callerIdOf } from './port-signals.js';
 
-export const FXS_LINE_TRANSITIONS: TransitionTable<FxsLineState> = {
-  idle: ['dialing', 'ringing', 'talking', 'tone', 'offline'],
-  dialing: ['calling', 'tone', 'idle', 'offline'],
-  calling: ['talking', 'tone', 'idle', 'offline'],
-  ringing: ['talking', 'idle', 'offline'],
-  talking: ['tone', 'idle', 'offline'],
-  tone: ['idle', 'offline'],
-  offline: ['idle', 'tone'],
-};
-
-export interface FxsExtensionOptions {
-  port: FxsPort;
+/** The port, its log and its country's tones and cadence (PortSignalsOptions), and what the calls need. */
+export interface FxsExtensionOptions extends PortSignalsOptions {
   clock: Clock;
-  log: Logger;
   router: AnalogRouter;
-  /** The site's country (tone plan), read at each use so configuration changes apply. */
-  country: () => Country;
-  /** The country's ring cadence; undefined leaves the card's default. */
-  ringCadence?: (country: Country) => readonly number[] | undefined;
   timeouts?: DigitTimeouts;
 }
 
@@ -64,22 +40,11 @@ export interface FxsExtensionEvents {
   state: [to: FxsLineState];
 }
 
-/** Caller ID as the phone's display shows it. */
-export function callerIdOf(p: Party): CallerId {
-  const cid: CallerId = /^\+?[0-9*#]+$/.test(p.number) ? { number: p.number } : { numberAbsence: 'unavailable' };
-  if (p.name) cid.name = p.name;
-  return cid;
-}
-
-/** The tone a phone hears after its call ended for `cause`. */
-function toneAfter(cause: HangupCause): ToneKind {
-  return cause === 'normal' || cause === 'busy' || cause === 'rejected' ? 'busy' : 'congestion';
-}
-
 export class FxsExtension extends EventEmitter<FxsExtensionEvents> implements FxsLegHost {
   readonly port: FxsPort;
   private readonly machine: StateMachine<FxsLineState>;
   private readonly log: Logger;
+  private readonly signals: PortSignals;
   /** The employee whose telephone this is; undefined for a port no one is assigned to. */
   private ownerParty: Party | undefined;
   /** The port's calls: none, one, or a held one and a second one (oldest first). */
@@ -100,6 +65,7 @@ export class FxsExtension extends EventEmitter<FxsExtensionEvents> implements Fx
     super();
     this.port = o.port;
     this.log = o.log.child({ fxs: o.port.number });
+    this.signals = new PortSignals({ port: o.port, log: this.log, country: o.country, ringCadence: o.ringCadence });
     this.machine = new StateMachine<FxsLineState>(`fxs port ${o.port.number}`, FXS_LINE_TRANSITIONS, 'idle');
     this.machine.onTransition((_from, to) => {
       if (to === 'idle' || to === 'offline') this.peerParty = undefined;
@@ -177,7 +143,7 @@ export class FxsExtension extends EventEmitter<FxsExtensionEvents> implements Fx
     if (this.state !== 'offline') return;
     if (this.port.offHook) {
       this.machine.transition('tone');
-      this.play('congestion');
+      this.signals.play('congestion');
     } else this.machine.transition('idle');
   }
 
@@ -209,7 +175,7 @@ export class FxsExtension extends EventEmitter<FxsExtensionEvents> implements Fx
 
   private onOnHook(): void {
     if (this.state === 'idle' || this.state === 'offline' || this.state === 'ringing') return;
-    this.stopTone();
+    this.signals.stopTone();
     // The application hears of it first, while the legs are still up: a held party is
     // moved on (transfer, recall), never dropped with the phone. The legs are detached
     // from the port before, so what the application does with them cannot play a tone.
@@ -227,7 +193,7 @@ export class FxsExtension extends EventEmitter<FxsExtensionEvents> implements Fx
 
   private onDigit(digit: string): void {
     if (this.collector) {
-      if (this.collector.digits.dialled === '') this.stopTone();
+      if (this.collector.digits.dialled === '') this.signals.stopTone();
       this.collector.digits.push(digit);
     } else if (this.state === 'talking') this.front()?.digit(digit);
   }
@@ -251,14 +217,14 @@ export class FxsExtension extends EventEmitter<FxsExtensionEvents> implements Fx
     if (!this.ownerParty) {
       this.log.warn('a phone was lifted on a port no employee is assigned to');
       this.machine.transition('tone');
-      return this.play('congestion');
+      return this.signals.play('congestion');
     }
     const leg = this.newLeg('inbound', this.ownerParty);
     this.calls = [leg];
     this.peerParty = undefined;
     leg.advance('dialing');
     this.machine.transition('dialing');
-    this.play('dial');
+    this.signals.play('dial');
     this.collect(leg);
   }
 
@@ -298,9 +264,7 @@ export class FxsExtension extends EventEmitter<FxsExtensionEvents> implements Fx
     }
     this.machine.transition('ringing');
     leg.advance('alerting');
-    const country = this.o.country();
-    const cadence = this.callback ? CALLBACK_RING_CADENCE : this.o.ringCadence?.(country);
-    this.port.ring({ callerId: callerIdOf(caller), ...(cadence ? { cadence } : {}) }).catch((err: Error) => {
+    this.signals.ring(caller, this.callback).catch((err: Error) => {
       this.log.warn({ err: err.message }, 'cannot ring the phone');
       if (leg === this.calls[0] && this.state === 'ringing') {
         this.endAll('unavailable');
@@ -312,13 +276,13 @@ export class FxsExtension extends EventEmitter<FxsExtensionEvents> implements Fx
   legRinging(leg: FxsChannel): void {
     if (!this.calls.includes(leg) || leg.state !== 'proceeding') return;
     leg.advance('alerting');
-    if (!leg.media.held) this.play('ringback');
+    if (!leg.media.held) this.signals.play('ringback');
   }
 
   legAnswer(leg: FxsChannel): void {
     if (!this.calls.includes(leg) || (leg.state !== 'proceeding' && leg.state !== 'alerting')) return;
     if (this.state === 'calling') this.machine.transition('talking');
-    if (!leg.media.held) this.stopTone();
+    if (!leg.media.held) this.signals.stopTone();
     leg.advance('up');
   }
 
@@ -333,7 +297,7 @@ export class FxsExtension extends EventEmitter<FxsExtensionEvents> implements Fx
     }
     if (this.state === 'ringing') {
       this.endAll(cause);
-      this.port.stopRing().catch(() => {});
+      this.signals.stopRing();
       this.machine.transition('idle');
       return;
     }
@@ -342,7 +306,7 @@ export class FxsExtension extends EventEmitter<FxsExtensionEvents> implements Fx
 
   legHeld(leg: FxsChannel, held: boolean): void {
     leg.holdChanged(held);
-    if (!held && this.calls.includes(leg)) this.stopTone();
+    if (!held && this.calls.includes(leg)) this.signals.stopTone();
   }
 
   /** A second call from the phone while its first is held: dial tone, then the number. */
@@ -351,7 +315,7 @@ export class FxsExtension extends EventEmitter<FxsExtensionEvents> implements Fx
     const leg = this.newLeg('inbound', this.ownerParty);
     this.calls.push(leg);
     leg.advance('dialing');
-    this.play('dial');
+    this.signals.play('dial');
     this.collect(leg);
     return leg;
   }
@@ -385,7 +349,7 @@ export class FxsExtension extends EventEmitter<FxsExtensionEvents> implements Fx
     this.calls = this.calls.filter((l) => l !== leg);
     leg.end(cause);
     if (this.calls.length === 0 && (this.state === 'dialing' || this.state === 'calling' || this.state === 'talking')) this.machine.transition('tone');
-    if (heard) this.play(tone);
+    if (heard) this.signals.play(tone);
   }
 
   private detachAll(): FxsChannel[] {
@@ -398,13 +362,5 @@ export class FxsExtension extends EventEmitter<FxsExtensionEvents> implements Fx
 
   private endAll(cause: HangupCause): void {
     for (const leg of this.detachAll()) leg.end(cause);
-  }
-
-  private play(kind: ToneKind): void {
-    this.port.playTone(cardTonePlan(this.o.country())[kind]).catch((err: Error) => this.log.debug({ err: err.message, kind }, 'tone not played'));
-  }
-
-  private stopTone(): void {
-    this.port.stopTone().catch(() => {});
   }
 }
