@@ -319,7 +319,7 @@ export class LineCardDriver extends TypedEmitter<LineCardEvents> implements Line
     }
     this.clock.clearTimeout(this.timers.hello);
     // A hello resets both reliable channels (PROTOCOL.md §3).
-    this.reliable.restartNumbering();
+    this.reliable.restart();
     this.lastAppliedSeq = undefined;
     if (!previous) this.createPorts(m.ports);
     else if (previous.ports.join() !== m.ports.join()) {
