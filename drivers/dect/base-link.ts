@@ -1,12 +1,13 @@
 /**
  * The host's link to one DECT base over its serial port (PROTOCOL.md §1): open, hello,
  * heartbeat, silence detection, reopen with backoff, the reliable command channel, and the
- * base's reliable events acked and applied once. What the messages mean is DectDriver's job.
+ * base's reliable events acked and applied once (the serial port itself and its reopening
+ * are drivers/serial-connection.ts's). What the messages mean is DectDriver's job.
  */
-import { SerialPort } from 'serialport';
 import type { Clock, TimerHandle } from '../../common/clock.js';
 import type { Logger } from '../../common/log.js';
-import { encodeFrame, FrameDecoder, type FramingStats } from '../linecard/framing.js';
+import { encodeFrame, type FramingStats } from '../linecard/framing.js';
+import { SerialConnection } from '../serial-connection.js';
 import { AckStatus, decodeMessage, encodeMessage, isReliable, PROTOCOL_VERSION, type Message, type ReliableMessage, type Unnumbered } from './messages.js';
 import { BaseUnavailableError, ReliableChannel } from './reliable.js';
 
@@ -25,14 +26,12 @@ export interface BaseLinkHandlers {
 
 export class BaseLink {
   online = false;
-  private serial: SerialPort | undefined;
-  private decoder: FrameDecoder | undefined;
+  private readonly serial: SerialConnection;
   private closed = false;
   private lastRx = 0;
   private lastApplied: number | undefined;
   private lastStatus: number = AckStatus.Ok;
-  private reopenDelay: number;
-  private timers: { heartbeat?: TimerHandle; hello?: TimerHandle; reopen?: TimerHandle } = {};
+  private timers: { heartbeat?: TimerHandle; hello?: TimerHandle } = {};
   private readonly reliable: ReliableChannel;
   private readonly startedAt: number;
   readonly stats: FramingStats & { retransmissions: number; reconnects: number; malformed: number } = { frames: 0, crcErrors: 0, framingErrors: 0, retransmissions: 0, reconnects: 0, malformed: 0 };
@@ -44,7 +43,19 @@ export class BaseLink {
     private readonly t: LinkTiming,
     private readonly on: BaseLinkHandlers,
   ) {
-    this.reopenDelay = t.reopenMinMs;
+    this.serial = new SerialConnection({
+      path,
+      baudRate: 3_000_000,
+      clock,
+      timing: t,
+      stats: this.stats,
+      onBody: (body) => this.onBody(body),
+      onOpen: () => {
+        this.lastRx = this.clock.monotonic();
+        this.sayHello();
+      },
+      onLost: (reason) => this.linkLost(reason),
+    });
     this.startedAt = clock.monotonic();
     this.reliable = new ReliableChannel(clock, t, (f) => this.writeFrame(f), () => this.online);
   }
@@ -67,7 +78,7 @@ export class BaseLink {
 
   /** Framing counters of the current connection plus those of every earlier one. */
   counters(): FramingStats & { retransmissions: number; reconnects: number; malformed: number } {
-    const d = this.decoder?.stats ?? { frames: 0, crcErrors: 0, framingErrors: 0 };
+    const d = this.serial.liveStats;
     return { ...this.stats, frames: this.stats.frames + d.frames, crcErrors: this.stats.crcErrors + d.crcErrors, framingErrors: this.stats.framingErrors + d.framingErrors, retransmissions: this.reliable.retransmissions };
   }
 
@@ -75,79 +86,43 @@ export class BaseLink {
     if (this.closed) return;
     this.closed = true;
     this.online = false;
-    for (const k of ['heartbeat', 'hello', 'reopen'] as const) this.clock.clearTimeout(this.timers[k]);
+    for (const k of ['heartbeat', 'hello'] as const) this.clock.clearTimeout(this.timers[k]);
+    this.serial.stop();
     this.reliable.failAll(new BaseUnavailableError('DECT driver closed'));
-    await this.dropSerial();
+    await this.serial.drop();
   }
 
   private connect(): void {
     if (this.closed) return;
-    const serial = new SerialPort({ path: this.path, baudRate: 3_000_000, autoOpen: false });
-    const decoder = new FrameDecoder();
-    this.serial = serial;
-    this.decoder = decoder;
-    serial.on('error', (err) => this.linkLost(serial, `serial error: ${err.message}`));
-    serial.on('close', () => this.linkLost(serial, 'serial port closed'));
-    decoder.on('data', (body: Buffer) => this.onBody(body));
-    serial.open((err) => {
-      if (serial !== this.serial) return;
-      if (err) return this.linkLost(serial, `cannot open ${this.path}: ${err.message}`);
-      serial.pipe(decoder);
-      this.lastRx = this.clock.monotonic();
-      this.sayHello();
-    });
+    this.serial.connect();
   }
 
   private sayHello(): void {
     this.clock.clearTimeout(this.timers.hello);
-    if (this.online || this.closed || !this.serial?.isOpen) return;
+    if (this.online || this.closed || !this.serial.isOpen) return;
     this.write({ type: 'hostHello', seq: 0, version: PROTOCOL_VERSION });
     this.timers.hello = this.clock.setTimeout(() => this.sayHello(), this.t.helloRetryMs);
   }
 
-  private linkLost(serial: SerialPort, reason: string): void {
-    if (serial !== this.serial || this.closed) return;
+  private linkLost(reason: string): void {
+    if (this.closed) return;
     const wasOnline = this.online;
     this.online = false;
     this.clock.clearTimeout(this.timers.hello);
     this.reliable.failAll(new BaseUnavailableError(`base offline: ${reason}`));
-    void this.dropSerial();
+    void this.serial.drop();
     if (wasOnline) {
       this.log.warn({ path: this.path, reason }, 'DECT base link lost');
-      this.reopenDelay = this.t.reopenMinMs;
+      this.serial.resetBackoff();
       this.on.offline(reason);
     }
-    this.clock.clearTimeout(this.timers.reopen);
-    this.timers.reopen = this.clock.setTimeout(() => {
-      this.stats.reconnects++;
-      this.connect();
-    }, this.reopenDelay);
-    this.reopenDelay = Math.min(this.t.reopenMaxMs, this.reopenDelay * 2);
-  }
-
-  private async dropSerial(): Promise<void> {
-    const serial = this.serial;
-    const decoder = this.decoder;
-    this.serial = undefined;
-    this.decoder = undefined;
-    if (decoder) {
-      this.stats.frames += decoder.stats.frames;
-      this.stats.crcErrors += decoder.stats.crcErrors;
-      this.stats.framingErrors += decoder.stats.framingErrors;
-      decoder.removeAllListeners('data');
-    }
-    if (serial) {
-      serial.unpipe();
-      serial.removeAllListeners();
-      serial.on('error', () => {});
-      if (serial.isOpen) await new Promise<void>((r) => serial.close(() => r()));
-    }
+    this.serial.scheduleReopen();
   }
 
   private tick(): void {
-    if (!this.serial?.isOpen) return;
+    if (!this.serial.isOpen) return;
     this.write({ type: 'heartbeat', seq: 0, uptimeMs: Math.floor(this.clock.monotonic() - this.startedAt) >>> 0 });
-    if (this.clock.monotonic() - this.lastRx > this.t.silenceTimeoutMs) this.linkLost(this.serial, 'no heartbeat from the base');
+    if (this.clock.monotonic() - this.lastRx > this.t.silenceTimeoutMs) this.linkLost('no heartbeat from the base');
   }
 
   private write(m: Message): void {
@@ -155,7 +130,7 @@ export class BaseLink {
   }
 
   private writeFrame(frame: Buffer): void {
-    if (this.serial?.isOpen) this.serial.write(frame);
+    this.serial.write(frame);
   }
 
   private onBody(body: Buffer): void {
@@ -177,7 +152,7 @@ export class BaseLink {
       this.reliable.restart();
       this.lastApplied = undefined;
       this.online = true;
-      this.reopenDelay = this.t.reopenMinMs;
+      this.serial.resetBackoff();
       this.on.hello(m);
       this.reliable.pump();
       return;

@@ -5,7 +5,6 @@
  * channel (stop-and-wait, seq/ack/retry) and the ports. Knows nothing about extensions or
  * calls: it reports what the hardware did and does what it is told.
  */
-import { SerialPort } from 'serialport';
 import { SystemClock, type Clock, type TimerHandle } from '../../common/clock.js';
 import { NotFoundError } from '../../common/errors.js';
 import { silentLogger, type Logger } from '../../common/log.js';
@@ -14,7 +13,8 @@ import type {
 } from '../hal.js';
 import { TypedEmitter } from './emitter.js';
 import { decode as decodeG711, encode as encodeG711, type G711Law } from '../../common/g711.js';
-import { encodeFrame, FrameDecoder, type FramingStats } from './framing.js';
+import { encodeFrame, type FramingStats } from './framing.js';
+import { SerialConnection } from '../serial-connection.js';
 import { AckStatus, decodeMessage, encodeMessage, FRAME_SAMPLES, isReliable, PROTOCOL_VERSION, SUPPORTED_CARD_VERSIONS, type Message, type ReliableMessage } from './messages.js';
 import { CardUnavailableError, CommandRejectedError, ReliableSender } from './reliable.js';
 import { FxoPortImpl, FxsPortImpl, type Command, type PortLink } from './ports.js';
@@ -59,8 +59,7 @@ export class LineCardDriver extends TypedEmitter<LineCardEvents> implements Line
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly t: typeof DEFAULT_TIMING;
-  private serial: SerialPort | undefined;
-  private decoder: FrameDecoder | undefined;
+  private readonly serial: SerialConnection;
   private state: CardStatus = 'offline';
   private started = false;
   private cardInfo: CardInfo | undefined;
@@ -68,8 +67,7 @@ export class LineCardDriver extends TypedEmitter<LineCardEvents> implements Line
   private readonly portLink: PortLink;
   private readonly startedAt: number;
   private lastRx = 0;
-  private reopenDelay: number;
-  private timers: { heartbeat?: TimerHandle; hello?: TimerHandle; reopen?: TimerHandle } = {};
+  private timers: { heartbeat?: TimerHandle; hello?: TimerHandle } = {};
   private frameNo = new Map<number, number>();
   /** Reliable channel, host → card. */
   private readonly reliable: ReliableSender;
@@ -84,7 +82,20 @@ export class LineCardDriver extends TypedEmitter<LineCardEvents> implements Line
     this.clock = opts.clock ?? new SystemClock();
     this.log = opts.logger ?? silentLogger();
     this.t = { ...DEFAULT_TIMING, ...opts.timing };
-    this.reopenDelay = this.t.reopenMinMs;
+    this.serial = new SerialConnection({
+      path: opts.path,
+      baudRate: opts.baudRate ?? 3_000_000,
+      clock: this.clock,
+      timing: this.t,
+      stats: this.stats,
+      onBody: (body) => this.onBody(body),
+      onOpen: () => {
+        this.log.debug({ path: this.opts.path }, 'serial open, saying hello');
+        this.lastRx = this.clock.monotonic();
+        this.sayHello();
+      },
+      onLost: (reason) => this.linkLost(reason),
+    });
     this.startedAt = this.clock.monotonic();
     this.reliable = new ReliableSender(this.clock, this.t, (f) => this.writeFrame(f), () => this.state === 'online', this.stats);
     this.portLink = {
@@ -147,12 +158,13 @@ export class LineCardDriver extends TypedEmitter<LineCardEvents> implements Line
   async close(): Promise<void> {
     if (this.state === 'closed') return;
     this.state = 'closed';
-    for (const k of ['heartbeat', 'hello', 'reopen'] as const) this.clock.clearTimeout(this.timers[k]);
+    for (const k of ['heartbeat', 'hello'] as const) this.clock.clearTimeout(this.timers[k]);
     this.timers = {};
+    this.serial.stop();
     this.reliable.failAll(new Error('line card driver closed'));
     for (const w of this.waitingOpen.splice(0)) w.reject(new Error('line card driver closed'));
     for (const p of this.portList) p.close();
-    await this.dropSerial();
+    await this.serial.drop();
     this.removeAllListeners();
   }
 
@@ -160,78 +172,37 @@ export class LineCardDriver extends TypedEmitter<LineCardEvents> implements Line
 
   private connect(): void {
     if (this.state === 'closed') return;
-    const serial = new SerialPort({ path: this.opts.path, baudRate: this.opts.baudRate ?? 3_000_000, autoOpen: false });
-    const decoder = new FrameDecoder();
-    this.serial = serial;
-    this.decoder = decoder;
-    serial.on('error', (err) => this.linkLost(serial, `serial error: ${err.message}`));
-    serial.on('close', () => this.linkLost(serial, 'serial port closed'));
-    decoder.on('data', (body: Buffer) => this.onBody(body));
-    serial.open((err) => {
-      if (serial !== this.serial) return;
-      if (err) {
-        this.linkLost(serial, `cannot open ${this.opts.path}: ${err.message}`);
-        return;
-      }
-      this.log.debug({ path: this.opts.path }, 'serial open, saying hello');
-      serial.pipe(decoder);
-      this.lastRx = this.clock.monotonic();
-      this.sayHello();
-    });
+    this.serial.connect();
   }
 
   private sayHello(): void {
     this.clock.clearTimeout(this.timers.hello);
-    if (this.state === 'online' || this.state === 'closed' || !this.serial?.isOpen) return;
+    if (this.state === 'online' || this.state === 'closed' || !this.serial.isOpen) return;
     this.write({ type: 'hostHello', version: PROTOCOL_VERSION });
     this.timers.hello = this.clock.setTimeout(() => this.sayHello(), this.t.helloRetryMs);
   }
 
-  private linkLost(serial: SerialPort, reason: string): void {
-    if (serial !== this.serial || this.state === 'closed') return;
+  private linkLost(reason: string): void {
+    if (this.state === 'closed') return;
     this.log.warn({ reason }, 'line card link lost');
     const wasOnline = this.state === 'online';
     this.state = 'offline';
     this.clock.clearTimeout(this.timers.hello);
     this.reliable.failAll(new CardUnavailableError(`line card offline: ${reason}`));
     for (const p of this.portList) if (p.kind === 'fxo') p.failPending(new CardUnavailableError('line card offline'));
-    void this.dropSerial();
+    void this.serial.drop();
     if (wasOnline) {
-      this.reopenDelay = this.t.reopenMinMs;
+      this.serial.resetBackoff();
       this.emit('offline', reason);
     }
-    this.clock.clearTimeout(this.timers.reopen);
-    this.timers.reopen = this.clock.setTimeout(() => {
-      this.stats.reconnects++;
-      this.connect();
-    }, this.reopenDelay);
-    this.reopenDelay = Math.min(this.t.reopenMaxMs, this.reopenDelay * 2);
-  }
-
-  private async dropSerial(): Promise<void> {
-    const serial = this.serial;
-    const decoder = this.decoder;
-    this.serial = undefined;
-    this.decoder = undefined;
-    if (decoder) {
-      this.stats.frames += decoder.stats.frames;
-      this.stats.crcErrors += decoder.stats.crcErrors;
-      this.stats.framingErrors += decoder.stats.framingErrors;
-      decoder.removeAllListeners('data');
-    }
-    if (serial) {
-      serial.unpipe();
-      serial.removeAllListeners();
-      serial.on('error', () => {}); // late errors from a port we gave up on
-      if (serial.isOpen) await new Promise<void>((r) => serial.close(() => r()));
-    }
+    this.serial.scheduleReopen();
   }
 
   /** Every heartbeat period: say we are alive, and check the card is. */
   private tick(): void {
-    if (!this.serial?.isOpen) return;
+    if (!this.serial.isOpen) return;
     this.write({ type: 'heartbeat', uptimeMs: Math.floor(this.clock.monotonic() - this.startedAt) });
-    if (this.clock.monotonic() - this.lastRx > this.t.silenceTimeoutMs) this.linkLost(this.serial, 'no heartbeat from the card');
+    if (this.clock.monotonic() - this.lastRx > this.t.silenceTimeoutMs) this.linkLost('no heartbeat from the card');
   }
 
   private write(m: Message): void {
@@ -239,7 +210,7 @@ export class LineCardDriver extends TypedEmitter<LineCardEvents> implements Line
   }
 
   private writeFrame(frame: Buffer): void {
-    if (this.serial?.isOpen) this.serial.write(frame);
+    this.serial.write(frame);
   }
 
   // ---- receiving -------------------------------------------------------------------------
@@ -330,7 +301,7 @@ export class LineCardDriver extends TypedEmitter<LineCardEvents> implements Line
     const wasOnline = this.state === 'online';
     this.cardInfo = info;
     this.state = 'online';
-    this.reopenDelay = this.t.reopenMinMs;
+    this.serial.resetBackoff();
     this.log.info({ model: info.model, firmware: info.firmware, rebooted }, 'line card online');
     if (rebooted) this.emit('rebooted', info);
     // The card drops host-owned state on reboot and after 1 s without us (PROTOCOL.md §4.5).
