@@ -21,6 +21,7 @@ import { stringify } from 'yaml';
 import { parseYaml } from '../../src/config/yaml.js';
 import { startExchangeProcess, type ExchangeProcess } from '../sip-cps/exchange-process.js';
 import { placeCalls, quantile, runSipp } from '../sip-cps/sipp.js';
+import { measureRun, searchPeak } from '../sip-cps/measure.js';
 import { load, machine, table, writeDoc, type Run } from '../sip-cps/report.js';
 
 const args = process.argv.slice(2);
@@ -79,58 +80,14 @@ const remote = (): string => `127.0.0.1:${exchange!.sipPort}`;
 
 async function measure(label: string, rate: number, seconds: number, print = true): Promise<Run> {
   const calls = Math.round(rate * seconds);
-  const cpu0 = exchange!.cpuS();
-  const drops0 = udpReceiveDrops();
-  await exchange!.loopDelay(); // reset
-  const t0 = performance.now();
-  const r = await placeCalls(dir, remote(), rate, calls, Math.max(50, rate), DIALLED);
-  const wallS = (performance.now() - t0) / 1000;
-  const cpu = exchange!.cpuS() - cpu0;
-  const udpDrops = udpReceiveDrops() - drops0;
-  const loop = await exchange!.loopDelay();
-  const pass = r.exitCode === 0 && r.failed === 0 && r.successful === calls && r.achievedRate >= 0.95 * rate;
-  const run: Run = { ...r, label, udpDrops, loop, cpuShare: cpu / wallS, cpuPerCallUs: r.successful ? (cpu * 1e6) / r.successful : NaN, pass };
+  const r = await measureRun(exchange!, label, rate, calls, () => placeCalls(dir, remote(), rate, calls, Math.max(50, rate), DIALLED));
   if (print) {
     console.log(`${label}: ${rate} calls/s offered, ${r.achievedRate.toFixed(0)} achieved, ${r.successful}/${calls} ok, ${r.failed} failed, ` +
-      `${r.retransmissions} retrans, setup p99 ${quantile(r.setupMs, 0.99)} ms, exchange CPU ${(100 * run.cpuShare).toFixed(0)} % → ${pass ? 'pass' : 'FAIL'}`);
-    if (!pass && r.exitCode !== 0) console.log(r.output.slice(-1500));
+      `${r.retransmissions} retrans, setup p99 ${quantile(r.setupMs, 0.99)} ms, exchange CPU ${(100 * r.cpuShare).toFixed(0)} % → ${r.pass ? 'pass' : 'FAIL'}`);
+    if (!r.pass && r.exitCode !== 0) console.log(r.output.slice(-1500));
   }
   await new Promise((res) => setTimeout(res, 1500)); // let the exchange's transactions drain
-  return run;
-}
-
-function udpReceiveDrops(): number {
-  const lines = readFileSync('/proc/net/snmp', 'utf8').split('\n').filter((l) => l.startsWith('Udp:'));
-  const head = lines[0]!.split(/\s+/);
-  return Number(lines[1]!.split(/\s+/)[head.indexOf('RcvbufErrors')]);
-}
-
-async function search(): Promise<{ runs: Run[]; peak: number; hold?: Run }> {
-  const runs: Run[] = [];
-  await fresh();
-  let lastPass = 0;
-  let firstFail = 0;
-  for (let rate = 100; rate <= 3000; rate += 100) {
-    const r = await measure('ramp', rate, DURATION_S);
-    runs.push(r);
-    if (r.pass) lastPass = rate;
-    else {
-      firstFail = rate;
-      break;
-    }
-  }
-  for (let rate = lastPass + 25; firstFail && rate < firstFail; rate += 25) {
-    await fresh();
-    const r = await measure('refine', rate, DURATION_S);
-    runs.push(r);
-    if (!r.pass) break;
-    lastPass = rate;
-  }
-  if (!lastPass) return { runs, peak: 0 };
-  await fresh();
-  const hold = await measure('80 % of peak', Math.floor(lastPass * 0.8), DURATION_S * 3);
-  runs.push(hold);
-  return { runs, peak: lastPass, hold };
+  return r;
 }
 
 async function main(): Promise<void> {
@@ -144,7 +101,7 @@ async function main(): Promise<void> {
     runs = [];
     for (const rate of rates.split(',').map(Number)) runs.push(await measure('fixed', rate, DURATION_S));
   } else {
-    const s = await search();
+    const s = await searchPeak(measure, () => fresh(), DURATION_S);
     runs = s.runs;
     summary = s.peak
       ? `**Peak: ${s.peak} calls/s through the trunk** with no failed call (authenticated caller, one core). ` +
