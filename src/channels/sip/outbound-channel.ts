@@ -16,27 +16,21 @@
  * info=alert-autoanswer`, `Call-Info: <sip:exchange>;answer-after=0`) and a `sendonly` offer.
  * An intercom leg (purpose `intercom`: a SIP door station called for its audio) carries the
  * same auto-answer headers with a two-way offer.
+ * What happens once the INVITE is sent is shared with the trunk's leg (uac-leg.ts).
  */
-import { BaseChannel, type DialogKey, type HangupCause, type Party, type PlacementHint } from '../channel.js';
+import type { Party, PlacementHint } from '../channel.js';
 import type { Employee } from '../../config/schema.js';
-import type { SipRequest, SipResponse } from '../../sip/message.js';
-import type { ServerTransaction } from '../../sip/transaction/server.js';
-import { InviteClientTransaction } from '../../sip/transaction/invite-client.js';
-import type { ClientTransaction } from '../../sip/transaction/layer.js';
+import type { SipResponse } from '../../sip/message.js';
 import type { Destination } from '../../sip/transport/layer.js';
-import { Dialog } from '../../sip/dialog.js';
 import { formatUri, parseUri, SipUri } from '../../sip/uri.js';
 import { partyAddress } from '../../sip/builders.js';
-import { SipError } from '../../sip/errors.js';
-import { SdpRejected } from '../../sip/sdp-check.js';
 import type { Binding } from './location.js';
-import type { SipContext, DialogOwner } from './context.js';
+import type { SipContext } from './context.js';
 import { causeForStatus } from './causes.js';
 import { SipMedia } from './sip-media.js';
-import { endDialog, InDialog, LEG_ALLOW, SUPPORTED_HEADER } from './in-dialog.js';
+import { endDialog, LEG_ALLOW, SUPPORTED_HEADER } from './in-dialog.js';
 import type { RequestAuthenticator } from './peer-check.js';
-import { termsFromResponse } from './session-timer.js';
-import { SipDtmf } from './dtmf.js';
+import { SipUacLeg } from './uac-leg.js';
 import type { LegPurpose } from '../../core/switch.js';
 
 /** What makes a phone answer a page by itself (Polycom/Yealink: Alert-Info; Snom and others: Call-Info answer-after). */
@@ -49,39 +43,23 @@ export const AUTO_ANSWER_ALERT_INFO = '<http://127.0.0.1>;info=alert-autoanswer'
  */
 export const CALLBACK_ALERT_INFO = '<urn:alert:service:recall:callback>, <http://127.0.0.1/Bellcore-dr3>;info=Bellcore-dr3';
 
-export class SipOutboundChannel extends BaseChannel implements DialogOwner {
-  private invite: SipRequest | undefined;
-  private tx: ClientTransaction | undefined;
-  private dialog: Dialog | undefined;
-  private inDialog: InDialog | undefined;
-  private sipMedia: SipMedia | undefined;
-  private readonly destination: Destination;
-  private readonly dtmf: SipDtmf;
+export class SipOutboundChannel extends SipUacLeg {
+  private readonly toPhone: Destination;
 
   constructor(
-    private readonly ctx: SipContext,
+    ctx: SipContext,
     private readonly employee: Employee,
     readonly binding: Binding,
     /** Re-authenticates in-dialog requests that do not come from the binding's source (peer-check.ts). */
-    private readonly auth: RequestAuthenticator,
+    auth: RequestAuthenticator,
     private readonly purpose: LegPurpose = {},
   ) {
-    super('sip', 'outbound', employee.extension, { number: '' });
-    this.destination = { protocol: binding.source.protocol, address: binding.source.address, port: binding.source.port };
-    this.dtmf = new SipDtmf(ctx, (d, via) => this.emit('digits', d, via));
-    this.on('hangup', () => {
-      this.dtmf.close();
-      void this.sipMedia?.close();
-    });
+    super(ctx, employee.extension, '', auth);
+    this.toPhone = { protocol: binding.source.protocol, address: binding.source.address, port: binding.source.port };
   }
 
-  /** The dialog this leg is, once the phone answered (Channel.sipDialog). */
-  get sipDialog(): DialogKey | undefined {
-    return this.dialog?.id;
-  }
-
-  sendDigits(digits: string): void {
-    this.dtmf.send(digits, this.sipMedia?.endpoint, this.dialog, this.destination);
+  protected get destination(): Destination {
+    return this.toPhone;
   }
 
   /** INVITE the phone; the RTP endpoint opens next to `placement.near` (same media worker) so the call relays there. */
@@ -106,41 +84,6 @@ export class SipOutboundChannel extends BaseChannel implements DialogOwner {
         this.released('congestion');
       },
     );
-  }
-
-  ringing(): void {
-    // Only inbound legs signal ringing back to their phone.
-  }
-
-  answer(): void {
-    // An outbound leg is answered by its phone, not by the exchange.
-  }
-
-  hangup(cause: HangupCause): void {
-    if (this.state === 'released') return;
-    if (this.inDialog) this.inDialog.end();
-    else if (this.tx instanceof InviteClientTransaction) this.ctx.stack.cancel(this.tx);
-    this.released(cause);
-  }
-
-  /** The ACK of our 2xx to the phone's re-INVITE: it may carry the answer to our offer. */
-  handleAck(ack: SipRequest): void {
-    this.inDialog?.handleAck(ack);
-  }
-
-  handleInDialog(req: SipRequest, tx: ServerTransaction): void {
-    if (!this.inDialog) throw new SipError(481, 'Call/Transaction Does Not Exist');
-    this.inDialog.handle(req, tx);
-  }
-
-  remoteEnded(cause: HangupCause): void {
-    this.released(cause);
-  }
-
-  protected override released(cause: HangupCause): void {
-    this.inDialog?.close();
-    if (this.dialog) this.ctx.dialogs.delete(this.dialog.key);
-    super.released(cause);
   }
 
   private sendInvite(caller: Party, media: SipMedia): void {
@@ -188,38 +131,13 @@ export class SipOutboundChannel extends BaseChannel implements DialogOwner {
     if (res.status >= 300) return this.released(causeForStatus(res.status));
     // 2xx: acknowledge it whatever happens next (§13.2.2.4), then keep or end the call.
     if (this.dialog) return; // a retransmission: the stack re-sends our ACK
-    const dialog = Dialog.asUac(invite, res);
-    this.dialog = dialog;
-    this.ctx.stack.sendAck(dialog.createAck(invite.cseq.seq), this.destination);
-    let unusable: string | undefined;
-    try {
-      this.sipMedia!.takeAnswer(res.body);
-    } catch (err) {
-      if (!(err instanceof SdpRejected)) throw err;
-      unusable = err.reason;
-    }
+    const { dialog, unusable } = this.acknowledge(invite, res);
     if (this.state === 'released' || unusable !== undefined) {
       if (unusable !== undefined) this.ctx.log.warn({ extension: this.employee.extension, reason: unusable }, 'sip: unusable SDP answer, hanging up');
       endDialog(this.ctx, dialog, this.destination);
       if (this.state !== 'released') this.released('failure');
       return;
     }
-    const allowsUpdate = res.headers.getAll('Allow').some((m) => m.trim().toUpperCase() === 'UPDATE');
-    this.inDialog = new InDialog(this, this.ctx, dialog, this.sipMedia!, { ...this.destination, extension: this.employee.extension, auth: this.auth }, {
-      hold: (held) => this.emit('hold', held),
-      media: () => this.emit('media', this.media),
-      digits: (d) => this.dtmf.fromInfo(d),
-      transfer: (request) => this.emit('transfer', request),
-      canTransfer: () => this.listenerCount('transfer') > 0,
-    }, allowsUpdate);
-    let terms;
-    try {
-      terms = termsFromResponse(res);
-    } catch {
-      terms = undefined; // a malformed Session-Expires in the 2xx: no session timer
-    }
-    if (terms) this.inDialog.timer.start(terms);
-    this.ctx.dialogs.set(dialog.key, this);
-    this.moveTo('up');
+    this.established(dialog, res, this.employee.extension, () => this.listenerCount('transfer') > 0);
   }
 }

@@ -11,28 +11,23 @@
  *     the same INVITE as a new transaction to that one
  *
  * What the provider sees of the caller (From, P-Asserted-Identity, Privacy) is the
- * trunk's business (src/trunks/outbound.ts builds it); this leg sends it as given.
+ * trunk's business (src/trunks/outbound.ts builds it); this leg sends it as given. What
+ * happens once the INVITE is sent is shared with SipOutboundChannel (uac-leg.ts).
  */
-import { BaseChannel, type DialogKey, type HangupCause, type Party, type PlacementHint } from '../channel.js';
+import type { Party, PlacementHint } from '../channel.js';
 import type { SipRequest, SipResponse } from '../../sip/message.js';
-import type { ServerTransaction } from '../../sip/transaction/server.js';
-import { InviteClientTransaction } from '../../sip/transaction/invite-client.js';
-import type { ClientTransaction } from '../../sip/transaction/layer.js';
 import type { Destination } from '../../sip/transport/layer.js';
 import { Dialog } from '../../sip/dialog.js';
 import type { NameAddr } from '../../sip/header-values.js';
 import type { SipUri } from '../../sip/uri.js';
 import { withCredentials, type Credentials } from '../../sip/auth-client.js';
-import { SipError } from '../../sip/errors.js';
-import { SdpRejected } from '../../sip/sdp-check.js';
 import type { G711Law } from '../../media/g711.js';
-import type { SipContext, DialogOwner } from './context.js';
+import type { SipContext } from './context.js';
 import { causeForStatus } from './causes.js';
 import { SipMedia } from './sip-media.js';
-import { endDialog, InDialog, LEG_ALLOW, SUPPORTED_HEADER } from './in-dialog.js';
+import { endDialog, LEG_ALLOW, SUPPORTED_HEADER } from './in-dialog.js';
 import type { RequestAuthenticator } from './peer-check.js';
-import { termsFromResponse } from './session-timer.js';
-import { SipDtmf } from './dtmf.js';
+import { SipUacLeg } from './uac-leg.js';
 
 /** Everything the INVITE to the provider carries, decided by the trunk. */
 export interface TrunkCallSpec {
@@ -54,42 +49,28 @@ export interface TrunkCallSpec {
   contactUser?: string;
 }
 
-export class TrunkOutboundChannel extends BaseChannel implements DialogOwner {
-  private invite: SipRequest | undefined;
-  private tx: ClientTransaction | undefined;
-  private dialog: Dialog | undefined;
-  private inDialog: InDialog | undefined;
-  private sipMedia: SipMedia | undefined;
+export class TrunkOutboundChannel extends SipUacLeg {
   private challenged = false;
-  private readonly dtmf: SipDtmf;
   /** Whether the far end answered anything yet (even 100 Trying): a site call falls back when it stays silent. */
   heard = false;
   /** How the INVITE ended when it failed: its final status, or no answer / no connection (a site call's fallback decision). */
   outcome: { status: number } | 'timeout' | 'unreachable' | undefined;
 
   constructor(
-    private readonly ctx: SipContext,
+    ctx: SipContext,
     private spec: TrunkCallSpec,
     number: string,
     /** Refuses in-dialog requests from anywhere but the provider's address (peer-check.ts). */
-    private readonly auth: RequestAuthenticator,
+    auth: RequestAuthenticator,
     /** The provider's next server after `failed` (RFC 3263 §4.3), if there is one. */
     private readonly nextHop?: (failed: Destination) => Destination | undefined,
   ) {
-    super('sip', 'outbound', spec.trunk, { number });
-    this.dtmf = new SipDtmf(ctx, (d, via) => this.emit('digits', d, via));
-    this.on('hangup', () => {
-      this.dtmf.close();
-      void this.sipMedia?.close();
-    });
+    super(ctx, spec.trunk, number, auth);
   }
 
-  get sipDialog(): DialogKey | undefined {
-    return this.dialog?.id;
-  }
-
-  sendDigits(digits: string): void {
-    this.dtmf.send(digits, this.sipMedia?.endpoint, this.dialog, this.spec.destination);
+  /** The provider's server the INVITE went to (the next one after a failover). */
+  protected get destination(): Destination {
+    return this.spec.destination;
   }
 
   call(caller: Party, placement?: PlacementHint): void {
@@ -113,36 +94,6 @@ export class TrunkOutboundChannel extends BaseChannel implements DialogOwner {
         this.released('congestion');
       },
     );
-  }
-
-  ringing(): void {}
-
-  answer(): void {}
-
-  hangup(cause: HangupCause): void {
-    if (this.state === 'released') return;
-    if (this.inDialog) this.inDialog.end();
-    else if (this.tx instanceof InviteClientTransaction) this.ctx.stack.cancel(this.tx);
-    this.released(cause);
-  }
-
-  handleAck(ack: SipRequest): void {
-    this.inDialog?.handleAck(ack);
-  }
-
-  handleInDialog(req: SipRequest, tx: ServerTransaction): void {
-    if (!this.inDialog) throw new SipError(481, 'Call/Transaction Does Not Exist');
-    this.inDialog.handle(req, tx);
-  }
-
-  remoteEnded(cause: HangupCause): void {
-    this.released(cause);
-  }
-
-  protected override released(cause: HangupCause): void {
-    this.inDialog?.close();
-    if (this.dialog) this.ctx.dialogs.delete(this.dialog.key);
-    super.released(cause);
   }
 
   private sendInvite(media: SipMedia): void {
@@ -215,38 +166,13 @@ export class TrunkOutboundChannel extends BaseChannel implements DialogOwner {
       return this.released(causeForStatus(res.status));
     }
     if (this.dialog) return; // a retransmitted 2xx: the stack re-sends our ACK
-    const dialog = Dialog.asUac(invite, res);
-    this.dialog = dialog;
-    this.ctx.stack.sendAck(dialog.createAck(invite.cseq.seq), this.spec.destination);
-    let unusable: string | undefined;
-    try {
-      this.sipMedia!.takeAnswer(res.body);
-    } catch (err) {
-      if (!(err instanceof SdpRejected)) throw err;
-      unusable = err.reason;
-    }
+    const { dialog, unusable } = this.acknowledge(invite, res);
     if (unusable !== undefined) {
       this.ctx.log.warn({ trunk: this.spec.trunk, reason: unusable }, 'trunk: unusable SDP answer from the provider, hanging up');
       endDialog(this.ctx, dialog, this.spec.destination);
       return this.released('failure');
     }
-    const allowsUpdate = res.headers.getAll('Allow').some((m) => m.trim().toUpperCase() === 'UPDATE');
-    this.inDialog = new InDialog(this, this.ctx, dialog, this.sipMedia!, { ...this.spec.destination, extension: this.spec.trunk, auth: this.auth }, {
-      hold: (held) => this.emit('hold', held),
-      media: () => this.emit('media', this.media),
-      digits: (d) => this.dtmf.fromInfo(d),
-      transfer: (request) => this.emit('transfer', request),
-      canTransfer: () => false, // a provider does not transfer the exchange's calls
-    }, allowsUpdate);
-    let terms;
-    try {
-      terms = termsFromResponse(res);
-    } catch {
-      terms = undefined;
-    }
-    if (terms) this.inDialog.timer.start(terms);
-    this.ctx.dialogs.set(dialog.key, this);
-    this.moveTo('up');
+    this.established(dialog, res, this.spec.trunk, () => false); // a provider does not transfer the exchange's calls
   }
 
   /** A 2xx that crossed our CANCEL (§9.1): acknowledge it and end that dialog at once (§15). */
