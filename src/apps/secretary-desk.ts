@@ -11,7 +11,8 @@
  *
  * Each change is published (`secretary.desk`). The call leaves the desk when the
  * secretary's leg ends (hung up, joined, transferred, or replaced by another phone that
- * took the caller back: that phone's leg is watched anew).
+ * took the caller back: that phone's leg is watched anew), or when the caller hangs up
+ * during an announce (the secretary and the director stay connected: announce.ts).
  */
 import { BaseChannel, type Channel } from '../channels/channel.js';
 import type { AppContext } from '../core/session.js';
@@ -62,6 +63,7 @@ export function watchDesk(ctx: AppContext, x: Executive, assistant: Channel): ()
       const a = new Announcement(ctx.employee(director), () => ctx.caller.caller, ANNOUNCE_RING_MS, (s) => {
         if (s === 'talking') move('consulting');
         else if (s === 'taken-back') move('talking');
+        else if (s === 'left') end(); // the caller hung up: nobody waits, the consultation is the secretary's own now
       });
       if (!ctx.askTransfer(assistant, announceRequest(a, x.extension))) return 'the call is not talking now (a transfer is under way)';
       announcement = a;
