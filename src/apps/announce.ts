@@ -13,7 +13,8 @@
  *      attended transfer (recorded as one; transfer.ts's `talk` goes on with the pair, so a
  *      later transfer by the director works as ever); hanging up does the same, as a
  *      phone's attended transfer does;
- *    - or takes the call back: the director's leg ends, the secretary is back with the caller;
+ *    - or takes the call back: the director's leg ends, the secretary is back with the caller
+ *      (on the phone that answered the hold reminder's re-ring, when one did: hold-reminder.ts);
  *      the director hanging up does the same;
  * 4. no answer within the ring time, or "take back" while it rings: the secretary is back
  *    with the caller; a secretary who hung up meanwhile is rung again (transfer.ts's recall).
@@ -61,6 +62,9 @@ export class Announcement {
   /** Aborted by a decision: stops the ringing or the secretary's talk with the target. */
   readonly decided = new AbortController();
   private decision: 'join' | 'take-back' | undefined;
+  /** The secretary's leg the caller comes back to on "take back" when it is another phone's (a hold reminder answered). */
+  private backOn: Channel | undefined;
+  private readonly watchers: Array<(state: AnnounceState) => void> = [];
 
   constructor(
     readonly target: DialTarget,
@@ -78,6 +82,16 @@ export class Announcement {
     return this.decision;
   }
 
+  /** Where the caller goes back to: the leg of the phone that answered a hold reminder, if one did. */
+  get takenBackOn(): Channel | undefined {
+    return this.backOn;
+  }
+
+  /** Also tell `watcher` of each move (the hold reminder, beside the console's desk). */
+  watch(watcher: (state: AnnounceState) => void): void {
+    this.watchers.push(watcher);
+  }
+
   /** The secretary joins the caller with the target: only once the target answered. */
   join(): boolean {
     if (this.state !== 'talking' || this.decision) return false;
@@ -86,10 +100,15 @@ export class Announcement {
     return true;
   }
 
-  /** The secretary takes the caller back: while the target rings or talks. */
-  takeBack(): boolean {
+  /**
+   * The secretary takes the caller back: while the target rings or talks — on the phone
+   * already in the call, or on `on` (a leg that answered the hold reminder's re-ring: the
+   * secretary's leg in the call is released for it).
+   */
+  takeBack(on?: Channel): boolean {
     if ((this.state !== 'ringing' && this.state !== 'talking') || this.decision) return false;
     this.decision = 'take-back';
+    this.backOn = on;
     this.decided.abort();
     return true;
   }
@@ -99,6 +118,7 @@ export class Announcement {
     if (!this.machine.can(to)) return;
     this.machine.transition(to);
     this.onState(to);
+    for (const w of this.watchers) w(to);
   }
 }
 
@@ -138,7 +158,14 @@ export async function announce(ctx: AppContext, secretary: Channel, caller: Chan
 async function consultation(ctx: AppContext, secretary: Channel, caller: Channel, a: Announcement, music: AbortController): Promise<[Channel, Channel] | HangupCause> {
   const left = (): boolean => a.state === 'left'; // the caller hung up (may happen at any await)
   ctx.log.info({ call: ctx.record.id, by: secretary.owner, to: a.target.extension }, 'announce: the caller holds, the director rings');
-  const back = (cause: HangupCause): Promise<[Channel, Channel] | HangupCause> => {
+  const back = async (cause: HangupCause): Promise<[Channel, Channel] | HangupCause> => {
+    const on = a.takenBackOn;
+    if (on && on.state === 'up') { // the secretary answered the hold reminder on that phone: the caller goes there
+      music.abort();
+      if (secretary.state !== 'released') secretary.hangup('normal'); // first: that leg leaves the desk before the move
+      a.move('taken-back');
+      return [caller, on];
+    }
     a.move('taken-back');
     return recall(ctx, secretary, caller, music, cause);
   };

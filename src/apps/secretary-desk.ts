@@ -23,8 +23,11 @@ import { ANNOUNCE_RING_MS, Announcement, announceRequest } from './announce.js';
 /** Longest presented name (a phone's display shows far less). */
 export const PRESENTED_NAME_MAX = 64;
 
-/** Watch `assistant` (a secretary talking with the call's caller) on the desk; returns the off switch. */
-export function watchDesk(ctx: AppContext, x: Executive, assistant: Channel): () => void {
+/**
+ * Watch `assistant` (a secretary talking with the call's caller) on the desk; returns the
+ * off switch. `onAnnounce` is told of each announce started (the hold reminder runs while it does).
+ */
+export function watchDesk(ctx: AppContext, x: Executive, assistant: Channel, onAnnounce?: (a: Announcement) => void): () => void {
   const desk = ctx.office?.secretary?.desk;
   if (!desk) return () => undefined;
   let state: DeskState = 'talking';
@@ -68,6 +71,7 @@ export function watchDesk(ctx: AppContext, x: Executive, assistant: Channel): ()
       if (!ctx.askTransfer(assistant, announceRequest(a, x.extension))) return 'the call is not talking now (a transfer is under way)';
       announcement = a;
       move('announcing');
+      onAnnounce?.(a);
       return true;
     },
     join: () => (announcement?.join() ? true : 'the director has not answered'),
