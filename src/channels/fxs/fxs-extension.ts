@@ -17,6 +17,7 @@ import type { Logger } from '../../../common/log.js';
 import { StateMachine, type TransitionTable } from '../../../common/state-machine.js';
 import type { CallerId, DigitEvent, FxsPort } from '../../../drivers/hal.js';
 import type { BaseChannel, HangupCause, Party } from '../channel.js';
+import { analogDisplayName } from '../analog/display-name.js';
 import { PortMedia } from '../analog/port-media.js';
 import { RefusedLeg } from '../analog/refused-leg.js';
 import type { AnalogRouter } from '../analog/router.js';
@@ -64,10 +65,11 @@ export interface FxsExtensionEvents {
   state: [to: FxsLineState];
 }
 
-/** Caller ID as the phone's display shows it. */
+/** Caller ID as the phone's display shows it (the name in Latin-1: display-name.ts). */
 export function callerIdOf(p: Party): CallerId {
   const cid: CallerId = /^\+?[0-9*#]+$/.test(p.number) ? { number: p.number } : { numberAbsence: 'unavailable' };
-  if (p.name) cid.name = p.name;
+  const name = p.name ? analogDisplayName(p.name) : '';
+  if (name) cid.name = name;
   return cid;
 }
 
