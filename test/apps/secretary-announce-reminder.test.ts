@@ -8,6 +8,8 @@
  *   console lists 201 waiting; at 80 s the recall rings 210, who answers it: the director's
  *   leg ends, 210's first leg is released, and 201 talks with 210 on the recall's leg;
  * - the console takes the call back after the first reminder: no reminder any more;
+ * - the same from the waiting list (`…/waiting/:call/take-back`): 201 is back on 210's leg;
+ * - the caller hangs up during the announce: no reminder, 210 and 200 still talk;
  * - the console joins 201 with 200 (the director takes the call): no reminder any more.
  */
 import { test } from 'uvu';
@@ -161,6 +163,35 @@ test('the console takes the call back after the first reminder: the reminders st
   assert.is(invites('210').length, before + 1, 'no reminder once the secretary is back');
   assert.equal(holdSteps(call), ['held', 'reminder', 'retrieved']);
   await phones['201']!.sip.send(callerDialog.createRequest('BYE'));
+  await idle();
+});
+
+test('the waiting list\'s take back during the announce: the director\'s leg ends, 201 is back with 210 on the same leg', async () => {
+  const { call, callerDialog, secretaryCallId, directorCallId } = await consulting();
+  const before = invites('210').length;
+  await pumpUntil(() => invites('210').length === before + 1, 41_000, 'the reminder at 40 s');
+  assert.is((await api.post(`/api/executives/200/waiting/${call}/take-back`)).status, 202);
+  await waitFor(() => byes('200').some((q) => q.callId === directorCallId), 5000, 'the director\'s leg ends');
+  await hears(phones['201']!, phones['210']!, '201 hears 210 again');
+  assert.not.ok(byes('210').some((q) => q.callId === secretaryCallId), 'the secretary\'s leg stays: no new ring');
+  await pump(100_000);
+  assert.is(invites('210').length, before + 1, 'no reminder once the secretary is back');
+  assert.equal(holdSteps(call), ['held', 'reminder', 'retrieved']);
+  await phones['201']!.sip.send(callerDialog.createRequest('BYE'));
+  await idle();
+});
+
+test('the caller hangs up during the announce: the reminders stop, 210 and 200 go on talking', async () => {
+  const { call, callerDialog, secretaryCallId } = await consulting();
+  const before = invites('210').length;
+  await pump(20_000);
+  await phones['201']!.sip.send(callerDialog.createRequest('BYE'));
+  await waitFor(() => holdSteps(call).at(-1) === 'gone', 3000, 'nobody waits any more');
+  await pump(100_000);
+  assert.is(invites('210').length, before, 'no reminder: nobody holds');
+  await hears(phones['210']!, phones['200']!, '210 still hears 200');
+  const dialog = secretaryCalls.find((c) => c.req.callId === secretaryCallId)!;
+  await phones['210']!.sip.send(Dialog.asUas(dialog.req, dialog.res).createRequest('BYE'));
   await idle();
 });
 
