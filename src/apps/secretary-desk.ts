@@ -11,7 +11,8 @@
  *
  * Each change is published (`secretary.desk`). The call leaves the desk when the
  * secretary's leg ends (hung up, joined, transferred, or replaced by another phone that
- * took the caller back: that phone's leg is watched anew).
+ * took the caller back: that phone's leg is watched anew), or when the caller hangs up
+ * during an announce (the secretary and the director stay connected: announce.ts).
  */
 import { BaseChannel, type Channel } from '../channels/channel.js';
 import type { AppContext } from '../core/session.js';
@@ -22,8 +23,11 @@ import { ANNOUNCE_RING_MS, Announcement, announceRequest } from './announce.js';
 /** Longest presented name (a phone's display shows far less). */
 export const PRESENTED_NAME_MAX = 64;
 
-/** Watch `assistant` (a secretary talking with the call's caller) on the desk; returns the off switch. */
-export function watchDesk(ctx: AppContext, x: Executive, assistant: Channel): () => void {
+/**
+ * Watch `assistant` (a secretary talking with the call's caller) on the desk; returns the
+ * off switch. `onAnnounce` is told of each announce started (the hold reminder runs while it does).
+ */
+export function watchDesk(ctx: AppContext, x: Executive, assistant: Channel, onAnnounce?: (a: Announcement) => void): () => void {
   const desk = ctx.office?.secretary?.desk;
   if (!desk) return () => undefined;
   let state: DeskState = 'talking';
@@ -62,10 +66,12 @@ export function watchDesk(ctx: AppContext, x: Executive, assistant: Channel): ()
       const a = new Announcement(ctx.employee(director), () => ctx.caller.caller, ANNOUNCE_RING_MS, (s) => {
         if (s === 'talking') move('consulting');
         else if (s === 'taken-back') move('talking');
+        else if (s === 'left') end(); // the caller hung up: nobody waits, the consultation is the secretary's own now
       });
       if (!ctx.askTransfer(assistant, announceRequest(a, x.extension))) return 'the call is not talking now (a transfer is under way)';
       announcement = a;
       move('announcing');
+      onAnnounce?.(a);
       return true;
     },
     join: () => (announcement?.join() ? true : 'the director has not answered'),

@@ -26,8 +26,7 @@ import type { Executive } from '../secretary/config-schema.js';
 import { decideFilter, type FilterDecision } from '../secretary/decide.js';
 import { dial, DialFailed } from './dial.js';
 import { withMailbox } from './held-call-moves.js';
-import { watchHold } from './hold-reminder.js';
-import { watchDesk } from './secretary-desk.js';
+import { watchSecretaryLeg } from './hold-reminder.js';
 import { playPrompt } from './route-steps.js';
 import { screenCall } from './screening.js';
 import { talk, type NumberRouter } from './transfer.js';
@@ -74,12 +73,8 @@ export function secretaryApplication(deps: SecretaryAppDeps) {
       return undefined;
     }
     secretaryStep(ctx, x, 'answered', { by: answered.owner });
-    const offHold = answered.owner === x.extension ? () => undefined : watchHold(ctx, x, answered);
-    const offDesk = answered.owner === x.extension ? () => undefined : watchDesk(ctx, x, answered); // the console's announce and presented name
-    const off = (): void => {
-      offHold();
-      offDesk();
-    };
+    // The hold reminder, the console's announce and presented name (not for the director's own answer).
+    const off = answered.owner === x.extension ? () => undefined : watchSecretaryLeg(ctx, x, answered);
     try {
       // The console may send the held caller to the director's mailbox (held-call-moves.ts).
       const director = ctx.config?.employees.find((e) => e.extension === x.extension);

@@ -88,6 +88,14 @@ export interface AppContext {
   handDial(caller: Channel, by: Channel, unanswered: Unanswered): boolean;
   /** `channel` went to another call: this one forgets it (if it was the caller, `successor` becomes the caller). */
   handOff(channel: Channel, successor: Channel): void;
+  /**
+   * While set, the caller hanging up asks `successor` first: a live channel it returns (a
+   * party of a consultation the exchange runs for the call, apps/announce.ts) becomes the
+   * caller and the call goes on — a consultation outlives the held party, as on any PBX;
+   * the record keeps when and how the caller hung up. Undefined ends the call as ever.
+   * Returns the off switch.
+   */
+  onCallerGone(successor: (cause: HangupCause) => Channel | undefined): () => void;
   /** A new bridge owned by this call (closed when the call ends). */
   newBridge(opts?: { dtmf?: DtmfPolicy }): Bridge;
   /** Whom to ring to reach an employee (`purpose`: a page, answered by the device itself). */

@@ -78,6 +78,9 @@ export interface CallRecordData {
   endedAt?: number;
   cause?: HangupCause;
   disposition?: Disposition;
+  /** The caller hung up before the call ended (a consultation the exchange ran for it went on): when, and how. */
+  callerLeftAt?: number;
+  callerLeftCause?: HangupCause;
 }
 
 let nextCallId = 1;
@@ -98,6 +101,8 @@ export class CallRecord {
   answeredAt: number | undefined;
   endedAt: number | undefined;
   cause: HangupCause | undefined;
+  callerLeftAt: number | undefined;
+  callerLeftCause: HangupCause | undefined;
 
   constructor(readonly caller: Channel, readonly startedAt: number) {}
 
@@ -143,6 +148,13 @@ export class CallRecord {
     this.transfers.push({ at, by, target, kind });
   }
 
+  /** The caller hung up while the call goes on without them (a consultation outlives the held party). */
+  callerLeft(cause: HangupCause, at: number): void {
+    if (this.state === 'ended' || this.callerLeftAt !== undefined) return;
+    this.callerLeftAt = at;
+    this.callerLeftCause = cause;
+  }
+
   ended(cause: HangupCause, at: number): void {
     if (this.state === 'ended') return;
     this.cause = cause;
@@ -178,6 +190,8 @@ export class CallRecord {
     if (this.cause !== undefined) d.cause = this.cause;
     const disposition = this.disposition;
     if (disposition) d.disposition = disposition;
+    if (this.callerLeftAt !== undefined) d.callerLeftAt = this.callerLeftAt;
+    if (this.callerLeftCause !== undefined) d.callerLeftCause = this.callerLeftCause;
     return d;
   }
 }

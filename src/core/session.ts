@@ -67,7 +67,18 @@ export class Session {
   private unanswered: Unanswered | undefined;
   /** The ringback the exchange plays to a caller that was up already when the call was handed to it. */
   private ringback: { playback: Playback | undefined; off: () => void } | undefined;
-  private readonly callerHungUp = (cause: HangupCause): void => this.end(cause === 'normal' && this.record.state !== 'connected' ? 'cancelled' : cause);
+  /** Set while a consultation the exchange runs may outlive the caller (AppContext.onCallerGone). */
+  private callerGone: ((cause: HangupCause) => Channel | undefined) | undefined;
+  private readonly callerHungUp = (cause: HangupCause): void => {
+    const successor = this.callerGone?.(cause);
+    if (successor && successor !== this.current && successor.state !== 'released' && this.record.state !== 'ended') {
+      this.record.callerLeft(cause, this.deps.clock.now());
+      this.deps.holding.remove(this.current);
+      this.adoptCaller(successor);
+      return;
+    }
+    this.end(cause === 'normal' && this.record.state !== 'connected' ? 'cancelled' : cause);
+  };
 
   constructor(private readonly deps: SessionDeps, caller: Channel) {
     this.current = caller;
@@ -122,6 +133,12 @@ export class Session {
       handOff: (ch, successor) => {
         if (ch === this.current) this.adoptCaller(successor);
         this.owned.delete(ch);
+      },
+      onCallerGone: (successor) => {
+        this.callerGone = successor;
+        return () => {
+          if (this.callerGone === successor) this.callerGone = undefined;
+        };
       },
       newBridge: (opts) => this.newBridge(opts?.dtmf),
       employee: (e, purpose) => d.employee(e, purpose),

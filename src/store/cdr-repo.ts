@@ -42,6 +42,8 @@ export interface Cdr {
   transfers: TransferRecord[];
   /** The bridges the caller's channel joined (a conference room's among them), oldest first. */
   bridges: Array<{ bridge: string; at: string }>;
+  /** The caller hung up before the call ended (a secretary's consultation with the director went on): when, and how. */
+  callerLeft: { at: string; cause: string } | null;
 }
 
 export interface CdrQuery {
@@ -64,6 +66,7 @@ interface Row {
   id: number; call_id: string; caller_number: string; caller_name: string; source_tech: string; source: string; dialled: string;
   outside_line: string | null; answered_by: string | null; started_at: number; answered_at: number | null; ended_at: number;
   ring_s: number; talk_s: number; disposition: Disposition; cause: string; legs: string; transfers: string; bridges: string;
+  caller_left_at: number | null; caller_left_cause: string | null;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -90,9 +93,9 @@ export class CdrRepository implements CallRecordSink {
 
   constructor(private readonly db: Db) {
     this.insertCall = db.prepare(`INSERT INTO cdr (call_id, caller_number, caller_name, source_tech, source, dialled, outside_line, answered_by,
-      started_at, answered_at, ended_at, ring_s, talk_s, disposition, cause, legs, transfers, bridges)
+      started_at, answered_at, ended_at, ring_s, talk_s, disposition, cause, legs, transfers, bridges, caller_left_at, caller_left_cause)
       VALUES (@call_id, @caller_number, @caller_name, @source_tech, @source, @dialled, @outside_line, @answered_by,
-      @started_at, @answered_at, @ended_at, @ring_s, @talk_s, @disposition, @cause, @legs, @transfers, @bridges)`);
+      @started_at, @answered_at, @ended_at, @ring_s, @talk_s, @disposition, @cause, @legs, @transfers, @bridges, @caller_left_at, @caller_left_cause)`);
     this.insertParty = db.prepare('INSERT OR IGNORE INTO cdr_parties (cdr_id, party) VALUES (?, ?)');
     this.writeAll = db.transaction((r: CallRecordData) => {
       const endedAt = r.endedAt ?? r.startedAt;
@@ -106,6 +109,7 @@ export class CdrRepository implements CallRecordSink {
         talk_s: r.answeredAt === undefined ? 0 : seconds(endedAt - r.answeredAt),
         disposition: dispositionOf(r), cause: r.cause ?? 'failure',
         legs: JSON.stringify(r.legs), transfers: JSON.stringify(r.transfers ?? []), bridges: JSON.stringify(r.bridges),
+        caller_left_at: r.callerLeftAt ?? null, caller_left_cause: r.callerLeftAt === undefined ? null : (r.callerLeftCause ?? 'normal'),
       });
       for (const p of partiesOf(r)) this.insertParty.run(lastInsertRowid, p);
     });
@@ -145,5 +149,6 @@ function toCdr(r: Row): Cdr {
     ringSeconds: r.ring_s, talkSeconds: r.talk_s, disposition: r.disposition, cause: r.cause,
     legs: JSON.parse(r.legs) as LegRecord[], transfers: JSON.parse(r.transfers) as TransferRecord[],
     bridges: (JSON.parse(r.bridges) as Array<{ bridge: string; at: number }>).map((b) => ({ bridge: b.bridge, at: iso(b.at) })),
+    callerLeft: r.caller_left_at === null ? null : { at: iso(r.caller_left_at), cause: r.caller_left_cause ?? 'normal' },
   };
 }

@@ -24,7 +24,7 @@ const OFFICE = `
 site: { name: DECT office, country: fr }
 employees:
   - { name: Galina Ivanovna, extension: "201", role: admin, password: "change-me-201", devices: [{ type: sip, secret: "s3cret-201" }] }
-  - { name: Semyon Petrovich, extension: "202", devices: [{ type: sip, secret: "s3cret-202" }] }
+  - { name: Semyon Petrovich, extension: "202", password: "change-me-202", devices: [{ type: sip, secret: "s3cret-202" }] }
   - { name: Reception, extension: "101", devices: [{ type: fxs, port: 1 }] }
   - { name: Warehouse One, extension: "301", devices: [{ type: dect, ipei: "0077A 1000301" }] }
   - { name: Warehouse Two, extension: "302", devices: [{ type: dect, ipei: "0077A 1000302" }] }
@@ -62,9 +62,14 @@ export interface DectExchange {
   idle(ipei: string): Promise<void>;
 }
 
-export async function startDectExchange(): Promise<DectExchange> {
+/** What a test adds to the office: `more` is YAML appended at the top level (an `executives:` block, say). */
+export interface DectOfficeOptions {
+  more?: string;
+}
+
+export async function startDectExchange(o: DectOfficeOptions = {}): Promise<DectExchange> {
   const dir = tempDir();
-  writeFileSync(`${dir}/office.yaml`, OFFICE);
+  writeFileSync(`${dir}/office.yaml`, OFFICE + (o.more ?? ''));
   const ex = await startExchange({
     board: 'board/sim.yaml', data: `${dir}/data`, config: `${dir}/office.yaml`, bind: '127.0.0.1', sipPort: 0, httpPort: 0, logLevel: 'silent', logger: silentLogger(),
   });

@@ -7,12 +7,14 @@
 import type { Logger } from '../../../common/log.js';
 import type { CallerId, FxsPort } from '../../../drivers/hal.js';
 import type { HangupCause, Party } from '../channel.js';
+import { analogDisplayName } from '../analog/display-name.js';
 import { CALLBACK_RING_CADENCE, cardTonePlan, type Country, type ToneKind } from '../analog/card-tones.js';
 
-/** Caller ID as the phone's display shows it. */
+/** Caller ID as the phone's display shows it (the name in Latin-1: display-name.ts). */
 export function callerIdOf(p: Party): CallerId {
   const cid: CallerId = /^\+?[0-9*#]+$/.test(p.number) ? { number: p.number } : { numberAbsence: 'unavailable' };
-  if (p.name) cid.name = p.name;
+  const name = p.name ? analogDisplayName(p.name) : '';
+  if (name) cid.name = name;
   return cid;
 }
 

@@ -177,4 +177,15 @@ export const MIGRATIONS_FROM_10: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Issue 15: the caller hung up while the secretary announced them; the secretary's
+    // consultation with the director went on (apps/announce.ts), so the call ended later —
+    // the record keeps when and how the caller left (null: the caller stayed to the end).
+    version: 19,
+    description: 'call records: when the caller hung up before the call ended',
+    sql: `
+      ALTER TABLE cdr ADD COLUMN caller_left_at INTEGER;
+      ALTER TABLE cdr ADD COLUMN caller_left_cause TEXT;
+    `,
+  },
 ];
