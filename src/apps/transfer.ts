@@ -30,8 +30,10 @@
  * Attended transfer (RFC 3891: the request names, by its SIP dialog, the transferor's leg
  * of a consultation call): the transferee takes that leg's place in the consultation call
  * — bridged with the consulted party there — and both of the transferor's legs end. A
- * dialog that is no live call, or one not talking now, fails the transfer (reported) and
- * the transferee stays with the transferor.
+ * consultation still ringing is handed to the transferee (semi-attended: it hears ringback,
+ * talks with whoever answers, else the transferor is recalled); one talking with what cannot
+ * be handed over (a menu, a queue) is dialled again for the transferee. A dialog that is no
+ * live call of the transferor's fails the transfer (reported) and the transferee stays.
  */
 import type { Channel, HangupCause, TransferRequest } from '../channels/channel.js';
 import type { AppContext } from '../core/session.js';
@@ -103,7 +105,7 @@ export async function talk(ctx: AppContext, pair: [Channel, Channel], route: Num
     const { asked } = stopped;
     const transferee = members[0] === asked.by ? members[1] : members[0];
     const next = asked.request.replaces
-      ? attendedTransfer(ctx, asked.by, transferee, asked.request)
+      ? await attendedTransfer(ctx, asked.by, transferee, asked.request, route)
       : await blindTransfer(ctx, asked.by, transferee, asked.request, route);
     if (!Array.isArray(next)) return next;
     members = next;
@@ -167,27 +169,68 @@ async function bridgeUntilTransfer(ctx: AppContext, members: [Channel, Channel])
  * RFC 3891 through a B2BUA: the leg the Replaces names is the transferor's in the
  * consultation call; its call puts the transferee in its place, this call lets the
  * transferee go, and the transferor's leg here ends (its other one ends over there).
+ *
+ * A consultation that still rings (the transferor transfers before the target answered:
+ * "semi-attended", as Asterisk, 3CX and Panasonic allow) is handed to the transferee
+ * (handConsultation): it hears ringback from the same ringing phones and talks with whoever
+ * answers; unanswered, the transferor is rung again (recall). A consultation talking with
+ * something that cannot be handed over (a voice menu, a queue) is re-dialled for the
+ * transferee as a blind transfer to the number the REFER names, and the consultation ends.
  */
-function attendedTransfer(ctx: AppContext, transferor: Channel, transferee: Channel, request: TransferRequest): [Channel, Channel] | HangupCause {
+async function attendedTransfer(ctx: AppContext, transferor: Channel, transferee: Channel, request: TransferRequest, route: NumberRouter): Promise<[Channel, Channel] | HangupCause> {
   const report = request.report?.bind(request) ?? (() => undefined);
   const consultation = request.replaces && ctx.findReplaced(request.replaces);
-  ctx.log.info({ call: ctx.record.id, by: transferor.owner, found: consultation !== undefined }, 'transfer: attended');
-  if (!consultation || consultation === transferor || consultation === transferee || consultation.state !== 'up') {
+  ctx.log.info({ call: ctx.record.id, by: transferor.owner, found: consultation !== undefined, state: consultation?.state }, 'transfer: attended');
+  if (!consultation || consultation === transferor || consultation === transferee || consultation.state === 'released' || consultation.owner !== transferor.owner) {
     report({ failed: 'not-found' });
     return [transferee, transferor];
   }
+  if (consultation.state !== 'up') return semiAttended(ctx, transferor, transferee, consultation, request, route);
   report('trying');
   if (attendedTrunkToTrunkRefusal(ctx, transferee, consultation, transferor.owner)) {
     report({ failed: 'barred' });
     return [transferee, transferor];
   }
-  if (!joinConsultation(ctx, transferor, transferee, consultation)) {
-    report({ failed: 'congestion' }); // the consultation call is not talking now (ringing, already transferring)
-    return [transferee, transferor];
+  if (!joinConsultation(ctx, transferor, transferee, consultation, request.target || consultation.owner)) {
+    // Not a call that lets the transferee in (a menu, a queue; already transferring): dial its number again.
+    if (!request.target) {
+      report({ failed: 'congestion' });
+      return [transferee, transferor];
+    }
+    ctx.log.info({ call: ctx.record.id, by: transferor.owner, to: request.target }, 'transfer: the consultation cannot be joined, dialling its number for the transferee');
+    consultation.hangup('normal');
+    return blindTransfer(ctx, transferor, transferee, { target: request.target, report }, route);
   }
   report('answered');
   transferor.hangup('normal');
   return 'normal';
+}
+
+/** The REFER with Replaces names a consultation that still rings: hand it to the transferee (see attendedTransfer). */
+async function semiAttended(ctx: AppContext, transferor: Channel, transferee: Channel, consultation: Channel, request: TransferRequest, route: NumberRouter): Promise<[Channel, Channel] | HangupCause> {
+  const report = request.report?.bind(request) ?? (() => undefined);
+  // What that call dialled (the REFER's own target is the phone's word, not checked).
+  const target = ctx.ringingCalls().find((r) => r.record.caller === consultation)?.record.destination || request.target;
+  report('trying');
+  if (trunkToTrunkRefusal(ctx, transferee, target, transferor.owner)) {
+    report({ failed: 'barred' });
+    return [transferee, transferor];
+  }
+  if (handConsultation(ctx, transferor, transferee, consultation, target, route)) {
+    ctx.log.info({ call: ctx.record.id, by: transferor.owner, to: target }, 'transfer: attended while the consultation rings, handed to the transferee');
+    report('answered'); // the transfer is done: the transferor's part is over (Asterisk reports 200 here too)
+    transferor.hangup('normal');
+    consultation.hangup('normal'); // the transferor's unanswered INVITE: 487
+    return 'normal';
+  }
+  if (!target) {
+    report({ failed: 'congestion' });
+    return [transferee, transferor];
+  }
+  // Not a plain ringing dial (still routing, a queue's or menu's own ringing): dial the number for the transferee.
+  ctx.log.info({ call: ctx.record.id, by: transferor.owner, to: target }, 'transfer: the ringing consultation cannot be handed over, dialling its number for the transferee');
+  consultation.hangup('normal');
+  return blindTransfer(ctx, transferor, transferee, { target, report }, route);
 }
 
 /**

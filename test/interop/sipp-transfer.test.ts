@@ -19,11 +19,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { silentLogger } from '../../common/log.js';
 import { startExchange, type Exchange } from '../../src/main.js';
-import { createResponse } from '../../src/sip/index.js';
+import { createResponse, newTag } from '../../src/sip/index.js';
 import { tempDir } from '../helpers/tmp.js';
 import { freePort, waitFor } from '../helpers/net.js';
 import { haveSipp, sipp } from '../helpers/sipp.js';
-import { connectCall, harnessPhone, register, rtpLevel, unregister, type HarnessPhone, hears } from '../channels/sip/call-harness.js';
+import { connectCall, defaultAnswer, harnessPhone, register, rtpLevel, unregister, type HarnessPhone, hears } from '../channels/sip/call-harness.js';
 
 const TRANSFER_CONFIG = new URL('../fixtures/config/transfer.yaml', import.meta.url).pathname;
 let ex: Exchange;
@@ -139,6 +139,67 @@ if (enabled) {
     } finally {
       await hangUpAll();
       await close();
+    }
+  });
+
+  /**
+   * Semi-attended: a second sipp (another phone of 201) calls 203, which rings (180, the
+   * test answers later); the first sipp calls 202 and REFERs it with Replaces naming that
+   * still-ringing dialog. Returns once both sipps are done, with 203's INVITE to answer.
+   */
+  async function semiAttended(p203: HarnessPhone) {
+    const dflt = p203.respond;
+    p203.respond = (req) => (req.method === 'INVITE' ? undefined : dflt(req)); // 203 rings; the test answers
+    const consultation = await phone201('uac-call-ringing-ended.xml', { callee: '203' });
+    await waitFor(() => p203.unanswered.some((u) => u.req.method === 'INVITE'), 5000, '203 to be called');
+    const invite = p203.unanswered.find((u) => u.req.method === 'INVITE')!;
+    const tag = newTag();
+    invite.tx.respond(createResponse(invite.req, 180, 'Ringing', tag));
+    await waitFor(() => ex.switch.channels.all().some((c) => c.owner === '201' && c.state === 'alerting' && c.sipDialog), 3000, '201\'s consultation to ring');
+    const d = ex.switch.channels.all().find((c) => c.owner === '201' && c.state === 'alerting')!.sipDialog!;
+    const replaces = encodeURIComponent(`${d.callId};to-tag=${d.localTag};from-tag=${d.remoteTag}`);
+    const r = await transferor('uac-refer-attended.xml', { replaces });
+    assert.is(r.code, 0, `sipp (transferor) failed:\n${r.output}`);
+    const c = await consultation.done;
+    assert.is(c.code, 0, `sipp (consultation) did not get its 487:\n${c.output}`);
+    return { invite, tag };
+  }
+
+  test('sipp REFERs 202 with Replaces naming a consultation still ringing at 203: NOTIFY 200, both sipps released; 202 hears ringback, then talks with 203 when it answers', async () => {
+    const { p202, p203, close } = await phones(false);
+    try {
+      const { invite, tag } = await semiAttended(p203);
+      assert.ok(!ex.switch.holding.has(ex.switch.channels.all().find((c) => c.owner === '202')!), '202 is not left with music');
+      const ringback = await rtpLevel(p202.rtp, 4000);
+      assert.ok(ringback.rms > 100, `202 hears ringback while 203 rings (rms ${ringback.rms.toFixed(0)})`);
+      invite.tx.respond(defaultAnswer(p203, '203', invite.req, tag));
+      await hears(p202, p203, '202 to hear 203');
+      await hears(p203, p202, '203 to hear 202');
+      assert.is(p203.received.filter((q) => q.method === 'INVITE').length, 1, '203 was called once: by the consultation');
+      assert.is(p202.received.filter((q) => q.method === 'INVITE').length, 1, '202 was called once, by sipp');
+      assert.is(ex.switch.activeCalls().length, 1, 'one call left: 202 with 203');
+    } finally {
+      await hangUpAll();
+      await close();
+    }
+  });
+
+  test('semi-attended transfer to 203, which then turns out busy: 202 is not dropped, 201 rings again showing 202, and they talk', async () => {
+    const { p202, p203, close } = await phones(false);
+    const p201 = await harnessPhone(ex, '201');
+    await register(p201, '201');
+    try {
+      const { invite, tag } = await semiAttended(p203);
+      invite.tx.respond(createResponse(invite.req, 486, 'Busy Here', tag));
+      await waitFor(() => p201.received.some((q) => q.method === 'INVITE'), 5000, '201 to ring again');
+      assert.is(p201.received.find((q) => q.method === 'INVITE')!.from.uri.user, '202', 'the recall shows the transferee');
+      await hears(p202, p201, '202 to hear 201 after the recall');
+      await hears(p201, p202, '201 to hear 202 after the recall');
+      assert.is(p202.received.filter((q) => q.method === 'BYE').length, 0, '202 was never dropped');
+    } finally {
+      await hangUpAll();
+      await unregister(p201, '201');
+      await Promise.all([p201.sip.stop(), p201.rtp.close(), close()]);
     }
   });
 
