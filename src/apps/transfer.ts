@@ -14,7 +14,8 @@
  * 4. a failed transfer never drops the transferee (recall): when the transferor is still on
  *    the call the two are bridged again (the transferor's phone shows its held call), and
  *    when the transferor has hung up their phones ring again with the transferee's identity
- *    for RECALL_RING_MS; only when that is not answered either does the call end.
+ *    for RECALL_RING_MS, then the site's operator; a transferor that is no employee (a line,
+ *    a trunk) goes straight to the operator; only when nobody answers does the call end.
  * 5. an outside caller transferred to an outside number (trunk to trunk) is refused unless
  *    the policy allows it (trunk-to-trunk.ts): reported `barred`, then the recall above;
  *    an attended one into a consultation with an outside party likewise stays with the transferor.
@@ -43,6 +44,7 @@ import { bridge } from './bridge.js';
 import { threeWay, threeWayCode } from './conference.js';
 import { dial, DialFailed } from './dial.js';
 import { hold } from './hold.js';
+import { recallStepOf } from './recall-targets.js';
 import { attendedTrunkToTrunkRefusal, trunkToTrunkRefusal } from './trunk-to-trunk.js';
 
 /** Runs a dialled number's application for the call in `ctx` (registry.ts): the cause the call would end with. */
@@ -315,23 +317,36 @@ export async function blindTransfer(ctx: AppContext, transferor: Channel, transf
   return recall(ctx, transferor, transferee, music, cause);
 }
 
-/** The transfer failed: the transferee goes back to the transferor (still on the call, or rung again). */
+/**
+ * The transfer failed: the transferee goes back to the transferor — still on the call, or
+ * rung again for RECALL_RING_MS when it is an employee — then to the site's operator
+ * (`site.operator`, an employee or a department), as a parked call does. A transferor that
+ * is no employee (a city line, a trunk, a peer not in the directory) that has hung up cannot
+ * be rung back: the operator takes the call. Only when nobody answers does the call end.
+ */
 export async function recall(ctx: AppContext, transferor: Channel, transferee: Channel, music: AbortController, cause: HangupCause): Promise<[Channel, Channel] | HangupCause> {
   if (transferor.state === 'up') {
     music.abort();
     return [transferee, transferor];
   }
-  const employee = ctx.config?.employees.find((e) => e.extension === transferor.owner);
-  if (!employee) {
-    music.abort();
-    return cause;
-  }
+  const config = ctx.config;
+  const extensions = [...new Set([transferor.owner, config?.site.operator])].filter((x): x is string => x !== undefined && x !== transferee.owner);
+  const steps = config ? extensions.map((x) => recallStepOf(ctx, config, x, RECALL_RING_MS)).filter((s) => s.targets.length > 0) : [];
+  if (steps.length === 0) ctx.log.warn({ call: ctx.record.id, by: transferor.owner, cause }, 'transfer failed and nobody can be recalled (no operator): the call ends');
+  let last = cause;
   try {
-    const back = await dial(ctx, [ctx.employee(employee)], { timeout_ms: RECALL_RING_MS });
-    return [transferee, back];
-  } catch (err) {
-    if (err instanceof DialFailed) return err.cause;
-    throw err;
+    for (const step of steps) {
+      try {
+        const back = await dial(ctx, step.targets, { strategy: step.strategy, timeout_ms: step.timeoutMs });
+        return [transferee, back];
+      } catch (err) {
+        if (!(err instanceof DialFailed)) throw err;
+        last = err.cause;
+        if (ctx.signal.aborted || transferee.state === 'released') return last;
+        ctx.log.info({ call: ctx.record.id, cause: last }, 'transfer recall: step not answered');
+      }
+    }
+    return last;
   } finally {
     music.abort();
   }

@@ -98,4 +98,61 @@ test('an outside target follows the transferor\'s barring: allowed for 201, barr
   assert.is(barred.sw.bridges()[0]!.size, 2);
 });
 
+/** A city line's caller reaches 202; the line (no employee: a trunk that REFERs) asks to transfer 202 to 203, then hangs up; 203 is busy. */
+async function lineTransfers(s: ReturnType<typeof setup>) {
+  const line = new FakeChannel('inbound', 'City 1', { number: '0611223344' });
+  s.sw.accept(line);
+  line.dial('202');
+  await settle();
+  const b = s.legs[0]!;
+  b.deviceAnswers();
+  await settle();
+  const reports: TransferProgress[] = [];
+  line.emit('transfer', { target: '203', report: (p) => reports.push(p) });
+  await settle();
+  line.deviceHangsUp();
+  s.legs[1]!.deviceHangsUp('busy');
+  await settle();
+  return { line, b, reports };
+}
+
+test('a transferor that is no employee (a city line) hung up and the transfer failed: the site operator rings, showing the transferee, and they talk', async () => {
+  const s = setup((c) => { c.site.operator = '201'; });
+  const { b, reports } = await lineTransfers(s);
+  assert.equal(reports, ['trying', { failed: 'busy' }]);
+  assert.is(b.state, 'up', 'the transferee was not dropped');
+  const operator = s.legs[2]!;
+  assert.is(operator.owner, '201', 'the operator rings');
+  assert.equal(operator.log, ['call from 202']);
+  assert.ok(s.sw.holding.has(b), 'music while the operator rings');
+  operator.deviceAnswers();
+  await settle();
+  assert.equal(s.sw.bridges()[0]!.channels().map((c) => c.owner).sort(), ['201', '202']);
+});
+
+test('a failed transfer whose transferor hung up and does not answer its recall goes on to the operator (a department)', async () => {
+  const s = setup((c) => { c.site.operator = '600'; c.departments[0].members = ['101', '203']; });
+  const { a, b } = await transferFrom201(s, '203');
+  a.deviceHangsUp();
+  s.legs[1]!.deviceHangsUp('busy');
+  await settle();
+  assert.is(s.legs[2]!.owner, '201', 'the transferor rings again first');
+  s.clock.advance(RECALL_RING_MS);
+  await settle();
+  assert.is(b.state, 'up', 'still not dropped');
+  const operators = s.legs.slice(3).map((l) => l.owner);
+  assert.ok(operators.includes('203'), `the operator department's members ring (${operators.join(', ')})`);
+  s.legs.slice(3).find((l) => l.owner === '203')!.deviceAnswers();
+  await settle();
+  assert.equal(s.sw.bridges()[0]!.channels().map((c) => c.owner).sort(), ['202', '203']);
+});
+
+test('no operator configured: a failed transfer from a city line that hung up ends the call (nobody to recall)', async () => {
+  const s = setup();
+  const { b } = await lineTransfers(s);
+  assert.is(s.legs.length, 2, 'nobody else rings');
+  assert.is(b.state, 'released');
+  assert.is(s.sw.activeCalls().length, 0);
+});
+
 test.run();
