@@ -36,7 +36,7 @@
  * be handed over (a menu, a queue) is dialled again for the transferee. A dialog that is no
  * live call of the transferor's fails the transfer (reported) and the transferee stays.
  */
-import type { Channel, HangupCause, TransferRequest } from '../channels/channel.js';
+import type { Channel, HangupCause, TransferProgress, TransferRequest } from '../channels/channel.js';
 import type { AppContext } from '../core/session.js';
 import { consult } from './analog-consult.js';
 import { announce, announcementOf, type Announcement } from './announce.js';
@@ -44,6 +44,7 @@ import { bridge } from './bridge.js';
 import { threeWay, threeWayCode } from './conference.js';
 import { dial, DialFailed } from './dial.js';
 import { hold } from './hold.js';
+import { resolveDialled } from '../core/dialplan.js';
 import { recallStepOf } from './recall-targets.js';
 import { attendedTrunkToTrunkRefusal, trunkToTrunkRefusal } from './trunk-to-trunk.js';
 
@@ -201,12 +202,17 @@ async function attendedTransfer(ctx: AppContext, transferor: Channel, transferee
     }
     ctx.log.info({ call: ctx.record.id, by: transferor.owner, to: request.target }, 'transfer: the consultation cannot be joined, dialling its number for the transferee');
     consultation.hangup('normal');
-    return blindTransfer(ctx, transferor, transferee, { target: request.target, report }, route);
+    return blindTransfer(ctx, transferor, transferee, { target: request.target, report: afterTrying(report) }, route);
   }
   report('answered');
   transferor.hangup('normal');
   return 'normal';
 }
+
+/** The reports of a transfer that has already said `trying` (its re-dial says it again). */
+const afterTrying = (report: (p: TransferProgress) => void) => (p: TransferProgress): void => {
+  if (p !== 'trying') report(p);
+};
 
 /** The REFER with Replaces names a consultation that still rings: hand it to the transferee (see attendedTransfer). */
 async function semiAttended(ctx: AppContext, transferor: Channel, transferee: Channel, consultation: Channel, request: TransferRequest, route: NumberRouter): Promise<[Channel, Channel] | HangupCause> {
@@ -232,7 +238,7 @@ async function semiAttended(ctx: AppContext, transferor: Channel, transferee: Ch
   // Not a plain ringing dial (still routing, a queue's or menu's own ringing): dial the number for the transferee.
   ctx.log.info({ call: ctx.record.id, by: transferor.owner, to: target }, 'transfer: the ringing consultation cannot be handed over, dialling its number for the transferee');
   consultation.hangup('normal');
-  return blindTransfer(ctx, transferor, transferee, { target, report }, route);
+  return blindTransfer(ctx, transferor, transferee, { target, report: afterTrying(report) }, route);
 }
 
 /**
@@ -281,8 +287,15 @@ export async function blindTransfer(ctx: AppContext, transferor: Channel, transf
     return recall(ctx, transferor, transferee, new AbortController(), 'barred');
   }
   const music = new AbortController();
-  void hold(ctx, transferee, { until: music.signal });
   let answered = false;
+  if (exchangeAnswers(ctx, request.target)) {
+    // A menu, a queue, a mailbox answers the transferee itself (no leg answers): the transfer is done now.
+    answered = true;
+    report('answered');
+    transferor.hangup('normal');
+  } else {
+    void hold(ctx, transferee, { until: music.signal });
+  }
   // The call's own context (its caller follows the session), with the transferor's rights and progress reports.
   const overrides: Pick<AppContext, 'onBehalfOf' | 'offer' | 'answered'> = {
     onBehalfOf: transferor.owner,
@@ -315,6 +328,13 @@ export async function blindTransfer(ctx: AppContext, transferor: Channel, transf
   report({ failed: cause });
   ctx.log.info({ call: ctx.record.id, by: transferor.owner, to: request.target, cause }, 'transfer failed: recalling the transferor');
   return recall(ctx, transferor, transferee, music, cause);
+}
+
+/** Destinations the exchange answers itself, whose prompts the transferee must hear at once (not music): their own ringing reports nothing. */
+const EXCHANGE_ANSWERS: ReadonlySet<string> = new Set(['menu', 'queue', 'mailbox', 'leave-message']);
+
+function exchangeAnswers(ctx: AppContext, target: string): boolean {
+  return ctx.config !== null && EXCHANGE_ANSWERS.has(resolveDialled(ctx.config, target, { final: true }).kind);
 }
 
 /**
