@@ -140,8 +140,10 @@ async function bridgeUntilTransfer(ctx: AppContext, members: [Channel, Channel])
     };
     c.on('transfer', onTransfer).on('flash', onFlash);
     const offAsk = ctx.onTransferAsk(c, onTransfer); // the exchange on c's behalf: the three-way code (conference.ts)
-    const offReplace = ctx.onReplace(c, (by) => {
+    const offReplace = ctx.onReplace(c, (by, transfer) => {
       if (stopped) return;
+      // An attended transfer into this call: its record shows it too (an INVITE with Replaces from the same user's other phone is none).
+      if (transfer) ctx.record.transferred(transfer.by, transfer.target, transfer.kind, ctx.clock.now());
       stopped = { kind: 'replaced', old: c, by };
       // At once, before `c`'s leg can end: if it was the caller, the call follows `by` now.
       ctx.take(by, c);
@@ -248,7 +250,7 @@ async function semiAttended(ctx: AppContext, transferor: Channel, transferee: Ch
  * consultation leg's owner).
  */
 export function joinConsultation(ctx: AppContext, transferor: Channel, transferee: Channel, consultation: Channel, target = consultation.owner): boolean {
-  if (!ctx.replace(consultation, transferee)) return false;
+  if (!ctx.replace(consultation, transferee, { by: transferor.owner, target, kind: 'attended' })) return false;
   ctx.record.transferred(transferor.owner, target, 'attended', ctx.clock.now());
   ctx.handOff(transferee, transferor);
   return true;
@@ -270,7 +272,7 @@ export function handConsultation(ctx: AppContext, transferor: Channel, transfere
     const next = await recall(cctx, transferor, transferee, music, cause);
     return Array.isArray(next) ? talk(cctx, next, route) : next;
   };
-  if (!ctx.handDial(consultation, transferee, unanswered)) return false;
+  if (!ctx.handDial(consultation, transferee, unanswered, { by: transferor.owner, target, kind: 'blind' })) return false;
   ctx.record.transferred(transferor.owner, target, 'blind', ctx.clock.now());
   ctx.handOff(transferee, transferor);
   return true;

@@ -21,6 +21,7 @@ import { silentLogger } from '../../common/log.js';
 import { startExchange, type Exchange } from '../../src/main.js';
 import { createResponse, newTag } from '../../src/sip/index.js';
 import { tempDir } from '../helpers/tmp.js';
+import { ApiClient } from '../helpers/http.js';
 import { freePort, waitFor } from '../helpers/net.js';
 import { haveSipp, sipp } from '../helpers/sipp.js';
 import { connectCall, defaultAnswer, harnessPhone, register, rtpLevel, unregister, type HarnessPhone, hears } from '../channels/sip/call-harness.js';
@@ -181,6 +182,16 @@ if (enabled) {
     } finally {
       await hangUpAll();
       await close();
+    }
+    // Both calls' records show the transfer: the one sipp made to 202 and its consultation to 203.
+    const admin = new ApiClient(`http://127.0.0.1:${ex.http.port}`);
+    assert.is(await admin.login('201', 'change-me-201'), 200);
+    const records = (await admin.get('/api/cdr?limit=2')).body.records as Array<{ dialled: string; disposition: string; transfers: Array<{ by: string; target: string }> }>;
+    for (const dialled of ['202', '203']) {
+      const cdr = records.find((x) => x.dialled === dialled);
+      assert.ok(cdr, `the call to ${dialled} has a record`);
+      assert.is(cdr!.disposition, 'transferred', `the call to ${dialled} says transferred`);
+      assert.equal(cdr!.transfers.map((t) => [t.by, t.target]), [['201', '203']], `the call to ${dialled} shows the transfer`);
     }
   });
 
