@@ -66,7 +66,7 @@ interface Asked {
  */
 type Interruption =
   | { kind: 'transfer'; asked: Asked }
-  | { kind: 'replaced'; old: Channel; by: Channel }
+  | { kind: 'replaced'; old: Channel; by: Channel; transfer: boolean }
   | { kind: 'flash'; phone: Channel }
   | { kind: 'handed' }
   | { kind: 'three-way'; by: Channel }
@@ -75,14 +75,16 @@ type Interruption =
 /** Bridge `pair` until one leaves (resolves 'normal') or the call moves on; transfers run through `route`. */
 export async function talk(ctx: AppContext, pair: [Channel, Channel], route: NumberRouter): Promise<HangupCause> {
   let members = pair;
+  if (ctx.record.transferCount > 0) connectedLine(ctx, members); // a transfer brought these two together
   for (;;) {
     const stopped = await bridgeUntilTransfer(ctx, members);
     if (!stopped || ctx.signal.aborted || stopped.kind === 'handed') return 'normal';
     if (stopped.kind === 'replaced') {
       // Attended transfer from another call: `by` talks with the other member now.
-      const { old, by } = stopped;
+      const { old, by, transfer } = stopped;
       members = [members[0] === old ? members[1] : members[0], by];
       old.hangup('normal');
+      if (transfer) connectedLine(ctx, members); // not for the same user's other phone taking the call over
       continue;
     }
     if (stopped.kind === 'flash') {
@@ -115,6 +117,19 @@ export async function talk(ctx: AppContext, pair: [Channel, Channel], route: Num
   }
 }
 
+/** Each of the two learns whom it talks with now (a phone that can be told: Channel.connectedLine). */
+function connectedLine(ctx: AppContext, [a, b]: [Channel, Channel]): void {
+  a.connectedLine?.(partyOf(ctx, b));
+  b.connectedLine?.(partyOf(ctx, a));
+}
+
+/** Whom a channel is, as the other party's phone should show it: an inbound leg's caller, an outbound leg's owner. */
+function partyOf(ctx: AppContext, c: Channel): { number: string; name?: string } {
+  if (c.direction === 'inbound') return c.caller;
+  const name = ctx.config?.employees.find((e) => e.extension === c.owner)?.name;
+  return name ? { number: c.owner, name } : { number: c.owner };
+}
+
 /** The bridge verb, ended early by a transfer request from either member. */
 async function bridgeUntilTransfer(ctx: AppContext, members: [Channel, Channel]): Promise<Interruption | undefined> {
   const stop = new AbortController();
@@ -144,7 +159,7 @@ async function bridgeUntilTransfer(ctx: AppContext, members: [Channel, Channel])
       if (stopped) return;
       // An attended transfer into this call: its record shows it too (an INVITE with Replaces from the same user's other phone is none).
       if (transfer) ctx.record.transferred(transfer.by, transfer.target, transfer.kind, ctx.clock.now());
-      stopped = { kind: 'replaced', old: c, by };
+      stopped = { kind: 'replaced', old: c, by, transfer: transfer !== undefined };
       // At once, before `c`'s leg can end: if it was the caller, the call follows `by` now.
       ctx.take(by, c);
       stop.abort();

@@ -143,6 +143,11 @@ export class CallRecord {
     this.transfers.push({ at, by, target, kind });
   }
 
+  /** How many transfers the call went through so far. */
+  get transferCount(): number {
+    return this.transfers.length;
+  }
+
   ended(cause: HangupCause, at: number): void {
     if (this.state === 'ended') return;
     this.cause = cause;

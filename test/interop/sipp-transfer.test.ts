@@ -65,6 +65,11 @@ if (enabled) {
   });
   const transferor = async (scenario: string, keys: Record<string, string> = {}) => (await phone201(scenario, { callee: '202', target: '203', ...keys })).done;
 
+  /** The calls a phone was offered (INVITEs outside a dialog); a re-INVITE telling it who it talks with now is not one. */
+  const newCalls = (p: HarnessPhone): number => p.received.filter((q) => q.method === 'INVITE' && !q.to.tag).length;
+  /** The identities the exchange told a phone in-dialog (UPDATE or re-INVITE with P-Asserted-Identity: connected line). */
+  const identities = (p: HarnessPhone): string[] => p.received.filter((q) => (q.method === 'UPDATE' || q.method === 'INVITE') && q.to.tag).map((q) => q.headers.get('P-Asserted-Identity') ?? '');
+
   const hangUpAll = async (): Promise<void> => {
     for (const ch of ex.switch.channels.all()) ch.hangup('normal');
     await waitFor(() => ex.switch.activeCalls().length === 0, 3000, 'the call to end');
@@ -98,7 +103,7 @@ if (enabled) {
       assert.is(r.code, 0, `sipp (the new phone) failed:\n${r.output}`);
       assert.ok(c.caller.received.some((q) => q.method === 'BYE'), 'the desk phone was released');
       await waitFor(() => c.callee.received.some((q) => q.method === 'BYE'), 3000, '202 released when sipp hung up');
-      assert.is(c.callee.received.filter((q) => q.method === 'INVITE').length, 1, '202 kept one call throughout');
+      assert.is(newCalls(c.callee), 1, '202 kept one call throughout');
     } finally {
       await waitFor(() => ex.switch.activeCalls().length === 0, 3000, 'the call to end');
       await c.close();
@@ -111,7 +116,7 @@ if (enabled) {
       const r = await transferor('uac-refer-busy.xml');
       assert.is(r.code, 0, `sipp (transferor) failed:\n${r.output}`);
       await waitFor(() => p202.received.some((q) => q.method === 'BYE'), 3000, '202 released after sipp hung up');
-      assert.is(p202.received.filter((q) => q.method === 'INVITE').length, 1, '202 was never dropped and called again');
+      assert.is(newCalls(p202), 1, '202 was never dropped and called again');
       await waitFor(() => ex.switch.activeCalls().length === 0, 3000, 'the call to end');
     } finally {
       await close();
@@ -135,7 +140,9 @@ if (enabled) {
       await hears(p202, p203, '202 to hear 203');
       await hears(p203, p202, '203 to hear 202');
       assert.is(p203.received.filter((q) => q.method === 'BYE').length, 0, '203 keeps its call');
-      assert.is(p202.received.filter((q) => q.method === 'INVITE').length, 1, '202 was called once, by sipp');
+      assert.is(newCalls(p202), 1, '202 was called once, by sipp');
+      await waitFor(() => identities(p202).some((i) => i.includes('sip:203@')), 3000, '202 told it talks with 203 now (connected line)');
+      await waitFor(() => identities(p203).some((i) => i.includes('sip:202@')), 3000, '203 (whose phone showed 201) told it talks with 202');
       assert.is(ex.switch.activeCalls().length, 1, 'one call left: 202 with 203');
     } finally {
       await hangUpAll();
@@ -176,8 +183,11 @@ if (enabled) {
       invite.tx.respond(defaultAnswer(p203, '203', invite.req, tag));
       await hears(p202, p203, '202 to hear 203');
       await hears(p203, p202, '203 to hear 202');
-      assert.is(p203.received.filter((q) => q.method === 'INVITE').length, 1, '203 was called once: by the consultation');
-      assert.is(p202.received.filter((q) => q.method === 'INVITE').length, 1, '202 was called once, by sipp');
+      assert.is(newCalls(p203), 1, '203 was called once: by the consultation');
+      assert.is(newCalls(p202), 1, '202 was called once, by sipp');
+      // Connected line: 203's phone rang for 201 (the consultation); both learn whom they talk with.
+      await waitFor(() => identities(p203).some((i) => i.includes('sip:202@')), 3000, '203 told it talks with 202 (connected line)');
+      await waitFor(() => identities(p202).some((i) => i.includes('sip:203@')), 3000, '202 told it talks with 203');
       assert.is(ex.switch.activeCalls().length, 1, 'one call left: 202 with 203');
     } finally {
       await hangUpAll();
@@ -230,7 +240,7 @@ if (enabled) {
       assert.is(p201.received.find((q) => q.method === 'INVITE')!.from.uri.user, '202', 'the recall shows the transferee');
       await hears(p202, p201, '202 to hear 201 after the recall');
       await hears(p201, p202, '201 to hear 202 after the recall');
-      assert.is(p202.received.filter((q) => q.method === 'INVITE').length, 1, '202 was never dropped and called again');
+      assert.is(newCalls(p202), 1, '202 was never dropped and called again');
     } finally {
       await hangUpAll();
       await unregister(p201, '201');

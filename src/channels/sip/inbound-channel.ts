@@ -94,6 +94,11 @@ export class SipInboundChannel extends BaseChannel implements DialogOwner {
     this.emit('destination', destination);
   }
 
+  /** Channel.connectedLine: once answered, a refresh carrying the party's identity (in-dialog.ts). */
+  connectedLine(party: Party): void {
+    if (this.state === 'up') this.inDialog?.connectedLine(party);
+  }
+
   /**
    * The dialog this leg is (Channel.sipDialog): once answered, the confirmed one; while it
    * rings, the early dialog our 180/183 created (RFC 3261 §12.1.1: the same Call-ID and tags

@@ -75,6 +75,11 @@ export class SipOutboundChannel extends BaseChannel implements DialogOwner {
     });
   }
 
+  /** Channel.connectedLine: once answered, a refresh carrying the party's identity (in-dialog.ts). */
+  connectedLine(party: Party): void {
+    if (this.state === 'up') this.inDialog?.connectedLine(party);
+  }
+
   /** The dialog this leg is, once the phone answered (Channel.sipDialog). */
   get sipDialog(): DialogKey | undefined {
     return this.dialog?.id;
