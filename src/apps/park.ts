@@ -12,16 +12,17 @@
  */
 import * as z from 'zod';
 import type { Channel, HangupCause } from '../channels/channel.js';
-import { parkSchema as parkConfigSchema, type Config, type Employee } from '../config/schema.js';
+import { parkSchema as parkConfigSchema, type Config } from '../config/schema.js';
 import { parkSlots, type Destination } from '../core/dialplan.js';
 import type { ParkedCall } from '../core/parking.js';
-import type { AppContext, DialTarget } from '../core/session.js';
+import type { AppContext } from '../core/session.js';
 import { bridge } from './bridge.js';
 import { dial, DialFailed } from './dial.js';
 import { handedOver } from './hand-over.js';
 import { hold } from './hold.js';
 import { announceParked } from './page.js';
 import { parseVerbOptions } from './verb-options.js';
+import { recallStepOf } from './recall-targets.js';
 
 type ParkDestination = Extract<Destination, { kind: 'park' }>;
 
@@ -110,7 +111,7 @@ function parkOnce(ctx: AppContext, slots: string[], wanted: string | undefined, 
 
 /** Ring the parker, then the operator, while the caller keeps hearing music; the channel that answered. */
 async function recall(ctx: AppContext, config: Readonly<Config>, parker: string): Promise<Channel | undefined | 'gone'> {
-  const steps = [targetsOf(ctx, config, parker), targetsOf(ctx, config, config.site.operator)].filter((t) => t.targets.length > 0);
+  const steps = [recallStepOf(ctx, config, parker, RECALL_RING_MS), recallStepOf(ctx, config, config.site.operator, RECALL_RING_MS)].filter((t) => t.targets.length > 0);
   for (const step of steps) {
     const music = new AbortController();
     void hold(ctx, ctx.caller, { until: music.signal });
@@ -125,18 +126,6 @@ async function recall(ctx: AppContext, config: Readonly<Config>, parker: string)
     }
   }
   return undefined;
-}
-
-/** Whom an extension (an employee or a department) rings, and how. */
-function targetsOf(ctx: AppContext, config: Readonly<Config>, extension: string | undefined) {
-  const none = { targets: [] as DialTarget[], strategy: 'all_at_once' as const, timeoutMs: RECALL_RING_MS };
-  if (extension === undefined) return none;
-  const employee = config.employees.find((e) => e.extension === extension);
-  if (employee) return { ...none, targets: [ctx.employee(employee)] };
-  const d = config.departments.find((x) => x.extension === extension);
-  if (!d) return none;
-  const members = d.members.map((m) => config.employees.find((e) => e.extension === m)).filter((e): e is Employee => e !== undefined);
-  return { targets: members.map((e) => ctx.employee(e)), strategy: d.strategy, timeoutMs: d.ring_timeout_s * 1000 };
 }
 
 /** Someone dialled a taken slot: hand their channel to the parked call. */

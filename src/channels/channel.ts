@@ -170,6 +170,11 @@ export interface Channel extends ChannelCommands {
   readonly media: MediaEndpoint | undefined;
   /** Capability: the SIP dialog this leg is, once it has one (for Replaces and pickup). */
   readonly sipDialog?: DialogKey | undefined;
+  /**
+   * Capability: tell the device whom it talks with now (after a transfer; SIP: an UPDATE or
+   * re-INVITE with P-Asserted-Identity and Remote-Party-ID). A leg without it shows what it showed.
+   */
+  connectedLine?(party: Party): void;
   /** Capability: the leg is a call on an analog phone's port (hold, a second call: analog-phone.ts). */
   readonly analogPhone?: AnalogPhoneControl;
   on<E extends keyof ChannelEvents>(event: E, listener: (...args: ChannelEvents[E]) => void): this;

@@ -9,7 +9,7 @@ import type { Logger } from '../../common/log.js';
 import type { Channel, DialogKey, HangupCause, Party, TransferRequest } from '../channels/channel.js';
 import type { Config, Employee } from '../config/schema.js';
 import type { Bridge, DtmfPolicy } from './bridge.js';
-import type { AdoptedHow, CallRecord } from './call-record.js';
+import type { AdoptedHow, CallRecord, TransferRecord } from './call-record.js';
 import type { ConferenceRooms } from './conferences.js';
 import type { EventBus } from './events.js';
 import type { ParkingLot } from './parking.js';
@@ -28,6 +28,9 @@ export interface DialTarget {
 
 /** What a call handed to a new caller while it rang (AppContext.handDial) does when its application ends unanswered: the cause it ends with. */
 export type Unanswered = (ctx: AppContext, cause: HangupCause) => Promise<HangupCause>;
+
+/** A transfer that moves a channel into another call, as that call's record notes it too (CDR). */
+export type TransferNote = Omit<TransferRecord, 'at'>;
 
 /** What an application gets to run a call: its channel, its cancellation, and the verbs' plumbing. */
 export interface AppContext {
@@ -62,15 +65,15 @@ export interface AppContext {
   /** Attended transfer: the live channel of the SIP dialog a Replaces names. */
   findReplaced(key: DialogKey): Channel | undefined;
   /** While bridged, `channel` may be replaced by another call's channel (`replace`); returns the off switch. */
-  onReplace(channel: Channel, replace: (by: Channel) => void): () => void;
+  onReplace(channel: Channel, replace: (by: Channel, transfer?: TransferNote) => void): () => void;
   /** Every live channel of an owner (an employee's other calls). */
   channelsOf(owner: string): Channel[];
   /** While bridged, the exchange may ask to transfer `channel`'s peer on its behalf (`transfer`); returns the off switch. */
   onTransferAsk(channel: Channel, transfer: (request: TransferRequest) => void): () => void;
   /** Ask the call that owns `channel` to transfer `channel`'s peer as if its device had (the three-way code); false when it cannot. */
   askTransfer(channel: Channel, request: TransferRequest): boolean;
-  /** Ask the call that owns `channel` to put `by` in its place; false when it cannot. */
-  replace(channel: Channel, by: Channel): boolean;
+  /** Ask the call that owns `channel` to put `by` in its place (`transfer`: why, for that call's record); false when it cannot. */
+  replace(channel: Channel, by: Channel, transfer?: TransferNote): boolean;
   /** While bridged, another call may take the party `channel` talks with (`handOver`); returns the off switch. */
   onHandOver(channel: Channel, give: () => Channel | undefined): () => void;
   /** Take the party `channel` talks with in its call into this one (a three-way conference): that party, or undefined. */
@@ -83,9 +86,9 @@ export interface AppContext {
    * held party) as its caller instead — `by` hears ringback from the exchange and talks with
    * whoever answers; nobody is called again. If that call's application ends unanswered,
    * `unanswered` runs on it (a recall of the transferor). False when that call is not ringing.
-   * The caller's call must let `by` go (handOff).
+   * The caller's call must let `by` go (handOff). That call's record notes `transfer`.
    */
-  handDial(caller: Channel, by: Channel, unanswered: Unanswered): boolean;
+  handDial(caller: Channel, by: Channel, unanswered: Unanswered, transfer?: TransferNote): boolean;
   /** `channel` went to another call: this one forgets it (if it was the caller, `successor` becomes the caller). */
   handOff(channel: Channel, successor: Channel): void;
   /**

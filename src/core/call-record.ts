@@ -155,6 +155,11 @@ export class CallRecord {
     this.callerLeftCause = cause;
   }
 
+  /** How many transfers the call went through so far. */
+  get transferCount(): number {
+    return this.transfers.length;
+  }
+
   ended(cause: HangupCause, at: number): void {
     if (this.state === 'ended') return;
     this.cause = cause;

@@ -5,7 +5,7 @@
  * party it was talking to hangs up: a channel outlives its calls' other legs.
  */
 import { dialogKeyString, type Channel, type DialogKey, type TransferRequest } from '../channels/channel.js';
-import type { Unanswered } from './app-context.js';
+import type { TransferNote, Unanswered } from './app-context.js';
 
 export class ChannelRegistry {
   private readonly byId = new Map<string, Channel>();
@@ -13,11 +13,11 @@ export class ChannelRegistry {
   private readonly owners = new Map<string, Set<Channel>>();
   private readonly addedListeners: Array<(channel: Channel) => void> = [];
   /** Applications that would let another channel take this one's place (attended transfer). */
-  private readonly replacers = new Map<Channel, (by: Channel) => void>();
+  private readonly replacers = new Map<Channel, (by: Channel, transfer?: TransferNote) => void>();
   /** Applications that would give the party a channel talks with to another call (a conference made from two calls). */
   private readonly givers = new Map<Channel, () => Channel | undefined>();
   /** Calls still ringing for this channel, their caller, that would take another channel as their caller (AppContext.handDial). */
-  private readonly dialers = new Map<Channel, (by: Channel, unanswered: Unanswered) => boolean>();
+  private readonly dialers = new Map<Channel, (by: Channel, unanswered: Unanswered, transfer?: TransferNote) => boolean>();
   /** Applications that would transfer this channel's peer when the exchange asks (the three-way code). */
   private readonly transferrers = new Map<Channel, (request: TransferRequest) => void>();
 
@@ -67,7 +67,7 @@ export class ChannelRegistry {
   }
 
   /** While it talks, `channel`'s application lets another channel replace it (`replace`); call the returned function to stop. */
-  onReplace(channel: Channel, replace: (by: Channel) => void): () => void {
+  onReplace(channel: Channel, replace: (by: Channel, transfer?: TransferNote) => void): () => void {
     this.replacers.set(channel, replace);
     return () => {
       if (this.replacers.get(channel) === replace) this.replacers.delete(channel);
@@ -79,12 +79,12 @@ export class ChannelRegistry {
     return this.replacers.has(channel);
   }
 
-  /** `by` takes `channel`'s place in its call; false when no application would let it. */
-  replace(channel: Channel, by: Channel): boolean {
+  /** `by` takes `channel`'s place in its call (`transfer`: an attended transfer's, for that call's record); false when no application would let it. */
+  replace(channel: Channel, by: Channel, transfer?: TransferNote): boolean {
     const replace = this.replacers.get(channel);
     if (!replace) return false;
     this.replacers.delete(channel);
-    replace(by);
+    replace(by, transfer);
     return true;
   }
 
@@ -108,7 +108,7 @@ export class ChannelRegistry {
   }
 
   /** While its call rings, `caller`'s call would take another channel as its caller (`take`); call the returned function to stop. */
-  onHandDial(caller: Channel, take: (by: Channel, unanswered: Unanswered) => boolean): () => void {
+  onHandDial(caller: Channel, take: (by: Channel, unanswered: Unanswered, transfer?: TransferNote) => boolean): () => void {
     this.dialers.set(caller, take);
     return () => {
       if (this.dialers.get(caller) === take) this.dialers.delete(caller);
@@ -116,9 +116,9 @@ export class ChannelRegistry {
   }
 
   /** `by` becomes the caller of the call still ringing for `caller`; false when there is no such call. */
-  handDial(caller: Channel, by: Channel, unanswered: Unanswered): boolean {
+  handDial(caller: Channel, by: Channel, unanswered: Unanswered, transfer?: TransferNote): boolean {
     const take = this.dialers.get(caller);
-    if (!take || !take(by, unanswered)) return false;
+    if (!take || !take(by, unanswered, transfer)) return false;
     this.dialers.delete(caller);
     return true;
   }

@@ -7,7 +7,7 @@
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/log.js';
 import type { Channel, HangupCause, Party } from '../channels/channel.js';
-import type { AppContext, DialTarget, OutsideCallOptions, RingingCall, Unanswered } from './app-context.js';
+import type { AppContext, DialTarget, OutsideCallOptions, RingingCall, TransferNote, Unanswered } from './app-context.js';
 import type { Config, Employee } from '../config/schema.js';
 import type { MixerBudget } from '../media/mixer.js';
 import { playTo, type Playback } from '../media/playback.js';
@@ -119,7 +119,7 @@ export class Session {
       adoptCaller: (ch) => this.adoptCaller(ch),
       findReplaced: (key) => d.channels.byReplaces(key),
       onReplace: (ch, replace) => d.channels.onReplace(ch, replace),
-      replace: (ch, by) => d.channels.replace(ch, by),
+      replace: (ch, by, transfer) => d.channels.replace(ch, by, transfer),
       onHandOver: (ch, give) => d.channels.onHandOver(ch, give),
       handOver: (ch) => d.channels.handOver(ch),
       channelsOf: (owner) => d.channels.byOwner(owner),
@@ -148,13 +148,13 @@ export class Session {
       pickable: (take) => {
         this.take = take;
         // While the dial verb rings, the call can also be handed to another caller (handDial).
-        const offHand = d.channels.onHandDial(this.current, (by, unanswered) => this.handDialTo(by, unanswered));
+        const offHand = d.channels.onHandDial(this.current, (by, unanswered, transfer) => this.handDialTo(by, unanswered, transfer));
         return () => {
           if (this.take === take) this.take = undefined;
           offHand();
         };
       },
-      handDial: (caller, by, unanswered) => d.channels.handDial(caller, by, unanswered),
+      handDial: (caller, by, unanswered, transfer) => d.channels.handDial(caller, by, unanswered, transfer),
       ringingCalls: () => d.ringingCalls(),
     };
   }
@@ -252,8 +252,9 @@ export class Session {
    * rings; it hears ringback until someone answers (a channel that is up hears no ringing
    * from its own device any more).
    */
-  private handDialTo(by: Channel, unanswered: Unanswered): boolean {
+  private handDialTo(by: Channel, unanswered: Unanswered, transfer?: TransferNote): boolean {
     if (!this.take || this.record.state !== 'ringing' || by.state !== 'up' || by === this.current) return false;
+    if (transfer) this.record.transferred(transfer.by, transfer.target, transfer.kind, this.deps.clock.now());
     this.adoptCaller(by);
     this.unanswered = unanswered;
     this.stopRingback();

@@ -115,4 +115,39 @@ test('202 hangs up while 203 rings for it: 203 stops ringing, no call is left', 
   assert.not.ok(s.port.ringing);
 });
 
+test('101 consults a voice menu (it answers: nothing to hand over) and hangs up: 202 goes into the menu — its prompts, not music — and reaches 203 through it', async () => {
+  const s = setup((c) => {
+    c.menus = [{ extension: '700', greeting: 'menu-main', retries: 0, choices: { '1': { type: 'employee', target: '203' } }, default: { type: 'employee', target: '203' } }];
+  });
+  s.port.lift();
+  s.port.dial('202');
+  await settle();
+  const p202 = s.sip.get('202')!;
+  p202.deviceAnswers();
+  await settle();
+  s.port.flash();
+  await settle();
+  s.port.dial('700');
+  for (let i = 0; i < 10 && !s.sw.activeCalls().some((c) => c.destination === '700'); i++) {
+    s.clock.advance(1000); // the end of dialling
+    await settle();
+  }
+  s.port.hangUp();
+  await settle();
+  assert.is(p202.state, 'up', '202 is not dropped');
+  assert.not.ok(s.sw.holding.has(p202), '202 is off music: the menu talks to it');
+  for (let i = 0; i < 60 && !s.sip.get('203'); i++) { // the greeting, then the menu's default
+    s.clock.advance(1000);
+    await settle();
+  }
+  const p203 = s.sip.get('203');
+  assert.ok(p203, 'the menu rings 203 for 202');
+  assert.equal(p203!.log[0], 'call from 202');
+  p203!.deviceAnswers();
+  await settle();
+  assert.ok(hears(p202, p203!, 3001) && hears(p203!, p202, 3002), '202 and 203 talk');
+  const first = s.sw.activeCalls().map((r) => r.toJSON()).find((r) => r.transfers?.length); // the call goes on: 202's with 203
+  assert.equal(first?.transfers?.map((t) => [t.kind, t.by, t.target]), [['blind', '101', '700']], 'the first call\'s record has the transfer to the menu');
+});
+
 test.run();

@@ -23,9 +23,10 @@ export interface EndedRecord {
   transfers?: Array<{ kind: string; by: string; target: string }>;
 }
 
-export function setup() {
+export function setup(mutate: (config: any) => void = () => {}) {
   const raw = example();
   raw.employees.push({ name: 'Vera Target', extension: '203', devices: [{ type: 'sip', secret: 's3cret-203' }] });
+  mutate(raw);
   const config = validateConfig(raw);
   const clock = new FakeClock();
   const log = silentLogger();

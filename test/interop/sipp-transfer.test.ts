@@ -19,11 +19,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { silentLogger } from '../../common/log.js';
 import { startExchange, type Exchange } from '../../src/main.js';
-import { createResponse } from '../../src/sip/index.js';
+import { createResponse, newTag } from '../../src/sip/index.js';
 import { tempDir } from '../helpers/tmp.js';
+import { ApiClient } from '../helpers/http.js';
 import { freePort, waitFor } from '../helpers/net.js';
 import { haveSipp, sipp } from '../helpers/sipp.js';
-import { connectCall, harnessPhone, register, rtpLevel, unregister, type HarnessPhone, hears } from '../channels/sip/call-harness.js';
+import { connectCall, defaultAnswer, harnessPhone, register, rtpLevel, unregister, type HarnessPhone, hears } from '../channels/sip/call-harness.js';
 
 const TRANSFER_CONFIG = new URL('../fixtures/config/transfer.yaml', import.meta.url).pathname;
 let ex: Exchange;
@@ -64,6 +65,11 @@ if (enabled) {
   });
   const transferor = async (scenario: string, keys: Record<string, string> = {}) => (await phone201(scenario, { callee: '202', target: '203', ...keys })).done;
 
+  /** The calls a phone was offered (INVITEs outside a dialog); a re-INVITE telling it who it talks with now is not one. */
+  const newCalls = (p: HarnessPhone): number => p.received.filter((q) => q.method === 'INVITE' && !q.to.tag).length;
+  /** The identities the exchange told a phone in-dialog (UPDATE or re-INVITE with P-Asserted-Identity: connected line). */
+  const identities = (p: HarnessPhone): string[] => p.received.filter((q) => (q.method === 'UPDATE' || q.method === 'INVITE') && q.to.tag).map((q) => q.headers.get('P-Asserted-Identity') ?? '');
+
   const hangUpAll = async (): Promise<void> => {
     for (const ch of ex.switch.channels.all()) ch.hangup('normal');
     await waitFor(() => ex.switch.activeCalls().length === 0, 3000, 'the call to end');
@@ -97,7 +103,7 @@ if (enabled) {
       assert.is(r.code, 0, `sipp (the new phone) failed:\n${r.output}`);
       assert.ok(c.caller.received.some((q) => q.method === 'BYE'), 'the desk phone was released');
       await waitFor(() => c.callee.received.some((q) => q.method === 'BYE'), 3000, '202 released when sipp hung up');
-      assert.is(c.callee.received.filter((q) => q.method === 'INVITE').length, 1, '202 kept one call throughout');
+      assert.is(newCalls(c.callee), 1, '202 kept one call throughout');
     } finally {
       await waitFor(() => ex.switch.activeCalls().length === 0, 3000, 'the call to end');
       await c.close();
@@ -110,7 +116,7 @@ if (enabled) {
       const r = await transferor('uac-refer-busy.xml');
       assert.is(r.code, 0, `sipp (transferor) failed:\n${r.output}`);
       await waitFor(() => p202.received.some((q) => q.method === 'BYE'), 3000, '202 released after sipp hung up');
-      assert.is(p202.received.filter((q) => q.method === 'INVITE').length, 1, '202 was never dropped and called again');
+      assert.is(newCalls(p202), 1, '202 was never dropped and called again');
       await waitFor(() => ex.switch.activeCalls().length === 0, 3000, 'the call to end');
     } finally {
       await close();
@@ -134,11 +140,87 @@ if (enabled) {
       await hears(p202, p203, '202 to hear 203');
       await hears(p203, p202, '203 to hear 202');
       assert.is(p203.received.filter((q) => q.method === 'BYE').length, 0, '203 keeps its call');
-      assert.is(p202.received.filter((q) => q.method === 'INVITE').length, 1, '202 was called once, by sipp');
+      assert.is(newCalls(p202), 1, '202 was called once, by sipp');
+      await waitFor(() => identities(p202).some((i) => i.includes('sip:203@')), 3000, '202 told it talks with 203 now (connected line)');
+      await waitFor(() => identities(p203).some((i) => i.includes('sip:202@')), 3000, '203 (whose phone showed 201) told it talks with 202');
       assert.is(ex.switch.activeCalls().length, 1, 'one call left: 202 with 203');
     } finally {
       await hangUpAll();
       await close();
+    }
+  });
+
+  /**
+   * Semi-attended: a second sipp (another phone of 201) calls 203, which rings (180, the
+   * test answers later); the first sipp calls 202 and REFERs it with Replaces naming that
+   * still-ringing dialog. Returns once both sipps are done, with 203's INVITE to answer.
+   */
+  async function semiAttended(p203: HarnessPhone) {
+    const dflt = p203.respond;
+    p203.respond = (req) => (req.method === 'INVITE' ? undefined : dflt(req)); // 203 rings; the test answers
+    const consultation = await phone201('uac-call-ringing-ended.xml', { callee: '203' });
+    await waitFor(() => p203.unanswered.some((u) => u.req.method === 'INVITE'), 5000, '203 to be called');
+    const invite = p203.unanswered.find((u) => u.req.method === 'INVITE')!;
+    const tag = newTag();
+    invite.tx.respond(createResponse(invite.req, 180, 'Ringing', tag));
+    await waitFor(() => ex.switch.channels.all().some((c) => c.owner === '201' && c.state === 'alerting' && c.sipDialog), 3000, '201\'s consultation to ring');
+    const d = ex.switch.channels.all().find((c) => c.owner === '201' && c.state === 'alerting')!.sipDialog!;
+    const replaces = encodeURIComponent(`${d.callId};to-tag=${d.localTag};from-tag=${d.remoteTag}`);
+    const r = await transferor('uac-refer-attended.xml', { replaces });
+    assert.is(r.code, 0, `sipp (transferor) failed:\n${r.output}`);
+    const c = await consultation.done;
+    assert.is(c.code, 0, `sipp (consultation) did not get its 487:\n${c.output}`);
+    return { invite, tag };
+  }
+
+  test('sipp REFERs 202 with Replaces naming a consultation still ringing at 203: NOTIFY 200, both sipps released; 202 hears ringback, then talks with 203 when it answers', async () => {
+    const { p202, p203, close } = await phones(false);
+    try {
+      const { invite, tag } = await semiAttended(p203);
+      assert.ok(!ex.switch.holding.has(ex.switch.channels.all().find((c) => c.owner === '202')!), '202 is not left with music');
+      const ringback = await rtpLevel(p202.rtp, 4000);
+      assert.ok(ringback.rms > 100, `202 hears ringback while 203 rings (rms ${ringback.rms.toFixed(0)})`);
+      invite.tx.respond(defaultAnswer(p203, '203', invite.req, tag));
+      await hears(p202, p203, '202 to hear 203');
+      await hears(p203, p202, '203 to hear 202');
+      assert.is(newCalls(p203), 1, '203 was called once: by the consultation');
+      assert.is(newCalls(p202), 1, '202 was called once, by sipp');
+      // Connected line: 203's phone rang for 201 (the consultation); both learn whom they talk with.
+      await waitFor(() => identities(p203).some((i) => i.includes('sip:202@')), 3000, '203 told it talks with 202 (connected line)');
+      await waitFor(() => identities(p202).some((i) => i.includes('sip:203@')), 3000, '202 told it talks with 203');
+      assert.is(ex.switch.activeCalls().length, 1, 'one call left: 202 with 203');
+    } finally {
+      await hangUpAll();
+      await close();
+    }
+    // Both calls' records show the transfer: the one sipp made to 202 and its consultation to 203.
+    const admin = new ApiClient(`http://127.0.0.1:${ex.http.port}`);
+    assert.is(await admin.login('201', 'change-me-201'), 200);
+    const records = (await admin.get('/api/cdr?limit=2')).body.records as Array<{ dialled: string; disposition: string; transfers: Array<{ by: string; target: string }> }>;
+    for (const dialled of ['202', '203']) {
+      const cdr = records.find((x) => x.dialled === dialled);
+      assert.ok(cdr, `the call to ${dialled} has a record`);
+      assert.is(cdr!.disposition, 'transferred', `the call to ${dialled} says transferred`);
+      assert.equal(cdr!.transfers.map((t) => [t.by, t.target]), [['201', '203']], `the call to ${dialled} shows the transfer`);
+    }
+  });
+
+  test('semi-attended transfer to 203, which then turns out busy: 202 is not dropped, 201 rings again showing 202, and they talk', async () => {
+    const { p202, p203, close } = await phones(false);
+    const p201 = await harnessPhone(ex, '201');
+    await register(p201, '201');
+    try {
+      const { invite, tag } = await semiAttended(p203);
+      invite.tx.respond(createResponse(invite.req, 486, 'Busy Here', tag));
+      await waitFor(() => p201.received.some((q) => q.method === 'INVITE'), 5000, '201 to ring again');
+      assert.is(p201.received.find((q) => q.method === 'INVITE')!.from.uri.user, '202', 'the recall shows the transferee');
+      await hears(p202, p201, '202 to hear 201 after the recall');
+      await hears(p201, p202, '201 to hear 202 after the recall');
+      assert.is(p202.received.filter((q) => q.method === 'BYE').length, 0, '202 was never dropped');
+    } finally {
+      await hangUpAll();
+      await unregister(p201, '201');
+      await Promise.all([p201.sip.stop(), p201.rtp.close(), close()]);
     }
   });
 
@@ -158,7 +240,7 @@ if (enabled) {
       assert.is(p201.received.find((q) => q.method === 'INVITE')!.from.uri.user, '202', 'the recall shows the transferee');
       await hears(p202, p201, '202 to hear 201 after the recall');
       await hears(p201, p202, '201 to hear 202 after the recall');
-      assert.is(p202.received.filter((q) => q.method === 'INVITE').length, 1, '202 was never dropped and called again');
+      assert.is(newCalls(p202), 1, '202 was never dropped and called again');
     } finally {
       await hangUpAll();
       await unregister(p201, '201');

@@ -8,7 +8,7 @@
  * (RFC 4028) are negotiated on each refresh and run here (session-timer.ts).
  */
 import type { TimerHandle } from '../../../common/clock.js';
-import type { HangupCause, TransferRequest } from '../channel.js';
+import type { HangupCause, Party, TransferRequest } from '../channel.js';
 import type { SipRequest, SipResponse } from '../../sip/message.js';
 import type { ServerTransaction } from '../../sip/transaction/server.js';
 import type { Dialog } from '../../sip/dialog.js';
@@ -23,6 +23,7 @@ import type { SipContext } from './context.js';
 import type { SipMedia } from './sip-media.js';
 import { acceptRefer, referTarget } from './refer.js';
 import { ackFromPeer, admitInDialog, type DialogPeer } from './peer-check.js';
+import { connectedLineHeaders } from './connected-line.js';
 import { answerSessionTimer, refreshHeaders, SessionTimer, termsFromResponse, type SessionTimerTerms } from './session-timer.js';
 
 export interface DialogLeg {
@@ -212,9 +213,9 @@ export class InDialog {
    * RFC 4028 §7.4: refresh the session — UPDATE without SDP when the peer allows it,
    * otherwise a re-INVITE offering the description we last sent, unchanged (RFC 6337 §5.3).
    */
-  private refresh(terms: SessionTimerTerms, retried: boolean): void {
+  private refresh(terms: SessionTimerTerms | undefined, retried: boolean, extra: Array<[string, string]> = []): void {
     if (this.dialog.state === 'Terminated') return;
-    const headers = refreshHeaders(terms);
+    const headers = [...(terms ? refreshHeaders(terms) : []), ...extra];
     const sdp = this.media.lastSent;
     const req = this.peerAllowsUpdate || sdp === undefined
       ? this.dialog.createRequest('UPDATE', { headers })
@@ -230,23 +231,23 @@ export class InDialog {
     this.ctx.stack.sendRequest(req, {
       destination: this.destination,
       onResponse: (res) => {
-        if (res.status >= 200 && finish()) this.refreshAnswered(req, res, terms, retried);
+        if (res.status >= 200 && finish()) this.refreshAnswered(req, res, terms, retried, extra);
       },
       onTimeout: () => finish() && this.refreshFailed(req, 408),
       onTransportError: () => finish() && this.refreshFailed(req, 503),
     });
   }
 
-  private refreshAnswered(req: SipRequest, res: SipResponse, terms: SessionTimerTerms, retried: boolean): void {
+  private refreshAnswered(req: SipRequest, res: SipResponse, terms: SessionTimerTerms | undefined, retried: boolean, extra: Array<[string, string]>): void {
     if (res.status >= 300) {
       const minSe = Number(/^\s*(\d{1,9})/.exec(res.headers.get('Min-SE') ?? '')?.[1] ?? 0);
       // §7.3: a 422 names the smallest interval the peer takes: try once more with it.
-      if (res.status === 422 && !retried && minSe > terms.interval) return this.refresh({ interval: minSe, refresher: 'us' }, true);
+      if (res.status === 422 && !retried && minSe > (terms?.interval ?? 0)) return this.refresh({ interval: minSe, refresher: 'us' }, true, extra);
       // §14.1 glare: the peer has a re-INVITE of its own in progress; try again a little later
       // (0–2 s, or 2.1–4 s when the Call-ID is ours). The expiry timer still bounds it.
       if (res.status === 491) {
         const ours = this.dialog.role === 'uac';
-        this.glareRetry = this.ctx.clock.setTimeout(() => this.refresh(terms, retried), (ours ? 2100 : 0) + Math.random() * (ours ? 1900 : 2000));
+        this.glareRetry = this.ctx.clock.setTimeout(() => this.refresh(terms, retried, extra), (ours ? 2100 : 0) + Math.random() * (ours ? 1900 : 2000));
         return;
       }
       return this.refreshFailed(req, res.status);
@@ -262,6 +263,16 @@ export class InDialog {
     const next = termsFromResponse(res);
     if (next) this.timer.start(next);
     else this.timer.stop(); // §7.2: a 2xx without Session-Expires: no session timer any more
+  }
+
+  /**
+   * Tell the phone whom it talks with now (after a transfer): a session refresh (UPDATE when
+   * it allows it, else a re-INVITE with the unchanged SDP) carrying the party's identity
+   * (connected-line.ts) and the running session timer's terms, so the timer goes on.
+   */
+  connectedLine(party: Party): void {
+    if (this.dialog.state === 'Terminated' || this.refreshing) return; // our re-INVITE is out: the next one would be 491
+    this.refresh(this.timer.terms, false, connectedLineHeaders(party, this.ctx.stack.contact(this.peer.protocol).uri.host));
   }
 
   /** §12.2.1.2: 481 or 408 ends the dialog; other failures leave the expiry timer to decide (§10). */

@@ -43,6 +43,8 @@ export interface InboundParty {
 
 export class SipInboundChannel extends BaseChannel implements DialogOwner {
   private readonly toTag = newTag();
+  /** A 1xx with our To tag went out: the phone knows the early dialog (sipDialog). */
+  private early = false;
   /** The answer sent in a 183 (early media); the 200 carries the same one. */
   private earlyAnswer: string | undefined;
   private dialog: Dialog | undefined;
@@ -92,9 +94,20 @@ export class SipInboundChannel extends BaseChannel implements DialogOwner {
     this.emit('destination', destination);
   }
 
-  /** The dialog this leg is, once answered (Channel.sipDialog). */
+  /** Channel.connectedLine: once answered, a refresh carrying the party's identity (in-dialog.ts). */
+  connectedLine(party: Party): void {
+    if (this.state === 'up') this.inDialog?.connectedLine(party);
+  }
+
+  /**
+   * The dialog this leg is (Channel.sipDialog): once answered, the confirmed one; while it
+   * rings, the early dialog our 180/183 created (RFC 3261 §12.1.1: the same Call-ID and tags
+   * the 200 will carry), so a REFER with Replaces can name a consultation still ringing.
+   */
   get sipDialog(): DialogKey | undefined {
-    return this.dialog?.id;
+    if (this.dialog) return this.dialog.id;
+    if (!this.early || this.state === 'released') return undefined;
+    return { callId: this.invite.callId, localTag: this.toTag, remoteTag: this.invite.from.tag ?? '' };
   }
 
   call(_caller: Party): void {
@@ -107,6 +120,7 @@ export class SipInboundChannel extends BaseChannel implements DialogOwner {
     const res = dialogResponse(this.invite, 180, 'Ringing', this.toTag);
     res.headers.append('Contact', this.ctx.stack.contact(this.tx.info.protocol, undefined, this.tx.info.source.address).toString());
     this.tx.respond(res);
+    this.early = true;
     this.moveTo('alerting');
   }
 
@@ -128,6 +142,7 @@ export class SipInboundChannel extends BaseChannel implements DialogOwner {
     res.headers.append('Contact', this.ctx.stack.contact(this.tx.info.protocol, undefined, this.tx.info.source.address).toString());
     res.setBody(this.earlyAnswer, 'application/sdp');
     this.tx.respond(res);
+    this.early = true;
   }
 
   answer(): void {

@@ -62,6 +62,11 @@ export class SipOutboundChannel extends SipUacLeg {
     return this.toPhone;
   }
 
+  /** Channel.connectedLine: once answered, a refresh carrying the party's identity (in-dialog.ts). */
+  connectedLine(party: Party): void {
+    if (this.state === 'up') this.inDialog?.connectedLine(party);
+  }
+
   /** INVITE the phone; the RTP endpoint opens next to `placement.near` (same media worker) so the call relays there. */
   call(caller: Party, placement?: PlacementHint): void {
     if (this.state !== 'idle') return;

@@ -14,6 +14,7 @@ import { startExchange, type Exchange } from '../../../src/main.js';
 import { createResponse, Dialog, type SipRequest, type SipResponse } from '../../../src/sip/index.js';
 import type { HarnessPhone } from './call-harness.js';
 import { tempDir } from '../../helpers/tmp.js';
+import { ApiClient } from '../../helpers/http.js';
 import { waitFor } from '../../helpers/net.js';
 import { connectCall, creds, harnessPhone, offerFor, register, sendInDialog, unregister, type Call, hears } from './call-harness.js';
 
@@ -162,6 +163,34 @@ test('attended, the Replaces names no call: NOTIFY 404 and 202 stays with 201', 
     await hangUpAll();
     await unregister(target, '203');
     await Promise.all([target.sip.stop(), target.rtp.close(), c.close()]);
+  }
+});
+
+test('attended: the original call\'s record and the consultation\'s both say transferred, with the transfer (GET /api/cdr)', async () => {
+  const c = await connectCall(ex);
+  const target = await phone203();
+  const admin = new ApiClient(`http://127.0.0.1:${ex.http.port}`);
+  assert.is(await admin.login('201', 'change-me-201'), 200);
+  try {
+    const d2 = await consult(c);
+    await waitFor(() => ex.switch.activeCalls().length === 2, 3000, 'two calls');
+    assert.is((await sendInDialog(ex, c.caller.sip, c.callerDialog, 'REFER', { headers: [['Refer-To', replacing(d2)]] })).status, 202);
+    await waitFor(() => c.caller.received.filter((r) => r.method === 'BYE').length === 2, 5000, 'both of 201\'s legs to end');
+    await hears(c.callee, target, '202 to hear 203');
+  } finally {
+    await hangUpAll();
+    await unregister(target, '203');
+    await Promise.all([target.sip.stop(), target.rtp.close(), c.close()]);
+  }
+  const r = await admin.get('/api/cdr?limit=2');
+  assert.is(r.status, 200);
+  const records = r.body.records as Array<{ dialled: string; disposition: string; transfers: Array<{ by: string; target: string; kind: string }> }>;
+  const originalCdr = records.find((x) => x.dialled === '202');
+  const consultationCdr = records.find((x) => x.dialled === '203');
+  assert.ok(originalCdr && consultationCdr, 'both calls have a record');
+  for (const [what, cdr] of [['original', originalCdr], ['consultation', consultationCdr]] as const) {
+    assert.is(cdr!.disposition, 'transferred', `the ${what} call's disposition`);
+    assert.equal(cdr!.transfers.map((t) => [t.by, t.target, t.kind]), [['201', '203', 'attended']], `the ${what} call's transfer`);
   }
 });
 

@@ -264,6 +264,15 @@ write("uac-call-released.xml", "A phone calls [callee] and talks until the excha
       auth_invite() + '  <recv response="180" optional="true"/>\n  <recv response="183" optional="true"/>\n' + GOT_200
       + req("ACK", 2, DIALOG) + OK_BYE)
 
+# The consultation of a semi-attended transfer (test/interop/sipp-transfer.test.ts): a phone
+# calls [callee], hears it ring (180: the early dialog the REFER's Replaces names) and stays
+# until the exchange ends its unanswered INVITE (487: the transferee took its place), ACKs.
+write("uac-call-ringing-ended.xml", "A phone calls [callee], hears it ring, and waits until the exchange ends the unanswered call (487).",
+      auth_invite() + '  <recv response="180"/>\n'
+      + '  <recv response="487">\n    <action>\n      <ereg regexp=".*" search_in="hdr" header="To:" check_it="true" assign_to="dialog_to"/>\n    </action>\n  </recv>\n'
+      # RFC 3261 §17.1.1.3: the ACK of a non-2xx carries the INVITE's branch (four messages back).
+      + req("ACK", 2, DIALOG, branch="[branch-4]"))
+
 # Hold with music (test/interop/sipp-transfer.test.ts; run with -rtp_echo -mp PORT, so what
 # the callee says comes back to it while the two talk): the caller talks 2 s, holds
 # (a=sendonly, answered a=recvonly) for 3 s while the test measures the music the callee
