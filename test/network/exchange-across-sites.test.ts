@@ -5,20 +5,25 @@
  * number no site owns is refused, 422) and 101's call to 201 rings 301 showing 101; 201
  * talking with 101 blind-transfers 101 (REFER) to lyon's 301, who rings showing 101 and
  * talks with 101; lyon's 301 calling paris's 201 is transferred by 201 to 101, whose
- * analog phone rings showing 301. Real time: each wait is for a condition.
+ * analog phone rings showing 301; 201 parks itself (*7, slot 590 at paris, which announces
+ * its slots) and lyon's 301 dials 590: it is connected to 201 over the network; a free slot
+ * dialled from lyon is refused (a peer retrieves, it does not park). Real time: each wait is
+ * for a condition.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createResponse, Dialog, sdp, type SipRequest } from '../../src/sip/index.js';
 import { closeSites, startSites, type Site } from '../helpers/sites.js';
 import { waitFor, waitUntil as until } from '../helpers/net.js';
-import { playTone } from '../helpers/tones.js';
+import { playTone, toneEar } from '../helpers/tones.js';
 import { creds, defaultAnswer, harnessPhone, offerFor, register, sendInDialog, unregister, type HarnessPhone } from '../channels/sip/call-harness.js';
 
 type FxsView = { hook: string; ringing: boolean; caller_id: string | null; caller_name: string | null; hears: string; hears_hz: number[] };
 
 const paris = {
-  site: { name: 'Paris', country: 'fr', id: 'paris', ranges: ['1xx', '2xx'], public_template: '+33140000{ext}' },
+  // 59x: paris announces its park slots, so lyon routes them here (a retrieval across sites).
+  site: { name: 'Paris', country: 'fr', id: 'paris', ranges: ['1xx', '2xx', '59x'], public_template: '+33140000{ext}', operator: '201' },
+  park: { slots: '590-599' },
   employees: [
     { name: 'Admin', extension: '201', role: 'admin', password: 'change-me-201', devices: [{ type: 'sip', secret: 's3cret-201' }] },
     { name: 'Anne Martin', extension: '101', devices: [{ type: 'fxs', port: 1 }], outside_calls: 'national' },
@@ -141,6 +146,39 @@ test('a remote caller transferred to a local extension: lyon\'s 301 calls 201, 2
     stop();
   }
   await hangUp101();
+  await idle();
+});
+
+/** `p` (registered at `site` as `ext`) calls `number` and is answered: its RTP now goes to the exchange's media. */
+async function answeredCall(p: HarnessPhone, site: Site, ext: string, number: string): Promise<Dialog> {
+  const r = await p.sip.sendAuthenticated({ method: 'INVITE', target: number, from: ext, body: offerFor(p.rtp.localPort) }, creds(ext));
+  assert.is(r.final.status, 200, `${ext} calling ${number}`);
+  const dialog = Dialog.asUac(r.request, r.final);
+  p.sip.stack.sendAck(dialog.createAck(r.request.cseq.seq), { protocol: 'udp', address: '127.0.0.1', port: site.ex.sip.port });
+  const media = sdp.audioStream(sdp.parseSdp(r.final.body))!;
+  p.rtp.setRemote({ address: media.address, port: media.port, codec: 'PCMU' });
+  return dialog;
+}
+
+test('park retrieval across sites: 201 parks itself in paris\'s slot 590, lyon\'s 301 dials 590 and talks with 201; a free slot is refused', async () => {
+  p201.respond = (req) => createResponse(req, 200, 'OK');
+  p301.respond = (req) => createResponse(req, 200, 'OK');
+  const parked = await answeredCall(p201, A, '201', '*7');
+  await waitFor(() => A.ex.switch.parking.list().length === 1, 5000, 'a call waits in a slot at paris');
+  const free = await p301.sip.sendAuthenticated({ method: 'INVITE', target: '591', from: '301', body: offerFor(p301.rtp.localPort) }, creds('301'));
+  assert.ok(free.final.status >= 400, `a free slot of paris from lyon: ${free.final.status}`);
+  assert.is(A.ex.switch.parking.list().length, 1, 'nobody parked in 591');
+  const retrieval = await answeredCall(p301, B, '301', '590');
+  const ear = toneEar(p201.rtp);
+  const stop = playTone(p301.rtp, LYON_HZ);
+  try {
+    await waitFor(() => ear.share(LYON_HZ) > 0.03, 10_000, '201 (parked at paris) hears lyon\'s 301');
+  } finally {
+    stop();
+  }
+  assert.equal(A.ex.switch.parking.list(), [], 'slot 590 is free again');
+  assert.is((await sendInDialog(B.ex, p301.sip, retrieval, 'BYE')).status, 200);
+  await waitFor(() => p201.received.some((m) => m.method === 'BYE' && m.callId === parked.id.callId), 10_000, '201 gets the BYE');
   await idle();
 });
 
