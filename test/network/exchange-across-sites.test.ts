@@ -7,7 +7,8 @@
  * talks with 101; lyon's 301 calling paris's 201 is transferred by 201 to 101, whose
  * analog phone rings showing 301; 201 parks itself (*7, slot 590 at paris, which announces
  * its slots) and lyon's 301 dials 590: it is connected to 201 over the network; a free slot
- * dialled from lyon is refused (a peer retrieves, it does not park). Real time: each wait is
+ * dialled from lyon is refused (a peer retrieves, it does not park); 201 talking with 101
+ * consults lyon's 301 and transfers 101 there (REFER with Replaces). Real time: each wait is
  * for a condition.
  */
 import { test } from 'uvu';
@@ -179,6 +180,32 @@ test('park retrieval across sites: 201 parks itself in paris\'s slot 590, lyon\'
   assert.equal(A.ex.switch.parking.list(), [], 'slot 590 is free again');
   assert.is((await sendInDialog(B.ex, p301.sip, retrieval, 'BYE')).status, 200);
   await waitFor(() => p201.received.some((m) => m.method === 'BYE' && m.callId === parked.id.callId), 10_000, '201 gets the BYE');
+  await idle();
+});
+
+test('attended transfer to lyon: 201 talks with 101, consults lyon\'s 301, REFERs 101 with Replaces; 101 talks with 301, 201 is released', async () => {
+  p201.respond = (req) => createResponse(req, 200, 'OK');
+  p301.respond = (req) => (req.method === 'INVITE' && !req.to.tag ? defaultAnswer(p301, '301', req, 'attended-tag') : createResponse(req, 200, 'OK'));
+  const call = p201.sip.sendAuthenticated({ method: 'INVITE', target: '101', from: '201', body: offerFor(p201.rtp.localPort) }, creds('201'));
+  await until(fxs, (v) => v.ringing, '101 rings', 10_000);
+  await ok(A.api.post('/api/sim/fxs/1/hook', { state: 'off' }));
+  const r = await call;
+  assert.is(r.final.status, 200);
+  const first = Dialog.asUac(r.request, r.final);
+  p201.sip.stack.sendAck(first.createAck(r.request.cseq.seq), { protocol: 'udp', address: '127.0.0.1', port: A.ex.sip.port });
+  const consultation = await answeredCall(p201, A, '201', '301');
+  const replaces = encodeURIComponent(`${consultation.id.callId};to-tag=${consultation.id.remoteTag};from-tag=${consultation.id.localTag}`);
+  const byes = p201.received.filter((m) => m.method === 'BYE').length;
+  const refer = await sendInDialog(A.ex, p201.sip, first, 'REFER', { headers: [['Refer-To', `<sip:301@127.0.0.1?Replaces=${replaces}>`]] });
+  assert.is(refer.status, 202);
+  const stop = playTone(p301.rtp, LYON_HZ);
+  try {
+    await until(fxs, (v) => v.hears_hz.includes(LYON_HZ), '101 hears lyon\'s 301 after the attended transfer', 10_000);
+  } finally {
+    stop();
+  }
+  await waitFor(() => p201.received.filter((m) => m.method === 'BYE').length >= byes + 2, 10_000, 'both of 201\'s legs end');
+  await hangUp101();
   await idle();
 });
 
