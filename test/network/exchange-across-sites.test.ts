@@ -8,7 +8,8 @@
  * analog phone rings showing 301; 201 parks itself (*7, slot 590 at paris, which announces
  * its slots) and lyon's 301 dials 590: it is connected to 201 over the network; a free slot
  * dialled from lyon is refused (a peer retrieves, it does not park); 201 talking with 101
- * consults lyon's 301 and transfers 101 there (REFER with Replaces). Real time: each wait is
+ * consults lyon's 301 and transfers 101 there (REFER with Replaces); 101 makes a three-way
+ * call (flash + 3) of 201 and lyon's 301, where each hears the other two. Real time: each wait is
  * for a condition.
  */
 import { test } from 'uvu';
@@ -206,6 +207,45 @@ test('attended transfer to lyon: 201 talks with 101, consults lyon\'s 301, REFER
   }
   await waitFor(() => p201.received.filter((m) => m.method === 'BYE').length >= byes + 2, 10_000, 'both of 201\'s legs end');
   await hangUp101();
+  await idle();
+});
+
+test('three-way with a remote party: 101 talks with 201, flashes, dials lyon\'s 301, flash + 3; each of the three hears the other two', async () => {
+  const HZ = { '101': 1400, '201': 620, '301': LYON_HZ };
+  p201.respond = (req) => (req.method === 'INVITE' && !req.to.tag ? defaultAnswer(p201, '201', req, 'three-201') : createResponse(req, 200, 'OK'));
+  p301.respond = (req) => (req.method === 'INVITE' && !req.to.tag ? defaultAnswer(p301, '301', req, 'three-301') : createResponse(req, 200, 'OK'));
+  const ear201 = toneEar(p201.rtp);
+  const ear301 = toneEar(p301.rtp);
+  const acks201 = p201.acks.length;
+  const acks301 = p301.acks.length;
+  const stops: Array<() => void> = [];
+  const heardBy = (ear: ReturnType<typeof toneEar>, whom: number[], not: number[], what: string) =>
+    waitFor(() => whom.every((hz) => ear.share(hz) > 0.03) && not.every((hz) => ear.share(hz) < 0.01), 10_000, what);
+  try {
+    await ok(A.api.post('/api/sim/fxs/1/hook', { state: 'off' }));
+    await until(fxs, (v) => v.hears === 'dial_tone', '101 hears dial tone');
+    await ok(A.api.post('/api/sim/fxs/1/dial', { digits: '201' }));
+    await waitFor(() => p201.acks.length > acks201, 10_000, '201 answers 101');
+    stops.push(playTone(p201.rtp, HZ['201']));
+    await ok(A.api.post('/api/sim/fxs/1/flash', {}));
+    await until(fxs, (v) => v.hears === 'dial_tone', '101 hears dial tone after the flash');
+    await ok(A.api.post('/api/sim/fxs/1/dial', { digits: '301' }));
+    await waitFor(() => p301.acks.length > acks301, 10_000, 'lyon\'s 301 answers the consultation');
+    stops.push(playTone(p301.rtp, HZ['301']));
+    await ok(A.api.post('/api/sim/fxs/1/flash', {}));
+    await ok(A.api.post('/api/sim/fxs/1/dial', { digits: '3' }));
+    await waitFor(() => A.ex.switch.bridges().some((b) => b.size === 3 && b.mode === 'mix'), 5000, 'one mixed bridge of three at paris');
+    await ok(A.api.post('/api/sim/fxs/1/play', { tone_hz: HZ['101'] }));
+    await until(fxs, (v) => v.hears_hz.includes(HZ['201']) && v.hears_hz.includes(HZ['301']) && !v.hears_hz.includes(HZ['101']), '101 hears 201 and 301, not itself', 10_000);
+    await heardBy(ear201, [HZ['101'], HZ['301']], [HZ['201']], '201 hears 101 and lyon\'s 301');
+    await heardBy(ear301, [HZ['101'], HZ['201']], [HZ['301']], 'lyon\'s 301 hears 101 and 201');
+  } finally {
+    for (const stop of stops) stop();
+    ear201.close();
+    ear301.close();
+  }
+  await hangUp101();
+  for (const ch of A.ex.switch.channels.all()) ch.hangup('normal');
   await idle();
 });
 
