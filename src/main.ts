@@ -276,7 +276,7 @@ export async function startExchange(opts: StartOptions): Promise<Exchange> {
       ...(opts.frontProxy ? { frontProxy: parseFrontProxy(opts.frontProxy) } : {}),
       routes: [
         (app) => cdrRoutes(app, cdr), (app) => callsRoutes(app, () => core.liveView()),
-        (app) => meRoutes(app, { config: () => config.snapshot(), liveState, events }),
+        (app) => meRoutes(app, { config: () => config.snapshot(), liveState, events, remote: () => core.remote }),
         (app) => modeRoutes(app, { mode, repo: modeRepo }),
         (app) => voicemailRoutes(app, { config: () => config.snapshot(), repo: voicemailRepo, events }),
         (app) => stickyRoutes(app, { lookup: sticky }),

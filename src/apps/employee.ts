@@ -44,8 +44,9 @@ export interface EmployeeAppDeps {
 export function employeeApplication(deps: EmployeeAppDeps) {
   /** Forward the call from `from` to `target`; undefined when the target leads nowhere (the caller goes on without it). */
   const forward = (ctx: AppContext, from: Employee, target: string, reason: Reason, hop: number): Promise<HangupCause> | undefined => {
-    const dest = ctx.config ? resolveDialled(ctx.config, target, { final: true }) : undefined;
-    if (!dest || (dest.kind !== 'employee' && dest.kind !== 'department' && dest.kind !== 'outside' && dest.kind !== 'tie-line') || (dest.kind === 'employee' && dest.employee.extension === from.extension)) {
+    const remote = ctx.remoteNumbers?.();
+    const dest = ctx.config ? resolveDialled(ctx.config, target, { final: true, ...(remote ? { remote } : {}) }) : undefined;
+    if (!dest || (dest.kind !== 'employee' && dest.kind !== 'department' && dest.kind !== 'outside' && dest.kind !== 'tie-line' && dest.kind !== 'site') || (dest.kind === 'employee' && dest.employee.extension === from.extension)) {
       ctx.log.warn({ call: ctx.record.id, employee: from.extension, to: target, reason }, 'forwarding target leads nowhere, ignored');
       return undefined;
     }
@@ -56,8 +57,8 @@ export function employeeApplication(deps: EmployeeAppDeps) {
     ctx.log.info({ call: ctx.record.id, from: from.extension, to: target, reason, hop }, 'call forwarded');
     ctx.events.emit('call.forwarded', { call: ctx.record.id, from: from.extension, to: target, reason, hop });
     if (dest.kind === 'employee') return ringEmployee(ctx, dest.employee, hop);
-    // Outside: the line is taken with the forwarding employee's rights, not the caller's.
-    const fctx = dest.kind === 'outside' ? (Object.assign(Object.create(ctx) as AppContext, { onBehalfOf: from.extension }) as AppContext) : ctx;
+    // Outside (or another site's fallback line): the line is taken with the forwarding employee's rights, not the caller's.
+    const fctx = dest.kind === 'outside' || dest.kind === 'site' ? (Object.assign(Object.create(ctx) as AppContext, { onBehalfOf: from.extension }) as AppContext) : ctx;
     return deps.run(fctx, dest);
   };
 

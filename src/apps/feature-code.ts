@@ -14,7 +14,7 @@
 import type { HangupCause } from '../channels/channel.js';
 import type { Config, Employee } from '../config/schema.js';
 import type { FeatureId } from '../config/feature-codes.js';
-import { resolveDialled, type Destination } from '../core/dialplan.js';
+import { resolveDialled, type Destination, type RemoteNumbers } from '../core/dialplan.js';
 import { forwardingLoops, forwardTargetProblem, effectiveForwarding } from '../core/forwarding.js';
 import type { AppContext } from '../core/session.js';
 import type { EmployeeState, LiveStateReader } from '../store/live-state.js';
@@ -54,13 +54,13 @@ export function stateChange(feature: FeatureId, argument: string | undefined): E
  * unconditional forwards with what the others have now. Shared by the feature codes and
  * the API routes (/api/me/forwarding).
  */
-export function stateProblem(config: Readonly<Config>, employee: Employee, patch: EmployeeState, live: LiveStateReader, barring: Barring): { message: string; barred?: true } | undefined {
+export function stateProblem(config: Readonly<Config>, employee: Employee, patch: EmployeeState, live: LiveStateReader, barring: Barring, remote?: RemoteNumbers): { message: string; barred?: true } | undefined {
   for (const kind of ['forward_all', 'forward_busy', 'forward_no_answer'] as const) {
     const target = patch[kind];
     if (typeof target !== 'string') continue;
-    const problem = forwardTargetProblem(config, employee.extension, target);
+    const problem = forwardTargetProblem(config, employee.extension, target, remote);
     if (problem) return { message: problem };
-    const dest = resolveDialled(config, target, { final: true });
+    const dest = resolveDialled(config, target, { final: true, ...(remote ? { remote } : {}) });
     const barred = dest.kind === 'outside' ? barring(config, employee.extension, dest) : undefined;
     if (barred) return { message: `${target}: ${barred}`, barred: true };
   }
@@ -82,7 +82,7 @@ export function featureCodeApplication(barring: Barring) {
       ctx.log.info({ call: ctx.record.id, from: me, feature: dest.feature }, 'feature code from a phone that is not an employee\'s, refused');
       return 'not-found';
     }
-    const problem = stateProblem(ctx.config, employee, patch, ctx.liveState, barring);
+    const problem = stateProblem(ctx.config, employee, patch, ctx.liveState, barring, ctx.remoteNumbers?.());
     if (problem) {
       ctx.log.info({ call: ctx.record.id, from: me, feature: dest.feature, reason: problem.message }, 'feature code refused');
       ctx.events.emit('feature.refused', { extension: me, feature: dest.feature, reason: problem.message });

@@ -153,9 +153,10 @@ export function applicationFor<D extends Destination>(dest: D): Application<D> {
   return (APPLICATIONS[dest.kind as Kind] as Application<D> | undefined) ?? notFound;
 }
 
-/** Run the application of a dialled number for the call in `ctx` (a transfer's target). */
+/** Run the application of a dialled number for the call in `ctx` (a transfer's target: another site's short number too). */
 export function runNumber(ctx: AppContext, number: string): Promise<HangupCause> {
-  const dest = ctx.config ? resolveDialled(ctx.config, number, { final: true }) : ({ kind: 'invalid' } as const);
+  const remote = ctx.remoteNumbers?.();
+  const dest = ctx.config ? resolveDialled(ctx.config, number, { final: true, ...(remote ? { remote } : {}) }) : ({ kind: 'invalid' } as const);
   return applicationFor(dest)(ctx, dest);
 }
 

@@ -15,7 +15,7 @@
  * Any other final answer is the callee's and final: 486/600 busy, 603 rejected, 404 not
  * found, 480 unavailable — the caller hears it, no line is seized.
  */
-import type { HangupCause } from '../channels/channel.js';
+import type { HangupCause, Party } from '../channels/channel.js';
 import type { Destination, RemoteFallback, SiteLeg } from '../core/dialplan.js';
 import type { AppContext } from '../core/session.js';
 import { dial, DialFailed } from './dial.js';
@@ -43,6 +43,18 @@ export function fallbackReason(leg: Pick<SiteLeg, 'heard' | 'outcome'>): RemoteF
   return (o.status >= 500 && o.status < 600) || o.status === 405 ? 'server-error' : undefined; // 6xx: the callee's, global
 }
 
+/**
+ * Who the other site is shown calling: the caller's own party, or — after a transfer made
+ * the transferee (an outbound leg here) the caller — that leg's owner, as session.ts shows
+ * it to local legs (a leg's `caller` is whoever called it, the transferor).
+ */
+function shownCaller(ctx: AppContext): Party {
+  const c = ctx.caller;
+  if (c.direction === 'inbound') return c.caller;
+  const name = ctx.config?.employees.find((e) => e.extension === c.owner)?.name;
+  return name ? { number: c.owner, name } : { number: c.owner };
+}
+
 export function siteCallApplication(deps: SiteCallDeps) {
   return async (ctx: AppContext, dest: SiteDestination): Promise<HangupCause> => {
     let leg: SiteLeg | undefined;
@@ -52,7 +64,7 @@ export function siteCallApplication(deps: SiteCallDeps) {
       const answered = await dial(ctx, [{
         extension: dest.extension,
         legs: () => {
-          const l = dest.leg(ctx.caller.caller);
+          const l = dest.leg(shownCaller(ctx));
           leg = l;
           silence = ctx.clock.setTimeout(() => {
             if (!l.heard && l.state !== 'released') {

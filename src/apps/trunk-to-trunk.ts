@@ -8,17 +8,32 @@
  * and counted against their limits (apps/employee.ts, apps/registry.ts).
  *
  * An outside party is a channel whose owner is not an employee (a city line, a trunk): the
- * core asks what a channel belongs to, never what technology it is.
+ * core asks what a channel belongs to, never what technology it is. A leg to or from a peer
+ * site of the network (owner `site:<id>`, network/site-calls.ts) is internal: a peer only
+ * routes its own internal numbers to us and we only call its internal numbers — except an
+ * inbound leg whose caller is `anonymous`, which is how a peer presents a caller without a
+ * short number (an outside caller it forwarded to us): that one stays outside.
  */
 import type { Channel } from '../channels/channel.js';
+import type { Config } from '../config/schema.js';
 import { resolveDialled } from '../core/dialplan.js';
 import type { AppContext } from '../core/session.js';
 import { isEmployee, outsideCallPolicy } from '../outgoing/policy.js';
 
+/** Owner prefix of the legs between sites of the network (network/site-calls.ts). */
+const SITE_OWNER = 'site:';
+
+/** Whether `ch` is a colleague's leg: an employee's own, or a peer site's internal party. */
+export function isInsideParty(config: Readonly<Config> | null, ch: Channel): boolean {
+  if (isEmployee(config, ch.owner)) return true;
+  if (!ch.owner.startsWith(SITE_OWNER)) return false;
+  return ch.direction === 'outbound' || ch.caller.number !== 'anonymous';
+}
+
 /** The outside number `target` is when transferring `transferee` there would be a refused trunk-to-trunk transfer (no log). */
 export function refusedTrunkToTrunk(ctx: AppContext, transferee: Channel, target: string): string | undefined {
   const config = ctx.config;
-  if (!config || isEmployee(config, transferee.owner) || outsideCallPolicy(config).trunk_to_trunk_transfer) return undefined;
+  if (!config || isInsideParty(config, transferee) || outsideCallPolicy(config).trunk_to_trunk_transfer) return undefined;
   const dest = resolveDialled(config, target, { final: true });
   return dest.kind === 'outside' && !dest.emergency ? dest.number : undefined;
 }
@@ -30,8 +45,8 @@ export function refusedTrunkToTrunk(ctx: AppContext, transferee: Channel, target
  */
 export function attendedTrunkToTrunkRefusal(ctx: AppContext, transferee: Channel, consultation: Channel, by: string): string | undefined {
   const config = ctx.config;
-  if (!config || isEmployee(config, transferee.owner) || outsideCallPolicy(config).trunk_to_trunk_transfer) return undefined;
-  const outside = (ctx.bridgedWith?.(consultation) ?? []).find((c) => !isEmployee(config, c.owner));
+  if (!config || isInsideParty(config, transferee) || outsideCallPolicy(config).trunk_to_trunk_transfer) return undefined;
+  const outside = (ctx.bridgedWith?.(consultation) ?? []).find((c) => !isInsideParty(config, c));
   if (!outside) return undefined;
   const reason = 'trunk-to-trunk transfers are off (outside_call_policy.trunk_to_trunk_transfer)';
   ctx.log.warn({ call: ctx.record.id, by, party: transferee.owner, to: outside.owner }, `attended transfer refused: ${reason}`);

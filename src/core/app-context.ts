@@ -16,6 +16,7 @@ import type { ParkingLot } from './parking.js';
 import type { LiveStateStore } from '../store/live-state.js';
 import type { Availability } from './availability.js';
 import type { LegPurpose } from './switch.js';
+import type { RemoteNumbers } from './dialplan.js';
 import type { OfficeServices } from './office-services.js';
 import type { OutgoingServices } from '../outgoing/services.js';
 
@@ -46,6 +47,8 @@ export interface AppContext {
   /** Aborted when the call ends (the caller hung up, shutdown); its reason is the HangupCause. */
   readonly signal: AbortSignal;
   readonly config: Readonly<Config> | null;
+  /** The other sites' numbers now (network/, docs/network.md); absent outside a network. */
+  remoteNumbers?(): RemoteNumbers | undefined;
   readonly record: CallRecord;
   /** The exchange's holding bridge (music on hold). */
   readonly holding: Bridge;

@@ -12,7 +12,7 @@
 import type { ConfigIssue } from '../../common/errors.js';
 import type { Config, Employee } from '../config/schema.js';
 import type { EmployeeState } from '../store/live-state.js';
-import { resolveDialled } from './dialplan.js';
+import { resolveDialled, type RemoteNumbers } from './dialplan.js';
 
 /** How many times one call may be forwarded before the exchange stops following (a run-time loop). */
 export const MAX_FORWARD_HOPS = 5;
@@ -48,17 +48,21 @@ export function effectiveForwarding(employee: Employee, state: EmployeeState): E
 /**
  * Why `extension` may not forward to `target` (undefined: it may): the target must be an
  * employee, a department, an outside number or another PBX's extension (a tie line's
- * range, trunks/ranges.ts), and not the employee themself. (The
+ * range, trunks/ranges.ts), a colleague's short number at another site of the network (a
+ * range a peer announces: `remote`, docs/network.md), and not the employee themself. (The
  * employee's outside-call barring is checked where calls are placed: apps/registry.ts.)
+ * Loops through other sites are not detected here (each site sees only its own forwards);
+ * a call chained round between sites stops when a site refuses it or at a site's hop limit.
  */
-export function forwardTargetProblem(config: Readonly<Config>, extension: string, target: string): string | undefined {
-  const dest = resolveDialled(config, target, { final: true });
+export function forwardTargetProblem(config: Readonly<Config>, extension: string, target: string, remote?: RemoteNumbers): string | undefined {
+  const dest = resolveDialled(config, target, { final: true, ...(remote ? { remote } : {}) });
   switch (dest.kind) {
     case 'employee':
       return dest.employee.extension === extension ? 'an employee cannot forward to themself' : undefined;
     case 'department':
     case 'outside':
     case 'tie-line':
+    case 'site':
       return undefined;
     default:
       return `"${target}" is not an extension, a department or an outside number`;

@@ -21,6 +21,7 @@ import type { ParkingLot } from './parking.js';
 import type { LiveStateStore } from '../store/live-state.js';
 import type { Availability } from './availability.js';
 import type { LegPurpose } from './switch.js';
+import type { RemoteNumbers } from './dialplan.js';
 import type { OfficeServices } from './office-services.js';
 import type { OutgoingServices } from '../outgoing/services.js';
 
@@ -34,6 +35,8 @@ export interface SessionDeps {
   holding: Bridge;
   budget?: MixerBudget;
   config: Readonly<Config> | null;
+  /** The other sites' numbers now (the switch's, set while the site is in a network). */
+  remoteNumbers?: () => RemoteNumbers | undefined;
   /** The CDR store: given the record synchronously when the call ends, before `call.ended` is published. */
   records?: CallRecordSink;
   /** Told of every bridge the call creates (the live view watches its members). */
@@ -108,6 +111,7 @@ export class Session {
       parking: d.parking, conferences: d.conferences, events: d.events, liveState: d.liveState,
       availability: (ext) => d.availability(ext),
       ...(d.office ? { office: d.office } : {}),
+      ...(d.remoteNumbers ? { remoteNumbers: d.remoteNumbers } : {}),
       ...(d.outgoing ? { outgoing: d.outgoing } : {}),
       ...(d.bridgedWith ? { bridgedWith: (ch: Channel) => d.bridgedWith!(ch) } : {}),
       ...(d.dataFolder ? { dataFolder: d.dataFolder } : {}),

@@ -282,6 +282,7 @@ export class Switch {
         availability: (ext) => this.availability(ext),
         outgoing: this.outside,
         bridgedWith: (ch) => this.bridges().filter((b) => b.has(ch)).flatMap((b) => b.channels()).filter((c) => c !== ch),
+        remoteNumbers: () => this.remote,
       },
       a,
     );

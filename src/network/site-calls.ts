@@ -11,6 +11,8 @@
  *   gets here). Its Request-URI user is one of this site's internal numbers and reaches it as
  *   an internal call would; nothing else is reachable from another site: not the public
  *   network (no toll bypass), not a third site's numbers (no loops). Anything else: 404.
+ *   A park slot is reachable when this site announces it (its `site.ranges` cover the
+ *   slots) and only while a call waits in it: a peer retrieves, it does not park (404).
  * - **In dialog.** BYE, re-INVITE, UPDATE, INFO and ACK on the network stack go to the leg
  *   that owns the dialog; only from the connection the dialog was set up on (peer-check.ts).
  */
@@ -51,12 +53,13 @@ const SHORT_NUMBER = /^[0-9]{2,8}$/;
 const NAME_MAX = 64;
 
 /** What another site may reach here: our internal numbers only. */
-const REACHABLE: ReadonlySet<Destination['kind']> = new Set(['employee', 'department', 'menu', 'queue', 'conference', 'leave-message']);
+const REACHABLE: ReadonlySet<Destination['kind']> = new Set(['employee', 'department', 'menu', 'queue', 'conference', 'leave-message', 'park']);
 
 /** The internal destination a peer's call to `number` reaches, or undefined (not one of ours). */
 export function siteCallDestination(config: Readonly<Config> | null, number: string): Destination | undefined {
   if (!config || !SHORT_NUMBER.test(number)) return undefined;
   const dest = resolveDialled(config, number, { final: true }); // no `remote`: never on to a third site
+  if (dest.kind === 'park' && dest.slot === undefined) return undefined; // a slot, never the park code
   return REACHABLE.has(dest.kind) ? dest : undefined;
 }
 
@@ -137,7 +140,9 @@ export class SiteCalls {
     checkUasRequest(req, POLICY);
     answerSessionTimer(req);
     const number = req.uri.user ?? '';
-    const dest = siteCallDestination(this.d.config(), number);
+    const found = siteCallDestination(this.d.config(), number);
+    // A park slot from another site: retrieval only (a call waits there), never parking a caller here.
+    const dest = found?.kind === 'park' && !this.d.sw.parking.get(found.slot!) ? undefined : found;
     if (!dest) {
       this.d.log.warn({ site: member.site, number }, 'network: a call from another site to a number not ours (or not reachable from outside)');
       throw new SipError(404, 'Not Found');

@@ -17,6 +17,7 @@ import * as z from 'zod';
 import type { Config, Employee } from '../../config/schema.js';
 import { forwardTargetSchema } from '../../config/schema.js';
 import { effectiveForwarding } from '../../core/forwarding.js';
+import type { RemoteNumbers } from '../../core/dialplan.js';
 import type { EventBus } from '../../core/events.js';
 import type { EmployeeState, LiveStateStore } from '../../store/live-state.js';
 import { stateProblem } from '../../apps/feature-code.js';
@@ -33,6 +34,8 @@ export interface MeDeps {
   config: () => Readonly<Config> | null;
   liveState: LiveStateStore;
   events: EventBus;
+  /** The other sites' numbers now (a forward to a colleague at another site); absent outside a network. */
+  remote?: () => RemoteNumbers | undefined;
 }
 
 export function meRoutes(app: FastifyInstance, deps: MeDeps): void {
@@ -53,7 +56,7 @@ export function meRoutes(app: FastifyInstance, deps: MeDeps): void {
     return { all: f.all ?? null, busy: f.busy ?? null, no_answer: f.no_answer ?? null, no_answer_s: f.no_answer_s, call_waiting: f.call_waiting };
   };
   const change = (req: FastifyRequest, reply: FastifyReply, config: Readonly<Config>, employee: Employee, patch: EmployeeState): boolean => {
-    const problem = stateProblem(config, employee, patch, deps.liveState, outsideBarring);
+    const problem = stateProblem(config, employee, patch, deps.liveState, outsideBarring, deps.remote?.());
     if (problem) {
       req.log.info({ extension: employee.extension, by: req.principal?.extension, reason: problem.message }, 'live state change refused');
       void reply.code(422).send({ error: problem.message });
