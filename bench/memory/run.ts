@@ -2,6 +2,7 @@
  * bench/memory: idle memory of the built exchange process (not its emulators), and what takes it.
  *
  *   npx tsx bench/memory/run.ts [--write]
+ *   npx tsx bench/memory/run.ts --exchange-only [--node-flags="--flag …"]   (the median exchange rows only, ~40 s)
  *
  * Builds the firmware into a temporary folder (test/helpers/build.ts: node_modules without
  * tsx), starts `node OUT/cli.js start` on the sim board with the example office, places one
@@ -96,7 +97,15 @@ async function main(): Promise<void> {
     const mid = runs[Math.floor(RUNS / 2)]!;
     return { ...mid, range: runs.map((r) => MB(r.warm.VmRSS)).join(', ') };
   };
-  const { cold, warm, range } = await median([]);
+  // --node-flags tries V8/node flags on the exchange's command line (levers, not the firmware's
+  // own start); --exchange-only stops after the exchange rows.
+  const flagArg = process.argv.find((a) => a.startsWith('--node-flags='));
+  const nodeFlags = flagArg ? flagArg.slice('--node-flags='.length).split(/\s+/).filter(Boolean) : [];
+  const { cold, warm, range } = await median(nodeFlags);
+  if (process.argv.includes('--exchange-only')) {
+    console.log(`flags: ${nodeFlags.join(' ') || '(none)'}; idle with worker: ${MB(warm.VmRSS)} MiB (starts: ${range}); before the first call ${MB(cold.VmRSS)}; heap used ${MiB(warm.heapUsed)}, resident ${MiB(warm.physical)}, young ${MiB(warm.spaces.new_space ?? NaN)}; RssAnon ${MB(warm.RssAnon)}, RssFile ${MB(warm.RssFile)}`);
+    return;
+  }
 
   // An exchange whose last call ended a while ago: its worker stopped (board
   // media.worker_idle_stop_s, 600 s by default; 2 s here so the bench need not wait).
