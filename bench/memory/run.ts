@@ -2,6 +2,7 @@
  * bench/memory: idle memory of the built exchange process (not its emulators), and what takes it.
  *
  *   npx tsx bench/memory/run.ts [--write]
+ *   npx tsx bench/memory/run.ts --exchange-only [--node-flags="--flag …"]   (the median exchange rows only, ~40 s)
  *
  * Builds the firmware into a temporary folder (test/helpers/build.ts: node_modules without
  * tsx), starts `node OUT/cli.js start` on the sim board with the example office, places one
@@ -28,6 +29,12 @@ interface Mem { VmRSS: number; VmHWM: number; RssAnon: number; RssFile: number; 
 const here = new URL('.', import.meta.url).pathname;
 const root = new URL('../../', import.meta.url).pathname;
 const SETTLE_MS = 3000;
+/**
+ * Idle means settled: V8's memory reducer gives heap pages back some seconds after the last
+ * burst of allocation (boot, the calls), so a reading 3 s after it catches 5–9 MiB more than
+ * the same exchange a few seconds later (95.6 against 86.6–89.7 MiB with the worker, 2026-12-03).
+ */
+const QUIET_MS = 7500;
 const RUNS = 3;
 const IDLE_STOP_S = 2;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -77,11 +84,13 @@ async function main(): Promise<void> {
   const workers = availableParallelism();
   const exchange = async (flags: string[]): Promise<{ cold: Mem; warm: Mem }> => {
     const ex = await startBuiltExchange(out, join(tempDir(), 'data'), { before: [...flags, '--expose-gc', join(out, 'probe.mjs')], ipc: true });
+    await sleep(QUIET_MS); // settled (QUIET_MS)
     const cold = await measure(ex.child);
     for (let i = 0; i < workers; i++) {
       const call = await callWithAudio(ex.sipPort);
       if (call.inviteStatus !== 200) throw new Error(`call ${i + 1} got ${call.inviteStatus}`);
     }
+    await sleep(QUIET_MS);
     const warm = await measure(ex.child);
     ex.child.kill('SIGTERM');
     await ex.exited;
@@ -96,7 +105,15 @@ async function main(): Promise<void> {
     const mid = runs[Math.floor(RUNS / 2)]!;
     return { ...mid, range: runs.map((r) => MB(r.warm.VmRSS)).join(', ') };
   };
-  const { cold, warm, range } = await median([]);
+  // --node-flags tries V8/node flags on the exchange's command line (levers, not the firmware's
+  // own start); --exchange-only stops after the exchange rows.
+  const flagArg = process.argv.find((a) => a.startsWith('--node-flags='));
+  const nodeFlags = flagArg ? flagArg.slice('--node-flags='.length).split(/\s+/).filter(Boolean) : [];
+  const { cold, warm, range } = await median(nodeFlags);
+  if (process.argv.includes('--exchange-only')) {
+    console.log(`flags: ${nodeFlags.join(' ') || '(none)'}; idle with worker: ${MB(warm.VmRSS)} MiB (starts: ${range}); before the first call ${MB(cold.VmRSS)}; heap used ${MiB(warm.heapUsed)}, resident ${MiB(warm.physical)}, young ${MiB(warm.spaces.new_space ?? NaN)}; RssAnon ${MB(warm.RssAnon)}, RssFile ${MB(warm.RssFile)}`);
+    return;
+  }
 
   // An exchange whose last call ended a while ago: its worker stopped (board
   // media.worker_idle_stop_s, 600 s by default; 2 s here so the bench need not wait).
@@ -137,7 +154,7 @@ async function main(): Promise<void> {
     `| ${label} | ${MB(m.VmRSS)} | ${delta && m !== bare ? `+${MB(m.VmRSS - bare.VmRSS)}` : ''} | ${MB(m.RssAnon)} | ${MB(m.RssFile)} | ${MiB(m.heapUsed)} | ${MiB(m.physical)} | ${MiB(m.spaces.new_space ?? NaN)} | ${m.Threads} |`;
   const head = '| process | RSS MiB | vs bare node | RssAnon | RssFile | main heap used (after GC) MiB | main heap resident | of it young generation | threads |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|';
   const block = [
-    `Run ${started} UTC on ${machine()}; \`${process.platform} ${process.arch}\`. Command: \`npx tsx bench/memory/run.ts\`; each figure ${SETTLE_MS / 1000} s after start, after a full GC.`,
+    `Run ${started} UTC on ${machine()}; \`${process.platform} ${process.arch}\`. Command: \`npx tsx bench/memory/run.ts\`; each exchange figure ${(SETTLE_MS + QUIET_MS) / 1000} s after its start or its last call (the others ${SETTLE_MS / 1000} s after start), after a full GC.`,
     '',
     `**Built exchange on the sim board, idle after ${workers} calls: ${MB(warm.VmRSS)} MiB RSS with its media worker started** (${workersOf(warm)} worker thread: the pool adds one per 64 legs; median of ${RUNS} starts: ${range}; ${MB(cold.VmRSS)} MiB before the first call started it; target ≤ 80 MB). Exchange rows: the median start; the other rows are separate processes, each one piece alone (packages loaded from node_modules, not bundled).`,
     '',

@@ -76,17 +76,36 @@ export class MemoryLiveState implements LiveStateStore {
 export class LiveStateRepository implements LiveStateStore {
   /** Read on every call to an employee: prepared once. */
   private readonly readOne: Database.Statement<[string], { state: string }>;
+  /**
+   * What employee() read and checked, by extension: every call to an employee asks, and a
+   * SQLite read plus a zod parse each time is what the cache saves. This connection's own
+   * writes drop their entries (write, restore, prune); another connection's commits (the
+   * `autocom` command on the same data folder) change SQLite's `data_version`, which empties it.
+   */
+  private readonly cache = new Map<string, EmployeeState>();
+  private readonly dataVersion: Database.Statement<[], number>;
+  private seenVersion: number | undefined;
 
   constructor(private readonly db: Db, private readonly now: () => number = Date.now) {
     this.readOne = db.prepare('SELECT state FROM employee_state WHERE extension = ?');
+    this.dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
   }
 
   /** The state an extension's phones and user set ({} when none, or when the stored row is unreadable). */
   employee(extension: string): EmployeeState {
-    const row = this.readOne.get(extension);
-    if (!row) return {};
-    const parsed = employeeStateSchema.safeParse(safeJson(row.state));
-    return parsed.success ? parsed.data : {};
+    const version = this.dataVersion.get();
+    if (version !== this.seenVersion) {
+      this.cache.clear();
+      this.seenVersion = version;
+    }
+    let state = this.cache.get(extension);
+    if (!state) {
+      const row = this.readOne.get(extension);
+      const parsed = row ? employeeStateSchema.safeParse(safeJson(row.state)) : undefined;
+      state = parsed?.success ? parsed.data : {};
+      this.cache.set(extension, state);
+    }
+    return { ...state }; // a copy: callers may change theirs (update() does)
   }
 
   /** Merge `patch` into an extension's state (undefined keys untouched) and return the new state. */
@@ -114,6 +133,7 @@ export class LiveStateRepository implements LiveStateStore {
   restore(state: LiveState, actor: string): void {
     this.db.transaction(() => {
       this.db.exec('DELETE FROM employee_state');
+      this.cache.clear();
       for (const [ext, s] of Object.entries(state.employees)) this.write(ext, s, actor);
     })();
   }
@@ -123,10 +143,12 @@ export class LiveStateRepository implements LiveStateStore {
     const gone = (this.db.prepare('SELECT extension FROM employee_state').all() as Array<{ extension: string }>).map((r) => r.extension).filter((e) => !employees.has(e));
     const del = this.db.prepare('DELETE FROM employee_state WHERE extension = ?');
     this.db.transaction(() => gone.forEach((e) => del.run(e)))();
+    for (const e of gone) this.cache.delete(e);
     return gone;
   }
 
   private write(extension: string, state: EmployeeState, actor: string): void {
+    this.cache.delete(extension); // re-read from the database next time (also if the transaction rolls back)
     this.db
       .prepare('INSERT INTO employee_state (extension, state, updated_at, updated_by) VALUES (?, ?, ?, ?) ON CONFLICT(extension) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at, updated_by = excluded.updated_by')
       .run(extension, JSON.stringify(state), this.now(), actor);
