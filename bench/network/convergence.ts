@@ -7,6 +7,8 @@
  * Health probes run on an injected clock that this script never advances (one probe at
  * start), so only the x-autocom-site and membership traffic is timed.
  *
+ * Site i owns the range `(i+10)xx` (10xx … 89xx), so up to 80 sites; the changes add `9rr`.
+ *
  * Usage: npx tsx bench/network/convergence.ts [sites=5] [rounds=5]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,6 +20,7 @@ import { SiteNetwork, type SelfDescription } from '../../src/network/network.js'
 import { toRange } from '../../src/network/ranges.js';
 
 const SITES = Number(process.argv[2] ?? 5);
+if (SITES > 80) throw new Error('at most 80 sites (ranges 10xx…89xx)');
 const ROUNDS = Number(process.argv[3] ?? 5);
 const root = mkdtempSync(join(tmpdir(), 'autocom-bench-net-'));
 const clock = new FakeClock();
@@ -31,7 +34,7 @@ async function until(check: () => boolean, what: string, timeoutMs = 10_000): Pr
 }
 
 async function site(i: number): Promise<{ net: SiteNetwork; self: SelfDescription }> {
-  const self: SelfDescription = { id: `s${i}`, ranges: [toRange(`${i + 1}xxx`)] };
+  const self: SelfDescription = { id: `s${i}`, ranges: [toRange(`${i + 10}xx`)] };
   const net = new SiteNetwork({ clock, log: silentLogger(), dir: join(root, self.id), host: '127.0.0.1', port: 0, self: () => self });
   await net.start();
   return { net, self };
@@ -44,7 +47,7 @@ for (let i = 1; i < SITES; i++) {
   const s = await site(i);
   const t0 = process.hrtime.bigint();
   await s.net.join(sites[0]!.net.createInvitation(600));
-  const number = `${i + 1}000`;
+  const number = `${i + 10}00`;
   await until(() => sites.every((o) => o.net.route(number)?.site === s.self.id), `s${i} known everywhere`);
   joins.push(ms(t0));
   sites.push(s);
@@ -62,7 +65,7 @@ for (let r = 0; r < ROUNDS; r++) {
 const last = sites[sites.length - 1]!;
 const t0 = process.hrtime.bigint();
 await sites[0]!.net.remove(last.self.id);
-await until(() => sites.slice(0, -1).every((o) => o.net.route(`${sites.length}000`) === undefined), 'removal everywhere');
+await until(() => sites.slice(0, -1).every((o) => o.net.route(`${sites.length - 1 + 10}00`) === undefined), 'removal everywhere');
 const leave = ms(t0);
 
 const fmt = (xs: number[]): string => `median ${[...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!.toFixed(1)} ms, max ${Math.max(...xs).toFixed(1)} ms`;

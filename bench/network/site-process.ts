@@ -11,7 +11,8 @@
  * time it was seen (`at`, Date.now(): the benchmark runs on the same machine), and answers
  *  - 'mem': heap, external and RSS after two full garbage collections (--expose-gc);
  *  - 'traffic': SIP messages and bytes on the network's TLS transport so far, by method
- *    (requests) or `2xx`/`4xx`… (responses), sent and received.
+ *    (requests) or `2xx`/`4xx`… (responses), sent and received;
+ *  - 'no-calls': stop taking calls from the network (INVITE → 405), as an older site.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -44,6 +45,11 @@ process.on('message', (m) => {
     const u = process.memoryUsage();
     process.send?.({ mem: { heapUsed: u.heapUsed, external: u.external, arrayBuffers: u.arrayBuffers, rss: u.rss, gc: typeof gc === 'function' } });
   } else if (m === 'traffic') process.send?.({ traffic: traffic.snapshot() });
+  else if (m === 'no-calls') {
+    // As a site of an older version: INVITEs from the network answered 405 (bench/network/fallback.ts).
+    net.calls = undefined;
+    process.send?.({ 'no-calls': true });
+  }
 });
 process.stdout.write(`${JSON.stringify({ sip: ex.sip.port, http: ex.http.port, tls: net.port, pid: process.pid })}\n`);
 

@@ -43,6 +43,8 @@ export interface SiteProcess {
   next(match: (e: SiteEvent) => boolean, since: number, timeoutMs: number, what: string): Promise<SiteEvent>;
   mem(): Promise<Mem>;
   traffic(): Promise<TrafficSnapshot>;
+  /** INVITEs from the network answered 405 from now on (site-process.ts 'no-calls'). */
+  noCalls(): Promise<boolean>;
   exited: Promise<void>;
   stop(): Promise<void>;
 }
@@ -81,7 +83,7 @@ export async function spawnSite(dir: string, config: object, o: SiteOptions): Pr
       for (const w of [...waiters]) w(e);
     }
   });
-  const ask = <T>(what: 'mem' | 'traffic'): Promise<T> =>
+  const ask = <T>(what: 'mem' | 'traffic' | 'no-calls'): Promise<T> =>
     new Promise((resolve) => {
       const answer = (m: unknown): void => {
         if (typeof m === 'object' && m !== null && what in m) {
@@ -115,6 +117,7 @@ export async function spawnSite(dir: string, config: object, o: SiteOptions): Pr
       }),
     mem: () => ask<Mem>('mem'),
     traffic: () => ask<TrafficSnapshot>('traffic'),
+    noCalls: () => ask<boolean>('no-calls'),
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
