@@ -64,7 +64,7 @@ export function siteCallApplication(deps: SiteCallDeps) {
       const answered = await dial(ctx, [{
         extension: dest.extension,
         legs: () => {
-          const l = dest.leg(shownCaller(ctx));
+          const l = dest.leg(shownCaller(ctx), ctx.caller);
           leg = l;
           silence = ctx.clock.setTimeout(() => {
             if (!l.heard && l.state !== 'released') {
@@ -81,6 +81,12 @@ export function siteCallApplication(deps: SiteCallDeps) {
       ctx.clock.clearTimeout(silence);
       if (!(err instanceof DialFailed)) throw err;
       cause = err.cause;
+    }
+    if (leg && typeof leg.outcome === 'object' && leg.outcome.status === 483) {
+      // The call went from site to site too often (a forwarding loop between sites,
+      // network/site-calls.ts): unreachable, final — the public number would only go round again.
+      ctx.log.warn({ call: ctx.record.id, site: dest.site, extension: dest.extension }, 'network: the call went round the sites too often; not dialling the public number');
+      return 'unavailable';
     }
     const reason = leg && !ctx.signal.aborted ? fallbackReason(leg) : undefined;
     if (!reason) return cause;

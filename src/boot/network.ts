@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import type { Runtime } from './runtime.js';
-import type { Party } from '../channels/channel.js';
+import type { Channel, Party } from '../channels/channel.js';
 import type { Config } from '../config/schema.js';
 import { SiteNetwork, type SelfDescription } from '../network/network.js';
 import { toRange } from '../network/ranges.js';
@@ -96,7 +96,7 @@ export async function startNetwork(rt: Runtime, dataFolder: string, tlsPort: num
       owner: (digits) => {
         const r = n.route(digits);
         if (!r) return undefined;
-        const call = calls && r.state === 'up' ? (caller: Party) => calls.leg(r, digits, caller) : undefined;
+        const call = calls && r.state === 'up' ? (caller: Party, via?: Channel) => calls.leg(r, digits, caller, via) : undefined;
         return { site: r.site, ...(r.fallback ? { fallback: r.fallback } : {}), reason: r.state === 'down' ? 'down' : 'no-network-calls', ...(call ? { call } : {}) };
       },
       startsWith: (digits) => n.startsWith(digits),

@@ -72,7 +72,7 @@ export type Destination =
    * Another site's short number while that site is up: a call over the network connection
    * (network/site-calls.ts, apps/site-call.ts), else `fallback`, its public number on a local line.
    */
-  | { kind: 'site'; site: string; extension: string; leg: (caller: Party) => SiteLeg; fallback?: { number: string; international: boolean } };
+  | { kind: 'site'; site: string; extension: string; leg: (caller: Party, via?: Channel) => SiteLeg; fallback?: { number: string; international: boolean } };
 
 /** A leg to another site, telling how it failed (the fallback decision: apps/site-call.ts). */
 export interface SiteLeg extends Channel {
@@ -136,7 +136,7 @@ export interface DialOptions {
 /** The numbers other sites of the network own, as the dial plan asks about them. */
 export interface RemoteNumbers {
   /** The site owning `digits` and its public number for it (absent without a template). */
-  owner(digits: string): { site: string; fallback?: string; reason: RemoteFallback['reason']; call?: (caller: Party) => SiteLeg } | undefined;
+  owner(digits: string): { site: string; fallback?: string; reason: RemoteFallback['reason']; call?: (caller: Party, via?: Channel) => SiteLeg } | undefined;
   /** Whether some other site's number starts with `digits` (an analog phone should wait for more). */
   startsWith(digits: string): boolean;
 }

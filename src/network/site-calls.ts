@@ -13,11 +13,17 @@
  *   network (no toll bypass), not a third site's numbers (no loops). Anything else: 404.
  *   A park slot is reachable when this site announces it (its `site.ranges` cover the
  *   slots) and only while a call waits in it: a peer retrieves, it does not park (404).
+ * - **Hops.** Every INVITE between sites carries `X-Autocom-Hops: N`, one more than the
+ *   call it continues had when it came from a site (a call forwarded from site to site).
+ *   Each site stops only its own forwarding loops (core/forwarding.ts); two sites whose
+ *   employees forward to each other would otherwise hand one call back and forth without
+ *   end. From MAX_SITE_HOPS on the INVITE is refused 483 Too Many Hops (RFC 3261 §16.3's
+ *   answer for a request that went round too often), logged.
  * - **In dialog.** BYE, re-INVITE, UPDATE, INFO and ACK on the network stack go to the leg
  *   that owns the dialog; only from the connection the dialog was set up on (peer-check.ts).
  */
 import type { Logger } from '../../common/log.js';
-import type { Party } from '../channels/channel.js';
+import type { Channel, Party } from '../channels/channel.js';
 import type { SipContext } from '../channels/sip/context.js';
 import type { RequestAuthenticator } from '../channels/sip/peer-check.js';
 import { refuseSdp } from '../channels/sip/in-dialog.js';
@@ -89,8 +95,22 @@ export interface SiteCallsDeps {
   config: () => Readonly<Config> | null;
 }
 
+/** The private header counting how many sites a call has crossed (see Hops above). */
+export const HOPS_HEADER = 'X-Autocom-Hops';
+/** Site-to-site crossings a call may make before the next site refuses it (483). */
+export const MAX_SITE_HOPS = 8;
+
+/** The hop count an INVITE from a site carries (absent: 0; a value that is not a small number counts as the limit). */
+export function hopsOf(req: SipRequest): number {
+  const v = req.headers.get(HOPS_HEADER)?.trim();
+  if (v === undefined || v === '') return 0;
+  return /^[0-9]{1,3}$/.test(v) ? Number(v) : MAX_SITE_HOPS;
+}
+
 export class SiteCalls {
   readonly ctx: SipContext;
+  /** The hop count of each live leg that came from a site, for the legs that continue its call. */
+  private readonly hops = new WeakMap<Channel, number>();
 
   constructor(private readonly d: SiteCallsDeps) {
     this.ctx = {
@@ -110,8 +130,9 @@ export class SiteCalls {
     });
   }
 
-  /** A leg to `number` at the route's site, showing `caller`'s short number and name. */
-  leg(route: RemoteRoute, number: string, caller: Party): TrunkOutboundChannel {
+  /** A leg to `number` at the route's site, showing `caller`'s short number and name; `via`: the channel whose call it continues. */
+  leg(route: RemoteRoute, number: string, caller: Party, via?: Channel): TrunkOutboundChannel {
+    const hops = (via ? this.hops.get(via) ?? 0 : 0) + 1;
     const from = this.d.net.fromUri(SHORT_NUMBER.test(caller.number) ? caller.number : 'anonymous');
     const uri = route.uri;
     return new TrunkOutboundChannel(this.ctx, {
@@ -120,7 +141,7 @@ export class SiteCalls {
       uri,
       from: new NameAddr(from.uri, caller.name),
       to: new NameAddr(uri.clone()),
-      headers: [],
+      headers: [[HOPS_HEADER, String(hops)]],
       codecs: CODECS,
       contactUser: this.d.net.selfId() ?? 'autocom',
     }, number, NO_CHALLENGE);
@@ -140,6 +161,11 @@ export class SiteCalls {
     checkUasRequest(req, POLICY);
     answerSessionTimer(req);
     const number = req.uri.user ?? '';
+    const hops = hopsOf(req);
+    if (hops >= MAX_SITE_HOPS) {
+      this.d.log.warn({ site: member.site, number, hops }, 'network: a call that went from site to site too often (a forwarding loop between sites?): refused');
+      throw new SipError(483, 'Too Many Hops');
+    }
     const found = siteCallDestination(this.d.config(), number);
     // A park slot from another site: retrieval only (a call waits there), never parking a caller here.
     const dest = found?.kind === 'park' && !this.d.sw.parking.get(found.slot!) ? undefined : found;
@@ -160,7 +186,8 @@ export class SiteCalls {
       }
     }
     const leg = new TrunkInboundChannel(this.ctx, req, tx, caller, `site:${member.site}`, media, NO_CHALLENGE, number);
-    this.d.log.info({ site: member.site, number, from: caller.number, call: req.callId }, 'network: incoming call from another site');
+    this.hops.set(leg, hops);
+    this.d.log.info({ site: member.site, number, from: caller.number, call: req.callId, hops }, 'network: incoming call from another site');
     this.d.sw.accept(leg, dest);
     leg.start();
   }

@@ -9,7 +9,8 @@
  * its slots) and lyon's 301 dials 590: it is connected to 201 over the network; a free slot
  * dialled from lyon is refused (a peer retrieves, it does not park); 201 talking with 101
  * consults lyon's 301 and transfers 101 there (REFER with Replaces); 101 makes a three-way
- * call (flash + 3) of 201 and lyon's 301, where each hears the other two. Real time: each wait is
+ * call (flash + 3) of 201 and lyon's 301, where each hears the other two; 201 and 301
+ * forwarding to each other do not hand 101's call back and forth for ever. Real time: each wait is
  * for a condition.
  */
 import { test } from 'uvu';
@@ -247,6 +248,31 @@ test('three-way with a remote party: 101 talks with 201, flashes, dials lyon\'s 
   await hangUp101();
   for (const ch of A.ex.switch.channels.all()) ch.hangup('normal');
   await idle();
+});
+
+test('forwarding loop between sites: paris\'s 201 forwards to lyon\'s 301 and 301 back to 201; 101\'s call ends with a tone instead of going round for ever', async () => {
+  await ok(A.api.put('/api/employees/201/forwarding', { all: '301' }));
+  await ok(B.api.put('/api/employees/301/forwarding', { all: '201' }));
+  const invites201 = newInvites(p201).length;
+  const invites301 = newInvites(p301).length;
+  let most = 0;
+  const watch = setInterval(() => { most = Math.max(most, A.ex.switch.activeCalls().length + B.ex.switch.activeCalls().length); }, 5);
+  try {
+    await ok(A.api.post('/api/sim/fxs/1/hook', { state: 'off' }));
+    await until(fxs, (v) => v.hears === 'dial_tone', '101 hears dial tone');
+    await ok(A.api.post('/api/sim/fxs/1/dial', { digits: '201' }));
+    await until(fxs, (v) => v.hears === 'busy' || v.hears === 'congestion', '101 hears the call fail (the loop is stopped)', 15_000);
+    await waitFor(() => A.ex.switch.activeCalls().length + B.ex.switch.activeCalls().length <= 1, 10_000, 'the calls of the loop are gone (101\'s own leg left)');
+  } finally {
+    clearInterval(watch);
+  }
+  assert.ok(most <= 2 * 8 + 2, `calls alive at once at both sites: ${most}`);
+  assert.is(newInvites(p201).length, invites201, '201 never rang (forward all)');
+  assert.is(newInvites(p301).length, invites301, '301 never rang (forward all)');
+  await hangUp101();
+  await idle();
+  await ok(A.api.put('/api/employees/201/forwarding', { all: null }));
+  await ok(B.api.put('/api/employees/301/forwarding', { all: null }));
 });
 
 test.after(async () => {
