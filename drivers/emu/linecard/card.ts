@@ -172,6 +172,19 @@ export class EmulatedCard {
   /** Bytes from the host. */
   input(chunk: Buffer): void {
     if (!this.plugged) return;
+    this.receive(chunk);
+    // A DSP plays on its own clock. The frames of this chunk waited in the pty while this
+    // process was not scheduled: a real card had received them one by one and played them in
+    // the time that fell due since. So they are queued first and the overdue time is played
+    // after, from them; only what is still ahead of the clock counts against the card's
+    // 5-frame queue (PROTOCOL.md §5), which drops the newest frames past it. Playing the
+    // overdue time first would have filled the stall with silence and then dropped the
+    // frames that belonged to it (a digit from the exchange lost three of its four frames).
+    this.audioClock();
+    for (const p of this.ports) if (p.fromHost.length > 5) p.fromHost.length = 5;
+  }
+
+  private receive(chunk: Buffer): void {
     for (const body of this.deframer.push(chunk)) {
       const m = decode(body);
       if (!m) continue;
@@ -185,12 +198,8 @@ export class EmulatedCard {
           this.pump();
         }
       } else if (m.t === 'audio') {
-        const p = this.ports[m.port as number];
-        // A DSP plays on its own clock: what fell due while this process was not scheduled
-        // (frames waiting in the pty) plays before the new frame is queued, or a stall of the
-        // emulator would overflow the 5-frame queue with frames a real card had played.
-        this.audioClock();
-        if (p && p.fromHost.length < 5) p.fromHost.push(g711Decode(m.pcm as Uint8Array, this.alaw));
+        // Queued past the limit for now: see the end of input().
+        this.ports[m.port as number]?.fromHost.push(g711Decode(m.pcm as Uint8Array, this.alaw));
       } else if (m.t !== 'heartbeat' && m.seq !== 0) {
         const dup = m.seq === this.lastApplied;
         const status = dup ? OK : this.command(m);
@@ -320,7 +329,12 @@ export class EmulatedCard {
    */
   private audioClock(): void {
     const due = Math.floor((this.clock.monotonic() - this.audioFrom) / FRAME_MS);
-    if (due - this.framesPlayed > MAX_CATCH_UP) this.framesPlayed = due - MAX_CATCH_UP;
+    if (due - this.framesPlayed > MAX_CATCH_UP) {
+      // The skipped time's frames are lost with it, as a codec that resyncs loses them.
+      const skipped = due - MAX_CATCH_UP - this.framesPlayed;
+      for (const p of this.ports) p.fromHost.splice(0, skipped);
+      this.framesPlayed = due - MAX_CATCH_UP;
+    }
     while (this.framesPlayed < due) {
       this.framesPlayed++;
       this.audioTick();
