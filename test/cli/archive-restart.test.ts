@@ -17,7 +17,7 @@ import { startExchange, type Exchange } from '../../src/main.js';
 import { ApiClient } from '../helpers/http.js';
 import { tempDir } from '../helpers/tmp.js';
 import { freePort, waitFor } from '../helpers/net.js';
-import { startAutocom, type Running } from '../helpers/process.js';
+import { READY_TIMEOUT_MS, startAutocom, type Running } from '../helpers/process.js';
 import { EXAMPLE_PATH, example } from '../config/example.js';
 import { connectCall, sendInDialog } from '../channels/sip/call-harness.js';
 
@@ -71,7 +71,7 @@ test('box B (autocom start) applies A\'s archive through the API and serves A\'s
   const data = `${tempDir()}/data`;
   const httpPort = await freePort();
   b = startAutocom(['start', '--data', data, '--config', EXAMPLE_PATH, '--http-port', String(httpPort), '--sip-port', String(await freePort()), '--tls-port', String(await freePort())]);
-  await waitFor(() => readyLines() === 1, 20_000, `the ready line (stderr: ${b.stderr()})`);
+  await waitFor(() => readyLines() === 1, READY_TIMEOUT_MS, `the ready line (stderr: ${b.stderr()})`);
   baseB = `http://127.0.0.1:${httpPort}`;
   const admin = await signIn(baseB, '201', 'change-me-201');
   assert.is((await admin.get('/api/cdr')).body.total, 0, 'B has no call record');

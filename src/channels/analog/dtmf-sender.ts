@@ -7,10 +7,12 @@
  * tone at −8 dBm0, the high-group tone 2 dB louder (the "twist" Q.24 allows and receivers
  * expect, since lines attenuate high frequencies more), 80 ms of tone and 80 ms of pause per
  * digit (both well above the 40 ms a Q.24 receiver must accept). Digits are queued and played
- * one after another on the injected clock, 20 ms frames paced by its monotonic time and kept
- * {@link LEAD_FRAMES} ahead in the card's playout buffer: a tick the event loop delays (a
- * busy exchange) would otherwise leave the card a frame short in the middle of a digit, and
- * a receiver would hear two digits; late ticks catch up, up to {@link MAX_BURST} frames. While a digit or its pause plays,
+ * one after another on the injected clock. A digit's tone goes to the card in one piece
+ * (80 ms: four 20 ms frames, within the card's 100 ms playout queue, PROTOCOL.md §5), so a
+ * tick the event loop delays (a busy exchange) can never leave the card without tone in the
+ * middle of a digit, where a receiver would hear two digits. The pause after it is handed
+ * frame by frame when due, with no lead, so the card's queue is empty again when the next
+ * tone arrives; after a stall the pause simply lasts longer, and no frame is lost. While a digit or its pause plays,
  * the sender owns the port's audio (the other party's sound is replaced, not mixed, so
  * nothing a caller says can corrupt a digit).
  */
@@ -32,17 +34,16 @@ export interface AnalogDtmfTiming {
 
 export const ANALOG_DTMF: AnalogDtmfTiming = { toneMs: 80, pauseMs: 80, lowDbm0: -8, highDbm0: -6 };
 
-/** Frames handed to the port ahead of time (40 ms: the card buffers up to 100 ms, PROTOCOL.md). */
-export const LEAD_FRAMES = 2;
-
 /**
- * Most frames handed out at once: the lead plus the frame due now. After a stall longer
- * than that the card has already played its buffer out, so the frames of the missed time
- * would only pile up in its 5-frame queue (PROTOCOL.md §5), which drops what overflows: a
- * digit would lose its tone frames. The sender re-bases its clock instead; every frame of
- * the digit still plays, the stall becomes a longer pause.
+ * Most pause frames handed out at once. After a stall the card has already filled the
+ * missed time with its own silence; handing the overdue pause frames in a burst would only
+ * fill its 5-frame queue (PROTOCOL.md §5) right before the next tone, which it would then
+ * cut. The sender re-bases its clock instead: the stall becomes a longer pause.
  */
-export const MAX_BURST = LEAD_FRAMES + 1;
+export const MAX_BURST = 1;
+
+/** Longest tone: four frames, which fit the card's 5-frame queue beside the frame playing. */
+export const MAX_TONE_MS = 80;
 
 /** Most digits waiting to be played; a longer burst drops the excess (a stuck sender must not queue minutes of tones). */
 export const MAX_QUEUED_DIGITS = 64;
@@ -68,6 +69,10 @@ export class DtmfSender {
     private readonly onDropped: (digits: string, why: string) => void = () => {},
   ) {
     this.t = { ...ANALOG_DTMF, ...timing };
+    // The tone goes out in one piece, so it must fit the card's queue beside a frame still playing.
+    if (this.t.toneMs % FRAME_MS || this.t.toneMs < 40 || this.t.toneMs > MAX_TONE_MS) {
+      throw new RangeError(`DTMF tone of ${this.t.toneMs} ms: a multiple of ${FRAME_MS} ms from 40 to ${MAX_TONE_MS} ms`);
+    }
   }
 
   /** Whether a digit or its pause is on the line now (the port's other audio waits). */
@@ -101,9 +106,12 @@ export class DtmfSender {
     this.timer = undefined;
   }
 
-  /** Hand out every frame due by now (plus the lead); stop once the last pause is out. */
+  /**
+   * Hand out what is due by now: a digit's whole tone when it starts, its pause one frame
+   * per 20 ms; stop once the last pause is out.
+   */
   private pump(): void {
-    let due = Math.floor((this.clock.monotonic() - this.startedAt) / FRAME_MS) + 1 + LEAD_FRAMES;
+    let due = Math.floor((this.clock.monotonic() - this.startedAt) / FRAME_MS) + 1;
     if (due - this.handed > MAX_BURST) {
       this.startedAt += (due - this.handed - MAX_BURST) * FRAME_MS;
       due = this.handed + MAX_BURST;
@@ -113,10 +121,20 @@ export class DtmfSender {
         const d = this.queue.shift();
         if (d === undefined) return this.stop();
         this.frames = this.digitFrames(d);
+        for (let i = 0; i < this.toneFrames; i++) this.handOut();
+        continue;
       }
-      this.out(this.frames.shift()!);
-      this.handed++;
+      this.handOut();
     }
+  }
+
+  private handOut(): void {
+    this.out(this.frames.shift()!);
+    this.handed++;
+  }
+
+  private get toneFrames(): number {
+    return this.t.toneMs / FRAME_MS;
   }
 
   /** One digit as frames: the tone (one continuous sine pair, no phase jumps), then silence. */

@@ -11,7 +11,7 @@ import { FakeClock, type Clock } from '../../../common/clock.js';
 import { FxoLine } from '../../../src/channels/fxo/fxo-line.js';
 import { FxsExtension } from '../../../src/channels/fxs/fxs-extension.js';
 import { inboundRouteFor } from '../../../src/channels/fxo/inbound-route.js';
-import { ANALOG_DTMF, DtmfSender, LEAD_FRAMES, MAX_BURST, MAX_QUEUED_DIGITS } from '../../../src/channels/analog/dtmf-sender.js';
+import { ANALOG_DTMF, DtmfSender, MAX_BURST, MAX_QUEUED_DIGITS } from '../../../src/channels/analog/dtmf-sender.js';
 import { detectDtmf } from '../../../src/media/dtmf/goertzel-detector.js';
 import { DBM0_RMS } from '../../../src/media/levels.js';
 import type { AudioFrame } from '../../../drivers/hal.js';
@@ -97,56 +97,60 @@ test('while a digit plays the other party\'s sound is replaced; it passes again 
   assert.is(detectDtmf(concat(after.slice(0, perDigit))), '5');
 });
 
-test('the sender keeps the card two frames ahead, and a tick the event loop delays is caught up, so a digit has no hole', () => {
-  // A clock whose one interval fires only when told, as a busy event loop fires it late.
-  let now = 0;
-  let tick: (() => void) | undefined;
-  const lateClock: Clock = {
-    now: () => now, monotonic: () => now,
+/** A clock whose one interval fires only when told, as a busy event loop fires it late. */
+function lateClock() {
+  const c = { now: 0, tick: undefined as (() => void) | undefined };
+  const clock: Clock = {
+    now: () => c.now, monotonic: () => c.now,
     setTimeout: () => ({ id: 0 }), clearTimeout: () => {},
-    setInterval: (fn) => ((tick = fn), { id: 1 }), clearInterval: () => (tick = undefined),
+    setInterval: (fn) => ((c.tick = fn), { id: 1 }), clearInterval: () => (c.tick = undefined),
   };
+  return { c, clock };
+}
+const TONE_FRAMES = ANALOG_DTMF.toneMs / 20;
+const PER_DIGIT = (ANALOG_DTMF.toneMs + ANALOG_DTMF.pauseMs) / 20;
+
+test('a digit\'s tone goes to the card in one piece, so a tick the event loop delays cannot cut a digit in two; the pause follows frame by frame', () => {
+  const { c, clock } = lateClock();
   const out: Int16Array[] = [];
-  const sender = new DtmfSender(lateClock, (f) => out.push(f));
+  const sender = new DtmfSender(clock, (f) => out.push(f));
   sender.send('7');
-  assert.is(out.length, 1 + LEAD_FRAMES, 'the first frame and the lead at once');
-  now = 20;
-  tick!();
-  assert.is(out.length, 2 + LEAD_FRAMES);
-  now = 80; // this tick comes 40 ms late
-  tick!();
-  assert.is(out.length, 5 + LEAD_FRAMES, 'caught up: every frame due by now, plus the lead');
-  now = 200;
-  tick!();
-  assert.is(out.length, (ANALOG_DTMF.toneMs + ANALOG_DTMF.pauseMs) / 20, 'the digit and its pause, no more');
+  assert.is(out.length, TONE_FRAMES, 'the whole tone at once');
+  assert.ok(TONE_FRAMES <= 4, 'it fits the card\'s 5-frame queue beside the frame playing');
+  assert.is(detectDtmf(concat(out)), '7');
+  c.now = 60; // ticks at 20 and 40 never came: nothing was missing on the card
+  c.tick!();
+  assert.is(out.length, TONE_FRAMES, 'no pause frame before the tone has played');
+  c.now = 80;
+  c.tick!();
+  assert.is(out.length, TONE_FRAMES + 1, 'the first pause frame when it is due, not ahead');
+  for (let t = 100; t <= 200; t += 20) { c.now = t; c.tick?.(); }
+  assert.is(out.length, PER_DIGIT, 'the digit and its pause, no more');
   assert.is(sender.playing, false);
-  assert.is(tick, undefined, 'the timer is gone once the digit is out');
+  assert.is(c.tick, undefined, 'the timer is gone once the digit is out');
 });
 
-test('after a stall longer than the lead the sender hands out at most the lead plus one frame and keeps every frame of the digit (the card\'s 5-frame queue would drop the rest)', () => {
-  let now = 0;
-  let tick: (() => void) | undefined;
-  const lateClock: Clock = {
-    now: () => now, monotonic: () => now,
-    setTimeout: () => ({ id: 0 }), clearTimeout: () => {},
-    setInterval: (fn) => ((tick = fn), { id: 1 }), clearInterval: () => (tick = undefined),
-  };
+test('after a stall the sender hands out one pause frame at a time and keeps every frame (a burst would fill the card\'s queue before the next tone, which it would then cut)', () => {
+  const { c, clock } = lateClock();
   const out: Int16Array[] = [];
-  const sender = new DtmfSender(lateClock, (f) => out.push(f));
+  const sender = new DtmfSender(clock, (f) => out.push(f));
   sender.send('*#');
-  assert.is(out.length, 1 + LEAD_FRAMES);
-  now = 300; // the event loop stalled for 300 ms (15 frames)
-  tick!();
-  assert.is(out.length, 1 + LEAD_FRAMES + MAX_BURST, 'a burst no bigger than the lead plus one');
-  for (let n = 1; n <= 3; n++) {
-    now = 300 + 20 * n;
-    tick!();
-    assert.is(out.length, 1 + LEAD_FRAMES + MAX_BURST + n, 'then one frame per tick again, on the re-based clock');
+  assert.is(out.length, TONE_FRAMES);
+  c.now = 300; // the event loop stalled for 300 ms (15 frames)
+  c.tick!();
+  assert.is(out.length, TONE_FRAMES + MAX_BURST, 'one pause frame, not the missed ones at once');
+  for (let n = 1; n < PER_DIGIT - TONE_FRAMES; n++) {
+    c.now = 300 + 20 * n;
+    c.tick!();
+    assert.is(out.length, TONE_FRAMES + 1 + n, 'then one frame per tick, on the re-based clock');
   }
-  for (let t = 0; t < 40; t++) { now += 20; tick?.(); }
-  const perDigit = (ANALOG_DTMF.toneMs + ANALOG_DTMF.pauseMs) / 20;
-  assert.is(out.length, 2 * perDigit, 'both digits, every tone and pause frame, none lost');
+  c.now += 20;
+  c.tick!();
+  assert.is(out.length, PER_DIGIT + TONE_FRAMES, 'the next digit\'s tone in one piece, once the pause is out');
+  for (let t = 0; t < 40; t++) { c.now += 20; c.tick?.(); }
+  assert.is(out.length, 2 * PER_DIGIT, 'both digits, every tone and pause frame, none lost');
   assert.is(detectDtmf(concat(out)), '*#');
+  assert.throws(() => new DtmfSender(clock, () => {}, { toneMs: 120 }), /40 to 80 ms/, 'a tone longer than the card can queue is refused');
 });
 
 test('digits are only played during the call: none before the answer, queued ones dropped on hang-up; not-DTMF characters are ignored', async () => {
@@ -155,7 +159,7 @@ test('digits are only played during the call: none before the answer, queued one
   leg.sendDigits!('234');
   clock.advance(20);
   leg.hangup('normal');
-  const played = 2 + LEAD_FRAMES;
+  const played = TONE_FRAMES;
   assert.is(port.sent.length, played, 'the 1 played until the hang-up');
   for (let t = 0; t < 2000; t += 20) clock.advance(20);
   assert.is(port.sent.length, played, 'nothing plays after the hang-up');
