@@ -82,7 +82,7 @@ test('box B (autocom start) applies A\'s archive through the API and serves A\'s
   assert.is(r.status, 202, JSON.stringify(r.body));
   assert.equal([r.body.restarting, r.body.staged.site], [true, 'Box A office']);
 
-  await waitFor(() => readyLines() === 2, 30_000, `the exchange ready again (stdout: ${b.stdout()}; stderr: ${b.stderr()})`);
+  await waitFor(() => readyLines() === 2, READY_TIMEOUT_MS, `the exchange ready again (stdout: ${b.stdout()}; stderr: ${b.stderr()})`);
   assert.is(b.child.exitCode, null, 'the same process, still running');
   assert.match(b.stdout(), /autocom: restarting \(restore\)/);
   assert.is((await admin.get('/api/me')).status, 401, 'B\'s sessions ended');
