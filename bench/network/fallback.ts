@@ -24,6 +24,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { load, markdownTable, median, opt } from './report.js';
 import { joinSite, peerIs, sleep, spawnSite, until, type SiteProcess } from './sites.js';
+import { fxoOf, fxsOf, lyonConfig, ok, parisConfig } from '../../test/network/fixtures/paris-lyon.js';
 
 const ROUNDS = opt('rounds', 3);
 const ci = process.argv.indexOf('--cases');
@@ -31,19 +32,6 @@ const CASES = new Set((ci >= 0 ? process.argv[ci + 1]! : 'direct,hung,405,down')
 const loadBefore = load();
 const root = mkdtempSync(join(tmpdir(), 'autocom-bench-fallback-'));
 
-const parisConfig = {
-  site: { name: 'Paris', country: 'fr', id: 'paris', ranges: ['1xx', '2xx'], public_template: '+33140000{ext}' },
-  employees: [
-    { name: 'Admin', extension: '201', role: 'admin', password: 'change-me-201', devices: [{ type: 'sip', secret: 's3cret-201' }] },
-    { name: 'Analog', extension: '101', devices: [{ type: 'fxs', port: 1 }], outside_calls: 'national' },
-  ],
-  lines: [{ name: 'City 1', type: 'fxo', port: 1 }, { name: 'City 2', type: 'fxo', port: 2 }],
-  trunk_groups: [{ name: 'city', lines: ['City 1', 'City 2'] }],
-};
-const lyonConfig = {
-  site: { name: 'Lyon', country: 'fr', id: 'lyon', ranges: ['3xx'], public_template: '+33472000{ext}' },
-  employees: [{ name: 'Admin Lyon', extension: '301', role: 'admin', password: 'change-me-301', devices: [{ type: 'sip', secret: 's3cret-301' }] }],
-};
 const PUBLIC = '0472000301';
 
 const started: SiteProcess[] = [];
@@ -60,14 +48,8 @@ let lyon: SiteProcess = await spawnSite(join(root, 'lyon'), lyonConfig, { admin:
 started.push(paris, lyon);
 await joinSite(paris, lyon, 'paris', 'lyon');
 
-type Fxo = { seized: boolean; dialled: string };
-type Fxs = { hook: string; hears: string };
-const fxo = async (): Promise<Fxo> => (await paris.api.get('/api/sim/fxo/1')).body as Fxo;
-const fxs = async (): Promise<Fxs> => (await paris.api.get('/api/sim/fxs/1')).body as Fxs;
-async function ok(p: Promise<{ status: number; body: unknown }>, what: string): Promise<void> {
-  const r = await p;
-  if (r.status !== 200) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body)}`);
-}
+const fxo = () => fxoOf(paris.api, 1);
+const fxs = () => fxsOf(paris.api, 1);
 
 interface Row { kind: string; decisionMs?: number; seizedMs: number; numberMs: number; reason?: string }
 const rows: Row[] = [];

@@ -11,48 +11,27 @@ import * as assert from 'uvu/assert';
 import type { ExchangeEvent } from '../../src/core/events.js';
 import { closeSites, peerOf, startSites, type Site } from '../helpers/sites.js';
 import { waitUntil as until } from '../helpers/net.js';
-
-type FxsView = { hook: string; hears: string };
-type FxoView = { seized: boolean; dialled: string };
-
-const paris = {
-  site: { name: 'Paris', country: 'fr', id: 'paris', ranges: ['1xx', '2xx'], public_template: '+33140000{ext}' },
-  employees: [
-    { name: 'Admin', extension: '201', role: 'admin', password: 'change-me-201', devices: [{ type: 'sip', secret: 's3cret-201' }] },
-    { name: 'Analog', extension: '101', devices: [{ type: 'fxs', port: 1 }], outside_calls: 'national' },
-  ],
-  lines: [{ name: 'City 1', type: 'fxo', port: 1 }, { name: 'City 2', type: 'fxo', port: 2 }],
-  trunk_groups: [{ name: 'city', lines: ['City 1', 'City 2'] }],
-};
-const lyon = {
-  site: { name: 'Lyon', country: 'fr', id: 'lyon', ranges: ['3xx'], public_template: '+33472000{ext}' },
-  employees: [{ name: 'Admin Lyon', extension: '301', role: 'admin', password: 'change-me-301', devices: [{ type: 'sip', secret: 's3cret-301' }] }],
-};
+import { fxoOf, fxsOf, lyonConfig, ok, parisConfig } from './fixtures/paris-lyon.js';
 
 let A: Site;
 let B: Site | undefined;
 const fallbacks: Array<ExchangeEvent['data']> = [];
 
-const fxs = async (n: number): Promise<FxsView> => (await A.api.get(`/api/sim/fxs/${n}`)).body as FxsView;
-const fxo = async (n: number): Promise<FxoView> => (await A.api.get(`/api/sim/fxo/${n}`)).body as FxoView;
+const fxs = (n: number) => fxsOf(A.api, n);
+const fxo = (n: number) => fxoOf(A.api, n);
 const lyonAtParis = () => peerOf(A, 'lyon');
 
-async function ok(p: Promise<{ status: number; body: unknown }>): Promise<void> {
-  const r = await p;
-  assert.is(r.status, 200, JSON.stringify(r.body));
-}
-
 async function callAndHangUp(digits: string, expectDialled: string): Promise<void> {
-  await ok(A.api.post('/api/sim/fxs/1/hook', { state: 'off' }));
+  await ok(A.api.post('/api/sim/fxs/1/hook', { state: 'off' }), 'off hook');
   await until(() => fxs(1), (v) => v.hears === 'dial_tone', '101 hears dial tone');
-  await ok(A.api.post('/api/sim/fxs/1/dial', { digits }));
+  await ok(A.api.post('/api/sim/fxs/1/dial', { digits }), 'dial');
   await until(() => fxo(1), (v) => v.seized && v.dialled === expectDialled, `City 1 dials ${expectDialled}`, 20_000);
-  await ok(A.api.post('/api/sim/fxs/1/hook', { state: 'on' }));
+  await ok(A.api.post('/api/sim/fxs/1/hook', { state: 'on' }), 'on hook');
   await until(() => fxo(1), (v) => !v.seized, 'City 1 released', 15_000);
 }
 
 test.before(async () => {
-  [A, B] = await startSites([{ config: paris, admin: '201' }, { config: lyon, admin: '301' }], 'autocom-net-fallback-');
+  [A, B] = await startSites([{ config: parisConfig, admin: '201' }, { config: lyonConfig, admin: '301' }], 'autocom-net-fallback-');
   A.ex.events.subscribe((e) => {
     if (e.type === 'network.fallback') fallbacks.push(e.data);
   });

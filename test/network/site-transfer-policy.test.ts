@@ -8,70 +8,30 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FakeClock } from '../../common/clock.js';
-import { silentLogger } from '../../common/log.js';
-import { EventBus, type ExchangeEvents } from '../../src/core/events.js';
-import { Switch } from '../../src/core/switch.js';
-import { validateConfig } from '../../src/config/validate.js';
-import type { Channel, Party, TransferProgress } from '../../src/channels/channel.js';
+import type { Party } from '../../src/channels/channel.js';
 import type { SiteLeg } from '../../src/core/dialplan.js';
 import { FakeChannel } from '../helpers/fake-channel.js';
+import { blindTransfer, callerAtDesk, fakeOffice, transferIntoConsultation, type FakeOffice } from '../helpers/fake-office.js';
 
-class DialogChannel extends FakeChannel {
-  readonly sipDialog = { callId: 'consult@test', localTag: 'a', remoteTag: 'b' };
-}
-
+/** The office with lyon as a peer site owning 3xx, known down: a call to 3xx is a site leg (its caller kept). */
 function setup() {
-  const config = validateConfig({
-    site: { name: 'Paris', country: 'fr' },
-    employees: [
-      { name: 'Admin', extension: '201', role: 'admin', password: 'change-me-201', devices: [{ type: 'sip' }] },
-      { name: 'Anne', extension: '101', devices: [{ type: 'sip' }], outside_calls: 'international' },
-    ],
-    lines: [{ name: 'City 1', type: 'fxo', port: 1 }],
-    numbers: [{ number: '0140000000', line: 'City 1', route: { type: 'employee', target: '101' } }],
-  });
-  const clock = new FakeClock();
-  const events = new EventBus(() => clock.now());
-  const refused: Array<ExchangeEvents['outgoing.refused']> = [];
-  events.on('outgoing.refused', (e) => refused.push(e));
-  const sw = new Switch({ clock, log: silentLogger(), events, config: () => config, records: { write: () => undefined } });
-  const legs: FakeChannel[] = [];
-  sw.addLegFactory({ tech: 'sip', legsFor: (e) => { const l = new FakeChannel('outbound', e.extension); legs.push(l); return [l]; } });
-  sw.addOutsideLines({ seize: (): Channel => { const l = new FakeChannel('outbound', 'City 1'); legs.push(l); return l; } });
+  const o = fakeOffice();
   const siteLeg = (caller: Party): SiteLeg => {
     const l = Object.assign(new FakeChannel('outbound', 'site:lyon', caller), { heard: true, outcome: undefined });
-    legs.push(l);
+    o.legs.push(l);
     return l;
   };
-  sw.remote = {
+  o.sw.remote = {
     owner: (d) => (/^3\d\d$/.test(d) ? { site: 'lyon', reason: 'down', call: siteLeg } : undefined),
     startsWith: (d) => /^3\d?$/.test(d),
   };
-  return { sw, legs, refused };
+  return o;
 }
-type Setup = ReturnType<typeof setup>;
-const settle = async () => { for (let i = 0; i < 8; i++) await new Promise((r) => setImmediate(r)); };
 
 /** `caller` reaches 101 (desk), 101 consults `consult` from its phone, answered there; then 101 transfers the caller into the consultation (REFER with Replaces). */
-async function attended(s: Setup, caller: FakeChannel, consult: string) {
-  s.sw.accept(caller);
-  caller.dial('0140000000');
-  await settle();
-  const desk = s.legs.at(-1)!;
-  assert.is(desk.owner, '101');
-  desk.deviceAnswers();
-  await settle();
-  const phone = new DialogChannel('inbound', '101', { number: '101' });
-  s.sw.accept(phone);
-  phone.dial(consult);
-  await settle();
-  const far = s.legs.at(-1)!;
-  far.deviceAnswers();
-  await settle();
-  const reports: TransferProgress[] = [];
-  desk.emit('transfer', { target: '', replaces: { callId: 'consult@test', localTag: 'b', remoteTag: 'a' }, report: (p) => reports.push(p) });
-  await settle();
+async function attended(s: FakeOffice, caller: FakeChannel, consult: string) {
+  const { desk } = await callerAtDesk(s, caller);
+  const { far, reports } = await transferIntoConsultation(s, desk, consult);
   return { desk, far, reports };
 }
 
@@ -108,15 +68,8 @@ test('blind: lyon\'s 301 transferred to an outside number is not refused; an ano
   for (const [number, refusedCount] of [['301', 0], ['anonymous', 1]] as const) {
     const s = setup();
     const caller = new FakeChannel('inbound', 'site:lyon', { number });
-    s.sw.accept(caller);
-    caller.dial('0140000000');
-    await settle();
-    const desk = s.legs.at(-1)!;
-    desk.deviceAnswers();
-    await settle();
-    const reports: TransferProgress[] = [];
-    desk.emit('transfer', { target: '00612345678', report: (p) => reports.push(p) });
-    await settle();
+    const { desk } = await callerAtDesk(s, caller);
+    const reports = await blindTransfer(desk, '00612345678');
     assert.is(s.refused.length, refusedCount, `caller ${number}`);
     assert.equal(reports.includes('trying'), true);
     assert.equal(reports.some((r) => typeof r === 'object' && r.failed === 'barred'), refusedCount === 1, `caller ${number}: barred?`);

@@ -9,16 +9,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FakeClock } from '../../common/clock.js';
-import { silentLogger } from '../../common/log.js';
-import { EventBus, type ExchangeEvents } from '../../src/core/events.js';
-import { Switch } from '../../src/core/switch.js';
 import { validateConfig } from '../../src/config/validate.js';
-import type { Channel, TransferProgress } from '../../src/channels/channel.js';
-import type { CallRecordData } from '../../src/core/call-record.js';
 import { OutsideCallLimits } from '../../src/outgoing/limits.js';
 import { outsideCallPolicy, outsideCallPolicySchema } from '../../src/outgoing/policy.js';
 import { FakeChannel } from '../helpers/fake-channel.js';
 import { FakeEndpoint, rms } from '../helpers/fake-endpoint.js';
+import { blindTransfer, callerAtDesk, fakeOffice, settle, transferIntoConsultation, type FakeOffice } from '../helpers/fake-office.js';
 
 const HOUR = 3_600_000;
 
@@ -59,35 +55,7 @@ test('the defaults apply without the section, and the section is checked', () =>
   assert.throws(() => validateConfig({ site: { name: 'x', country: 'fr' }, outside_call_policy: { limits: { per_employee: { simultaneous: 0 } } } }));
 });
 
-function setup(policy: Record<string, unknown> = {}) {
-  const config = validateConfig({
-    site: { name: 'Limits', country: 'fr' },
-    employees: [
-      { name: 'Admin', extension: '201', role: 'admin', password: 'change-me-201', devices: [{ type: 'sip' }] },
-      { name: 'First', extension: '101', devices: [{ type: 'sip' }], outside_calls: 'international' },
-      { name: 'Second', extension: '102', devices: [{ type: 'sip' }], forwarding: { all: '00612345678' } },
-    ],
-    lines: [{ name: 'City 1', type: 'fxo', port: 1 }, { name: 'City 2', type: 'fxo', port: 2 }],
-    numbers: [{ number: '0140000000', line: 'City 1', route: { type: 'employee', target: '101' } }],
-    outside_call_policy: policy,
-  });
-  const clock = new FakeClock();
-  const events = new EventBus(() => clock.now());
-  const limitEvents: Array<ExchangeEvents['outgoing.limit']> = [];
-  const refused: Array<ExchangeEvents['outgoing.refused']> = [];
-  events.on('outgoing.limit', (e) => limitEvents.push(e));
-  events.on('outgoing.refused', (e) => refused.push(e));
-  const records: CallRecordData[] = [];
-  const sw = new Switch({ clock, log: silentLogger(), events, config: () => config, records: { write: (r) => records.push(r) } });
-  const legs: FakeChannel[] = [];
-  sw.addLegFactory({ tech: 'sip', legsFor: (e) => { const l = new FakeChannel('outbound', e.extension); legs.push(l); return [l]; } });
-  const dialled: string[] = [];
-  sw.addOutsideLines({ seize: (n): Channel => { dialled.push(n); const l = new FakeChannel('outbound', 'City 1'); legs.push(l); return l; } });
-  return { clock, sw, legs, dialled, records, limitEvents, refused };
-}
-type Setup = ReturnType<typeof setup>;
-const settle = async () => { for (let i = 0; i < 8; i++) await new Promise((r) => setImmediate(r)); };
-async function run(s: Setup, ms: number): Promise<void> {
+async function run(s: FakeOffice, ms: number): Promise<void> {
   for (let t = 0; t < ms; t += 20) {
     s.clock.advance(20);
     if (t % 200 === 0) await settle();
@@ -95,7 +63,7 @@ async function run(s: Setup, ms: number): Promise<void> {
   await settle();
 }
 /** `ext` dials `number`; the line (if one is taken) answers. */
-async function callOut(s: Setup, ext: string, number: string) {
+async function callOut(s: FakeOffice, ext: string, number: string) {
   const phone = new FakeChannel('inbound', ext, { number: ext });
   const media = new FakeEndpoint();
   phone.setMedia(media);
@@ -109,7 +77,7 @@ async function callOut(s: Setup, ext: string, number: string) {
 }
 
 test('over the simultaneous limit: the limit announcement, a barred CDR, an event; emergency still goes out; a freed call makes room', async () => {
-  const s = setup({ limits: { per_employee: { simultaneous: 1 } } });
+  const s = fakeOffice({ limits: { per_employee: { simultaneous: 1 } } });
   const first = await callOut(s, '101', '00612345678');
   assert.is(first.call.state, 'connected');
   const second = await callOut(s, '101', '00145000000');
@@ -129,7 +97,7 @@ test('over the simultaneous limit: the limit announcement, a barred CDR, an even
 });
 
 test('over the hourly limit: refused until the hour has passed', async () => {
-  const s = setup({ limits: { per_employee: { calls_per_hour: 2 } } });
+  const s = fakeOffice({ limits: { per_employee: { calls_per_hour: 2 } } });
   for (let i = 0; i < 2; i++) {
     const c = await callOut(s, '101', '00612345678');
     assert.is(c.call.state, 'connected');
@@ -146,24 +114,16 @@ test('over the hourly limit: refused until the hour has passed', async () => {
 });
 
 /** An outside caller on City 1 reaches 101, who answers and asks to transfer them to `target`. */
-async function outsideCallerTransferred(s: Setup, target: string) {
+async function outsideCallerTransferred(s: FakeOffice, target: string) {
   const caller = new FakeChannel('inbound', 'City 1', { number: '0699999999' });
   caller.setMedia(new FakeEndpoint());
-  const call = s.sw.accept(caller);
-  caller.dial('0140000000');
-  await settle();
-  const desk = s.legs.at(-1)!;
-  assert.is(desk.owner, '101');
-  desk.deviceAnswers();
-  await settle();
-  const reports: TransferProgress[] = [];
-  desk.emit('transfer', { target, report: (p) => reports.push(p) });
-  await settle();
+  const { call, desk } = await callerAtDesk(s, caller);
+  const reports = await blindTransfer(desk, target);
   return { caller, call, desk, reports };
 }
 
 test('trunk to trunk: an outside caller transferred to an outside number is refused by default, and the transferor keeps the party', async () => {
-  const s = setup();
+  const s = fakeOffice();
   const { caller, desk, reports } = await outsideCallerTransferred(s, '00612345678');
   assert.equal(reports, ['trying', { failed: 'barred' }]);
   assert.equal(s.dialled, [], 'no line taken');
@@ -172,39 +132,17 @@ test('trunk to trunk: an outside caller transferred to an outside number is refu
   assert.ok(s.sw.bridges().some((b) => b.has(caller) && b.has(desk)), 'the two talk again');
 });
 
-/** A phone leg that is a SIP dialog (what Replaces names). */
-class DialogChannel extends FakeChannel {
-  readonly sipDialog = { callId: 'consult@test', localTag: 'a', remoteTag: 'b' };
-}
-
 /** 101 talks with an outside caller (call 1) and with an outside number it dialled (call 2), then transfers call 1 into call 2 (REFER with Replaces). */
-async function attendedBetweenOutsideParties(s: Setup) {
-  const { caller, desk } = await (async () => {
-    const caller = new FakeChannel('inbound', 'City 1', { number: '0699999999' });
-    s.sw.accept(caller);
-    caller.dial('0140000000');
-    await settle();
-    const desk = s.legs.at(-1)!;
-    desk.deviceAnswers();
-    await settle();
-    return { caller, desk };
-  })();
-  const phone = new DialogChannel('inbound', '101', { number: '101' });
-  s.sw.accept(phone);
-  phone.dial('00612345678');
-  await settle();
-  const far = s.legs.at(-1)!;
+async function attendedBetweenOutsideParties(s: FakeOffice) {
+  const caller = new FakeChannel('inbound', 'City 1', { number: '0699999999' });
+  const { desk } = await callerAtDesk(s, caller);
+  const { phone, far, reports } = await transferIntoConsultation(s, desk, '00612345678');
   assert.is(far.owner, 'City 1');
-  far.deviceAnswers();
-  await settle();
-  const reports: TransferProgress[] = [];
-  desk.emit('transfer', { target: '', replaces: { callId: 'consult@test', localTag: 'b', remoteTag: 'a' }, report: (p) => reports.push(p) });
-  await settle();
   return { caller, desk, phone, far, reports };
 }
 
 test('trunk to trunk, attended: an outside caller transferred into a consultation with an outside party is refused; both calls stay with 101', async () => {
-  const s = setup();
+  const s = fakeOffice();
   const { caller, desk, phone, far, reports } = await attendedBetweenOutsideParties(s);
   assert.equal(reports, ['trying', { failed: 'barred' }]);
   assert.equal([caller.state, desk.state, phone.state, far.state], ['up', 'up', 'up', 'up']);
@@ -212,14 +150,14 @@ test('trunk to trunk, attended: an outside caller transferred into a consultatio
   assert.not.ok(s.sw.bridges().some((b) => b.has(caller) && b.has(far)), 'the two outside parties were never joined');
   assert.is(s.refused.length, 1);
 
-  const allowed = setup({ trunk_to_trunk_transfer: true });
+  const allowed = fakeOffice({ trunk_to_trunk_transfer: true });
   const a = await attendedBetweenOutsideParties(allowed);
   assert.equal(a.reports, ['trying', 'answered']);
   assert.ok(allowed.sw.bridges().some((b) => b.has(a.caller) && b.has(a.far)), 'allowed: the two outside parties talk');
 });
 
 test('trunk to trunk allowed by the policy: the transfer goes out with the transferor\'s rights, counted against them', async () => {
-  const s = setup({ trunk_to_trunk_transfer: true, limits: { per_employee: { simultaneous: 1 } } });
+  const s = fakeOffice({ trunk_to_trunk_transfer: true, limits: { per_employee: { simultaneous: 1 } } });
   const { reports } = await outsideCallerTransferred(s, '00612345678');
   assert.equal(s.dialled, ['0612345678']);
   assert.equal(reports, ['trying']);
@@ -227,7 +165,7 @@ test('trunk to trunk allowed by the policy: the transfer goes out with the trans
 });
 
 test('an employee\'s own forwarding of an outside caller out is allowed and counts against their limits', async () => {
-  const s = setup({ limits: { per_employee: { simultaneous: 1 } } });
+  const s = fakeOffice({ limits: { per_employee: { simultaneous: 1 } } });
   const caller = new FakeChannel('inbound', 'City 2', { number: '0699999999' });
   s.sw.accept(caller);
   caller.dial('102');
