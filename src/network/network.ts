@@ -230,8 +230,8 @@ export class SiteNetwork {
     this.announcer.changed();
   }
 
-  /** Start following a member (not this site). */
-  addPeer(m: MemberRecord): void {
+  /** Start following a member (not this site); `awaitContact`: it opens the connection (a newcomer), so no probe towards it before an interval. */
+  addPeer(m: MemberRecord, awaitContact = false): void {
     if (m.site === this.selfId() || this.peers.has(m.site)) return;
     const watch = new SiteWatch({
       stack: this.stack, clock: this.o.clock, log: this.o.log, site: m.site,
@@ -254,7 +254,7 @@ export class SiteNetwork {
       },
     });
     this.peers.set(m.site, { member: m, health, watch });
-    health.start();
+    health.start(awaitContact);
   }
 
   /** Stop following a member and forget its routes (it was removed). */
