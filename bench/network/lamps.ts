@@ -13,7 +13,7 @@
  * lyon's growth is the cost of the subscriptions it serves; paris's round 1 minus its round
  * 2 is the cost of the upstream subscriptions alone (round 2 adds local ones only).
  *
- * Usage: npx tsx bench/network/lamps.ts [--ext 1000]
+ * Usage: npx tsx bench/network/lamps.ts [--ext 1000] [--settle 35]
  */
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,6 +24,8 @@ import { joinSite, sleep, spawnSite, until, type Mem, type SiteProcess } from '.
 
 const EXT = opt('ext', 1000);
 const PER_PHONE = 50;
+/** Seconds of quiet before each reading: the phones' UDP transactions linger 32 s (Timer J) after their answer. */
+const SETTLE_S = opt('settle', 35);
 if (EXT > 1000) throw new Error('at most 1,000 watched extensions (lyon owns 3xxx)');
 const loadBefore = load();
 const root = mkdtempSync(join(tmpdir(), 'autocom-bench-netlamps-'));
@@ -73,7 +75,7 @@ for (const r of [0, 1]) {
   // Every upstream subscription answered and its first NOTIFY at paris (round 1), or nothing more to come (round 2).
   if (r === 0) await until(async () => (await count(paris, 'received', 'NOTIFY')) >= EXT, 'the first NOTIFY of every upstream subscription at paris', 60_000, 100);
   const took = Date.now() - t0;
-  await sleep(1500);
+  await sleep(SETTLE_S * 1000);
   const now = await mems();
   const sub = await count(paris, 'sent', 'SUBSCRIBE');
   const got = await count(lyon, 'received', 'SUBSCRIBE');

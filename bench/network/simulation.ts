@@ -27,19 +27,19 @@ import { diff, sum, type Tally, type TrafficSnapshot } from './traffic.js';
 
 const SITES = opt('sites', 50);
 const NAMES = opt('names', 40);
-if (SITES > 81) throw new Error('at most 81 sites (ranges 10xx…89xx and paris 2xx)');
+if (SITES > 81) throw new Error('at most 81 sites (ranges 10xx…89xx, and paris 9xx: a range may not be the prefix of another)');
 const loadBefore = load();
 const root = mkdtempSync(join(tmpdir(), 'autocom-bench-netsim-'));
 const names = (first: number, n: number): Array<{ ext: string; name: string }> =>
   Array.from({ length: n }, (_, k) => ({ ext: String(first + k), name: `Employee ${first + k} Dupont-Martin` }));
 
-const employees = names(201, NAMES).map((e, k) => ({
-  name: e.name, extension: e.ext, ...(k === 0 ? { role: 'admin', password: 'change-me-201' } : {}), devices: [{ type: 'sip', secret: `s3cret-${e.ext}` }],
+const employees = names(901, NAMES).map((e, k) => ({
+  name: e.name, extension: e.ext, ...(k === 0 ? { role: 'admin', password: 'change-me-901' } : {}), devices: [{ type: 'sip', secret: `s3cret-${e.ext}` }],
 }));
 const paris = await spawnSite(join(root, 'paris'), {
-  site: { name: 'Paris', country: 'fr', id: 'paris', ranges: ['2xx'], public_template: '+33140000{ext}' },
+  site: { name: 'Paris', country: 'fr', id: 'paris', ranges: ['9xx'], public_template: '+33140000{ext}' },
   employees,
-}, { admin: { ext: '201', password: 'change-me-201' } });
+}, { admin: { ext: '901', password: 'change-me-901' } });
 process.on('exit', () => {
   if (paris.child.exitCode === null) paris.child.kill('SIGTERM');
 });
@@ -103,7 +103,7 @@ const parisPeersReady = async (): Promise<boolean> => {
 await measure('join (paris, the 50th site)', async () => {
   const j = await paris.api.post('/api/network/join', { token: light[0]!.net.createInvitation(600) });
   if (j.status !== 200) throw new Error(`join: ${j.status} ${JSON.stringify(j.body)}`);
-}, async () => light.every((o) => o.net.route('201')?.site === 'paris') && (await parisPeersReady()));
+}, async () => light.every((o) => o.net.route('901')?.site === 'paris') && (await parisPeersReady()));
 const member = await paris.mem();
 
 const s7 = light[7]!;
