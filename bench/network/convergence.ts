@@ -52,6 +52,12 @@ for (let i = 1; i < SITES; i++) {
   joins.push(ms(t0));
   sites.push(s);
 }
+// One connection per pair of sites is the design: count the connections standing (each is counted at both ends).
+const ends = sites.reduce((n, s) => n + s.net.tls.connectionCount, 0);
+const pairs = (sites.length * (sites.length - 1)) / 2;
+let linked = 0;
+for (const a of sites) for (const b of sites) if (a.self.id < b.self.id && a.net.tls.endpointOf(b.net.identity.fingerprint) && b.net.tls.endpointOf(a.net.identity.fingerprint)) linked++;
+const upEverywhere = sites.every((a) => a.net.view().peers.every((p) => p.state === 'up'));
 const changes: number[] = [];
 for (let r = 0; r < ROUNDS; r++) {
   const s = sites[r % sites.length]!;
@@ -72,6 +78,8 @@ const fmt = (xs: number[]): string => `median ${[...xs].sort((a, b) => a - b)[Ma
 console.log(`sites: ${SITES}`);
 console.log(`join → known by every member: ${fmt(joins)}`);
 console.log(`range change → every other site: ${fmt(changes)}`);
+console.log(`TLS connections after the joins: ${ends / 2} for ${pairs} pairs of sites (${linked} pairs connected at both ends; every peer up everywhere: ${upEverywhere})`);
+console.log(`joins in order (ms): ${joins.map((j) => j.toFixed(0)).join(' ')}`);
 console.log(`removal → gone everywhere: ${leave.toFixed(1)} ms`);
 for (const s of sites) await s.net.stop();
 rmSync(root, { recursive: true, force: true });

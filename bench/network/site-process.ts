@@ -12,6 +12,7 @@
  *  - 'mem': heap, external and RSS after two full garbage collections (--expose-gc);
  *  - 'traffic': SIP messages and bytes on the network's TLS transport so far, by method
  *    (requests) or `2xx`/`4xx`… (responses), sent and received;
+ *  - 'connections': the TLS connections standing (one per peer site by design);
  *  - 'no-calls': stop taking calls from the network (INVITE → 405), as an older site.
  */
 import { writeFileSync } from 'node:fs';
@@ -45,6 +46,7 @@ process.on('message', (m) => {
     const u = process.memoryUsage();
     process.send?.({ mem: { heapUsed: u.heapUsed, external: u.external, arrayBuffers: u.arrayBuffers, rss: u.rss, gc: typeof gc === 'function' } });
   } else if (m === 'traffic') process.send?.({ traffic: traffic.snapshot() });
+  else if (m === 'connections') process.send?.({ connections: net.tls.connectionCount });
   else if (m === 'no-calls') {
     // As a site of an older version: INVITEs from the network answered 405 (bench/network/fallback.ts).
     net.calls = undefined;

@@ -43,6 +43,8 @@ export interface SiteProcess {
   next(match: (e: SiteEvent) => boolean, since: number, timeoutMs: number, what: string): Promise<SiteEvent>;
   mem(): Promise<Mem>;
   traffic(): Promise<TrafficSnapshot>;
+  /** TLS connections standing on the network's transport (one per peer by design). */
+  connections(): Promise<number>;
   /** INVITEs from the network answered 405 from now on (site-process.ts 'no-calls'). */
   noCalls(): Promise<boolean>;
   exited: Promise<void>;
@@ -83,7 +85,7 @@ export async function spawnSite(dir: string, config: object, o: SiteOptions): Pr
       for (const w of [...waiters]) w(e);
     }
   });
-  const ask = <T>(what: 'mem' | 'traffic' | 'no-calls'): Promise<T> =>
+  const ask = <T>(what: 'mem' | 'traffic' | 'connections' | 'no-calls'): Promise<T> =>
     new Promise((resolve) => {
       const answer = (m: unknown): void => {
         if (typeof m === 'object' && m !== null && what in m) {
@@ -117,6 +119,7 @@ export async function spawnSite(dir: string, config: object, o: SiteOptions): Pr
       }),
     mem: () => ask<Mem>('mem'),
     traffic: () => ask<TrafficSnapshot>('traffic'),
+    connections: () => ask<number>('connections'),
     noCalls: () => ask<boolean>('no-calls'),
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
@@ -146,7 +149,8 @@ export interface LightSite {
   traffic: { snapshot(): TrafficSnapshot };
 }
 
-const lightClock = new FakeClock();
+// Starts at the wall time, so an invitation of a light site is not already expired for a real exchange.
+const lightClock = new FakeClock(Date.now());
 
 /** A site of the network without an exchange behind it: the network layer alone, in this process. */
 export async function lightSite(dir: string, self: SelfDescription): Promise<LightSite> {

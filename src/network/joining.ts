@@ -11,8 +11,10 @@
  *    ranges) to the inviter, presenting its own certificate.
  * 3. The inviter checks the secret (once), the id (unused) and the ranges (they overlap
  *    no member's), signs the newcomer's member record (its certificate from the TLS
- *    connection) and answers 200 with every member record; it sends the new record to
- *    every other member, which accepts it because a current member signed it.
+ *    connection) and sends the new record to every other member, which accepts it because
+ *    a current member signed it; once the members that are up have taken it (2 s at most),
+ *    it answers 200 with every member record. The newcomer then opens the one connection
+ *    of each pair (a member waits for it rather than opening a second one).
  *
  * Removal: any member signs a removal record and sends it to every member (the removed
  * one included, which then leaves the network). Records are checked by membership.ts.
@@ -64,6 +66,9 @@ const joinSchema = z
 const welcomeSchema = z
   .object({ network: z.string(), members: z.array(memberRecordSchema).max(500), records: z.array(siteRecordSchema).max(500) })
   .strict();
+
+/** Longest the inviter waits for the members to take a newcomer's record before it answers the join. */
+const WELCOME_WAIT_MS = 2000;
 
 /** Longest an invitation may stay open (7 days). */
 export const MAX_INVITATION_S = 7 * 24 * 3600;
@@ -222,13 +227,28 @@ export class Membership {
       s.members.push(record);
       s.records[body.site] = { site: body.site, serial: 0, ranges: body.ranges };
     });
+    // The other members take the record before the newcomer has its welcome: each then
+    // accepts the newcomer's connection and leaves opening it to the newcomer (which probes
+    // every member at once), so a pair gets one connection, not one from each side.
+    const up = new Set(net.view().peers.filter((p) => p.state === 'up').map((p) => p.site));
+    const told = this.broadcast(MEMBER_CONTENT_TYPE, JSON.stringify(record), (m) => m.site !== self && m.site !== body.site, (m) => up.has(m.site));
+    this.welcome(req, tx, record, told).catch((err: unknown) => net.o.log.warn({ err, site: body.site }, 'network: the welcome of a newcomer failed'));
+  }
+
+  /** Answer the join once the members that are up took the record (at most WELCOME_WAIT_MS). */
+  private async welcome(req: SipRequest, tx: ServerTransaction, record: MemberRecord, told: Array<Promise<unknown>>): Promise<void> {
+    const net = this.net;
+    let timer: ReturnType<typeof net.o.clock.setTimeout> | undefined;
+    await Promise.race([Promise.allSettled(told), new Promise<void>((resolve) => (timer = net.o.clock.setTimeout(resolve, WELCOME_WAIT_MS)))]);
+    net.o.clock.clearTimeout(timer);
+    const self = this.selfOrThrow();
     const res = net.stack.createResponse(req, 200);
-    const records = [net.ownRecord(), ...members.filter((m) => m.site !== self).flatMap((m) => net.store.record(m.site) ?? [])];
-    res.setBody(JSON.stringify({ network: net.store.state.network, members: net.store.members(), records }), WELCOME_CONTENT_TYPE);
+    const members = net.store.members();
+    const records = [net.ownRecord(), ...members.filter((m) => m.site !== self && m.site !== record.site).flatMap((m) => net.store.record(m.site) ?? [])];
+    res.setBody(JSON.stringify({ network: net.store.state.network, members, records }), WELCOME_CONTENT_TYPE);
     tx.respond(res);
     net.addPeer(record);
-    net.emit({ type: 'member.added', site: body.site });
-    this.broadcast(MEMBER_CONTENT_TYPE, JSON.stringify(record), (m) => m.site !== self && m.site !== body.site);
+    net.emit({ type: 'member.added', site: record.site });
   }
 
   /** A member record or a removal from a member: applied when a current member signed it. */
@@ -249,7 +269,8 @@ export class Membership {
       tx.respond(net.stack.createResponse(req, 200));
       if (signerOf(r.data.site)) return; // known already
       net.store.update((s) => void s.members.push(r.data));
-      net.addPeer(r.data);
+      // A newcomer: it connects to every member right after its welcome; no second connection from here.
+      net.addPeer(r.data, true);
       net.emit({ type: 'member.added', site: r.data.site });
       return;
     }
@@ -295,12 +316,16 @@ export class Membership {
     net.emit({ type: 'member.removed', site });
   }
 
-  /** Send a record to the members `to` selects; resolves per member when answered (or failed). */
-  private broadcast(contentType: string, body: string, to: (m: MemberRecord) => boolean): Array<Promise<unknown>> {
+  /**
+   * Send a record to the members `to` selects; resolves per member when answered (or
+   * failed) — only for the members `awaited` selects (all by default), the others are sent to all the same.
+   */
+  private broadcast(contentType: string, body: string, to: (m: MemberRecord) => boolean, awaited: (m: MemberRecord) => boolean = () => true): Array<Promise<unknown>> {
     const net = this.net;
-    return net.store.members().filter(to).map((m) => {
+    return net.store.members().filter(to).flatMap((m) => {
       const req = net.stack.createRequest({ method: 'MESSAGE', uri: net.uriOf(m), from: net.fromUri(), to: new NameAddr(net.uriOf(m)), body, contentType });
-      return this.send(req, net.destinationOf(m)).catch((err: unknown) => net.o.log.warn({ err, site: m.site }, 'network: a member did not take the record'));
+      const sent = this.send(req, net.destinationOf(m)).catch((err: unknown) => net.o.log.warn({ err, site: m.site }, 'network: a member did not take the record'));
+      return awaited(m) ? [sent] : [];
     });
   }
 }

@@ -184,9 +184,9 @@ export class SiteNetwork {
     this.announcer.changed();
   }
 
-  /** Start following a member (not this site). */
-  addPeer(m: MemberRecord): void {
-    this.peers.add(m);
+  /** Start following a member (not this site); `awaitContact`: it opens the connection (a newcomer), so no probe towards it before an interval. */
+  addPeer(m: MemberRecord, awaitContact = false): void {
+    this.peers.add(m, awaitContact);
   }
 
   /** Stop following a member and forget its routes (it was removed). */

@@ -52,10 +52,16 @@ export class PeerHealth {
     return this.sm.state;
   }
 
-  start(): void {
+  /**
+   * Begin probing. `firstAfterInterval`: the first probe waits one interval, as for a
+   * newcomer that is about to open the connection itself (a probe from it brings
+   * `probeNow()` sooner); otherwise the first probe leaves at once.
+   */
+  start(firstAfterInterval = false): void {
     if (this.started) return;
     this.started = true;
-    this.tick();
+    if (firstAfterInterval) this.timer = this.o.clock.setTimeout(() => this.tick(), this.o.intervalMs);
+    else this.tick();
   }
 
   stop(): void {

@@ -31,7 +31,8 @@ export class SitePeers {
   }
 
   /** Start following a member (not this site). */
-  add(m: MemberRecord): void {
+  /** `awaitContact`: the member opens the connection (a newcomer), so the first probe waits an interval. */
+  add(m: MemberRecord, awaitContact = false): void {
     const net = this.net;
     if (m.site === net.selfId() || this.peers.has(m.site)) return;
     const watch = new SiteWatch({
@@ -55,7 +56,7 @@ export class SitePeers {
       },
     });
     this.peers.set(m.site, { member: m, health, watch });
-    health.start();
+    health.start(awaitContact);
   }
 
   /** Stop following a member and forget its routes (it was removed). */

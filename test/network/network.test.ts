@@ -80,6 +80,8 @@ test('any member invites: the third site joins through the second, and the first
   await waitFor(() => up(A, 'lille') && up(C, 'paris') && up(C, 'lyon') && up(B, 'lille'), 8000, 'all three up');
   await waitFor(() => peer(A, 'lille')?.ranges.join() === '4xx', 8000, 'C\'s record at A');
   assert.is(peer(C, 'paris')?.ranges.join(), '2xx');
+  // One connection per pair of sites: paris learnt of lille from lyon and let lille open theirs (not one from each side).
+  for (const s of [A, B, C]) assert.is(s.net.tls.connectionCount, 2, `${s.self.id}: one connection to each of its two peers`);
 });
 
 test('a range added on one site reaches the others within 2 s (full state, next serial)', async () => {
