@@ -2,6 +2,7 @@ import { defineConfig } from 'tsup';
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildWebui } from './scripts/webui';
+import { trimPlugin } from './scripts/build-trim';
 
 // The firmware bundle: everything `node OUT/cli.js start` needs besides node_modules, with no
 // TypeScript loader at run time. Four entries, because four things are started on their own:
@@ -56,6 +57,9 @@ export default defineConfig((cli) => {
     minifyWhitespace: true,
     minifySyntax: true,
     banner: { js: "import { createRequire as __autocomRequire } from 'node:module'; const require = __autocomRequire(import.meta.url);" },
+    // Code the firmware never runs kept out of the bundle, rarely used built-ins loaded on
+    // first use (scripts/build-trim.ts; docs/PERFORMANCE.md, Memory).
+    esbuildPlugins: [trimPlugin()],
     // The maps give positions only (the sources are not part of an image).
     esbuildOptions: (o) => {
       o.sourcesContent = false;

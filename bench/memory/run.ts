@@ -2,13 +2,15 @@
  * bench/memory: idle memory of the built exchange process (not its emulators), and what takes it.
  *
  *   npx tsx bench/memory/run.ts [--write]
- *   npx tsx bench/memory/run.ts --exchange-only [--node-flags="--flag …"]   (the median exchange rows only, ~40 s)
+ *   npx tsx bench/memory/run.ts --exchange-only [--node-flags="--flag …"] [--no-unit-env]   (the median exchange rows only, ~40 s)
  *
  * Builds the firmware into a temporary folder (test/helpers/build.ts: node_modules without
  * tsx), starts `node OUT/cli.js start` on the sim board with the example office, places one
  * call per core (the pool starts its first worker with the first call and more only under
  * load: src/media/worker/pool.ts), lets it settle, and reads VmRSS etc. from /proc and the heap after a full GC
- * (bench/memory/probe.mjs wraps the entry; --expose-gc is the only flag). The breakdown runs
+ * (bench/memory/probe.mjs wraps the entry; --expose-gc is the only flag), with the environment
+ * of the firmware's systemd unit (firmware/autocom.service: MALLOC_ARENA_MAX=2; --no-unit-env
+ * leaves it out, to compare). The breakdown runs
  * each piece alone in a process of its own (bench/memory/piece.mjs): bare node, each
  * dependency, SQLite, an idle worker thread, a media worker. --write puts the tables into
  * docs/PERFORMANCE.md (## Memory).
@@ -22,6 +24,7 @@ import { callWithAudio } from '../../test/helpers/sip-call.js';
 import { tempDir } from '../../test/helpers/tmp.js';
 import { waitFor } from '../../test/helpers/net.js';
 import { machine, writeDoc } from '../sip-cps/report.js';
+import { unitEnvironment } from './unit-env.js';
 import type { ChildProcess } from 'node:child_process';
 
 interface Mem { VmRSS: number; VmHWM: number; RssAnon: number; RssFile: number; Threads: number; heapUsed: number; heapTotal: number; external: number; physical: number; spaces: Record<string, number> }
@@ -38,6 +41,9 @@ const QUIET_MS = 7500;
 const RUNS = 3;
 const IDLE_STOP_S = 2;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** The exchange's environment as the firmware's systemd unit sets it. */
+const UNIT_ENV = process.argv.includes('--no-unit-env') ? {} : unitEnvironment();
+const unitEnvText = (): string => Object.entries(UNIT_ENV).map(([k, v]) => `${k}=${v}`).join(' ') || '(none)';
 
 function ask(child: ChildProcess): Promise<Mem> {
   return new Promise((resolve) => {
@@ -60,7 +66,7 @@ async function measure(child: ChildProcess): Promise<Mem> {
 }
 
 async function piece(out: string, mode: string): Promise<Mem> {
-  const child = spawn(process.execPath, ['--expose-gc', join(out, 'probe.mjs'), join(out, 'piece.mjs'), mode], { cwd: out, env: plainNodeEnv(), stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const child = spawn(process.execPath, ['--expose-gc', join(out, 'probe.mjs'), join(out, 'piece.mjs'), mode], { cwd: out, env: plainNodeEnv(UNIT_ENV), stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
   let stdout = '';
   child.stdout!.on('data', (d) => (stdout += d));
   await waitFor(() => stdout.includes('ready'), 10000, `piece ${mode}`);
@@ -83,7 +89,7 @@ async function main(): Promise<void> {
   // "idle media worker" row.
   const workers = availableParallelism();
   const exchange = async (flags: string[]): Promise<{ cold: Mem; warm: Mem }> => {
-    const ex = await startBuiltExchange(out, join(tempDir(), 'data'), { before: [...flags, '--expose-gc', join(out, 'probe.mjs')], ipc: true });
+    const ex = await startBuiltExchange(out, join(tempDir(), 'data'), { before: [...flags, '--expose-gc', join(out, 'probe.mjs')], ipc: true, env: UNIT_ENV });
     await sleep(QUIET_MS); // settled (QUIET_MS)
     const cold = await measure(ex.child);
     for (let i = 0; i < workers; i++) {
@@ -111,7 +117,7 @@ async function main(): Promise<void> {
   const nodeFlags = flagArg ? flagArg.slice('--node-flags='.length).split(/\s+/).filter(Boolean) : [];
   const { cold, warm, range } = await median(nodeFlags);
   if (process.argv.includes('--exchange-only')) {
-    console.log(`flags: ${nodeFlags.join(' ') || '(none)'}; idle with worker: ${MB(warm.VmRSS)} MiB (starts: ${range}); before the first call ${MB(cold.VmRSS)}; heap used ${MiB(warm.heapUsed)}, resident ${MiB(warm.physical)}, young ${MiB(warm.spaces.new_space ?? NaN)}; RssAnon ${MB(warm.RssAnon)}, RssFile ${MB(warm.RssFile)}`);
+    console.log(`flags: ${nodeFlags.join(' ') || '(none)'}; environment: ${unitEnvText()}; idle with worker: ${MB(warm.VmRSS)} MiB (starts: ${range}); before the first call ${MB(cold.VmRSS)}; heap used ${MiB(warm.heapUsed)}, resident ${MiB(warm.physical)}, young ${MiB(warm.spaces.new_space ?? NaN)}; RssAnon ${MB(warm.RssAnon)}, RssFile ${MB(warm.RssFile)}`);
     return;
   }
 
@@ -120,7 +126,7 @@ async function main(): Promise<void> {
   const idleBoard = join(out, 'board', 'sim-idle-stop.yaml');
   writeFileSync(idleBoard, `${readFileSync(join(out, 'board', 'sim.yaml'), 'utf8')}\nmedia:\n  worker_idle_stop_s: ${IDLE_STOP_S}\n`);
   const quiet = await (async () => {
-    const ex = await startBuiltExchange(out, join(tempDir(), 'data'), { before: ['--expose-gc', join(out, 'probe.mjs')], ipc: true, board: idleBoard });
+    const ex = await startBuiltExchange(out, join(tempDir(), 'data'), { before: ['--expose-gc', join(out, 'probe.mjs')], ipc: true, board: idleBoard, env: UNIT_ENV });
     const call = await callWithAudio(ex.sipPort);
     if (call.inviteStatus !== 200) throw new Error(`the call got ${call.inviteStatus}`);
     await sleep(IDLE_STOP_S * 1000 * 2);
@@ -154,7 +160,7 @@ async function main(): Promise<void> {
     `| ${label} | ${MB(m.VmRSS)} | ${delta && m !== bare ? `+${MB(m.VmRSS - bare.VmRSS)}` : ''} | ${MB(m.RssAnon)} | ${MB(m.RssFile)} | ${MiB(m.heapUsed)} | ${MiB(m.physical)} | ${MiB(m.spaces.new_space ?? NaN)} | ${m.Threads} |`;
   const head = '| process | RSS MiB | vs bare node | RssAnon | RssFile | main heap used (after GC) MiB | main heap resident | of it young generation | threads |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|';
   const block = [
-    `Run ${started} UTC on ${machine()}; \`${process.platform} ${process.arch}\`. Command: \`npx tsx bench/memory/run.ts\`; each exchange figure ${(SETTLE_MS + QUIET_MS) / 1000} s after its start or its last call (the others ${SETTLE_MS / 1000} s after start), after a full GC.`,
+    `Run ${started} UTC on ${machine()}; \`${process.platform} ${process.arch}\`. Command: \`npx tsx bench/memory/run.ts\`; the exchange started with the environment of firmware/autocom.service (${unitEnvText()}); each exchange figure ${(SETTLE_MS + QUIET_MS) / 1000} s after its start or its last call (the others ${SETTLE_MS / 1000} s after start), after a full GC.`,
     '',
     `**Built exchange on the sim board, idle after ${workers} calls: ${MB(warm.VmRSS)} MiB RSS with its media worker started** (${workersOf(warm)} worker thread: the pool adds one per 64 legs; median of ${RUNS} starts: ${range}; ${MB(cold.VmRSS)} MiB before the first call started it; target ≤ 80 MB). Exchange rows: the median start; the other rows are separate processes, each one piece alone (packages loaded from node_modules, not bundled).`,
     '',

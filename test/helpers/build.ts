@@ -48,10 +48,11 @@ export interface BuiltExchange {
  * Import the example office into `data` and start the built exchange on the build's sim
  * board, on free ports, with plain node; resolves once it printed its ready line.
  * `before` goes between node and OUT/cli.js (node flags, a wrapper script such as
- * bench/memory/probe.mjs); with `ipc` the child gets an IPC channel.
+ * bench/memory/probe.mjs); with `ipc` the child gets an IPC channel; `env` is added to the
+ * exchange's environment (bench/memory: the systemd unit's Environment= lines).
  */
-export async function startBuiltExchange(out: string, data: string, opts: { before?: string[]; ipc?: boolean; board?: string } = {}): Promise<BuiltExchange> {
-  const env = plainNodeEnv({ AUTOCOM_LOG_LEVEL: 'warn' });
+export async function startBuiltExchange(out: string, data: string, opts: { before?: string[]; ipc?: boolean; board?: string; env?: NodeJS.ProcessEnv } = {}): Promise<BuiltExchange> {
+  const env = plainNodeEnv({ AUTOCOM_LOG_LEVEL: 'warn', ...opts.env });
   const imp = spawnSync(process.execPath, [join(out, 'cli.js'), 'config', 'import', EXAMPLE_PATH, '--data', data], { cwd: out, env, encoding: 'utf8' });
   if (imp.status !== 0) throw new Error(`config import failed: ${imp.stderr}`);
   const httpPort = await freePort();

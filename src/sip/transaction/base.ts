@@ -16,7 +16,7 @@ export interface TimerValues {
 
 export const DEFAULT_TIMERS: Readonly<TimerValues> = { T1: 500, T2: 4000, T4: 5000 };
 
-export type TimerName = 'A' | 'B' | 'D' | 'E' | 'F' | 'K' | 'G' | 'H' | 'I' | 'J' | 'Trying';
+export type TimerName = 'A' | 'B' | 'D' | 'E' | 'F' | 'K' | 'G' | 'H' | 'I' | 'J' | 'L' | 'Trying';
 
 /** The transaction's view of the layer below and around it. */
 export interface TransactionEnv {

@@ -1,13 +1,17 @@
 /**
  * INVITE server transaction (RFC 3261 §17.2.1, figure 7).
  *
- * States: Proceeding → Completed | Terminated; Completed → Confirmed | Terminated;
- * Confirmed → Terminated.
+ * States: Proceeding → Completed | Accepted | Terminated; Completed → Confirmed | Terminated;
+ * Confirmed → Terminated; Accepted → Terminated.
  * A 100 Trying goes out after 200 ms unless the TU answered first. Retransmitted INVITEs
  * get the last provisional (Proceeding) or final (Completed) response again. After a
  * 300–699, Timer G retransmits it (T1 doubling to T2; unreliable only) until the ACK,
  * Timer H (64·T1) gives up, and Timer I (T4 unreliable, 0 reliable) absorbs ACKs in
- * Confirmed. A 2xx terminates the transaction: the UAS core retransmits it (§13.3.1.4).
+ * Confirmed. A 2xx moves it to Accepted (RFC 6026 §7.1, §8.7): the UAS core retransmits the
+ * 2xx (§13.3.1.4) and gets the ACK, while the transaction absorbs retransmitted INVITEs until
+ * Timer L (64·T1). Without it, an INVITE retransmitted after the 2xx (the phone did not get
+ * it in time, e.g. under load) would reach the TU as a new request, and an authenticated one
+ * would be refused there as a replay of its own nonce count (digest.ts).
  */
 import type { TransitionTable } from '../../../common/state-machine.js';
 import { SipResponse, type SipRequest } from '../message.js';
@@ -15,10 +19,11 @@ import type { IncomingInfo } from '../transport/types.js';
 import { Transaction, type TransactionEnv } from './base.js';
 import type { ServerTransaction, ServerTransactionUser } from './server.js';
 
-export type InviteServerState = 'Proceeding' | 'Completed' | 'Confirmed' | 'Terminated';
+export type InviteServerState = 'Proceeding' | 'Completed' | 'Accepted' | 'Confirmed' | 'Terminated';
 
 const TABLE: TransitionTable<InviteServerState> = {
-  Proceeding: ['Completed', 'Terminated'],
+  Proceeding: ['Completed', 'Accepted', 'Terminated'],
+  Accepted: ['Terminated'],
   Completed: ['Confirmed', 'Terminated'],
   Confirmed: ['Terminated'],
   Terminated: [],
@@ -74,13 +79,16 @@ export class InviteServerTransaction extends Transaction<InviteServerState> impl
     this.lastResponse = res;
     this.transmit(res);
     if (res.status < 200) return true;
+    const { T1 } = this.env.timers;
     if (res.status < 300) {
       this.on2xx?.(res);
-      this.move('Terminated');
-      this.user.onTerminated?.();
+      this.move('Accepted');
+      this.arm('L', 64 * T1, () => {
+        this.move('Terminated');
+        this.user.onTerminated?.();
+      });
       return true;
     }
-    const { T1 } = this.env.timers;
     this.move('Completed');
     if (!this.env.reliable) this.armG(T1);
     this.arm('H', 64 * T1, () => {
@@ -99,7 +107,11 @@ export class InviteServerTransaction extends Transaction<InviteServerState> impl
     });
   }
 
-  /** A request matched to this transaction: an INVITE retransmission or the ACK. */
+  /**
+   * A request matched to this transaction: an INVITE retransmission or the ACK of a failure
+   * (the ACK of a 2xx goes to the UAS core: layer.ts). In Accepted a retransmitted INVITE is
+   * absorbed without an answer (RFC 6026 §8.7): the UAS core is retransmitting the 2xx.
+   */
   receive(req: SipRequest): void {
     if (req.method === 'ACK') {
       if (this.state !== 'Completed') return;

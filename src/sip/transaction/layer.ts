@@ -88,7 +88,8 @@ export class TransactionLayer {
     const key = serverKey(req);
     const existing = this.servers.get(key);
     if (req.method === 'ACK') {
-      if (existing instanceof InviteServerTransaction && this.ackMatches(req, existing)) {
+      // The ACK of a 2xx belongs to the UAS core, also while the transaction is Accepted (RFC 6026 §8.7).
+      if (existing instanceof InviteServerTransaction && existing.state !== 'Accepted' && this.ackMatches(req, existing)) {
         existing.receive(req);
         return { kind: 'absorbed' };
       }
@@ -112,7 +113,8 @@ export class TransactionLayer {
   /** The INVITE server transaction a CANCEL refers to (§9.2: same matching, method INVITE). */
   inviteServerFor(cancel: SipRequest): InviteServerTransaction | undefined {
     const tx = this.servers.get(serverKey(cancel, 'INVITE'));
-    return tx instanceof InviteServerTransaction ? tx : undefined;
+    // Accepted: the INVITE was answered 2xx, nothing left to cancel — 481 as before RFC 6026 kept it.
+    return tx instanceof InviteServerTransaction && tx.state !== 'Accepted' ? tx : undefined;
   }
 
   /** RFC 2543 ACKs also need the To tag of the response the transaction sent (§17.2.3). */

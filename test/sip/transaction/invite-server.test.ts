@@ -89,14 +89,21 @@ test('reliable transport: no Timer G, Timer I is zero', () => {
   assert.is(tx.state, 'Terminated');
 });
 
-test('2xx: handed to the UA core (on2xx) and the transaction terminates; later responses refused', () => {
-  const { tx, invite } = setup();
+test('2xx: handed to the UA core (on2xx), Accepted absorbs retransmitted INVITEs unanswered until Timer L (RFC 6026); later responses refused', () => {
+  const { tx, invite, clock, sent } = setup();
   const seen: number[] = [];
   tx.on2xx = (r) => seen.push(r.status);
   assert.ok(tx.respond(response(invite, 200)));
-  assert.is(tx.state, 'Terminated');
+  assert.is(tx.state, 'Accepted');
   assert.equal(seen, [200]);
+  const out = sent.length;
+  tx.receive(invite);
+  assert.is(sent.length, out, 'the retransmitted INVITE is absorbed: the UAS core retransmits the 2xx');
   assert.is(tx.respond(response(invite, 487)), false);
+  clock.advance(64 * 500 - 1);
+  assert.is(tx.state, 'Accepted');
+  clock.advance(1);
+  assert.is(tx.state, 'Terminated');
 });
 
 test('CANCEL listeners run once', () => {

@@ -59,6 +59,18 @@ test('server: the ACK of a failure matches the INVITE transaction; an ACK with a
   assert.is(layer.receiveRequest(request('ACK', { branch: 'z9hG4bK-2xx-ack', toTag: 'b1' }), info).kind, 'ack');
 });
 
+test('server: after a 2xx the INVITE transaction is Accepted (RFC 6026): a retransmitted INVITE is absorbed, the ACK goes to the TU, a CANCEL finds nothing', () => {
+  const { layer, clock } = setup();
+  const r = layer.receiveRequest(request('INVITE', { branch: 'z9hG4bK-ok' }), info);
+  const tx = (r as { tx: InviteServerTransaction }).tx;
+  tx.respond(response(tx.request, 200));
+  assert.is(layer.receiveRequest(request('INVITE', { branch: 'z9hG4bK-ok' }), info).kind, 'absorbed', 'not a new request for the TU');
+  assert.is(layer.receiveRequest(request('ACK', { branch: 'z9hG4bK-ok', toTag: 'b1' }), info).kind, 'ack');
+  assert.is(layer.inviteServerFor(request('CANCEL', { branch: 'z9hG4bK-ok' })), undefined);
+  clock.advance(64 * 500);
+  assert.is(layer.receiveRequest(request('INVITE', { branch: 'z9hG4bK-ok' }), info).kind, 'new', 'after Timer L the transaction is gone');
+});
+
 test('server: RFC 2543 fallback matching without a magic cookie, ACK checked against the sent To tag', () => {
   const { layer } = setup();
   const r = layer.receiveRequest(request('INVITE', { branch: null }), info);
