@@ -3,17 +3,17 @@
  * owns it (a cancellable script of verbs, src/apps), the channels the application created
  * for it, the bridges it joined, and the call record. `end()` cancels the application
  * (AbortSignal), hangs up what the call owns and publishes `call.ended` with the record.
+ * Which channel is the caller, and who follows it when it goes, is caller-succession.ts's.
  */
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/log.js';
 import type { Channel, HangupCause, Party } from '../channels/channel.js';
-import type { AppContext, DialTarget, OutsideCallOptions, RingingCall, TransferNote, Unanswered } from './app-context.js';
+import type { AppContext, DialTarget, OutsideCallOptions, RingingCall } from './app-context.js';
 import type { Config, Employee } from '../config/schema.js';
 import type { MixerBudget } from '../media/mixer.js';
-import { playTo, type Playback } from '../media/playback.js';
-import { TONE_PLANS, tonePlan, type CountryCode } from '../media/tones/plans.js';
 import { Bridge, type DtmfPolicy } from './bridge.js';
 import { CallRecord, type AdoptedHow, type CallRecordSink } from './call-record.js';
+import { CallerSuccession } from './caller-succession.js';
 import type { ChannelRegistry } from './channels.js';
 import type { ConferenceRooms } from './conferences.js';
 import type { EventBus } from './events.js';
@@ -65,34 +65,26 @@ export class Session {
   private readonly endedListeners: Array<(cause: HangupCause) => void> = [];
   /** Set while the dial verb rings legs: connects another channel instead (pickup). */
   private take: ((by: Channel) => boolean) | undefined;
-  private current: Channel;
-  /** Set when the call was handed to a new caller while it rang (handDial): what runs if it ends unanswered. */
-  private unanswered: Unanswered | undefined;
-  /** The ringback the exchange plays to a caller that was up already when the call was handed to it. */
-  private ringback: { playback: Playback | undefined; off: () => void } | undefined;
-  /** Set while a consultation the exchange runs may outlive the caller (AppContext.onCallerGone). */
-  private callerGone: ((cause: HangupCause) => Channel | undefined) | undefined;
-  private readonly callerHungUp = (cause: HangupCause): void => {
-    const successor = this.callerGone?.(cause);
-    if (successor && successor !== this.current && successor.state !== 'released' && this.record.state !== 'ended') {
-      this.record.callerLeft(cause, this.deps.clock.now());
-      this.deps.holding.remove(this.current);
-      this.adoptCaller(successor);
-      return;
-    }
-    this.end(cause === 'normal' && this.record.state !== 'connected' ? 'cancelled' : cause);
-  };
+  /** Who the caller is now, and who follows it (transfers, handDial, onCallerGone). */
+  private readonly succession: CallerSuccession;
 
   constructor(private readonly deps: SessionDeps, caller: Channel) {
-    this.current = caller;
     this.record = new CallRecord(caller, deps.clock.now());
     deps.channels.add(caller);
-    caller.once('hangup', this.callerHungUp);
+    this.succession = new CallerSuccession({
+      clock: deps.clock,
+      holding: deps.holding,
+      record: this.record,
+      owned: this.owned,
+      country: () => deps.config?.site.country,
+      ringing: () => this.take !== undefined,
+      end: (cause) => this.end(cause),
+    }, caller);
   }
 
   /** The caller's channel now (a transfer may have moved the call to another: adoptCaller). */
   get caller(): Channel {
-    return this.current;
+    return this.succession.caller;
   }
 
   get id(): string {
@@ -116,11 +108,11 @@ export class Session {
       ...(d.bridgedWith ? { bridgedWith: (ch: Channel) => d.bridgedWith!(ch) } : {}),
       ...(d.dataFolder ? { dataFolder: d.dataFolder } : {}),
       get caller() {
-        return session.current;
+        return session.caller;
       },
       offer: (leg, shown) => this.offer(leg, shown),
       answered: (leg) => this.answered(leg),
-      adoptCaller: (ch) => this.adoptCaller(ch),
+      adoptCaller: (ch) => this.succession.adopt(ch),
       findReplaced: (key) => d.channels.byReplaces(key),
       onReplace: (ch, replace) => d.channels.onReplace(ch, replace),
       replace: (ch, by, transfer) => d.channels.replace(ch, by, transfer),
@@ -132,18 +124,13 @@ export class Session {
       take: (ch, replaced) => {
         d.channels.add(ch);
         this.owned.add(ch);
-        if (replaced === this.current) this.adoptCaller(ch);
+        if (replaced === this.caller) this.succession.adopt(ch);
       },
       handOff: (ch, successor) => {
-        if (ch === this.current) this.adoptCaller(successor);
+        if (ch === this.caller) this.succession.adopt(successor);
         this.owned.delete(ch);
       },
-      onCallerGone: (successor) => {
-        this.callerGone = successor;
-        return () => {
-          if (this.callerGone === successor) this.callerGone = undefined;
-        };
-      },
+      onCallerGone: (successor) => this.succession.onCallerGone(successor),
       newBridge: (opts) => this.newBridge(opts?.dtmf),
       employee: (e, purpose) => d.employee(e, purpose),
       outsideLine: (n, opts) => d.outsideLine(n, this.caller, opts),
@@ -152,7 +139,7 @@ export class Session {
       pickable: (take) => {
         this.take = take;
         // While the dial verb rings, the call can also be handed to another caller (handDial).
-        const offHand = d.channels.onHandDial(this.current, (by, unanswered, transfer) => this.handDialTo(by, unanswered, transfer));
+        const offHand = d.channels.onHandDial(this.caller, (by, unanswered, transfer) => this.succession.handDial(by, unanswered, transfer));
         return () => {
           if (this.take === take) this.take = undefined;
           offHand();
@@ -178,9 +165,7 @@ export class Session {
    * `unanswered` continuation, when the call was handed to a new caller and nobody answered.
    */
   async afterApplication(cause: HangupCause): Promise<HangupCause> {
-    this.stopRingback();
-    const unanswered = this.unanswered;
-    this.unanswered = undefined;
+    const unanswered = this.succession.takeUnanswered();
     if (!unanswered || this.record.state === 'connected' || this.record.state === 'ended') return cause;
     return unanswered(this.context(), cause);
   }
@@ -192,7 +177,7 @@ export class Session {
     this.record.ended(cause, now);
     // The verbs withdraw what they were doing: dial hangs up its ringing legs with `cause`.
     this.controller.abort(cause);
-    this.stopRingback();
+    this.succession.stopRingback();
     for (const b of this.bridges) b.close();
     // What answered is the call's to hang up; a leg still ringing is the verb's (hung up once, above).
     for (const leg of this.owned) if (leg.state === 'up') leg.hangup('normal');
@@ -234,56 +219,15 @@ export class Session {
 
   /** Who the call's new legs show: the caller, or after a transfer the party of the leg the call follows now. */
   private callerParty(): Party {
-    const c = this.current;
+    const c = this.caller;
     if (c.direction === 'inbound') return c.caller;
     // An outbound leg's `caller` is whoever called it; the party is its owner (the transferee).
     const name = this.deps.config?.employees.find((e) => e.extension === c.owner)?.name;
     return name ? { number: c.owner, name } : { number: c.owner };
   }
 
-  private adoptCaller(channel: Channel): void {
-    const previous = this.current;
-    if (channel === previous || this.record.state === 'ended') return;
-    previous.off('hangup', this.callerHungUp);
-    if (previous.state !== 'released') this.owned.add(previous);
-    this.owned.delete(channel);
-    this.current = channel;
-    channel.once('hangup', this.callerHungUp);
-  }
-
-  /**
-   * handDial: `by` (talking already: a held party) becomes the caller while the call still
-   * rings; it hears ringback until someone answers (a channel that is up hears no ringing
-   * from its own device any more).
-   */
-  private handDialTo(by: Channel, unanswered: Unanswered, transfer?: TransferNote): boolean {
-    if (!this.take || this.record.state !== 'ringing' || by.state !== 'up' || by === this.current) return false;
-    if (transfer) this.record.transferred(transfer.by, transfer.target, transfer.kind, this.deps.clock.now());
-    this.adoptCaller(by);
-    this.unanswered = unanswered;
-    this.stopRingback();
-    const country = (this.deps.config?.site.country ?? 'fr').toUpperCase();
-    const source = { kind: 'tone', spec: tonePlan(country in TONE_PLANS ? (country as CountryCode) : 'FR').ringback } as const;
-    const ringback: NonNullable<Session['ringback']> = { playback: undefined, off: () => void by.off('media', onMedia) };
-    // Its endpoint may be replaced while it waits (a re-INVITE, a DECT handover): the ringback follows.
-    const onMedia = (): void => {
-      ringback.playback?.stop();
-      ringback.playback = by.media ? playTo(this.deps.clock, by.media, source) : undefined;
-    };
-    by.on('media', onMedia);
-    this.ringback = ringback;
-    onMedia();
-    return true;
-  }
-
-  private stopRingback(): void {
-    this.ringback?.playback?.stop();
-    this.ringback?.off();
-    this.ringback = undefined;
-  }
-
   private answered(leg: Channel | undefined): void {
-    this.stopRingback();
+    this.succession.stopRingback();
     if (this.record.state === 'ended') return;
     this.record.answered(leg, this.deps.clock.now());
     this.deps.events.emit('call.answered', { call: this.id, by: leg?.owner ?? 'exchange', tech: leg?.tech ?? 'exchange' });

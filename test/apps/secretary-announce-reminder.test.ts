@@ -14,33 +14,20 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { writeFileSync } from 'node:fs';
-import { stringify } from 'yaml';
 import { FakeClock } from '../../common/clock.js';
-import { silentLogger, createLogger } from '../../common/log.js';
-import { startExchange, type Exchange } from '../../src/main.js';
-import type { ExchangeEvent } from '../../src/core/events.js';
-import { Dialog, createResponse, newTag, sdp, type SipRequest, type SipResponse } from '../../src/sip/index.js';
-import { tempDir } from '../helpers/tmp.js';
+import { Dialog, createResponse, newTag, type SipRequest, type SipResponse } from '../../src/sip/index.js';
 import { waitFor } from '../helpers/net.js';
-import { ApiClient } from '../helpers/http.js';
-import { example } from '../config/example.js';
-import { creds, defaultAnswer, harnessPhone, hears, offerFor, register, unregister, type HarnessPhone } from '../channels/sip/call-harness.js';
+import { hears } from '../channels/sip/call-harness.js';
+import { SecretaryOffice } from './secretary-office.js';
 
 const clock = new FakeClock();
-let ex: Exchange;
-const events: ExchangeEvent[] = [];
-const phones: Record<string, HarnessPhone> = {};
-let api: ApiClient;
-const exchangeAt = () => ({ protocol: 'udp' as const, address: '127.0.0.1', port: ex.sip.port });
-const invites = (ext: string): SipRequest[] => phones[ext]!.received.filter((q) => q.method === 'INVITE' && !q.to.tag);
-const byes = (ext: string): SipRequest[] => phones[ext]!.received.filter((q) => q.method === 'BYE');
+const office = new SecretaryOffice({ name: 'secretary-announce-reminder', clock, executive: { reminders_before_recall: 2 } }); // hold_reminder_s: the default 40
+const { events, phones, invites, byes } = office;
 const holdSteps = (call: string): string[] =>
   events.filter((e) => e.type === 'secretary.hold' && (e.data as { call: string }).call === call).map((e) => (e.data as { step: string }).step);
 interface DeskCall { call: string; state: string; assistant: string }
 interface Waiting { call: string; reminders: number }
-const director = async (): Promise<{ calls: DeskCall[]; waiting: Waiting[] }> =>
-  ((await api.get('/api/executives')).body as { executives: Array<{ calls: DeskCall[]; waiting: Waiting[] }> }).executives[0]!;
+const director = () => office.director<{ calls: DeskCall[]; waiting: Waiting[] }>();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Move the fake clock `ms` in 20 ms steps, letting real I/O (RTP, SIP) run between them. */
 async function pump(ms: number): Promise<void> {
@@ -56,71 +43,26 @@ async function pumpUntil(cond: () => boolean, maxFakeMs: number, what: string, s
 
 /** How 210's phone answers a new call: the first (the director's call) always; then ring only, or answer. */
 let secretaryAnswers = true;
-const secretaryCalls: Array<{ req: SipRequest; res: SipResponse }> = [];
+let secretaryCalls: Array<{ req: SipRequest; res: SipResponse }> = [];
 
 test.before(async () => {
-  const dir = tempDir();
-  writeFileSync(`${dir}/board.yaml`, 'name: secretary-announce-reminder\nsimulator: true\nmedia:\n  rtp_timeout_s: 0\nlinecards: []\n');
-  const cfg = example();
-  const sip = (ext: string) => [{ type: 'sip', secret: `s3cret-${ext}` }];
-  cfg.employees.push(
-    { name: 'Semyon Petrov', extension: '200', password: 'change-me-200', devices: sip('200') },
-    { name: 'Marina Vorobyova', extension: '210', password: 'change-me-210', devices: sip('210') },
-  );
-  cfg.executives = [{ extension: '200', assistants: ['210'], reminders_before_recall: 2 }]; // hold_reminder_s: the default 40
-  writeFileSync(`${dir}/office.yaml`, stringify(cfg));
-  ex = await startExchange({
-    board: `${dir}/board.yaml`, data: `${dir}/data`, config: `${dir}/office.yaml`, bind: '127.0.0.1', sipPort: 0, httpPort: 0,
-    logLevel: 'silent', clock, logger: process.env.DBG ? createLogger('info') : silentLogger(),
-  });
-  ex.events.subscribe((e) => events.push(e));
-  for (const ext of ['200', '201', '210']) {
-    phones[ext] = await harnessPhone(ex, ext);
-    await register(phones[ext]!, ext);
-  }
-  const p210 = phones['210']!;
-  p210.respond = (req) => {
-    if (req.method === 'INVITE' && !req.to.tag && !secretaryAnswers) return createResponse(req, 180, 'Ringing', newTag());
-    const res = defaultAnswer(p210, '210', req);
-    if (req.method === 'INVITE' && !req.to.tag) secretaryCalls.push({ req, res });
-    return res;
-  };
-  api = new ApiClient(`http://127.0.0.1:${ex.http.port}`);
-  assert.is(await api.login('210', 'change-me-210'), 200);
+  await office.start();
+  secretaryCalls = office.secretaryAnswers((req) => (req.method === 'INVITE' && !req.to.tag && !secretaryAnswers ? createResponse(req, 180, 'Ringing', newTag()) : undefined));
 });
-test.after(async () => {
-  for (const [ext, p] of Object.entries(phones)) await unregister(p, ext);
-  await ex.close();
-  for (const p of Object.values(phones)) await Promise.all([p.sip.stop(), p.rtp.close()]);
-});
+test.after(office.stop);
 
 /** 201 calls 200, 210 answers, the console announces, 200 answers: 210 consults 200 while 201 holds. */
 async function consulting(): Promise<{ call: string; callerDialog: Dialog; secretaryCallId: string; directorCallId: string }> {
   secretaryAnswers = true;
-  const p201 = phones['201']!;
-  const r = await p201.sip.sendAuthenticated({ method: 'INVITE', target: '200', from: '201', body: offerFor(p201.rtp.localPort) }, creds('201'));
-  assert.is(r.final.status, 200, 'the secretary answers the director\'s call');
-  const callerDialog = Dialog.asUac(r.request, r.final);
-  p201.sip.stack.sendAck(callerDialog.createAck(r.request.cseq.seq), exchangeAt());
-  const media = sdp.audioStream(sdp.parseSdp(r.final.body))!;
-  p201.rtp.setRemote({ address: media.address, port: media.port, codec: 'PCMU' });
+  const { callerDialog } = await office.callDirector();
   secretaryAnswers = false; // from now on 210's phone only rings: the reminders
-  let call = '';
-  await waitFor(async () => {
-    call = (await director()).calls.find((c) => c.state === 'talking')?.call ?? '';
-    return call !== '';
-  }, 5000, 'the console lists the secretary\'s call');
+  const call = await office.talkingCall();
   const before = invites('200').length;
-  assert.is((await api.post(`/api/executives/200/calls/${call}/announce`)).status, 202);
+  assert.is((await office.api.post(`/api/executives/200/calls/${call}/announce`)).status, 202);
   await waitFor(async () => (await director()).calls[0]?.state === 'consulting', 5000, 'the director answered');
   assert.is(invites('200').length, before + 1);
   await hears(phones['200']!, phones['210']!, '200 to hear the secretary announce');
   return { call, callerDialog, secretaryCallId: secretaryCalls.at(-1)!.req.callId, directorCallId: invites('200').at(-1)!.callId };
-}
-
-async function idle(): Promise<void> {
-  await waitFor(() => ex.switch.activeCalls().length === 0, 10_000, 'the call to end');
-  await waitFor(() => ex.switch.channels.size === 0, 5000, 'every leg released');
 }
 
 test('while 210 consults 200: a reminder at 40 s with the caller\'s name, the recall at 80 s; answering it takes 201 back', async () => {
@@ -134,7 +76,7 @@ test('while 210 consults 200: a reminder at 40 s with the caller\'s name, the re
   const waiting = (await director()).waiting;
   assert.equal(waiting.map((w) => [w.call, w.reminders]), [[call, 1]], 'the console shows the caller waiting, one reminder');
   await pump(5000);
-  await waitFor(() => ex.switch.channels.all().filter((c) => c.owner === '210').length === 1, 3000, 'the reminder rang 4 s only');
+  await waitFor(() => office.ex.switch.channels.all().filter((c) => c.owner === '210').length === 1, 3000, 'the reminder rang 4 s only');
   assert.is((await director()).calls[0]?.state, 'consulting', 'the consultation goes on');
   await hears(phones['210']!, phones['200']!, '210 still hears 200');
 
@@ -148,14 +90,14 @@ test('while 210 consults 200: a reminder at 40 s with the caller\'s name, the re
   await waitFor(async () => (await director()).calls[0]?.state === 'talking', 5000, 'the desk lists the call talking again');
   assert.equal((await director()).waiting, [], 'nobody waits');
   await phones['201']!.sip.send(callerDialog.createRequest('BYE'));
-  await idle();
+  await office.idle();
 });
 
 test('the console takes the call back after the first reminder: the reminders stop', async () => {
   const { call, callerDialog, directorCallId } = await consulting();
   const before = invites('210').length;
   await pumpUntil(() => invites('210').length === before + 1, 41_000, 'the reminder at 40 s');
-  assert.is((await api.post(`/api/executives/200/calls/${call}/take-back`)).status, 202);
+  assert.is((await office.api.post(`/api/executives/200/calls/${call}/take-back`)).status, 202);
   await waitFor(() => byes('200').some((q) => q.callId === directorCallId), 5000, 'the director\'s leg ends');
   await waitFor(() => holdSteps(call).at(-1) === 'retrieved', 3000, 'the caller is taken back');
   await hears(phones['201']!, phones['210']!, '201 hears 210 again');
@@ -163,14 +105,14 @@ test('the console takes the call back after the first reminder: the reminders st
   assert.is(invites('210').length, before + 1, 'no reminder once the secretary is back');
   assert.equal(holdSteps(call), ['held', 'reminder', 'retrieved']);
   await phones['201']!.sip.send(callerDialog.createRequest('BYE'));
-  await idle();
+  await office.idle();
 });
 
 test('the waiting list\'s take back during the announce: the director\'s leg ends, 201 is back with 210 on the same leg', async () => {
   const { call, callerDialog, secretaryCallId, directorCallId } = await consulting();
   const before = invites('210').length;
   await pumpUntil(() => invites('210').length === before + 1, 41_000, 'the reminder at 40 s');
-  assert.is((await api.post(`/api/executives/200/waiting/${call}/take-back`)).status, 202);
+  assert.is((await office.api.post(`/api/executives/200/waiting/${call}/take-back`)).status, 202);
   await waitFor(() => byes('200').some((q) => q.callId === directorCallId), 5000, 'the director\'s leg ends');
   await hears(phones['201']!, phones['210']!, '201 hears 210 again');
   assert.not.ok(byes('210').some((q) => q.callId === secretaryCallId), 'the secretary\'s leg stays: no new ring');
@@ -178,7 +120,7 @@ test('the waiting list\'s take back during the announce: the director\'s leg end
   assert.is(invites('210').length, before + 1, 'no reminder once the secretary is back');
   assert.equal(holdSteps(call), ['held', 'reminder', 'retrieved']);
   await phones['201']!.sip.send(callerDialog.createRequest('BYE'));
-  await idle();
+  await office.idle();
 });
 
 test('the caller hangs up during the announce: the reminders stop, 210 and 200 go on talking', async () => {
@@ -192,14 +134,14 @@ test('the caller hangs up during the announce: the reminders stop, 210 and 200 g
   await hears(phones['210']!, phones['200']!, '210 still hears 200');
   const dialog = secretaryCalls.find((c) => c.req.callId === secretaryCallId)!;
   await phones['210']!.sip.send(Dialog.asUas(dialog.req, dialog.res).createRequest('BYE'));
-  await idle();
+  await office.idle();
 });
 
 test('the console joins 201 with 200 (the director takes the call): the reminders stop', async () => {
   const { call, callerDialog } = await consulting();
   const before = invites('210').length;
   await pump(20_000);
-  assert.is((await api.post(`/api/executives/200/calls/${call}/join`)).status, 202);
+  assert.is((await office.api.post(`/api/executives/200/calls/${call}/join`)).status, 202);
   await waitFor(() => holdSteps(call).at(-1) === 'gone', 3000, 'the wait is over');
   await hears(phones['201']!, phones['200']!, '201 hears 200');
   await pump(100_000);
@@ -207,7 +149,7 @@ test('the console joins 201 with 200 (the director takes the call): the reminder
   assert.equal(holdSteps(call), ['held', 'gone']);
   assert.equal((await director()).waiting, []);
   await phones['201']!.sip.send(callerDialog.createRequest('BYE'));
-  await idle();
+  await office.idle();
 });
 
 test.run();

@@ -15,120 +15,62 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { writeFileSync } from 'node:fs';
-import { stringify } from 'yaml';
-import { silentLogger, createLogger } from '../../common/log.js';
-import { startExchange, type Exchange } from '../../src/main.js';
-import type { ExchangeEvent } from '../../src/core/events.js';
-import { Dialog, createResponse, newTag, sdp, type SipRequest, type SipResponse } from '../../src/sip/index.js';
-import { tempDir } from '../helpers/tmp.js';
+import { Dialog, createResponse, newTag } from '../../src/sip/index.js';
 import { waitFor } from '../helpers/net.js';
 import { ApiClient } from '../helpers/http.js';
-import { example } from '../config/example.js';
-import { creds, defaultAnswer, harnessPhone, hears, offerFor, register, rtpLevel, unregister, type HarnessPhone } from '../channels/sip/call-harness.js';
+import { defaultAnswer, hears, rtpLevel } from '../channels/sip/call-harness.js';
+import { SecretaryOffice } from './secretary-office.js';
 
-let ex: Exchange;
-let dir: string;
-const events: ExchangeEvent[] = [];
-const phones: Record<string, HarnessPhone> = {};
-const EXTS = ['200', '201', '210'];
-let secretaryApi: ApiClient;
-const exchangeAt = () => ({ protocol: 'udp' as const, address: '127.0.0.1', port: ex.sip.port });
-const invites = (ext: string): SipRequest[] => phones[ext]!.received.filter((q) => q.method === 'INVITE' && !q.to.tag);
-const byes = (ext: string): SipRequest[] => phones[ext]!.received.filter((q) => q.method === 'BYE');
+const office = new SecretaryOffice({
+  name: 'secretary-announce',
+  executive: { hold_reminder_s: 600 },
+  configure: (cfg) => void (cfg.employees[1].password = 'change-me-202'),
+});
+const { events, phones, invites, byes } = office;
 interface DeskCall { call: string; state: string; assistant: string; caller: { number: string; name?: string } }
-const desk = async (): Promise<DeskCall[]> => ((await secretaryApi.get('/api/executives')).body as { executives: Array<{ calls: DeskCall[] }> }).executives[0]!.calls;
+const desk = async (): Promise<DeskCall[]> => (await office.director<{ calls: DeskCall[] }>()).calls;
 
-test.before(async () => {
-  dir = tempDir();
-  writeFileSync(`${dir}/board.yaml`, 'name: secretary-announce\nsimulator: true\nmedia:\n  rtp_timeout_s: 0\nlinecards: []\n');
-  const cfg = example();
-  cfg.employees[1].password = 'change-me-202';
-  const sip = (ext: string) => [{ type: 'sip', secret: `s3cret-${ext}` }];
-  cfg.employees.push(
-    { name: 'Semyon Petrov', extension: '200', password: 'change-me-200', devices: sip('200') },
-    { name: 'Marina Vorobyova', extension: '210', password: 'change-me-210', devices: sip('210') },
-  );
-  cfg.executives = [{ extension: '200', assistants: ['210'], hold_reminder_s: 600 }];
-  writeFileSync(`${dir}/office.yaml`, stringify(cfg));
-  ex = await startExchange({
-    board: `${dir}/board.yaml`, data: `${dir}/data`, config: `${dir}/office.yaml`, bind: '127.0.0.1', sipPort: 0, httpPort: 0,
-    logLevel: 'silent', logger: process.env.DBG ? createLogger('info') : silentLogger(),
-  });
-  ex.events.subscribe((e) => events.push(e));
-  for (const ext of EXTS) {
-    phones[ext] = await harnessPhone(ex, ext);
-    await register(phones[ext]!, ext);
-  }
-  secretaryApi = new ApiClient(`http://127.0.0.1:${ex.http.port}`);
-  assert.is(await secretaryApi.login('210', 'change-me-210'), 200);
-});
-test.after(async () => {
-  for (const [ext, p] of Object.entries(phones)) await unregister(p, ext);
-  await ex.close();
-  for (const p of Object.values(phones)) await Promise.all([p.sip.stop(), p.rtp.close()]);
-});
+test.before(office.start);
+test.after(office.stop);
 
 /** 201 calls 200, 210 answers and talks: the call's id as the console's desk lists it, and 201's dialog. */
 async function answered(): Promise<{ call: string; callerDialog: Dialog; secretaryCallId: string }> {
-  const p201 = phones['201']!;
-  const p210 = phones['210']!;
-  let first: { req: SipRequest; res: SipResponse } | undefined;
-  p210.respond = (req) => {
-    const res = defaultAnswer(p210, '210', req);
-    if (req.method === 'INVITE' && !req.to.tag) first ??= { req, res };
-    return res;
-  };
-  const r = await p201.sip.sendAuthenticated({ method: 'INVITE', target: '200', from: '201', body: offerFor(p201.rtp.localPort) }, creds('201'));
-  assert.is(r.final.status, 200, 'the secretary answers the director\'s call');
-  const callerDialog = Dialog.asUac(r.request, r.final);
-  p201.sip.stack.sendAck(callerDialog.createAck(r.request.cseq.seq), exchangeAt());
-  const media = sdp.audioStream(sdp.parseSdp(r.final.body))!;
-  p201.rtp.setRemote({ address: media.address, port: media.port, codec: 'PCMU' });
-  let call = '';
-  await waitFor(async () => {
-    const c = (await desk())[0];
-    call = c?.state === 'talking' ? c.call : '';
-    return call !== '';
-  }, 5000, 'the console lists the secretary\'s call');
-  return { call, callerDialog, secretaryCallId: first!.req.callId };
-}
-
-async function idle(): Promise<void> {
-  await waitFor(() => ex.switch.activeCalls().length === 0, 10_000, 'the call to end');
-  await waitFor(() => ex.switch.channels.size === 0, 5000, 'every leg released');
+  const secretaryCalls = office.secretaryAnswers();
+  const { callerDialog } = await office.callDirector();
+  const call = await office.talkingCall();
+  return { call, callerDialog, secretaryCallId: secretaryCalls[0]!.req.callId };
 }
 
 test('only the director\'s assistants act on the desk; a bad name is refused; join needs the director\'s answer', async () => {
   const { call, callerDialog } = await answered();
-  const director = new ApiClient(secretaryApi.base);
-  const stranger = new ApiClient(secretaryApi.base);
+  const director = new ApiClient(office.api.base);
+  const stranger = new ApiClient(office.api.base);
   assert.is(await director.login('200', 'change-me-200'), 200);
   assert.is(await stranger.login('202', 'change-me-202'), 200);
   for (const client of [director, stranger]) {
     for (const action of ['announce', 'join', 'take-back']) assert.is((await client.post(`/api/executives/200/calls/${call}/${action}`)).status, 404, action);
     assert.is((await client.put(`/api/executives/200/calls/${call}/name`, { name: 'Mallory' })).status, 404, 'name');
   }
-  assert.is((await secretaryApi.put(`/api/executives/200/calls/${call}/name`, { name: 'Jean "x" <sip:evil>' })).status, 400, 'quotes and brackets');
-  assert.is((await secretaryApi.put(`/api/executives/200/calls/${call}/name`, { name: 'x'.repeat(65) })).status, 400, 'too long');
-  assert.is((await secretaryApi.put(`/api/executives/200/calls/${call}/name`, { name: 'Jean', x: 1 })).status, 400, 'an unknown field');
-  assert.is((await secretaryApi.put(`/api/executives/200/calls/call-999999/name`, { name: 'Jean' })).status, 404, 'no such call');
+  assert.is((await office.api.put(`/api/executives/200/calls/${call}/name`, { name: 'Jean "x" <sip:evil>' })).status, 400, 'quotes and brackets');
+  assert.is((await office.api.put(`/api/executives/200/calls/${call}/name`, { name: 'x'.repeat(65) })).status, 400, 'too long');
+  assert.is((await office.api.put(`/api/executives/200/calls/${call}/name`, { name: 'Jean', x: 1 })).status, 400, 'an unknown field');
+  assert.is((await office.api.put(`/api/executives/200/calls/call-999999/name`, { name: 'Jean' })).status, 404, 'no such call');
   assert.is((await desk())[0]!.caller.name, 'Galina Ivanovna', 'the caller\'s own name is still presented');
-  const early = await secretaryApi.post(`/api/executives/200/calls/${call}/join`);
+  const early = await office.api.post(`/api/executives/200/calls/${call}/join`);
   assert.is(early.status, 409, 'join before any announce');
   assert.match((early.body as { error: string }).error, /not answered/);
   assert.is(invites('200').length, 0, 'the director never rang');
   await phones['201']!.sip.send(callerDialog.createRequest('BYE'));
-  await idle();
+  await office.idle();
   assert.is((await desk()).length, 0, 'the desk is empty once the call ended');
 });
 
 test('the typed name on the director\'s phone; announce holds the caller with music; join: 201 talks with 200, 210 is released', async () => {
   const { call, callerDialog, secretaryCallId } = await answered();
-  const named = await secretaryApi.put(`/api/executives/200/calls/${call}/name`, { name: '  Jean Dupont ' });
+  const named = await office.api.put(`/api/executives/200/calls/${call}/name`, { name: '  Jean Dupont ' });
   assert.is(named.status, 200);
   assert.is((named.body as DeskCall).caller.name, 'Jean Dupont');
-  const res = await secretaryApi.post(`/api/executives/200/calls/${call}/announce`);
+  const res = await office.api.post(`/api/executives/200/calls/${call}/announce`);
   assert.is(res.status, 202);
   assert.is((res.body as DeskCall).state, 'announcing');
   await waitFor(() => invites('200').length === 1, 5000, 'the director rings');
@@ -137,8 +79,8 @@ test('the typed name on the director\'s phone; announce holds the caller with mu
   await hears(phones['200']!, phones['210']!, '200 to hear the secretary announce');
   await hears(phones['210']!, phones['200']!, '210 to hear 200');
   assert.ok((await rtpLevel(phones['201']!.rtp, 600)).rms > 100, 'the caller hears music on hold');
-  assert.is((await secretaryApi.post(`/api/executives/200/calls/${call}/announce`)).status, 409, 'one announce at a time');
-  const join = await secretaryApi.post(`/api/executives/200/calls/${call}/join`);
+  assert.is((await office.api.post(`/api/executives/200/calls/${call}/announce`)).status, 409, 'one announce at a time');
+  const join = await office.api.post(`/api/executives/200/calls/${call}/join`);
   assert.is(join.status, 202);
   await waitFor(() => byes('210').some((q) => q.callId === secretaryCallId), 5000, 'the secretary\'s leg is released');
   await hears(phones['200']!, phones['201']!, '200 to hear 201');
@@ -148,30 +90,30 @@ test('the typed name on the director\'s phone; announce holds the caller with mu
   await phones['201']!.sip.send(callerDialog.createRequest('BYE'));
   const ended = events.filter((e) => e.type === 'call.ended').at(-1)!.data as { record: { transfers?: Array<{ kind: string; target: string }> } };
   assert.equal(ended.record.transfers?.map((t) => [t.kind, t.target]), [['attended', '200']], 'an attended transfer in the record');
-  await idle();
+  await office.idle();
 });
 
 test('take back: 200\'s leg ends, 201 and 210 talk again; the note is prefilled with the typed name', async () => {
   const before = invites('200').length;
   const { call, callerDialog, secretaryCallId } = await answered();
-  assert.is((await secretaryApi.put(`/api/executives/200/calls/${call}/name`, { name: 'Олег Попов' })).status, 200);
-  assert.is((await secretaryApi.post(`/api/executives/200/calls/${call}/announce`)).status, 202);
+  assert.is((await office.api.put(`/api/executives/200/calls/${call}/name`, { name: 'Олег Попов' })).status, 200);
+  assert.is((await office.api.post(`/api/executives/200/calls/${call}/announce`)).status, 202);
   await waitFor(() => invites('200').length === before + 1, 5000, 'the director rings');
   assert.match(invites('200').at(-1)!.headers.get('From') ?? '', /Олег Попов|%D0%9E/, 'the director\'s phone shows the typed name');
   await waitFor(async () => (await desk())[0]?.state === 'consulting', 5000, 'the director answered');
   const directorCallId = invites('200').at(-1)!.callId;
-  const back = await secretaryApi.post(`/api/executives/200/calls/${call}/take-back`);
+  const back = await office.api.post(`/api/executives/200/calls/${call}/take-back`);
   assert.is(back.status, 202);
   await waitFor(() => byes('200').some((q) => q.callId === directorCallId), 5000, 'the director\'s leg ends');
   await waitFor(async () => (await desk())[0]?.state === 'talking', 5000, 'the secretary is back with the caller');
   await hears(phones['210']!, phones['201']!, '210 to hear 201 again');
   await hears(phones['201']!, phones['210']!, '201 to hear 210 again');
   assert.not.ok(byes('210').some((q) => q.callId === secretaryCallId), 'the secretary\'s leg stayed');
-  const note = await secretaryApi.post('/api/notes', { director: '200', call_id: call, essence: 'rappeler' });
+  const note = await office.api.post('/api/notes', { director: '200', call_id: call, essence: 'rappeler' });
   assert.is(note.status, 201);
   assert.is((note.body as { caller_name: string }).caller_name, 'Олег Попов', 'the note is prefilled with the presented name');
   await phones['201']!.sip.send(callerDialog.createRequest('BYE'));
-  await idle();
+  await office.idle();
 });
 
 test('take back while the director rings: 210 hears ring-back, 200 stops ringing, 201 and 210 talk again', async () => {
@@ -180,17 +122,17 @@ test('take back while the director rings: 210 hears ring-back, 200 stops ringing
   try {
     const before = invites('200').length;
     const { call, callerDialog } = await answered();
-    assert.is((await secretaryApi.post(`/api/executives/200/calls/${call}/announce`)).status, 202);
+    assert.is((await office.api.post(`/api/executives/200/calls/${call}/announce`)).status, 202);
     await waitFor(() => invites('200').length === before + 1, 5000, 'the director rings');
     assert.ok((await rtpLevel(phones['210']!.rtp, 2000)).rms > 100, 'the secretary hears ring-back');
-    assert.is((await secretaryApi.post(`/api/executives/200/calls/${call}/join`)).status, 409, 'no join while it rings');
-    assert.is((await secretaryApi.post(`/api/executives/200/calls/${call}/take-back`)).status, 202);
+    assert.is((await office.api.post(`/api/executives/200/calls/${call}/join`)).status, 409, 'no join while it rings');
+    assert.is((await office.api.post(`/api/executives/200/calls/${call}/take-back`)).status, 202);
     // (The CANCEL is answered by the phone's transaction layer, which the harness does not record: the exchange's leg is gone.)
-    await waitFor(() => !ex.switch.channels.all().some((c) => c.owner === '200'), 5000, 'the director stops ringing');
+    await waitFor(() => !office.ex.switch.channels.all().some((c) => c.owner === '200'), 5000, 'the director stops ringing');
     await waitFor(async () => (await desk())[0]?.state === 'talking', 5000, 'the secretary is back with the caller');
     await hears(phones['201']!, phones['210']!, '201 to hear 210 again');
     await phones['201']!.sip.send(callerDialog.createRequest('BYE'));
-    await idle();
+    await office.idle();
   } finally {
     p200.respond = (req) => defaultAnswer(p200, '200', req);
   }

@@ -25,6 +25,7 @@ import type { SipAuthenticator } from './authenticator.js';
 import type { Registrar } from './registrar.js';
 import type { LocationService } from './location.js';
 import { SipInboundChannel } from './inbound-channel.js';
+import { LegDialog } from './leg-dialog.js';
 import { parseReplaces } from './refer.js';
 import type { DialogKey } from '../channel.js';
 import { SipOutboundChannel } from './outbound-channel.js';
@@ -101,9 +102,9 @@ export class B2bua implements DeviceLegFactory {
     const remoteTag = res.from.tag;
     if (!localTag || remoteTag === undefined) return;
     const owner = this.ctx.dialogs.get(dialogKey({ callId: res.callId, localTag, remoteTag }));
-    if (owner instanceof SipInboundChannel) {
+    if (owner instanceof LegDialog && owner.leg instanceof SipInboundChannel) {
       this.log.warn({ call: res.callId }, 'sip: no ACK for our 200 OK, ending the call');
-      owner.hangup('failure');
+      owner.leg.hangup('failure');
     }
   }
 

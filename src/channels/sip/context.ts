@@ -1,6 +1,7 @@
 /**
  * What every SIP leg shares: the stack, the clock, where RTP binds, and the registry that
- * routes in-dialog requests (BYE, re-INVITE, INFO, ACK) to the leg that owns the dialog.
+ * routes in-dialog requests (BYE, re-INVITE, INFO, ACK) to the leg that owns the dialog
+ * (leg-dialog.ts for a call's legs).
  */
 import type { Clock } from '../../../common/clock.js';
 import type { Logger } from '../../../common/log.js';
@@ -37,6 +38,6 @@ export interface SipContext {
    * signalling); without it RTP runs on this thread on `clock` (unit tests' fake clock).
    */
   mediaPool?: MediaWorkerPool;
-  /** dialog key (Call-ID|local tag|remote tag) → its leg. */
+  /** dialog key (Call-ID|local tag|remote tag) → what answers its requests (a call leg's LegDialog, a subscription). */
   dialogs: Map<string, DialogOwner>;
 }

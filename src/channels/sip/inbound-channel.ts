@@ -7,6 +7,7 @@
  *   hangup(cause) before the answer ─▶ the cause's final status (486, 480, 404, …)
  *   BYE from either side once answered; re-INVITE for hold/unhold (§14.2); session timers
  *   (RFC 4028) when the INVITE asks for them. The 180 and 200 carry our Contact (§12.1.1).
+ * Once answered, the dialog's requests and DTMF are leg-dialog.ts's (shared with uac-leg.ts).
  */
 import { BaseChannel, type DialogKey, type HangupCause, type Party } from '../channel.js';
 import type { SipRequest } from '../../sip/message.js';
@@ -16,13 +17,13 @@ import { createResponse, newTag } from '../../sip/builders.js';
 import { Dialog } from '../../sip/dialog.js';
 import { SipError } from '../../sip/errors.js';
 import { SdpRejected } from '../../sip/sdp-check.js';
-import type { SipContext, DialogOwner } from './context.js';
+import type { SipContext } from './context.js';
 import { statusForCause } from './causes.js';
 import type { SipMedia } from './sip-media.js';
-import { InDialog, refuseSdp, SUPPORTED_HEADER } from './in-dialog.js';
+import { refuseSdp, SUPPORTED_HEADER } from './in-dialog.js';
+import { LegDialog } from './leg-dialog.js';
 import type { RequestAuthenticator } from './peer-check.js';
 import { answerSessionTimer } from './session-timer.js';
-import { SipDtmf } from './dtmf.js';
 
 /**
  * A response that creates a dialog (1xx with a tag, 2xx): §12.1.1, the UAS copies every
@@ -41,15 +42,14 @@ export interface InboundParty {
   caller: Party;
 }
 
-export class SipInboundChannel extends BaseChannel implements DialogOwner {
+export class SipInboundChannel extends BaseChannel {
   private readonly toTag = newTag();
   /** A 1xx with our To tag went out: the phone knows the early dialog (sipDialog). */
   private early = false;
   /** The answer sent in a 183 (early media); the 200 carries the same one. */
   private earlyAnswer: string | undefined;
-  private dialog: Dialog | undefined;
-  private inDialog: InDialog | undefined;
-  private readonly dtmf: SipDtmf;
+  /** DTMF and, once answered, the dialog's requests (leg-dialog.ts). */
+  private readonly legDialog: LegDialog;
 
   constructor(
     private readonly ctx: SipContext,
@@ -63,21 +63,17 @@ export class SipInboundChannel extends BaseChannel implements DialogOwner {
     super('sip', 'inbound', party.owner, party.caller);
     this.media = sipMedia.endpoint;
     if (tx instanceof InviteServerTransaction) tx.onCancel(() => this.released('cancelled'));
-    this.dtmf = new SipDtmf(ctx, (d, via) => this.emit('digits', d, via));
-    this.dtmf.listen(sipMedia.endpoint);
+    this.legDialog = new LegDialog(this, ctx, () => this.sipMedia);
+    this.legDialog.dtmf.listen(sipMedia.endpoint);
     sipMedia.onLost((err) => {
       ctx.log.error({ err, leg: this.id, extension: party.owner }, 'sip: media failed (fault, RTP timeout or worker death), ending the call');
       this.hangup('failure');
-    });
-    this.on('hangup', () => {
-      this.dtmf.close();
-      void this.sipMedia.close();
     });
   }
 
   sendDigits(digits: string): void {
     const { protocol, source } = this.tx.info;
-    this.dtmf.send(digits, this.sipMedia.endpoint, this.dialog, { protocol, address: source.address, port: source.port });
+    this.legDialog.sendDigits(digits, this.sipMedia, { protocol, address: source.address, port: source.port });
   }
 
   /** The number the phone dialled: the Request-URI's user part. */
@@ -96,7 +92,7 @@ export class SipInboundChannel extends BaseChannel implements DialogOwner {
 
   /** Channel.connectedLine: once answered, a refresh carrying the party's identity (in-dialog.ts). */
   connectedLine(party: Party): void {
-    if (this.state === 'up') this.inDialog?.connectedLine(party);
+    this.legDialog.connectedLine(party);
   }
 
   /**
@@ -105,7 +101,8 @@ export class SipInboundChannel extends BaseChannel implements DialogOwner {
    * the 200 will carry), so a REFER with Replaces can name a consultation still ringing.
    */
   get sipDialog(): DialogKey | undefined {
-    if (this.dialog) return this.dialog.id;
+    const confirmed = this.legDialog.id;
+    if (confirmed) return confirmed;
     if (!this.early || this.state === 'released') return undefined;
     return { callId: this.invite.callId, localTag: this.toTag, remoteTag: this.invite.from.tag ?? '' };
   }
@@ -169,52 +166,25 @@ export class SipInboundChannel extends BaseChannel implements DialogOwner {
     res.setBody(sdp, 'application/sdp');
     if (!this.tx.respond(res)) return this.released('cancelled'); // a CANCEL won the race
     const dialog = Dialog.asUas(this.invite, res, contact);
-    this.dialog = dialog;
     const { protocol, source } = this.tx.info;
-    const allowsUpdate = this.invite.headers.getAll('Allow').some((m) => m.trim().toUpperCase() === 'UPDATE');
-    this.inDialog = new InDialog(this, this.ctx, dialog, this.sipMedia, { protocol, address: source.address, port: source.port, extension: this.party.owner, auth: this.auth }, {
-      hold: (held) => this.emit('hold', held),
-      media: () => this.emit('media', this.media),
-      digits: (d) => this.dtmf.fromInfo(d),
-      transfer: (request) => this.emit('transfer', request),
-      canTransfer: () => this.listenerCount('transfer') > 0,
-    }, allowsUpdate);
-    if (offerless) this.inDialog.expectAnswerInAck(this.invite.cseq.seq);
-    if (session) this.inDialog.timer.start(session.terms);
-    this.ctx.dialogs.set(dialog.key, this);
+    const peer = { protocol, address: source.address, port: source.port, extension: this.party.owner, auth: this.auth };
+    const inDialog = this.legDialog.establish(dialog, this.sipMedia, peer, this.invite.headers.getAll('Allow'), () => this.listenerCount('transfer') > 0);
+    if (offerless) inDialog.expectAnswerInAck(this.invite.cseq.seq);
+    if (session) inDialog.timer.start(session.terms);
     this.moveTo('up');
   }
 
   hangup(cause: HangupCause): void {
     if (this.state === 'released') return;
-    if (this.inDialog) {
-      this.inDialog.end();
-    } else {
+    if (!this.legDialog.bye()) {
       const { status, reason } = statusForCause(cause);
       this.tx.respond(createResponse(this.invite, status, reason, this.toTag));
     }
     this.released(cause);
   }
 
-  /** The 2xx was acknowledged (the stack stopped retransmitting it); an ACK may carry the answer to our offer. */
-  handleAck(ack: SipRequest): void {
-    this.inDialog?.handleAck(ack);
-  }
-
-  handleInDialog(req: SipRequest, tx: ServerTransaction): void {
-    if (!this.inDialog) throw new SipError(481, 'Call/Transaction Does Not Exist');
-    this.inDialog.handle(req, tx);
-  }
-
   /** The phone hung up (BYE) or the dialog failed. */
   remoteEnded(cause: HangupCause): void {
-    if (this.dialog) this.ctx.dialogs.delete(this.dialog.key);
     this.released(cause);
-  }
-
-  protected override released(cause: HangupCause): void {
-    this.inDialog?.close();
-    if (this.dialog) this.ctx.dialogs.delete(this.dialog.key);
-    super.released(cause);
   }
 }

@@ -64,7 +64,7 @@ export class SipOutboundChannel extends SipUacLeg {
 
   /** Channel.connectedLine: once answered, a refresh carrying the party's identity (in-dialog.ts). */
   connectedLine(party: Party): void {
-    if (this.state === 'up') this.inDialog?.connectedLine(party);
+    this.legDialog.connectedLine(party);
   }
 
   /** INVITE the phone; the RTP endpoint opens next to `placement.near` (same media worker) so the call relays there. */

@@ -3,31 +3,28 @@
  * TrunkOutboundChannel to a provider): the UAC side of an INVITE once it is sent — CANCEL
  * before the answer and BYE after (RFC 3261 §9.1, §15), the 2xx acknowledged and its SDP
  * answer taken (§13.2.2.4), then the dialog's in-dialog requests, session timer (RFC 4028)
- * and DTMF. Each subclass builds and sends its INVITE and decides what its responses mean.
+ * and DTMF (leg-dialog.ts, shared with the inbound leg). Each subclass builds and sends its
+ * INVITE and decides what its responses mean.
  */
 import { BaseChannel, type DialogKey, type HangupCause } from '../channel.js';
 import type { SipRequest, SipResponse } from '../../sip/message.js';
-import type { ServerTransaction } from '../../sip/transaction/server.js';
 import { InviteClientTransaction } from '../../sip/transaction/invite-client.js';
 import type { ClientTransaction } from '../../sip/transaction/layer.js';
 import type { Destination } from '../../sip/transport/layer.js';
 import { Dialog } from '../../sip/dialog.js';
-import { SipError } from '../../sip/errors.js';
 import { SdpRejected } from '../../sip/sdp-check.js';
-import type { SipContext, DialogOwner } from './context.js';
+import type { SipContext } from './context.js';
 import type { SipMedia } from './sip-media.js';
-import { InDialog } from './in-dialog.js';
+import { LegDialog } from './leg-dialog.js';
 import type { RequestAuthenticator } from './peer-check.js';
 import { termsFromResponse } from './session-timer.js';
-import { SipDtmf } from './dtmf.js';
 
-export abstract class SipUacLeg extends BaseChannel implements DialogOwner {
+export abstract class SipUacLeg extends BaseChannel {
   protected invite: SipRequest | undefined;
   protected tx: ClientTransaction | undefined;
-  protected dialog: Dialog | undefined;
-  protected inDialog: InDialog | undefined;
   protected sipMedia: SipMedia | undefined;
-  protected readonly dtmf: SipDtmf;
+  /** DTMF and, once answered, the dialog's requests (leg-dialog.ts). */
+  protected readonly legDialog: LegDialog;
 
   constructor(
     protected readonly ctx: SipContext,
@@ -37,11 +34,20 @@ export abstract class SipUacLeg extends BaseChannel implements DialogOwner {
     protected readonly auth: RequestAuthenticator,
   ) {
     super('sip', 'outbound', owner, { number });
-    this.dtmf = new SipDtmf(ctx, (d, via) => this.emit('digits', d, via));
-    this.on('hangup', () => {
-      this.dtmf.close();
-      void this.sipMedia?.close();
-    });
+    this.legDialog = new LegDialog(this, ctx, () => this.sipMedia);
+  }
+
+  /** The dialog a 2xx created (kept by legDialog). */
+  protected get dialog(): Dialog | undefined {
+    return this.legDialog.dialog;
+  }
+
+  protected set dialog(dialog: Dialog | undefined) {
+    this.legDialog.dialog = dialog;
+  }
+
+  protected get dtmf(): LegDialog['dtmf'] {
+    return this.legDialog.dtmf;
   }
 
   /** Where the INVITE and the in-dialog requests go. */
@@ -49,11 +55,11 @@ export abstract class SipUacLeg extends BaseChannel implements DialogOwner {
 
   /** The dialog this leg is, once the far end answered (Channel.sipDialog). */
   get sipDialog(): DialogKey | undefined {
-    return this.dialog?.id;
+    return this.legDialog.id;
   }
 
   sendDigits(digits: string): void {
-    this.dtmf.send(digits, this.sipMedia?.endpoint, this.dialog, this.destination);
+    this.legDialog.sendDigits(digits, this.sipMedia, this.destination);
   }
 
   ringing(): void {
@@ -66,29 +72,12 @@ export abstract class SipUacLeg extends BaseChannel implements DialogOwner {
 
   hangup(cause: HangupCause): void {
     if (this.state === 'released') return;
-    if (this.inDialog) this.inDialog.end();
-    else if (this.tx instanceof InviteClientTransaction) this.ctx.stack.cancel(this.tx);
+    if (!this.legDialog.bye() && this.tx instanceof InviteClientTransaction) this.ctx.stack.cancel(this.tx);
     this.released(cause);
-  }
-
-  /** The ACK of our 2xx to the far end's re-INVITE: it may carry the answer to our offer. */
-  handleAck(ack: SipRequest): void {
-    this.inDialog?.handleAck(ack);
-  }
-
-  handleInDialog(req: SipRequest, tx: ServerTransaction): void {
-    if (!this.inDialog) throw new SipError(481, 'Call/Transaction Does Not Exist');
-    this.inDialog.handle(req, tx);
   }
 
   remoteEnded(cause: HangupCause): void {
     this.released(cause);
-  }
-
-  protected override released(cause: HangupCause): void {
-    this.inDialog?.close();
-    if (this.dialog) this.ctx.dialogs.delete(this.dialog.key);
-    super.released(cause);
   }
 
   /**
@@ -111,22 +100,14 @@ export abstract class SipUacLeg extends BaseChannel implements DialogOwner {
 
   /** The call is up in `dialog` (answered by `res`): in-dialog requests, the session timer the far end chose. */
   protected established(dialog: Dialog, res: SipResponse, extension: string, canTransfer: () => boolean): void {
-    const allowsUpdate = res.headers.getAll('Allow').some((m) => m.trim().toUpperCase() === 'UPDATE');
-    this.inDialog = new InDialog(this, this.ctx, dialog, this.sipMedia!, { ...this.destination, extension, auth: this.auth }, {
-      hold: (held) => this.emit('hold', held),
-      media: () => this.emit('media', this.media),
-      digits: (d) => this.dtmf.fromInfo(d),
-      transfer: (request) => this.emit('transfer', request),
-      canTransfer,
-    }, allowsUpdate);
+    const inDialog = this.legDialog.establish(dialog, this.sipMedia!, { ...this.destination, extension, auth: this.auth }, res.headers.getAll('Allow'), canTransfer);
     let terms;
     try {
       terms = termsFromResponse(res);
     } catch {
       terms = undefined; // a malformed Session-Expires in the 2xx: no session timer
     }
-    if (terms) this.inDialog.timer.start(terms);
-    this.ctx.dialogs.set(dialog.key, this);
+    if (terms) inDialog.timer.start(terms);
     this.moveTo('up');
   }
 }
