@@ -12,7 +12,9 @@
  * - lyon's city line rings with a caller number that looks like a short number (202),
  *   lyon's 301 answers and transfers it to paris's 201: at paris it is an outside caller, so 201's
  *   transfer of it to an outside number is refused (trunk-to-trunk off) and no line is
- *   seized; lyon's colleague 302 transferred the same way goes out on paris's line.
+ *   seized; lyon's colleague 302 transferred the same way goes out on paris's line;
+ * - the running exchange's configuration apply (PUT /api/config) takes a forwarding to
+ *   lyon's 302 and refuses one to 455, by the network's state on disk.
  * Real time: each wait is for a condition.
  */
 import { test } from 'uvu';
@@ -253,6 +255,17 @@ test('lyon\'s colleague 302 calling paris\'s 201 is inside: 201\'s transfer of i
   if (r.final.status === 200) established('302', r);
   for (const ch of [...A.ex.switch.channels.all(), ...B.ex.switch.channels.all()]) ch.hangup('normal');
   await idle();
+});
+
+test('the running exchange\'s configuration apply knows the peers: paris\'s 202 forwarding to lyon\'s 302 in the office file is taken, to 455 refused', async () => {
+  const current = (await A.api.get('/api/config')).body as { employees: Array<{ extension: string; forwarding?: object }> };
+  const withForward = (target: string) => ({ ...current, employees: current.employees.map((e) => (e.extension === '202' ? { ...e, forwarding: { busy: target } } : e)) });
+  const taken = await A.api.put('/api/config', withForward('302'));
+  assert.is(taken.status, 200, JSON.stringify(taken.body));
+  const refused = await A.api.put('/api/config', withForward('455'));
+  assert.is(refused.status, 422);
+  assert.match(JSON.stringify(refused.body), /lyon 3xx/);
+  await ok(A.api.put('/api/config', current));
 });
 
 test.after(async () => {
