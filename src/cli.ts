@@ -34,7 +34,9 @@ Usage:
                                                 print the configuration as YAML; --with-state
                                                 adds the forwarding and do-not-disturb phones
                                                 set (live_state:, restored by import)
-  autocom config validate FILE.yaml             check a file without importing it
+  autocom config validate FILE.yaml [--data DIR]
+                                                check a file without importing it (forwarding
+                                                to another site: by DIR's network state)
   autocom config schema                         print the configuration's JSON Schema
   autocom user passwd EXTENSION [--data DIR]    give an employee a new generated password
   autocom --help | --version

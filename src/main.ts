@@ -174,7 +174,7 @@ export async function startExchange(opts: StartOptions): Promise<Exchange> {
     const configRepo = new ConfigRepository(db);
     const sessions = new SessionRepository(db, () => clock.now());
     const generatedPasswords = new GeneratedPasswordRepository(db);
-    const config = new ConfigService(db, configRepo, events, log.child({ component: 'config' }));
+    const config = new ConfigService(db, configRepo, events, log.child({ component: 'config' }), resolve(opts.data));
     let seeded: DemoSeed | undefined;
     if (opts.config) {
       await config.apply(parseYaml(readFileSync(resolve(opts.config), 'utf8'), opts.config), `start --config ${opts.config}`);

@@ -9,6 +9,12 @@
  * (the dialog-info's remote target), or by an INVITE with Replaces naming the lamp's ringing
  * dialog, which the SIP layer routes here as `*8` + extension (channels/sip/events/lamp-pickup.ts).
  *
+ * Across sites (issue #18): `*8` + an extension another site owns is that site's directed
+ * pickup, over the network (apps/site-pickup.ts); the owning site runs this application for
+ * the peer's leg, a colleague from there (network/site-call-headers.ts). Its own call is the
+ * one that colleague made (the same site and short number), not every call from that site.
+ * Group pickup stays within one site.
+ *
  * The picking-up channel is answered and connected to the ringing call's caller; that
  * call's ringing legs are withdrawn (answered-elsewhere) and its record notes who answered
  * (a leg with `how: 'pickup'`). The call then belongs to the ringing call's application:
@@ -19,6 +25,7 @@ import type { HangupCause } from '../channels/channel.js';
 import type { Config } from '../config/schema.js';
 import type { Destination } from '../core/dialplan.js';
 import type { AppContext, RingingCall } from '../core/session.js';
+import type { Channel } from '../channels/channel.js';
 import { handedOver } from './hand-over.js';
 
 type PickupDestination = Extract<Destination, { kind: 'pickup' }>;
@@ -30,17 +37,28 @@ export function pickupGroups(config: Readonly<Config>, extension: string): strin
   return e.pickup_groups ?? config.departments.filter((d) => d.members.includes(extension)).map((d) => d.name);
 }
 
-/** The call `me` may pick up for `dest`, oldest first; never a call of `me`'s own. */
-export function callToPickUp(config: Readonly<Config>, me: string, dest: PickupDestination, calls: RingingCall[]): RingingCall | undefined {
+/**
+ * Whether `call` is the picker's own: made by the same owner — for a peer site's leg (owner
+ * `site:<id>`, shared by all that site's callers) by the same short number there too.
+ */
+function ownCall(call: RingingCall, picker: Pick<Channel, 'owner' | 'caller'>): boolean {
+  const c = call.record.caller;
+  if (c.owner !== picker.owner) return false;
+  return !picker.owner.startsWith('site:') || c.caller.number === picker.caller.number;
+}
+
+/** The call `picker` may pick up for `dest`, oldest first; never a call of the picker's own. */
+export function callToPickUp(config: Readonly<Config>, picker: Pick<Channel, 'owner' | 'caller'>, dest: PickupDestination, calls: RingingCall[]): RingingCall | undefined {
+  const me = picker.owner;
   const mine = new Set(pickupGroups(config, me));
   const wanted = (owner: string): boolean =>
     owner !== me && (dest.extension !== undefined ? owner === dest.extension : pickupGroups(config, owner).some((g) => mine.has(g)));
-  return calls.find((c) => c.record.caller.owner !== me && c.ringing.some((leg) => wanted(leg.owner)));
+  return calls.find((c) => !ownCall(c, picker) && c.ringing.some((leg) => wanted(leg.owner)));
 }
 
 export async function pickup(ctx: AppContext, dest: PickupDestination): Promise<HangupCause> {
   const me = ctx.caller.owner;
-  const call = ctx.config ? callToPickUp(ctx.config, me, dest, ctx.ringingCalls()) : undefined;
+  const call = ctx.config ? callToPickUp(ctx.config, ctx.caller, dest, ctx.ringingCalls()) : undefined;
   if (!call) {
     ctx.log.info({ call: ctx.record.id, by: me, extension: dest.extension ?? null }, 'pickup: nothing ringing to pick up');
     return 'not-found';

@@ -23,6 +23,7 @@ import { holdSchema } from './hold.js';
 import { park, parkSchema } from './park.js';
 import { playSchema } from './play.js';
 import { pickup } from './pickup.js';
+import { sitePickup } from './site-pickup.js';
 import { talk } from './transfer.js';
 import { employeeApplication } from './employee.js';
 import { featureCodeApplication } from './feature-code.js';
@@ -114,6 +115,9 @@ const tieLine: Application<Extract<Destination, { kind: 'tie-line' }>> = async (
 /** Another site's short number while it is up: over the network, else its public number (site-call.ts). */
 const siteCall: Application<Extract<Destination, { kind: 'site' }>> = siteCallApplication({ outside: (ctx, dest) => outside(ctx, dest), runNumber });
 
+/** `*8` + extension: here (pickup.ts), or at the extension's site over the network (site-pickup.ts). */
+const pickupApp: Application<Extract<Destination, { kind: 'pickup' }>> = (ctx, dest) => (dest.site ? sitePickup(ctx, { ...dest, site: dest.site }, runNumber) : pickup(ctx, dest));
+
 const notFound: Application = async (ctx, dest) => {
   if (dest.kind === 'invalid' && dest.reason) {
     ctx.log.warn({ call: ctx.record.id, from: ctx.caller.owner, reason: dest.reason }, 'call refused: not a number');
@@ -122,7 +126,7 @@ const notFound: Application = async (ctx, dest) => {
   return 'not-found';
 };
 
-const APPLICATIONS: { [K in Kind]?: Application<Extract<Destination, { kind: K }>> } = { employee, department, outside, pickup, park, feature, page: (ctx, dest) => page(ctx, dest), number, 'office-mode': officeModeCode, conference, menu, mailbox: mailboxMenu, 'unrouted-did': unroutedDid, 'leave-message': leaveMessageApp, queue, agent: agentCode, door: doorApplication, 'tie-line': tieLine, site: siteCall };
+const APPLICATIONS: { [K in Kind]?: Application<Extract<Destination, { kind: K }>> } = { employee, department, outside, pickup: pickupApp, park, feature, page: (ctx, dest) => page(ctx, dest), number, 'office-mode': officeModeCode, conference, menu, mailbox: mailboxMenu, 'unrouted-did': unroutedDid, 'leave-message': leaveMessageApp, queue, agent: agentCode, door: doorApplication, 'tie-line': tieLine, site: siteCall };
 
 /**
  * The verbs a script (a voice menu, voicemail: issue 11) names with options, and the schema

@@ -9,14 +9,19 @@
  *
  * An outside party is a channel whose owner is not an employee (a city line, a trunk): the
  * core asks what a channel belongs to, never what technology it is. A leg to or from a peer
- * site of the network (owner `site:<id>`, network/site-calls.ts) is internal: a peer only
- * routes its own internal numbers to us and we only call its internal numbers — except an
- * inbound leg whose caller is `anonymous`, which is how a peer presents a caller without a
- * short number (an outside caller it forwarded to us): that one stays outside.
+ * site of the network (owner `site:<id>`, network/site-calls.ts) is classified by that
+ * link, never by its From user: we only call a peer's internal numbers (an outbound leg is
+ * inside), and an inbound leg is what the peer declared on its INVITE (core/site-party.ts):
+ * a colleague there is inside whatever number or anonymity it shows, an outside caller the
+ * peer passed on (forwarded, transferred) stays outside even when its number looks like a
+ * short one. Only an INVITE without the declaration (a peer of an older version) falls back
+ * to the From user: `anonymous` (how a peer presents a caller without a short number) is
+ * outside.
  */
 import type { Channel } from '../channels/channel.js';
 import type { Config } from '../config/schema.js';
 import { resolveDialled } from '../core/dialplan.js';
+import { declaredSiteParty } from '../core/site-party.js';
 import type { AppContext } from '../core/session.js';
 import { isEmployee, outsideCallPolicy } from '../outgoing/policy.js';
 
@@ -27,7 +32,9 @@ const SITE_OWNER = 'site:';
 export function isInsideParty(config: Readonly<Config> | null, ch: Channel): boolean {
   if (isEmployee(config, ch.owner)) return true;
   if (!ch.owner.startsWith(SITE_OWNER)) return false;
-  return ch.direction === 'outbound' || ch.caller.number !== 'anonymous';
+  if (ch.direction === 'outbound') return true;
+  const declared = declaredSiteParty(ch);
+  return declared !== undefined ? declared === 'inside' : ch.caller.number !== 'anonymous';
 }
 
 /** The outside number `target` is when transferring `transferee` there would be a refused trunk-to-trunk transfer (no log). */

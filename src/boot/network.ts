@@ -19,6 +19,7 @@ import { socketAddress } from '../sip/transport/types.js';
 import { extensionsOf } from '../core/lamps.js';
 import { RemoteLamps } from '../network/remote-lamps.js';
 import { SiteLampNotifier } from '../network/site-lamp-notifier.js';
+import { isInsideParty } from '../apps/trunk-to-trunk.js';
 
 export interface NetworkLayer {
   /** The running network, or undefined while the configuration names no site id. */
@@ -71,6 +72,7 @@ export async function startNetwork(rt: Runtime, dataFolder: string, tlsPort: num
     const calls = phones
       ? new SiteCalls({
           net: n, phones, sw: rt.switch, log, config: () => rt.config.snapshot(),
+          isInside: (ch) => isInsideParty(rt.config.snapshot(), ch), // what the peer is told about our caller
           mediaAddress: (towards) => socketAddress(n.stack.transport.advertised('tls', towards).address),
         })
       : undefined;
@@ -97,7 +99,8 @@ export async function startNetwork(rt: Runtime, dataFolder: string, tlsPort: num
         const r = n.route(digits);
         if (!r) return undefined;
         const call = calls && r.state === 'up' ? (caller: Party, via?: Channel) => calls.leg(r, digits, caller, via) : undefined;
-        return { site: r.site, ...(r.fallback ? { fallback: r.fallback } : {}), reason: r.state === 'down' ? 'down' : 'no-network-calls', ...(call ? { call } : {}) };
+        const pickup = calls && r.state === 'up' ? (caller: Party, via?: Channel) => calls.leg(r, digits, caller, via, { pickup: true }) : undefined;
+        return { site: r.site, ...(r.fallback ? { fallback: r.fallback } : {}), reason: r.state === 'down' ? 'down' : 'no-network-calls', ...(call ? { call } : {}), ...(pickup ? { pickup } : {}) };
       },
       startsWith: (digits) => n.startsWith(digits),
     };

@@ -8,7 +8,8 @@
 import { ConfigError, type ConfigIssue } from '../../common/errors.js';
 import type { Config } from '../config/schema.js';
 import { formatPath } from '../config/validate.js';
-import { forwardingLoops, forwardTargetProblem, effectiveForwarding } from '../core/forwarding.js';
+import { forwardingLoops, offlineForwardProblem, effectiveForwarding } from '../core/forwarding.js';
+import type { PeerKnowledge } from '../config/peer-ranges.js';
 import { liveStateSchema, type LiveState } from '../store/live-state.js';
 
 export const LIVE_STATE_KEY = 'live_state';
@@ -24,8 +25,12 @@ export function splitLiveState(input: unknown): { config: unknown; state?: LiveS
   return { config, state: parsed.data };
 }
 
-/** Problems of a live state against the configuration it comes with: unknown employees, targets that lead nowhere, loops. */
-export function liveStateIssues(config: Readonly<Config>, state: LiveState): ConfigIssue[] {
+/**
+ * Problems of a live state against the configuration it comes with: unknown employees,
+ * targets that lead nowhere (another site's numbers by `peers`, config/peer-ranges.ts; what
+ * cannot be checked offline goes to `warnings`), loops.
+ */
+export function liveStateIssues(config: Readonly<Config>, state: LiveState, peers?: PeerKnowledge, warnings: ConfigIssue[] = []): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const at = (ext: string, key?: string): string => `${LIVE_STATE_KEY}.employees.${ext}${key ? `.${key}` : ''}`;
   for (const [ext, s] of Object.entries(state.employees)) {
@@ -35,8 +40,7 @@ export function liveStateIssues(config: Readonly<Config>, state: LiveState): Con
     }
     for (const key of ['forward_all', 'forward_busy', 'forward_no_answer'] as const) {
       const t = s[key];
-      const problem = typeof t === 'string' ? forwardTargetProblem(config, ext, t) : undefined;
-      if (problem) issues.push({ path: at(ext, key), message: problem });
+      if (typeof t === 'string') offlineForwardProblem(config, ext, t, at(ext, key), { issues, warnings }, peers);
     }
   }
   const allOf = (e: Config['employees'][number]) => effectiveForwarding(e, state.employees[e.extension] ?? {}).all;

@@ -18,6 +18,21 @@ import { VoicemailRepository } from '../store/voicemail-repo.js';
 import { exportVoicemail, importVoicemail } from '../store/voicemail-state.js';
 import { archiveRemovedBoxes } from '../config/mailboxes.js';
 import { LIVE_STATE_KEY, liveStateIssues, splitLiveState } from './config-state.js';
+import { readPeerKnowledge } from '../config/peer-ranges.js';
+import type { ConfigIssue } from '../../common/errors.js';
+
+/**
+ * The other sites' ranges as the data folder's network state knows them (config/peer-ranges.ts),
+ * for forwarding to a colleague at another site; `input`: the file, whose `site.id` is this site.
+ */
+function peerCheck(opts: CliOptions, input: unknown): { peers: ReturnType<typeof readPeerKnowledge>; warnings: ConfigIssue[] } {
+  const id = (input as { site?: { id?: unknown } } | null)?.site?.id;
+  return { peers: readPeerKnowledge(resolve(opts.data), typeof id === 'string' ? id : undefined), warnings: [] };
+}
+
+function printWarnings(warnings: ConfigIssue[]): void {
+  for (const w of warnings) console.error(`autocom: warning: ${w.path}: ${w.message}`);
+}
 
 function readConfigFile(file: string | undefined): unknown {
   if (!file) throw new UsageError('give the configuration file: autocom config import FILE.yaml');
@@ -43,9 +58,11 @@ export async function runConfig(opts: CliOptions, args: string[]): Promise<numbe
       const { config: input, state } = splitLiveState(readConfigFile(file));
       const db = openDatabase(resolve(opts.data));
       try {
-        const prepared = await prepareConfig(input, new ConfigRepository(db).load()); // keeps the hashes of unchanged passwords
-        const stateIssues = state ? liveStateIssues(prepared, state) : [];
+        const check = peerCheck(opts, input);
+        const prepared = await prepareConfig(input, new ConfigRepository(db).load(), check); // keeps the hashes of unchanged passwords
+        const stateIssues = state ? liveStateIssues(prepared, state, check.peers, check.warnings) : [];
         if (stateIssues.length) throw new ConfigError(stateIssues);
+        printWarnings(check.warnings);
         const live = new LiveStateRepository(db);
         const { revision, gone, voicemail, archived } = db.transaction(() => {
           const revision = new ConfigRepository(db).replace(prepared, `cli import ${file}`);
@@ -81,10 +98,14 @@ export async function runConfig(opts: CliOptions, args: string[]): Promise<numbe
       }
       return 0;
     }
-    case 'validate':
-      validateConfig(readConfigFile(file));
-      console.error(`autocom: ${file} is a valid configuration`);
+    case 'validate': {
+      const input = readConfigFile(file);
+      const check = peerCheck(opts, input);
+      validateConfig(input, check);
+      printWarnings(check.warnings);
+      console.error(`autocom: ${file} is a valid configuration${check.warnings.length ? ` (${check.warnings.length} warning${check.warnings.length > 1 ? 's' : ''})` : ''}`);
       return 0;
+    }
     case 'schema':
       process.stdout.write(JSON.stringify(configJsonSchema(), null, 2) + '\n');
       return 0;

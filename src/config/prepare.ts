@@ -10,15 +10,16 @@
  */
 import { generateSecret, hashPassword, isPasswordHash, verifyPassword } from '../store/password.js';
 import { ConfigError } from '../../common/errors.js';
-import { validateConfig } from './validate.js';
+import { validateConfig, type ValidateOptions } from './validate.js';
 import type { Config } from './schema.js';
 
 /**
  * @param previous the configuration in force, whose hashes are kept for unchanged passwords.
+ * @param opts what the check knows beyond the file (the other sites' ranges), where warnings go.
  * @throws ConfigError listing every problem.
  */
-export async function prepareConfig(input: unknown, previous?: Readonly<Config> | null): Promise<Config> {
-  const config = validateConfig(input);
+export async function prepareConfig(input: unknown, previous?: Readonly<Config> | null, opts: ValidateOptions = {}): Promise<Config> {
+  const config = validateConfig(input, opts);
   const badHashes = config.employees
     .map((e, i) => ({ e, i }))
     .filter(({ e }) => e.password_hash !== undefined && !isPasswordHash(e.password_hash));

@@ -8,7 +8,8 @@ import { ConfigError, type ConfigIssue } from '../../common/errors.js';
 import { configSchema, type Config } from './schema.js';
 import { numberingPlanIssues } from './numbering-plan.js';
 import { outgoingIssues } from '../outgoing/config-issues.js';
-import { forwardingIssues } from '../core/forwarding.js';
+import { forwardingIssues, type PeerCheck } from '../core/forwarding.js';
+import type { PeerKnowledge } from './peer-ranges.js';
 import { pagingIssues } from './paging.js';
 import { incomingIssues } from './incoming-validate.js';
 import { stickyIssues } from './sticky-validate.js';
@@ -42,8 +43,8 @@ export function shapeIssues(error: z.ZodError): ConfigIssue[] {
   });
 }
 
-/** Cross-reference checks on a configuration whose shape is already valid. */
-export function referenceIssues(c: Config): ConfigIssue[] {
+/** Cross-reference checks on a configuration whose shape is already valid; `peers`: the offline check's knowledge of other sites. */
+export function referenceIssues(c: Config, peers?: PeerCheck): ConfigIssue[] {
   // Extensions, department numbers and the dial plan's codes: none may equal or begin another.
   const issues: ConfigIssue[] = [...numberingPlanIssues(c), ...pagingIssues(c)];
   const fxsPorts = new Map<number, string>();
@@ -122,24 +123,31 @@ export function referenceIssues(c: Config): ConfigIssue[] {
     });
   });
   issues.push(...outgoingIssues(c));
-  issues.push(...forwardingIssues(c)); // targets that lead nowhere, unconditional loops (core/forwarding.ts)
+  issues.push(...forwardingIssues(c, peers)); // targets that lead nowhere, unconditional loops (core/forwarding.ts)
   issues.push(...stickyIssues(c)); // the sticky manager's sources, exceptions, CRM mapping
   issues.push(...executiveIssues(c)); // directors, assistants, deputies, rule sets (src/secretary)
   issues.push(...queueIssues(c)); // agents, supervisors, overflow (acd/queue-validate.ts)
   return issues;
 }
 
+/** What a check may know beyond the file: the other sites' ranges (config/peer-ranges.ts), and where warnings go. */
+export interface ValidateOptions {
+  peers?: PeerKnowledge;
+  /** Problems that are not errors (a forwarding target that cannot be checked offline). */
+  warnings?: ConfigIssue[];
+}
+
 /**
  * Parse and validate an unknown value (from YAML or JSON) as a configuration.
  * @throws ConfigError listing every problem; nothing is applied by this function.
  */
-export function validateConfig(input: unknown): Config {
+export function validateConfig(input: unknown, opts: ValidateOptions = {}): Config {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
     throw new ConfigError([{ path: '', message: 'the configuration must be a mapping with at least a "site" key' }]);
   }
   const parsed = configSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) throw new ConfigError(shapeIssues(parsed.error));
-  const issues = referenceIssues(parsed.data);
+  const issues = referenceIssues(parsed.data, opts.peers ? { peers: opts.peers, warnings: opts.warnings ?? [] } : undefined);
   if (issues.length) throw new ConfigError(issues);
   return parsed.data;
 }

@@ -14,6 +14,8 @@ import type { Config } from '../config/schema.js';
 import type { ConfigRepository } from '../store/config-repo.js';
 import type { Db } from '../store/db.js';
 import type { EventBus } from './events.js';
+import { readPeerKnowledge } from '../config/peer-ranges.js';
+import type { ConfigIssue } from '../../common/errors.js';
 
 const WATCH_INTERVAL_MS = 1000;
 
@@ -29,6 +31,8 @@ export class ConfigService {
     private readonly repo: ConfigRepository,
     private readonly events: EventBus,
     private readonly log: Logger,
+    /** The data folder: its network state tells which short numbers other sites own (forwarding there, config/peer-ranges.ts). */
+    private readonly dataFolder?: string,
   ) {
     this.current = Object.freeze(repo.load());
     this.revisionSeen = repo.revision();
@@ -57,7 +61,11 @@ export class ConfigService {
   async apply(input: unknown, actor: string): Promise<number> {
     let prepared: Config;
     try {
-      prepared = await prepareConfig(input, this.repo.load()); // keeps the hashes of unchanged passwords
+      const id = (input as { site?: { id?: unknown } } | null)?.site?.id;
+      const warnings: ConfigIssue[] = [];
+      const peers = this.dataFolder !== undefined ? { peers: readPeerKnowledge(this.dataFolder, typeof id === 'string' ? id : undefined), warnings } : {};
+      prepared = await prepareConfig(input, this.repo.load(), peers); // keeps the hashes of unchanged passwords
+      if (warnings.length) this.log.warn({ actor, warnings }, 'configuration: forwarding targets that cannot be checked (another site\'s numbers?)');
     } catch (err) {
       if (err instanceof ConfigError) {
         this.log.warn({ actor, errors: err.issues }, 'configuration rejected');

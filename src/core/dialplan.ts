@@ -28,8 +28,11 @@ export type Destination =
   | { kind: 'department'; department: Department }
   /** A public number, as the city line must dial it (the prefix removed, normalised); `withheld` after `#31#`. */
   | { kind: 'outside'; number: string; emergency: boolean; international: boolean; withheld?: true; network?: RemoteFallback }
-  /** `*8`: answer the oldest call ringing in the caller's pickup group; `*8` + extension: the call ringing that extension. */
-  | { kind: 'pickup'; extension?: string }
+  /**
+   * `*8`: answer the oldest call ringing in the caller's pickup group; `*8` + extension: the call ringing that extension.
+   * `site`: the extension is another site's, picked up there over the network (apps/site-pickup.ts; no `leg` while that site is down).
+   */
+  | { kind: 'pickup'; extension?: string; site?: { site: string; leg?: (caller: Party, via?: Channel) => SiteLeg } }
   /**
    * The park code (the next free slot) or one slot: a free slot parks the caller, a taken one
    * retrieves its call. `parker` (set by Switch.park, never by the dial plan) is rung after the timeout.
@@ -136,7 +139,7 @@ export interface DialOptions {
 /** The numbers other sites of the network own, as the dial plan asks about them. */
 export interface RemoteNumbers {
   /** The site owning `digits` and its public number for it (absent without a template). */
-  owner(digits: string): { site: string; fallback?: string; reason: RemoteFallback['reason']; call?: (caller: Party, via?: Channel) => SiteLeg } | undefined;
+  owner(digits: string): { site: string; fallback?: string; reason: RemoteFallback['reason']; call?: (caller: Party, via?: Channel) => SiteLeg; pickup?: (caller: Party, via?: Channel) => SiteLeg } | undefined;
   /** Whether some other site's number starts with `digits` (an analog phone should wait for more). */
   startsWith(digits: string): boolean;
 }
@@ -271,7 +274,9 @@ function featureDialled(config: Readonly<Config>, digits: string, opts: DialOpti
 function pickupCode(config: Readonly<Config>, rest: string, opts: DialOptions): Destination {
   if (rest === '') return opts.final ? { kind: 'pickup' } : { kind: 'incomplete' };
   if (config.employees.some((e) => e.extension === rest)) return { kind: 'pickup', extension: rest };
-  if (!opts.final && config.employees.some((e) => e.extension.startsWith(rest))) return { kind: 'incomplete' };
+  const remote = opts.remote?.owner(rest); // another site's extension: its directed pickup, over the network
+  if (remote) return { kind: 'pickup', extension: rest, site: { site: remote.site, ...(remote.pickup ? { leg: remote.pickup } : {}) } };
+  if (!opts.final && (config.employees.some((e) => e.extension.startsWith(rest)) || opts.remote?.startsWith(rest))) return { kind: 'incomplete' };
   return { kind: 'invalid' };
 }
 

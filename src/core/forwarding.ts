@@ -13,6 +13,7 @@ import type { ConfigIssue } from '../../common/errors.js';
 import type { Config, Employee } from '../config/schema.js';
 import type { EmployeeState } from '../store/live-state.js';
 import { resolveDialled, type RemoteNumbers } from './dialplan.js';
+import { peerForwardingVerdict, pushForwardingVerdict, type PeerKnowledge } from '../config/peer-ranges.js';
 
 /** How many times one call may be forwarded before the exchange stops following (a run-time loop). */
 export const MAX_FORWARD_HOPS = 5;
@@ -98,14 +99,32 @@ export function forwardingLoops(config: Readonly<Config>, allOf: (e: Employee) =
   return loops;
 }
 
-/** The configuration's own forwarding: targets that lead nowhere and loops, with their paths. */
-export function forwardingIssues(config: Readonly<Config>): ConfigIssue[] {
+/** What the offline check knows of the other sites (config/peer-ranges.ts), and where its warnings go. */
+export interface PeerCheck {
+  peers: PeerKnowledge;
+  warnings: ConfigIssue[];
+}
+
+/**
+ * Why forwarding `extension` to `target` is refused, checked offline (a configuration file):
+ * as forwardTargetProblem, except that a target that is none of this site's numbers may be
+ * another site's — known from the peers' last records, else a warning (config/peer-ranges.ts).
+ */
+export function offlineForwardProblem(config: Readonly<Config>, extension: string, target: string, path: string, out: { issues: ConfigIssue[]; warnings: ConfigIssue[] }, peers?: PeerKnowledge): void {
+  const problem = forwardTargetProblem(config, extension, target);
+  if (!problem) return;
+  const ours = resolveDialled(config, target, { final: true }).kind !== 'invalid';
+  pushForwardingVerdict(out, path, ours ? { issue: problem } : peerForwardingVerdict(config, target, problem, peers));
+}
+
+/** The configuration's own forwarding: targets that lead nowhere and loops, with their paths; `peers`: another site's numbers (offline check). */
+export function forwardingIssues(config: Readonly<Config>, check?: PeerCheck): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
+  const out = { issues, warnings: check?.warnings ?? [] };
   config.employees.forEach((e, i) => {
     for (const kind of ['all', 'busy', 'no_answer'] as const) {
       const t = e.forwarding?.[kind];
-      const problem = t === undefined ? undefined : forwardTargetProblem(config, e.extension, t);
-      if (problem) issues.push({ path: `employees[${i}].forwarding.${kind}`, message: problem });
+      if (t !== undefined) offlineForwardProblem(config, e.extension, t, `employees[${i}].forwarding.${kind}`, out, check?.peers);
     }
   });
   for (const loop of forwardingLoops(config, (e) => e.forwarding?.all)) {

@@ -75,6 +75,8 @@ export interface RemoteLampSource {
   release(extension: string): void;
   /** The extensions watched here now, with their sites (GET /api/lamps lists them after the employees). */
   watchedNow(): Array<{ extension: string; site: string }>;
+  /** The watched extension whose lamp shows a ringing dialog with this call-id (its site's token), for a pickup by Replaces. */
+  ringingExtension?(callId: string): string | undefined;
 }
 
 interface Tracked {

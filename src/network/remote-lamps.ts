@@ -7,6 +7,9 @@
  * ended (Expires: 0) when the last local watcher goes. Each NOTIFY's document becomes the
  * extension's lamp here; the local notifier renders it for each local watcher.
  *
+ * The owner's lamp tokens (call-id, tags) come through: a phone here picking a ringing call
+ * up by Replaces naming them gets the directed pickup of that extension at its site.
+ *
  * The owning site down: no subscription, the lamp shows no dialog (as a local employee
  * whose phones are off); up again: subscribed again for every extension still watched.
  */
@@ -67,6 +70,14 @@ export class RemoteLamps implements RemoteLampSource {
 
   watchedNow(): Array<{ extension: string; site: string }> {
     return [...this.watched].map(([extension, w]) => ({ extension, site: w.site }));
+  }
+
+  ringingExtension(callId: string): string | undefined {
+    if (!callId) return undefined;
+    for (const [ext, w] of this.watched) {
+      if (w.view.dialogs.some((d) => d.callId === callId && d.direction === 'recipient' && d.state === 'early')) return ext;
+    }
+    return undefined;
   }
 
   acquire(extension: string): void {

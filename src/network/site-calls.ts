@@ -19,6 +19,9 @@
  *   employees forward to each other would otherwise hand one call back and forth without
  *   end. From MAX_SITE_HOPS on the INVITE is refused 483 Too Many Hops (RFC 3261 §16.3's
  *   answer for a request that went round too often), logged.
+ * - **Party and pickup.** `X-Autocom-Party` says whether the caller is a colleague here or
+ *   an outside caller passed on; `X-Autocom-Pickup: directed` makes the INVITE a directed
+ *   pickup of the extension it names (site-call-headers.ts).
  * - **In dialog.** BYE, re-INVITE, UPDATE, INFO and ACK on the network stack go to the leg
  *   that owns the dialog; only from the connection the dialog was set up on (peer-check.ts).
  */
@@ -45,6 +48,8 @@ import type { ServerTransaction } from '../sip/transaction/server.js';
 import { checkRequestLine, checkUasRequest, type UasPolicy } from '../sip/uas-checks.js';
 import type { MemberRecord } from './membership.js';
 import type { RemoteRoute, SiteNetwork } from './network.js';
+import { declareSiteParty } from '../core/site-party.js';
+import { declaredParty, DIRECTED_PICKUP, PARTY_HEADER, PICKUP_HEADER, pickupRequest, sitePickupDestination } from './site-call-headers.js';
 
 const POLICY: UasPolicy = {
   allow: ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'INFO', 'UPDATE', 'SUBSCRIBE', 'NOTIFY', 'MESSAGE'],
@@ -93,6 +98,8 @@ export interface SiteCallsDeps {
   sw: Switch;
   log: Logger;
   config: () => Readonly<Config> | null;
+  /** Whether a channel is a colleague's (apps/trunk-to-trunk.ts isInsideParty): what the peer is told about our caller. */
+  isInside?: (ch: Channel) => boolean;
 }
 
 /** The private header counting how many sites a call has crossed (see Hops above). */
@@ -130,9 +137,16 @@ export class SiteCalls {
     });
   }
 
-  /** A leg to `number` at the route's site, showing `caller`'s short number and name; `via`: the channel whose call it continues. */
-  leg(route: RemoteRoute, number: string, caller: Party, via?: Channel): TrunkOutboundChannel {
+  /**
+   * A leg to `number` at the route's site, showing `caller`'s short number and name; `via`:
+   * the channel whose call it continues (without it the caller counts as outside);
+   * `pickup`: a directed pickup of the call ringing `number` there.
+   */
+  leg(route: RemoteRoute, number: string, caller: Party, via?: Channel, opts: { pickup?: boolean } = {}): TrunkOutboundChannel {
     const hops = (via ? this.hops.get(via) ?? 0 : 0) + 1;
+    const inside = via !== undefined && (this.d.isInside?.(via) ?? false);
+    const headers: Array<[string, string]> = [[HOPS_HEADER, String(hops)], [PARTY_HEADER, inside ? 'inside' : 'outside']];
+    if (opts.pickup) headers.push([PICKUP_HEADER, DIRECTED_PICKUP]);
     const from = this.d.net.fromUri(SHORT_NUMBER.test(caller.number) ? caller.number : 'anonymous');
     const uri = route.uri;
     return new TrunkOutboundChannel(this.ctx, {
@@ -141,7 +155,7 @@ export class SiteCalls {
       uri,
       from: new NameAddr(from.uri, caller.name),
       to: new NameAddr(uri.clone()),
-      headers: [[HOPS_HEADER, String(hops)]],
+      headers,
       codecs: CODECS,
       contactUser: this.d.net.selfId() ?? 'autocom',
     }, number, NO_CHALLENGE);
@@ -166,7 +180,13 @@ export class SiteCalls {
       this.d.log.warn({ site: member.site, number, hops }, 'network: a call that went from site to site too often (a forwarding loop between sites?): refused');
       throw new SipError(483, 'Too Many Hops');
     }
-    const found = siteCallDestination(this.d.config(), number);
+    const party = declaredParty(req);
+    const pickup = pickupRequest(req);
+    if (pickup !== undefined && (pickup !== 'directed' || party !== 'inside')) {
+      this.d.log.warn({ site: member.site, number, party: party ?? null, pickup }, 'network: a pickup from another site refused (only a colleague\'s directed pickup crosses sites)');
+      throw new SipError(403, 'Forbidden');
+    }
+    const found = pickup ? sitePickupDestination(this.d.config(), number) : siteCallDestination(this.d.config(), number);
     // A park slot from another site: retrieval only (a call waits there), never parking a caller here.
     const dest = found?.kind === 'park' && !this.d.sw.parking.get(found.slot!) ? undefined : found;
     if (!dest) {
@@ -187,7 +207,8 @@ export class SiteCalls {
     }
     const leg = new TrunkInboundChannel(this.ctx, req, tx, caller, `site:${member.site}`, media, NO_CHALLENGE, number);
     this.hops.set(leg, hops);
-    this.d.log.info({ site: member.site, number, from: caller.number, call: req.callId, hops }, 'network: incoming call from another site');
+    if (party) declareSiteParty(leg, party);
+    this.d.log.info({ site: member.site, number, from: caller.number, call: req.callId, hops, party: party ?? null, pickup: pickup ?? null }, 'network: incoming call from another site');
     this.d.sw.accept(leg, dest);
     leg.start();
   }

@@ -4,7 +4,11 @@
  * policy stays off, and still an outside caller is transferred (attended) to a colleague of
  * lyon, and lyon's 301 is transferred into 101's consultation with an outside number. A peer's
  * leg whose caller is `anonymous` (how a peer presents an outside caller it forwarded) stays
- * outside: transferring it to an outside party is refused as before.
+ * outside: transferring it to an outside party is refused as before — unless the peer
+ * declared the party (X-Autocom-Party, network/site-call-headers.ts): then the link's word
+ * counts, not the From user (an anonymous colleague is inside, an outside caller with a
+ * short-looking number outside). A city-line caller whose number looks like one of our
+ * extensions is outside.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -12,6 +16,12 @@ import type { Party } from '../../src/channels/channel.js';
 import type { SiteLeg } from '../../src/core/dialplan.js';
 import { FakeChannel } from '../helpers/fake-channel.js';
 import { blindTransfer, callerAtDesk, fakeOffice, transferIntoConsultation, type FakeOffice } from '../helpers/fake-office.js';
+import { validateConfig } from '../../src/config/validate.js';
+import { declareSiteParty } from '../../src/core/site-party.js';
+import { isInsideParty } from '../../src/apps/trunk-to-trunk.js';
+import { declaredParty } from '../../src/network/site-call-headers.js';
+import { siteCallerOf } from '../../src/network/site-calls.js';
+import { parseMessage, type SipRequest } from '../../src/sip/index.js';
 
 /** The office with lyon as a peer site owning 3xx, known down: a call to 3xx is a site leg (its caller kept). */
 function setup() {
@@ -74,6 +84,47 @@ test('blind: lyon\'s 301 transferred to an outside number is not refused; an ano
     assert.equal(reports.includes('trying'), true);
     assert.equal(reports.some((r) => typeof r === 'object' && r.failed === 'barred'), refusedCount === 1, `caller ${number}: barred?`);
   }
+});
+
+/** A peer's INVITE as it arrives over the site link, with `extra` header lines. */
+const siteInvite = (from: string, extra: string[] = []): SipRequest =>
+  parseMessage(Buffer.from([
+    'INVITE sips:201@127.0.0.1:5061 SIP/2.0', 'Via: SIP/2.0/TLS 127.0.0.1:5062;branch=z9hG4bK1', `From: ${from};tag=a`, 'To: <sips:201@127.0.0.1:5061>',
+    'Call-ID: x@y', 'CSeq: 1 INVITE', 'Max-Forwards: 70', ...extra, 'Content-Length: 0', '', '',
+  ].join('\r\n'))) as SipRequest;
+
+/** The inbound leg site-calls.ts makes of `req` from lyon (its caller, its declaration). */
+function legOf(req: SipRequest): FakeChannel {
+  const leg = new FakeChannel('inbound', 'site:lyon', siteCallerOf(req, 'lyon'));
+  const party = declaredParty(req);
+  if (party) declareSiteParty(leg, party);
+  return leg;
+}
+
+test('an anonymous or withheld caller over the site link is classified by what the peer declared, not by its From user', () => {
+  const config = validateConfig({ site: { name: 'Paris', country: 'fr' }, employees: [{ name: 'Admin', extension: '201', role: 'admin', password: 'change-me-201', devices: [{ type: 'sip' }] }] });
+  const withheld = ['Privacy: id'];
+  const anonymous = '"Anonymous" <sip:anonymous@anonymous.invalid>';
+  const inside = legOf(siteInvite(anonymous, [...withheld, 'X-Autocom-Party: inside']));
+  assert.is(inside.caller.number, 'anonymous', 'shown anonymous');
+  assert.ok(isInsideParty(config, inside), 'a colleague of lyon who withholds their number is inside');
+  assert.not.ok(isInsideParty(config, legOf(siteInvite(anonymous, ['X-Autocom-Party: outside']))), 'an outside caller lyon passed on, anonymous');
+  assert.not.ok(isInsideParty(config, legOf(siteInvite('<sips:201@10.0.0.2>', ['X-Autocom-Party: outside']))), 'an outside caller whose number looks like our 201');
+  assert.not.ok(isInsideParty(config, legOf(siteInvite('<sips:301@10.0.0.2>', ['X-Autocom-Party: nonsense']))), 'an unknown declaration counts as outside');
+  assert.ok(isInsideParty(config, legOf(siteInvite('"Admin Lyon" <sips:301@10.0.0.2>', ['X-Autocom-Party: inside']))));
+  // A peer of an older version declares nothing: its From user decides, as before.
+  assert.ok(isInsideParty(config, legOf(siteInvite('<sips:301@10.0.0.2>'))));
+  assert.not.ok(isInsideParty(config, legOf(siteInvite(anonymous, withheld))));
+});
+
+test('a city-line caller whose number looks like one of our extensions is outside: its transfer to an outside number is refused', async () => {
+  const s = setup();
+  const caller = new FakeChannel('inbound', 'City 1', { number: '201', name: 'Admin' });
+  assert.not.ok(isInsideParty(validateConfig({ site: { name: 'Paris', country: 'fr' }, employees: [{ name: 'Admin', extension: '201', role: 'admin', password: 'change-me-201', devices: [{ type: 'sip' }] }] }), caller));
+  const { far, reports } = await attended(s, caller, '00612345678');
+  assert.equal(reports, ['trying', { failed: 'barred' }]);
+  assert.not.ok(s.sw.bridges().some((b) => b.has(caller) && b.has(far)));
+  assert.is(s.refused.length, 1);
 });
 
 test.run();

@@ -8,6 +8,10 @@
  * apps/pickup.ts), with that application's rules (never one's own call, the ringing call
  * only). A token that no longer names a ringing call falls through to the ordinary
  * Replaces handling, which answers 481 (§3: no such dialog).
+ *
+ * A lamp of another site's extension (network/remote-lamps.ts) carries that site's tokens:
+ * one of them ringing makes the INVITE the directed pickup of that extension, which the
+ * dial plan sends to its site (apps/site-pickup.ts).
  */
 import type { LampBoard } from '../../../core/lamps.js';
 import type { SipRequest } from '../../../sip/message.js';
@@ -23,6 +27,6 @@ export function lampPickup(req: SipRequest, lamps: LampBoard, pickupCode: string
   } catch {
     return undefined;
   }
-  const ringing = lamps.ringingCall(callId);
-  return ringing ? `${pickupCode}${ringing.owner}` : undefined;
+  const extension = lamps.ringingCall(callId)?.owner ?? lamps.remote?.ringingExtension?.(callId);
+  return extension !== undefined ? `${pickupCode}${extension}` : undefined;
 }
