@@ -104,7 +104,8 @@ function countOf(text: string, re: RegExp): number {
 
 async function main(): Promise<void> {
   let files = findTests(join(root, 'test'));
-  if (filters.length) files = files.filter((f) => filters.some((s) => f.includes(s)));
+  // Matched against the path inside the repository: a checkout's own folder name must not select every file.
+  if (filters.length) files = files.filter((f) => filters.some((s) => relative(root, f).includes(s)));
   const queue = [...files];
   const results: FileResult[] = [];
   const workers = Math.max(1, Math.min(Number(process.env.AUTOCOM_TEST_JOBS ?? cpus().length), 4));
