@@ -48,7 +48,7 @@ export function fallbackReason(leg: Pick<SiteLeg, 'heard' | 'outcome'>): RemoteF
  * the transferee (an outbound leg here) the caller — that leg's owner, as session.ts shows
  * it to local legs (a leg's `caller` is whoever called it, the transferor).
  */
-function shownCaller(ctx: AppContext): Party {
+export function shownCaller(ctx: AppContext): Party {
   const c = ctx.caller;
   if (c.direction === 'inbound') return c.caller;
   const name = ctx.config?.employees.find((e) => e.extension === c.owner)?.name;
