@@ -101,9 +101,15 @@ async function attempt(ctx: AppContext, owner: string, site: string, e164: strin
         if (!l) return [];
         leg = l;
         ctx.outgoing?.limits.taken(owner, l); // an outside call of the caller's, as on a line of ours
-        silence = ctx.clock.setTimeout(() => {
-          if (!l.heard && l.state !== 'released') l.hangup('unavailable');
-        }, SITE_SILENCE_MS);
+        // Silence counts from the INVITE: while the leg's RTP is still opening (its media unset: a worker starting on a busy box) nothing was sent yet.
+        const watch = (): void => {
+          silence = ctx.clock.setTimeout(() => {
+            if (l.heard || l.state === 'released') return;
+            if (!l.media) return watch();
+            l.hangup('unavailable');
+          }, SITE_SILENCE_MS);
+        };
+        watch();
         return [l];
       },
     }], { timeout_ms: BREAKOUT_RING_MS });
