@@ -63,8 +63,11 @@ async function offHookAndDial(port: number, digits: string): Promise<void> {
   await ok(A.api.post(`/api/sim/fxs/${port}/dial`, { digits }));
 }
 
+/** On hook, and wait until the exchange has the port idle (not a hook flash for the next call) and both sites' lines are free. */
 async function hangUp(port: number): Promise<void> {
   await ok(A.api.post(`/api/sim/fxs/${port}/hook`, { state: 'on' }));
+  const state = async () => ((await A.api.get('/api/lines')).body.ports as Array<{ kind: string; port: number; state: string }>).find((p) => p.kind === 'fxs' && p.port === port)!.state;
+  await until(state, (st) => st === 'idle', `paris's phone ${port} idle`, 10_000);
   for (const s of [A, B]) await until(() => fxo(s, 1), (v) => !v.seized, 'City 1 released', 15_000);
 }
 
@@ -124,22 +127,38 @@ test('london not allowing paris and the rule without fallback: the caller hears 
   await configure({ rules: [{ numbers: ['+44'], via: ['london'], fallback: 'none' }] }); // london: no carry at all (the default)
   await offHookAndDial(1, UK);
   await until(() => fxs(A, 1), (v) => v.hears.startsWith('tone:'), '101 hears the refusal announcement', 20_000);
+  // The record is written as the call ends, after the announcement (whose speech may look like a tone meanwhile).
+  const cdr = await until(() => latestCdr(A), (c) => c?.caller.number === '101' && c.dialled === '000442079460000' && c.disposition === 'barred', 'paris\'s barred record', 15_000);
   await until(() => fxs(A, 1), (v) => v.hears === 'congestion', 'then congestion', 15_000);
+  assert.is(cdr!.outsideLine, null);
   for (const s of [A, B]) assert.is((await fxo(s, 1)).seized || (await fxo(s, 2)).seized, false, 'no line seized');
   assert.equal(seen('network.breakout', 'paris').map((d) => [d.site, d.result]), [['london', 'skipped'], [null, 'refused']]);
   assert.is(seen('network.carried', 'london')[0]?.result, 'refused');
   await hangUp(1);
-  const cdr = await until(() => latestCdr(A), (c) => c?.caller.number === '101' && c.disposition === 'barred', 'paris\'s barred record', 10_000);
-  assert.is(cdr!.outsideLine, null);
+});
+
+test('london carrying for paris but barring premium numbers: a UK premium number is refused there (403, a barred record) and paris takes its own line', async () => {
+  events.length = 0;
+  await configure({ rules: [{ numbers: ['+44'], via: ['london'] }] }, CARRY);
+  await offHookAndDial(1, '000449098790000#');
+  await until(() => fxo(A, 1), (v) => v.seized && v.dialled === '00449098790000', 'paris\'s City 1 dials the premium number', 20_000);
+  assert.is((await fxo(B, 1)).seized || (await fxo(B, 2)).seized, false, 'london\'s lines stay free');
+  const refused = seen('network.carried', 'london');
+  assert.equal(refused.map((d) => d.result), ['refused']);
+  assert.match(String(refused[0]!.reason), /premium calls are not allowed \(day mode\) for carried calls/);
+  assert.equal(seen('network.breakout', 'paris').map((d) => [d.result, d.reason]), [['skipped', 'refused'], ['local', undefined]]);
+  const there = await until(() => latestCdr(B), (c) => c?.source.owner === 'breakout:paris' && c.dialled === '+449098790000', 'london\'s record of the refused call', 10_000);
+  assert.is(there!.disposition, 'barred');
+  await hangUp(1);
 });
 
 test('an international number barred for 102 at paris never reaches london, even with the rule and london carrying', async () => {
   events.length = 0;
   await configure({ rules: [{ numbers: ['+44'], via: ['london'] }] }, CARRY);
   await offHookAndDial(2, UK);
-  await until(() => fxs(A, 2), (v) => v.hears === 'congestion', '102 hears the barring, then congestion', 20_000);
-  const cdr = await until(() => latestCdr(A), (c) => c?.caller.number === '102', 'paris\'s record of the barred call', 10_000);
+  const cdr = await until(() => latestCdr(A), (c) => c?.caller.number === '102', 'paris\'s record of the barred call', 20_000);
   assert.is(cdr!.disposition, 'barred');
+  await until(() => fxs(A, 2), (v) => v.hears === 'congestion', '102 hears the barring, then congestion', 15_000);
   assert.equal(events, [], 'nothing went to london');
   for (const s of [A, B]) assert.is((await fxo(s, 1)).seized || (await fxo(s, 2)).seized, false, 'no line seized');
   const atLondon = await latestCdr(B);
