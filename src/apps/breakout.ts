@@ -9,7 +9,7 @@
  * A `via` site is skipped (`network.breakout` … `skipped`, a log line) when it is down or no
  * member (`down`), refuses it (`refused`: 403 — its policy — or 404, a site that does not
  * carry calls), has no free line (`no-line`: 503), another 5xx or 405/483 (`server-error`),
- * cannot be reached (`unreachable`) or stays silent for {@link SITE_SILENCE_MS}
+ * cannot be reached (`unreachable`) or stays silent 2 s after its INVITE (site-call.ts `whenSilent`)
  * (`no-answer`). Any other answer is the callee's and final (busy, no answer, declined).
  * When every site was skipped: `fallback: local` goes on to a line here, `none` ends the
  * call — the barred announcement after a refusal, congestion otherwise.
@@ -24,7 +24,7 @@ import { publicNumber } from '../network/ranges.js';
 import { announceBarred } from '../outgoing/announcement.js';
 import { outboundCallerId } from '../outgoing/caller-id.js';
 import { dial, DialFailed } from './dial.js';
-import { shownCaller, SITE_SILENCE_MS } from './site-call.js';
+import { shownCaller, whenSilent } from './site-call.js';
 import { talk, type NumberRouter } from './transfer.js';
 
 type OutsideDestination = Extract<Destination, { kind: 'outside' }>;
@@ -101,15 +101,7 @@ async function attempt(ctx: AppContext, owner: string, site: string, e164: strin
         if (!l) return [];
         leg = l;
         ctx.outgoing?.limits.taken(owner, l); // an outside call of the caller's, as on a line of ours
-        // Silence counts from the INVITE: while the leg's RTP is still opening (its media unset: a worker starting on a busy box) nothing was sent yet.
-        const watch = (): void => {
-          silence = ctx.clock.setTimeout(() => {
-            if (l.heard || l.state === 'released') return;
-            if (!l.media) return watch();
-            l.hangup('unavailable');
-          }, SITE_SILENCE_MS);
-        };
-        watch();
+        whenSilent(ctx, l, (t) => (silence = t), () => l.hangup('unavailable')); // 2 s after the INVITE
         return [l];
       },
     }], { timeout_ms: BREAKOUT_RING_MS });
