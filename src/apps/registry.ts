@@ -4,7 +4,7 @@
  * and call waiting; a department (department.ts): its members by its strategy, then its
  * no-answer destination; one of the site's numbers (number.ts): its route for the office
  * mode; a voice menu (menu.ts): its greeting, keys, submenus; `*55` (office-mode-code.ts); the other feature codes (feature-code.ts; `#37#`: camp-on.ts); outside: the
- * barring check, the toll-fraud limits (outside-limits.ts), then dial a line — every line busy: the camp-on offer (camp-on.ts); pickup (`*8`), park (a slot, the park code), paging and
+ * barring check, the toll-fraud limits (outside-limits.ts), least-cost routing through another site (breakout.ts), then dial a line — every line busy: the camp-on offer (camp-on.ts); pickup (`*8`), park (a slot, the park code), paging and
  * conference (a meet-me room, `*3`) and voicemail (`*97`, `*98`: voicemail-menu.ts) have a file each;
  * a call queue (queue.ts) and the agents' codes `*45`…`*48` (agent-code.ts) too. Each application returns the cause the call ends with.
  */
@@ -47,6 +47,8 @@ import { queue } from './queue.js';
 import { agentCode } from './agent-code.js';
 import { doorApplication } from './door.js';
 import { siteCallApplication } from './site-call.js';
+import { breakOut } from './breakout.js';
+import { carriedCallApplication } from './carried-call.js';
 
 export { EMPLOYEE_RING_MS } from './employee.js';
 /** How long an outside call may stay unanswered before the exchange gives up. */
@@ -90,6 +92,8 @@ const outside: Application<Extract<Destination, { kind: 'outside' }>> = async (c
   }
   const limited = await refusedByLimits(ctx, owner, dest); // toll-fraud limits (outside-limits.ts)
   if (limited) return limited;
+  const broke = await breakOut(ctx, owner, dest, { runNumber }); // least-cost routing through another site's lines (breakout.ts)
+  if (broke !== undefined) return broke;
   const line = ctx.outsideLine(dest.number, { owner, withhold: dest.withheld === true });
   let noLine = false;
   const cause = await dialThenBridge(ctx, [{ extension: line.extension, legs: () => { const legs = line.legs(); noLine = legs.length === 0; return legs; } }], { timeout_ms: OUTSIDE_RING_MS });
@@ -126,7 +130,7 @@ const notFound: Application = async (ctx, dest) => {
   return 'not-found';
 };
 
-const APPLICATIONS: { [K in Kind]?: Application<Extract<Destination, { kind: K }>> } = { employee, department, outside, pickup: pickupApp, park, feature, page: (ctx, dest) => page(ctx, dest), number, 'office-mode': officeModeCode, conference, menu, mailbox: mailboxMenu, 'unrouted-did': unroutedDid, 'leave-message': leaveMessageApp, queue, agent: agentCode, door: doorApplication, 'tie-line': tieLine, site: siteCall };
+const APPLICATIONS: { [K in Kind]?: Application<Extract<Destination, { kind: K }>> } = { employee, department, outside, pickup: pickupApp, park, feature, page: (ctx, dest) => page(ctx, dest), number, 'office-mode': officeModeCode, conference, menu, mailbox: mailboxMenu, 'unrouted-did': unroutedDid, 'leave-message': leaveMessageApp, queue, agent: agentCode, door: doorApplication, 'tie-line': tieLine, site: siteCall, carried: carriedCallApplication({ runNumber }) };
 
 /**
  * The verbs a script (a voice menu, voicemail: issue 11) names with options, and the schema

@@ -7,7 +7,7 @@
  * local line (the outside application: barring and limits apply there), with a
  * `network.fallback` event saying why:
  *
- * - `no-answer`: nothing at all (not even 100 Trying) within {@link SITE_SILENCE_MS}, or
+ * - `no-answer`: nothing at all (not even 100 Trying) within {@link SITE_SILENCE_MS} of the INVITE, or
  *   Timer B;
  * - `unreachable`: the connection could not be made (refused, closed);
  * - `server-error`: a 5xx, or 405/501 (a site that does not take calls yet).
@@ -34,6 +34,21 @@ export interface SiteCallDeps {
   runNumber: NumberRouter;
 }
 
+type Timer = ReturnType<AppContext['clock']['setTimeout']>;
+
+/**
+ * Call `silent` when `leg` has heard nothing {@link SITE_SILENCE_MS} after its INVITE went:
+ * while its RTP is still opening (no media yet: a worker starting on a busy box) nothing was
+ * sent, so the wait starts again. `timer` receives each timer armed (to clear it).
+ */
+export function whenSilent(ctx: AppContext, leg: SiteLeg, timer: (t: Timer) => void, silent: () => void): void {
+  timer(ctx.clock.setTimeout(() => {
+    if (leg.heard || leg.state === 'released') return;
+    if (!leg.media) return whenSilent(ctx, leg, timer, silent);
+    silent();
+  }, SITE_SILENCE_MS));
+}
+
 /** Why the network could not carry the call (fall back), or undefined when the answer is final. */
 export function fallbackReason(leg: Pick<SiteLeg, 'heard' | 'outcome'>): RemoteFallback['reason'] | undefined {
   const o = leg.outcome;
@@ -48,7 +63,7 @@ export function fallbackReason(leg: Pick<SiteLeg, 'heard' | 'outcome'>): RemoteF
  * the transferee (an outbound leg here) the caller — that leg's owner, as session.ts shows
  * it to local legs (a leg's `caller` is whoever called it, the transferor).
  */
-function shownCaller(ctx: AppContext): Party {
+export function shownCaller(ctx: AppContext): Party {
   const c = ctx.caller;
   if (c.direction === 'inbound') return c.caller;
   const name = ctx.config?.employees.find((e) => e.extension === c.owner)?.name;
@@ -66,12 +81,10 @@ export function siteCallApplication(deps: SiteCallDeps) {
         legs: () => {
           const l = dest.leg(shownCaller(ctx), ctx.caller);
           leg = l;
-          silence = ctx.clock.setTimeout(() => {
-            if (!l.heard && l.state !== 'released') {
-              ctx.log.warn({ call: ctx.record.id, site: dest.site }, 'network: no answer from the site, dialling its public number');
-              l.hangup('unavailable');
-            }
-          }, SITE_SILENCE_MS);
+          whenSilent(ctx, l, (t) => (silence = t), () => {
+            ctx.log.warn({ call: ctx.record.id, site: dest.site }, 'network: no answer from the site, dialling its public number');
+            l.hangup('unavailable');
+          });
           return [l];
         },
       }], { timeout_ms: SITE_RING_MS });

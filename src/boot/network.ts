@@ -20,6 +20,9 @@ import { extensionsOf } from '../core/lamps.js';
 import { RemoteLamps } from '../network/remote-lamps.js';
 import { SiteLampNotifier } from '../network/site-lamp-notifier.js';
 import { isInsideParty } from '../apps/trunk-to-trunk.js';
+import { BreakoutCalls } from '../network/breakout-calls.js';
+import { breakoutView } from '../network/breakout-rules.js';
+import type { BreakoutIdentity } from '../core/dialplan.js';
 
 export interface NetworkLayer {
   /** The running network, or undefined while the configuration names no site id. */
@@ -77,6 +80,9 @@ export async function startNetwork(rt: Runtime, dataFolder: string, tlsPort: num
         })
       : undefined;
     n.calls = calls;
+    // Least-cost routing both ways: our outside calls through a peer's lines, a peer's through ours (network/breakout-calls.ts).
+    const breakout = calls ? new BreakoutCalls({ net: n, calls, log, events: rt.events, config: () => rt.config.snapshot() }) : undefined;
+    if (calls) calls.breakout = breakout;
     // Busy lamps across sites: one RFC 4235 subscription per watched extension to its site; the peers' ones here.
     const board = rt.switch.lamps;
     const owner = new SiteLampNotifier({
@@ -103,6 +109,7 @@ export async function startNetwork(rt: Runtime, dataFolder: string, tlsPort: num
         return { site: r.site, ...(r.fallback ? { fallback: r.fallback } : {}), reason: r.state === 'down' ? 'down' : 'no-network-calls', ...(call ? { call } : {}), ...(pickup ? { pickup } : {}) };
       },
       startsWith: (digits) => n.startsWith(digits),
+      ...(breakout ? { breakout: (site: string, e164: string, caller: Party, identity: BreakoutIdentity, via?: Channel) => breakout.leg(site, e164, caller, identity, via) } : {}),
     };
     log.info({ port: n.port, site: self()?.id, fingerprint: n.identity.fingerprint }, 'network: listening on TLS');
     if ((rt.bind === '0.0.0.0' || rt.bind === '::') && !(rt.advertise ?? rt.board.network.advertise)) {
@@ -120,7 +127,7 @@ export async function startNetwork(rt: Runtime, dataFolder: string, tlsPort: num
       starting = start().catch((err: unknown) => log.error({ err }, 'network: cannot start')).finally(() => (starting = undefined));
     }
   });
-  rt.routes.push((app) => networkRoutes(app, () => net));
+  rt.routes.push((app) => networkRoutes(app, () => net, () => breakoutView(rt.config.snapshot(), (site) => net?.view().peers.find((p) => p.site === site)?.state ?? 'unknown')));
   rt.stats.network = () => ({ peers: net?.view().peers.length ?? 0, up: net?.view().peers.filter((p) => p.state === 'up').length ?? 0 });
   rt.onDrain(async (maxMs) => net?.stack.drain(maxMs)); // the BYEs and CANCELs of calls to other sites at shutdown
   rt.onClose(async () => {

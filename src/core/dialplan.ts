@@ -75,7 +75,9 @@ export type Destination =
    * Another site's short number while that site is up: a call over the network connection
    * (network/site-calls.ts, apps/site-call.ts), else `fallback`, its public number on a local line.
    */
-  | { kind: 'site'; site: string; extension: string; leg: (caller: Party, via?: Channel) => SiteLeg; fallback?: { number: string; international: boolean } };
+  | { kind: 'site'; site: string; extension: string; leg: (caller: Party, via?: Channel) => SiteLeg; fallback?: { number: string; international: boolean } }
+  /** A peer site's outside call to `number` (as our line dials it) carried out on our lines by its least-cost routing (network/breakout-calls.ts, apps/carried-call.ts). Never dialled. */
+  | { kind: 'carried'; site: string; number: string; e164: string; international: boolean; withheld: boolean };
 
 /** A leg to another site, telling how it failed (the fallback decision: apps/site-call.ts). */
 export interface SiteLeg extends Channel {
@@ -142,6 +144,14 @@ export interface RemoteNumbers {
   owner(digits: string): { site: string; fallback?: string; reason: RemoteFallback['reason']; call?: (caller: Party, via?: Channel) => SiteLeg; pickup?: (caller: Party, via?: Channel) => SiteLeg } | undefined;
   /** Whether some other site's number starts with `digits` (an analog phone should wait for more). */
   startsWith(digits: string): boolean;
+  /** A leg out through `site`'s lines to `e164` (least-cost routing: apps/breakout.ts); undefined while that site is down or no member. */
+  breakout?(site: string, e164: string, caller: Party, identity: BreakoutIdentity, via?: Channel): SiteLeg | undefined;
+}
+
+/** Who a call broken out through another site is from, beyond the caller's short number: their public number (E.164), withheld or not. */
+export interface BreakoutIdentity {
+  number: string | undefined;
+  withheld: boolean;
 }
 
 /**

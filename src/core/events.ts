@@ -159,6 +159,14 @@ export interface ExchangeEvents {
   'network.refused': { address: string; fingerprint: string | null };
   /** A call to another site's short number goes out on a local line to its public number (`number`, as the line dials it). */
   'network.fallback': { call: string; site: string; extension: string; reason: 'down' | 'no-network-calls' | 'no-answer' | 'unreachable' | 'server-error'; number: string };
+  /**
+   * Least-cost routing, the calling side (apps/breakout.ts): an outside call to `number` (E.164) tried through `site`'s lines —
+   * `carried` (that site took it), `skipped` (`reason`: down, refused, no-line, no-answer, unreachable, server-error) — then
+   * `local` (a line here after all) or `refused` (no fallback: the caller hears the refusal; `site` null for both).
+   */
+  'network.breakout': { call: string; site: string | null; number: string; result: 'carried' | 'skipped' | 'local' | 'refused'; reason?: string };
+  /** Least-cost routing, the carrying side (network/breakout-calls.ts): `site`'s call to `number` (E.164) taken out on a line here, or refused (403, `reason`). */
+  'network.carried': { call: string | null; site: string; number: string; result: 'carried' | 'refused'; reason?: string };
   /** A DECT base came online, went offline, or its synchronisation changed (src/boot/dect.ts). */
   'dect.base': { rpn: number; id: string; online: boolean; synced: boolean; master: number | null; calls: number; reason?: string };
   /** A DECT handset subscribed, was refused (`reason`; the code keyed is never published), located at a base, or detached. */

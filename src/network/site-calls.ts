@@ -10,7 +10,10 @@
  * - **In.** Only a member may send an INVITE (network.ts answers anyone else 403 before it
  *   gets here). Its Request-URI user is one of this site's internal numbers and reaches it as
  *   an internal call would; nothing else is reachable from another site: not the public
- *   network (no toll bypass), not a third site's numbers (no loops). Anything else: 404.
+ *   network (no toll bypass), not a third site's numbers (no loops). Anything else: 404 —
+ *   except an E.164 number (`+…`), a peer breaking out through our lines by its
+ *   least-cost routing rules, which our own policy admits or refuses (403):
+ *   network/breakout-calls.ts.
  *   A park slot is reachable when this site announces it (its `site.ranges` cover the
  *   slots) and only while a call waits in it: a peer retrieves, it does not park (404).
  * - **Hops.** Every INVITE between sites carries `X-Autocom-Hops: N`, one more than the
@@ -50,6 +53,12 @@ import type { MemberRecord } from './membership.js';
 import type { RemoteRoute, SiteNetwork } from './network.js';
 import { declareSiteParty } from '../core/site-party.js';
 import { declaredParty, DIRECTED_PICKUP, PARTY_HEADER, PICKUP_HEADER, pickupRequest, sitePickupDestination } from './site-call-headers.js';
+import type { CallRecord } from '../core/call-record.js';
+
+/** Takes a peer's INVITE to an E.164 number: where it goes and as whom, or a SipError (403) when this site's policy refuses it. */
+export interface BreakoutCarrier {
+  admit(req: SipRequest, member: MemberRecord): { dest: Destination; caller: Party; owner: string; accepted(record: CallRecord): void };
+}
 
 const POLICY: UasPolicy = {
   allow: ['INVITE', 'ACK', 'CANCEL', 'BYE', 'OPTIONS', 'INFO', 'UPDATE', 'SUBSCRIBE', 'NOTIFY', 'MESSAGE'],
@@ -116,6 +125,8 @@ export function hopsOf(req: SipRequest): number {
 
 export class SiteCalls {
   readonly ctx: SipContext;
+  /** Peers' calls out through this site's lines (network/breakout-calls.ts); without it such an INVITE is a 404. */
+  breakout: BreakoutCarrier | undefined;
   /** The hop count of each live leg that came from a site, for the legs that continue its call. */
   private readonly hops = new WeakMap<Channel, number>();
 
@@ -140,9 +151,10 @@ export class SiteCalls {
   /**
    * A leg to `number` at the route's site, showing `caller`'s short number and name; `via`:
    * the channel whose call it continues (without it the caller counts as outside);
-   * `pickup`: a directed pickup of the call ringing `number` there.
+   * `pickup`: a directed pickup of the call ringing `number` there; `breakout`: a call out on
+   * that site's lines instead (network/breakout-calls.ts): the leg's owner and its identity headers.
    */
-  leg(route: RemoteRoute, number: string, caller: Party, via?: Channel, opts: { pickup?: boolean } = {}): TrunkOutboundChannel {
+  leg(route: RemoteRoute, number: string, caller: Party, via?: Channel, opts: { pickup?: boolean; breakout?: { owner: string; headers: Array<[string, string]> } } = {}): TrunkOutboundChannel {
     const hops = (via ? this.hops.get(via) ?? 0 : 0) + 1;
     const inside = via !== undefined && (this.d.isInside?.(via) ?? false);
     const headers: Array<[string, string]> = [[HOPS_HEADER, String(hops)], [PARTY_HEADER, inside ? 'inside' : 'outside']];
@@ -150,12 +162,12 @@ export class SiteCalls {
     const from = this.d.net.fromUri(SHORT_NUMBER.test(caller.number) ? caller.number : 'anonymous');
     const uri = route.uri;
     return new TrunkOutboundChannel(this.ctx, {
-      trunk: `site:${route.site}`,
+      trunk: opts.breakout?.owner ?? `site:${route.site}`,
       destination: route.destination,
       uri,
       from: new NameAddr(from.uri, caller.name),
       to: new NameAddr(uri.clone()),
-      headers,
+      headers: [...headers, ...(opts.breakout?.headers ?? [])],
       codecs: CODECS,
       contactUser: this.d.net.selfId() ?? 'autocom',
     }, number, NO_CHALLENGE);
@@ -186,14 +198,16 @@ export class SiteCalls {
       this.d.log.warn({ site: member.site, number, party: party ?? null, pickup }, 'network: a pickup from another site refused (only a colleague\'s directed pickup crosses sites)');
       throw new SipError(403, 'Forbidden');
     }
-    const found = pickup ? sitePickupDestination(this.d.config(), number) : siteCallDestination(this.d.config(), number);
+    // An E.164 number: a peer breaking out through our lines (least-cost routing), if our policy lets it (else 403).
+    const carried = pickup === undefined && number.startsWith('+') ? this.breakout?.admit(req, member) : undefined;
+    const found = pickup ? sitePickupDestination(this.d.config(), number) : carried?.dest ?? siteCallDestination(this.d.config(), number);
     // A park slot from another site: retrieval only (a call waits there), never parking a caller here.
     const dest = found?.kind === 'park' && !this.d.sw.parking.get(found.slot!) ? undefined : found;
     if (!dest) {
       this.d.log.warn({ site: member.site, number }, 'network: a call from another site to a number not ours (or not reachable from outside)');
       throw new SipError(404, 'Not Found');
     }
-    const caller = siteCallerOf(req, member.site);
+    const caller = carried?.caller ?? siteCallerOf(req, member.site);
     const media = await SipMedia.open(this.ctx, undefined, tx.info.source.address);
     if (tx.state !== 'Proceeding') return void (await media.close()); // cancelled while RTP opened (§9.2)
     media.allowCodecs(CODECS);
@@ -205,11 +219,13 @@ export class SiteCalls {
         throw err instanceof SdpRejected ? refuseSdp(this.ctx, tx.info.protocol, err) : err;
       }
     }
-    const leg = new TrunkInboundChannel(this.ctx, req, tx, caller, `site:${member.site}`, media, NO_CHALLENGE, number);
+    const leg = new TrunkInboundChannel(this.ctx, req, tx, caller, carried?.owner ?? `site:${member.site}`, media, NO_CHALLENGE, number);
     this.hops.set(leg, hops);
-    if (party) declareSiteParty(leg, party);
+    // A carried call is this site's outside call: its caller is an outside party here, whatever the peer declared.
+    if (party && !carried) declareSiteParty(leg, party);
     this.d.log.info({ site: member.site, number, from: caller.number, call: req.callId, hops, party: party ?? null, pickup: pickup ?? null }, 'network: incoming call from another site');
-    this.d.sw.accept(leg, dest);
+    const record = this.d.sw.accept(leg, dest);
+    carried?.accepted(record);
     leg.start();
   }
 }

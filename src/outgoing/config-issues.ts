@@ -1,6 +1,7 @@
 /** Cross-reference checks of the outgoing-call keys (called by src/config/validate.ts). */
 import type { ConfigIssue } from '../../common/errors.js';
 import type { Config } from '../config/schema.js';
+import { breakoutIssues } from '../network/breakout-rules.js';
 
 export function outgoingIssues(c: Config): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
@@ -22,5 +23,6 @@ export function outgoingIssues(c: Config): ConfigIssue[] {
     });
   c.employees.forEach((e, i) => checkGroups('employees', i, e.trunk_groups));
   c.departments.forEach((d, i) => checkGroups('departments', i, d.trunk_groups));
+  issues.push(...breakoutIssues(c));
   return issues;
 }

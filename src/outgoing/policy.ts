@@ -6,6 +6,7 @@
  */
 import * as z from 'zod';
 import type { Config } from '../config/schema.js';
+import { breakoutSchema } from '../config/breakout-schema.js';
 
 const limit = (max: number, dflt: number) => z.number().int().min(1).max(max).default(dflt);
 
@@ -39,6 +40,8 @@ export const outsideCallPolicySchema = z
      * Off by default: the classic toll-fraud path.
      */
     trunk_to_trunk_transfer: z.boolean().default(false),
+    /** Least-cost routing through other sites' lines, both ways (config/breakout-schema.ts); absent: off. */
+    breakout: breakoutSchema.optional(),
   })
   .strict();
 

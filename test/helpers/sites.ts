@@ -8,7 +8,7 @@
 import * as assert from 'uvu/assert';
 import { writeFileSync } from 'node:fs';
 import { stringify } from 'yaml';
-import { silentLogger } from '../../common/log.js';
+import { createLogger, silentLogger } from '../../common/log.js';
 import { startExchange, type Exchange } from '../../src/main.js';
 import { ApiClient } from './http.js';
 import { waitUntil } from './net.js';
@@ -39,7 +39,7 @@ export async function bootSite(spec: SiteSpec, opts: { dir?: string; tlsPort?: n
   writeFileSync(`${dir}/office.yaml`, stringify(spec.config));
   const ex = await startExchange({
     board: 'board/sim.yaml', data: `${dir}/data`, config: `${dir}/office.yaml`, bind: '127.0.0.1', sipPort: 0, httpPort: 0, tlsPort: opts.tlsPort ?? 0,
-    logLevel: 'silent', logger: silentLogger(),
+    logLevel: 'silent', logger: process.env.SITE_LOG ? createLogger(process.env.SITE_LOG) : silentLogger(),
   });
   const api = new ApiClient(`http://127.0.0.1:${ex.http.port}`);
   assert.is(await api.login(spec.admin, `change-me-${spec.admin}`), 200);

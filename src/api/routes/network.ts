@@ -6,11 +6,14 @@
  * - `POST /api/network/join {token}`: join the network a token invites to.
  * - `DELETE /api/network/members/:site`: remove a member (this site itself: leave).
  * While the configuration names no `site.id` the network is off: 409 with the reason.
+ * `GET /api/network` also shows `breakout`: the least-cost routing rules (each via site's
+ * state now) and what this site carries for its peers (docs/network.md).
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import * as z from 'zod';
 import { parseOr400 } from '../validate.js';
 import type { SiteNetwork } from '../../network/network.js';
+import type { BreakoutView } from '../../network/breakout-rules.js';
 import { MAX_INVITATION_S, NetworkError } from '../../network/joining.js';
 import { siteIdSchema } from '../../config/network-schema.js';
 
@@ -20,7 +23,8 @@ const SiteParams = z.object({ site: siteIdSchema });
 
 const OFF = 'the network is off: set site.id (and site.ranges) in the configuration';
 
-export function networkRoutes(app: FastifyInstance, network: () => SiteNetwork | undefined): void {
+/** `breakout`: the least-cost routing rules and carrying policy as `GET /api/network` shows them (network/breakout-rules.ts). */
+export function networkRoutes(app: FastifyInstance, network: () => SiteNetwork | undefined, breakout?: () => BreakoutView): void {
   const failed = (reply: FastifyReply, err: unknown): FastifyReply => {
     if (err instanceof NetworkError) return reply.code(err.status).send({ error: err.message });
     throw err;
@@ -28,7 +32,8 @@ export function networkRoutes(app: FastifyInstance, network: () => SiteNetwork |
 
   app.get('/api/network', { config: { role: 'admin' } }, async () => {
     const net = network();
-    return net ? { enabled: true, ...net.view() } : { enabled: false, site: null, network: null, fingerprint: null, tls_port: null, peers: [] };
+    const lcr = breakout ? { breakout: breakout() } : {};
+    return net ? { enabled: true, ...net.view(), ...lcr } : { enabled: false, site: null, network: null, fingerprint: null, tls_port: null, peers: [], ...lcr };
   });
 
   app.post('/api/network/invitations', { config: { role: 'admin' } }, async (req, reply) => {
