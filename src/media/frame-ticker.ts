@@ -1,0 +1,154 @@
+/**
+ * The 20 ms frame tick of one thread's media: every decoded leg's playout, every player
+ * and every conference mixer that subscribes runs from this one tick, in two phases —
+ * first the `produce` subscribers (a leg takes its next frame from its jitter buffer, a
+ * player its next frame of audio), then the `mix` subscribers (each mixer sums what was
+ * produced in that same tick and sends every member's mix at once).
+ *
+ * Why not one `setInterval` each, as before:
+ * - Node re-arms an interval from the time its callback *ran*, so every late firing (the
+ *   loop was relaying packets, a scavenge, the thread waited for a core) pushes all later
+ *   ones back: a mixer measured ~20.5–21 ms per frame on a loaded worker, while its RTP
+ *   timestamps advance 20 ms per packet. A phone's jitter buffer then drains steadily and
+ *   underruns (a click, a stretched frame) every second or so. This tick is
+ *   drift-compensated: frame k is due at `start + k × 20 ms` on the monotonic clock, each
+ *   timeout is armed for the remaining time to the next due instant, so lateness never
+ *   accumulates and the outgoing stream keeps exactly 50 packets per second.
+ * - Separate intervals for five legs and their mixer beat against each other: a leg's frame
+ *   reached the mixer just before or just after its mix depending on the order Node's
+ *   timer list happened to hold, so a member's audio went in now, a frame later, or twice
+ *   in one mix. With the two phases a leg's frame is mixed in the tick it was produced.
+ *
+ * Node's timers have a 1 ms resolution and may fire up to 1 ms before the instant asked for
+ * (both the start and the due time are whole milliseconds): a tick up to `EARLY_MS` early
+ * runs, rather than waiting a whole extra millisecond for the remainder.
+ *
+ * A late tick catches up: when the thread was held up for more than a frame, the frames
+ * that fell due meanwhile are produced and sent back to back (at most `MAX_CATCH_UP`), so
+ * the far end's buffer gets the audio it is owed and no RTP timestamp runs ahead of time.
+ * Held up longer than that, the tick resyncs to its grid (those frames are not produced:
+ * bursting a second of audio at a phone would only overflow its buffer).
+ */
+import type { Clock, TimerHandle } from '../../common/clock.js';
+import { FRAME_MS } from './endpoint.js';
+
+export type FramePhase = 'produce' | 'mix';
+
+/** A tick may run this much before its due instant (Node's timers round to whole ms). */
+export const EARLY_MS = 1;
+/** Frames a late tick produces back to back before it resyncs (3 = 60 ms of audio). */
+export const MAX_CATCH_UP = 3;
+
+export interface FrameTickerStats {
+  ticks: number;
+  /** Frames produced late, back to back, to catch up. */
+  caughtUp: number;
+  /** Frames not produced because the thread was held up longer than MAX_CATCH_UP frames. */
+  skipped: number;
+}
+
+export class FrameTicker {
+  private readonly produce = new Set<{ fn: () => void }>();
+  private readonly mix = new Set<{ fn: () => void }>();
+  /** Monotonic instant frame `ticks` is due at. */
+  private due = 0;
+  private timer: TimerHandle | undefined;
+  private readonly s: FrameTickerStats = { ticks: 0, caughtUp: 0, skipped: 0 };
+
+  constructor(private readonly clock: Clock) {}
+
+  /**
+   * Call `fn` every 20 ms in `phase` (produce first, then mix, each in subscription order).
+   * The first call is at the next tick of this ticker's grid (within 20 ms). Returns the
+   * unsubscribe function; the ticker stops its timer when nobody is subscribed.
+   */
+  every(fn: () => void, phase: FramePhase = 'produce'): () => void {
+    const sub = { fn };
+    const set = phase === 'produce' ? this.produce : this.mix;
+    set.add(sub);
+    if (!this.timer) {
+      this.due = this.clock.monotonic() + FRAME_MS;
+      this.arm();
+    }
+    return () => {
+      set.delete(sub);
+      if (this.produce.size === 0 && this.mix.size === 0) this.halt();
+    };
+  }
+
+  get subscribers(): number {
+    return this.produce.size + this.mix.size;
+  }
+
+  stats(): FrameTickerStats {
+    return { ...this.s };
+  }
+
+  private halt(): void {
+    this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private arm(): void {
+    this.timer = this.clock.setTimeout(this.fire, Math.max(0, Math.ceil(this.due - this.clock.monotonic())));
+  }
+
+  private readonly fire = (): void => {
+    this.timer = undefined;
+    let now = this.clock.monotonic();
+    let first: unknown;
+    let ran = 0;
+    while (now >= this.due - EARLY_MS && this.subscribers > 0) {
+      if (ran === MAX_CATCH_UP) {
+        // Held up too long: drop the backlog, keep the grid's phase.
+        const behind = Math.floor((now - this.due) / FRAME_MS) + 1;
+        this.s.skipped += behind;
+        this.due += behind * FRAME_MS;
+        break;
+      }
+      if (ran > 0) this.s.caughtUp++;
+      const fault = this.tick();
+      first ??= fault;
+      ran++;
+      this.s.ticks++;
+      this.due += FRAME_MS;
+      now = this.clock.monotonic();
+    }
+    if (this.subscribers > 0 && !this.timer) this.arm();
+    // A subscriber's fault is thrown once the others have had their frame and the next
+    // tick is armed: one broken mixer must not silence the thread's other calls.
+    if (first !== undefined) throw first;
+  };
+
+  /** One frame: every producer, then every mixer. Returns the first fault, if any. */
+  private tick(): unknown {
+    const produced = runAll(this.produce);
+    const mixed = runAll(this.mix);
+    return produced ?? mixed;
+  }
+}
+
+/** Call every subscriber even when one throws; the first fault is returned. */
+function runAll(set: ReadonlySet<{ fn: () => void }>): unknown {
+  let fault: unknown;
+  for (const sub of set) {
+    try {
+      sub.fn();
+    } catch (err) {
+      fault ??= err ?? new Error('a frame subscriber threw undefined');
+    }
+  }
+  return fault;
+}
+
+const byClock = new WeakMap<Clock, FrameTicker>();
+
+/** The frame ticker of `clock` (one per clock: what shares a clock shares the tick). */
+export function frameTickerFor(clock: Clock): FrameTicker {
+  let t = byClock.get(clock);
+  if (!t) {
+    t = new FrameTicker(clock);
+    byClock.set(clock, t);
+  }
+  return t;
+}
