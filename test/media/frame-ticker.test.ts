@@ -1,0 +1,115 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { FakeClock, type Clock, type TimerHandle } from '../../common/clock.js';
+import { FrameTicker, MAX_CATCH_UP } from '../../src/media/frame-ticker.js';
+import { ConferenceMixer } from '../../src/media/mixer.js';
+import { Player } from '../../src/media/player.js';
+import { ToneGenerator } from '../../src/media/tones/generator.js';
+import type { MediaEndpoint } from '../../src/media/endpoint.js';
+
+/**
+ * A fake clock whose timeouts fire late, as Node's do on a busy thread: `lateness(n)` ms
+ * after the instant asked for, for the n-th timeout armed.
+ */
+function lateClock(lateness: (n: number) => number): { clock: Clock; fake: FakeClock } {
+  const fake = new FakeClock();
+  let n = 0;
+  const clock: Clock = {
+    now: () => fake.now(),
+    monotonic: () => fake.monotonic(),
+    setTimeout: (fn: () => void, ms: number): TimerHandle => fake.setTimeout(fn, ms + lateness(n++)),
+    clearTimeout: (h) => fake.clearTimeout(h),
+    setInterval: (fn: () => void, ms: number): TimerHandle => fake.setInterval(fn, ms),
+    clearInterval: (h) => fake.clearInterval(h),
+    pending: () => fake.pending(),
+  };
+  return { clock, fake };
+}
+
+test('late timers do not accumulate: 50 frames a second, each within its lateness of the 20 ms grid', () => {
+  // Every timeout fires 3 ms late (a setInterval re-armed from its firing would run every 23 ms: 43 a second).
+  const { clock, fake } = lateClock(() => 3);
+  const ticker = new FrameTicker(clock);
+  const at: number[] = [];
+  const off = ticker.every(() => at.push(fake.monotonic()));
+  fake.advance(10_000 + 3);
+  assert.is(at.length, 500, 'frames in 10 s');
+  at.forEach((t, k) => {
+    const due = 20 * (k + 1);
+    assert.ok(t >= due - 1 && t <= due + 3, `frame ${k} at ${t}, due ${due}`);
+  });
+  off();
+  assert.is(fake.pending(), 0, 'no timer left once nobody listens');
+});
+
+test('producers run before mixers in every tick, whatever the order they subscribed in', () => {
+  const fake = new FakeClock();
+  const ticker = new FrameTicker(fake);
+  const order: string[] = [];
+  ticker.every(() => order.push('mix'), 'mix');
+  ticker.every(() => order.push('leg'), 'produce');
+  fake.advance(40);
+  assert.equal(order, ['leg', 'mix', 'leg', 'mix']);
+});
+
+test('a thread held up catches up the frames it owes, at most MAX_CATCH_UP, then resyncs on its grid', () => {
+  // The 10th timeout fires 50 ms late (2.5 frames), the 30th 500 ms late (25 frames).
+  const { clock, fake } = lateClock((n) => (n === 10 ? 50 : n === 30 ? 500 : 0));
+  const ticker = new FrameTicker(clock);
+  const at: number[] = [];
+  ticker.every(() => at.push(fake.monotonic()));
+  fake.advance(2000);
+  const s = ticker.stats();
+  assert.is(s.caughtUp, 2 + (MAX_CATCH_UP - 1), 'the 50 ms stall is caught up; the 500 ms one only partly');
+  assert.ok(s.skipped >= 20 && s.skipped <= 23, `skipped ${s.skipped}`);
+  assert.is(s.ticks + s.skipped, 100, 'every grid slot of 2 s is a frame sent or a frame skipped');
+  // After both stalls the ticks are back on the 20 ms grid.
+  for (const t of at.slice(-10)) assert.is(t % 20, 0, `tick at ${t}`);
+});
+
+test('a subscriber that throws does not stop the others or the next ticks; the fault surfaces', () => {
+  const fake = new FakeClock();
+  const ticker = new FrameTicker(fake);
+  let others = 0;
+  ticker.every(() => {
+    throw new Error('broken mixer');
+  }, 'mix');
+  ticker.every(() => others++, 'produce');
+  ticker.every(() => others++, 'mix');
+  assert.throws(() => fake.advance(20), /broken mixer/);
+  assert.is(others, 2);
+  assert.throws(() => fake.advance(20), /broken mixer/);
+  assert.is(others, 4, 'the tick was armed again');
+});
+
+test('a member that joins after the mix started is mixed in the tick its frame was produced (sample-exact)', () => {
+  const fake = new FakeClock();
+  const ticker = new FrameTicker(fake);
+  const mixer = new ConferenceMixer({ clock: fake, frames: ticker });
+  const said = new Map<number, number[]>();
+  const heard = new Map<number, number[]>();
+  const join = (hz: number) => {
+    // The player subscribes to the tick only now, after the mixer did.
+    const voice = new Player(fake, new ToneGenerator({ levelDbm0: -20, segments: [{ durationMs: Infinity, freqs: [hz] }], repeat: false }), ticker);
+    said.set(hz, []);
+    heard.set(hz, []);
+    voice.onFrame((f) => said.get(hz)!.push(...f));
+    const ep: MediaEndpoint = { onFrame: (l) => voice.onFrame(l), writeFrame: (f) => heard.get(hz)!.push(...f) };
+    mixer.add(ep);
+    voice.start();
+    return voice;
+  };
+  const voices = [join(300), join(800)];
+  fake.advance(100);
+  voices.push(join(1500));
+  fake.advance(200);
+  // What 300 heard in the last 10 frames is exactly what 800 and 1500 said in those frames.
+  const tail = (xs: number[]) => xs.slice(-1600);
+  const expected = tail(said.get(800)!).map((v, i) => v + tail(said.get(1500)!)[i]!);
+  assert.equal(tail(heard.get(300)!), expected);
+  for (const v of voices) v.stop();
+  mixer.close();
+  assert.is(fake.pending(), 0);
+});
+
+test.run();
