@@ -222,13 +222,18 @@ int main(int argc, char **argv) {
   for (int s = 0; s < streams; s++) {
     struct stream *x = &st[s];
     if (x->n < 2) continue;
-    /* The mixer sends one packet per 20 ms, numbered in order. */
+    /* The mixer sends one packet per 20 ms, numbered in order; a frame it skipped (its thread
+       held up, frame-ticker.ts) keeps the numbering but leaves a timestamp gap: audio lost too. */
     int span = 0;
+    int64_t ts_span = 0;
     for (size_t i = 0; i < x->n; i++) {
       int d = (x->sq[i] - x->sq[0] + 65536) % 65536;
       if (d > span) span = d;
+      int64_t t = (int32_t)(x->ts[i] - x->ts[0]);
+      if (t > ts_span) ts_span = t;
     }
-    expected += (size_t)span + 1;
+    size_t frames = (size_t)(ts_span / 160) + 1;
+    expected += frames > (size_t)span + 1 ? frames : (size_t)span + 1;
     received += x->n;
     for (size_t i = 1; i < x->n; i++) {
       double arrival = (double)(x->at[i] - x->at[i - 1]) / 1e6;
@@ -247,9 +252,9 @@ int main(int argc, char **argv) {
       dv[ndv++] = late_of[i] - best;
       gdv[x->group][gdn[x->group]++] = late_of[i] - best;
     }
-    double ts_span = (double)(int32_t)(x->ts[x->n - 1] - x->ts[0]) / 8.0;
-    if (ts_span > 0) {
-      drift_sum += 1000.0 * ((double)(x->at[x->n - 1] - x->at[0]) / 1e6 - ts_span) / ts_span;
+    double ts_ms = (double)(int32_t)(x->ts[x->n - 1] - x->ts[0]) / 8.0;
+    if (ts_ms > 0) {
+      drift_sum += 1000.0 * ((double)(x->at[x->n - 1] - x->at[0]) / 1e6 - ts_ms) / ts_ms;
       drift_n++;
     }
     free(late_of);

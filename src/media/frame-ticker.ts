@@ -27,7 +27,9 @@
  * that fell due meanwhile are produced and sent back to back (at most `MAX_CATCH_UP`), so
  * the far end's buffer gets the audio it is owed and no RTP timestamp runs ahead of time.
  * Held up longer than that, the tick resyncs to its grid (those frames are not produced:
- * bursting a second of audio at a phone would only overflow its buffer).
+ * bursting a second of audio at a phone would only overflow its buffer) and tells its
+ * subscribers how many frames it skipped, so a mixer can move its members' RTP timestamps
+ * on over the gap (the phone hears a gap, then audio on time, instead of falling behind).
  */
 import type { Clock, TimerHandle } from '../../common/clock.js';
 import { FRAME_MS } from './endpoint.js';
@@ -39,6 +41,9 @@ export const EARLY_MS = 1;
 /** Frames a late tick produces back to back before it resyncs (3 = 60 ms of audio). */
 export const MAX_CATCH_UP = 3;
 
+/** One tick's call; `skipped`: frames the ticker skipped just before this one (usually 0). */
+export type FrameTick = (skipped: number) => void;
+
 export interface FrameTickerStats {
   ticks: number;
   /** Frames produced late, back to back, to catch up. */
@@ -48,8 +53,10 @@ export interface FrameTickerStats {
 }
 
 export class FrameTicker {
-  private readonly produce = new Set<{ fn: () => void }>();
-  private readonly mix = new Set<{ fn: () => void }>();
+  private readonly produce = new Set<{ fn: FrameTick }>();
+  private readonly mix = new Set<{ fn: FrameTick }>();
+  /** Frames skipped since the last tick (told to the next one). */
+  private skippedBefore = 0;
   /** Monotonic instant frame `ticks` is due at. */
   private due = 0;
   private timer: TimerHandle | undefined;
@@ -62,7 +69,7 @@ export class FrameTicker {
    * The first call is at the next tick of this ticker's grid (within 20 ms). Returns the
    * unsubscribe function; the ticker stops its timer when nobody is subscribed.
    */
-  every(fn: () => void, phase: FramePhase = 'produce'): () => void {
+  every(fn: FrameTick, phase: FramePhase = 'produce'): () => void {
     const sub = { fn };
     const set = phase === 'produce' ? this.produce : this.mix;
     set.add(sub);
@@ -103,6 +110,7 @@ export class FrameTicker {
         // Held up too long: drop the backlog, keep the grid's phase.
         const behind = Math.floor((now - this.due) / FRAME_MS) + 1;
         this.s.skipped += behind;
+        this.skippedBefore += behind;
         this.due += behind * FRAME_MS;
         break;
       }
@@ -122,18 +130,20 @@ export class FrameTicker {
 
   /** One frame: every producer, then every mixer. Returns the first fault, if any. */
   private tick(): unknown {
-    const produced = runAll(this.produce);
-    const mixed = runAll(this.mix);
+    const skipped = this.skippedBefore;
+    this.skippedBefore = 0;
+    const produced = runAll(this.produce, skipped);
+    const mixed = runAll(this.mix, skipped);
     return produced ?? mixed;
   }
 }
 
 /** Call every subscriber even when one throws; the first fault is returned. */
-function runAll(set: ReadonlySet<{ fn: () => void }>): unknown {
+function runAll(set: ReadonlySet<{ fn: FrameTick }>, skipped: number): unknown {
   let fault: unknown;
   for (const sub of set) {
     try {
-      sub.fn();
+      sub.fn(skipped);
     } catch (err) {
       fault ??= err ?? new Error('a frame subscriber threw undefined');
     }

@@ -130,7 +130,7 @@ export class ConferenceMixer {
     const leg: Leg = { endpoint, queue: new FrameQueue(), off: () => {}, out: new Int16Array(FRAME_SAMPLES), muted: false, own: undefined };
     leg.off = endpoint.onFrame((f) => leg.queue.push(f));
     this.legs.set(endpoint, leg);
-    this.stopTick ??= this.frames.every(() => this.mix(), 'mix');
+    this.stopTick ??= this.frames.every((skipped) => this.mix(skipped), 'mix');
   }
 
   remove(endpoint: MediaEndpoint): void {
@@ -150,9 +150,11 @@ export class ConferenceMixer {
 
   /**
    * Mix one frame now and send every member its mix, one after the other in this call (the
-   * frame tick calls this every 20 ms; exposed for the benchmark).
+   * frame tick calls this every 20 ms; exposed for the benchmark). `skipped`: frames the
+   * tick could not produce before this one (the thread was held up); members that can
+   * (`skipFrames`) move their stream's timing on over the gap.
    */
-  mix(): void {
+  mix(skipped = 0): void {
     const total = this.total;
     total.fill(0);
     for (const leg of this.legs.values()) {
@@ -167,6 +169,7 @@ export class ConferenceMixer {
       const out = leg.out;
       if (mine) for (let i = 0; i < FRAME_SAMPLES; i++) out[i] = softLimit(total[i]! - mine[i]!);
       else for (let i = 0; i < FRAME_SAMPLES; i++) out[i] = softLimit(total[i]!);
+      if (skipped > 0) leg.endpoint.skipFrames?.(skipped);
       leg.endpoint.writeFrame(out);
     }
   }

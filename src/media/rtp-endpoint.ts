@@ -92,6 +92,8 @@ export class RtpEndpoint implements MediaEndpoint {
   private packetizer: Packetizer | undefined;
   /** Samples in the last packet sent: the next packet's timestamp step. */
   private lastPacketSamples = FRAME_SAMPLES;
+  /** Samples the producer skipped (skipFrames): added to the next packet's timestamp step. */
+  private gapSamples = 0;
   private lastSsrc: number | undefined;
   private closed = false;
   private readonly dtmfIn = new Rfc4733Receiver();
@@ -252,8 +254,14 @@ export class RtpEndpoint implements MediaEndpoint {
     else this.sendAudio(encoded);
   }
 
+  /** Frames its producer skipped: the next packet's timestamp leaves that gap (RFC 3550 §5.1: sampling instants). */
+  skipFrames(frames: number): void {
+    this.gapSamples += frames * FRAME_SAMPLES;
+  }
+
   private sendAudio(payload: Uint8Array): void {
-    this.session.send(payload, { payloadType: this.neg.payloadType, timestampStep: this.lastPacketSamples });
+    this.session.send(payload, { payloadType: this.neg.payloadType, timestampStep: this.lastPacketSamples + this.gapSamples });
+    this.gapSamples = 0;
     this.lastPacketSamples = payload.length;
   }
 

@@ -6,6 +6,8 @@ import { ConferenceMixer } from '../../src/media/mixer.js';
 import { Player } from '../../src/media/player.js';
 import { ToneGenerator } from '../../src/media/tones/generator.js';
 import type { MediaEndpoint } from '../../src/media/endpoint.js';
+import { RtpEndpoint } from '../../src/media/rtp-endpoint.js';
+import { createSocket } from 'node:dgram';
 
 /**
  * A fake clock whose timeouts fire late, as Node's do on a busy thread: `lateness(n)` ms
@@ -57,9 +59,14 @@ test('a thread held up catches up the frames it owes, at most MAX_CATCH_UP, then
   const { clock, fake } = lateClock((n) => (n === 10 ? 50 : n === 30 ? 500 : 0));
   const ticker = new FrameTicker(clock);
   const at: number[] = [];
-  ticker.every(() => at.push(fake.monotonic()));
+  const told: number[] = [];
+  ticker.every((skipped) => {
+    at.push(fake.monotonic());
+    if (skipped) told.push(skipped);
+  });
   fake.advance(2000);
   const s = ticker.stats();
+  assert.equal(told, [s.skipped], 'the first tick after the resync says how many frames were skipped');
   assert.is(s.caughtUp, 2 + (MAX_CATCH_UP - 1), 'the 50 ms stall is caught up; the 500 ms one only partly');
   assert.ok(s.skipped >= 20 && s.skipped <= 23, `skipped ${s.skipped}`);
   assert.is(s.ticks + s.skipped, 100, 'every grid slot of 2 s is a frame sent or a frame skipped');
@@ -110,6 +117,33 @@ test('a member that joins after the mix started is mixed in the tick its frame w
   for (const v of voices) v.stop();
   mixer.close();
   assert.is(fake.pending(), 0);
+});
+
+test('frames a mixer skipped leave a gap in the RTP timestamps its member receives, not a delay', async () => {
+  const phone = createSocket('udp4');
+  await new Promise<void>((r) => phone.bind(0, '127.0.0.1', r));
+  const got: number[] = [];
+  const three = new Promise<void>((resolve) =>
+    phone.on('message', (m) => {
+      got.push(m.readUInt32BE(4));
+      if (got.length === 3) resolve();
+    }),
+  );
+  const fake = new FakeClock();
+  const leg = await RtpEndpoint.open({ host: '127.0.0.1', port: 0, clock: fake });
+  leg.setRemote({ address: '127.0.0.1', port: phone.address().port });
+  const ticker = new FrameTicker(fake);
+  const mixer = new ConferenceMixer({ clock: fake, frames: ticker });
+  mixer.add(leg);
+  mixer.mix();
+  mixer.mix();
+  mixer.mix(5); // the tick skipped 5 frames before this one
+  await three;
+  assert.is((got[1]! - got[0]!) >>> 0, 160);
+  assert.is((got[2]! - got[1]!) >>> 0, 160 * 6, 'the timestamp moved on over the 5 skipped frames');
+  mixer.close();
+  await leg.close();
+  phone.close();
 });
 
 test.run();
