@@ -24,8 +24,9 @@
  * runs, rather than waiting a whole extra millisecond for the remainder.
  *
  * A late tick catches up: when the thread was held up for more than a frame, the frames
- * that fell due meanwhile are produced and sent back to back (at most `MAX_CATCH_UP`), so
- * the far end's buffer gets the audio it is owed and no RTP timestamp runs ahead of time.
+ * that fell due meanwhile are produced one per loop turn, right after the turn's I/O (at
+ * most `MAX_CATCH_UP`), so the far end's buffer gets the audio it is owed, made of the
+ * packets that did arrive, and no RTP timestamp runs ahead of time.
  * Held up longer than that, the tick resyncs to its grid (those frames are not produced:
  * bursting a second of audio at a phone would only overflow its buffer) and tells its
  * subscribers how many frames it skipped, so a mixer can move its members' RTP timestamps
@@ -38,15 +39,18 @@ export type FramePhase = 'produce' | 'mix';
 
 /** A tick may run this much before its due instant (Node's timers round to whole ms). */
 export const EARLY_MS = 1;
-/** Frames a late tick produces back to back before it resyncs (3 = 60 ms of audio). */
-export const MAX_CATCH_UP = 3;
+/**
+ * Frames a late tick still produces (10 = 200 ms, the deepest the exchange's own jitter
+ * buffer gets, jitter-buffer.ts); older ones are skipped.
+ */
+export const MAX_CATCH_UP = 10;
 
 /** One tick's call; `skipped`: frames the ticker skipped just before this one (usually 0). */
 export type FrameTick = (skipped: number) => void;
 
 export interface FrameTickerStats {
   ticks: number;
-  /** Frames produced late, back to back, to catch up. */
+  /** Ticks that ran with more frames owed than one (catching up). */
   caughtUp: number;
   /** Frames not produced because the thread was held up longer than MAX_CATCH_UP frames. */
   skipped: number;
@@ -102,30 +106,31 @@ export class FrameTicker {
 
   private readonly fire = (): void => {
     this.timer = undefined;
-    let now = this.clock.monotonic();
-    let first: unknown;
-    let ran = 0;
-    while (now >= this.due - EARLY_MS && this.subscribers > 0) {
-      if (ran === MAX_CATCH_UP) {
-        // Held up too long: drop the backlog, keep the grid's phase.
-        const behind = Math.floor((now - this.due) / FRAME_MS) + 1;
-        this.s.skipped += behind;
-        this.skippedBefore += behind;
-        this.due += behind * FRAME_MS;
-        break;
-      }
-      if (ran > 0) this.s.caughtUp++;
-      const fault = this.tick();
-      first ??= fault;
-      ran++;
+    const now = this.clock.monotonic();
+    // Grid slots due by now (a tick up to EARLY_MS early counts as due).
+    let owed = now + EARLY_MS >= this.due ? Math.floor((now + EARLY_MS - this.due) / FRAME_MS) + 1 : 0;
+    if (owed > MAX_CATCH_UP) {
+      // Held up too long: the oldest frames are skipped, the grid's phase kept.
+      const skip = owed - MAX_CATCH_UP;
+      this.s.skipped += skip;
+      this.skippedBefore += skip;
+      this.due += skip * FRAME_MS;
+      owed = MAX_CATCH_UP;
+    }
+    let fault: unknown;
+    if (owed > 0) {
+      if (owed > 1) this.s.caughtUp++;
+      fault = this.tick();
       this.s.ticks++;
       this.due += FRAME_MS;
-      now = this.clock.monotonic();
     }
+    // Still behind: the next frame is armed at once, and runs after the loop has read the
+    // packets that queued up meanwhile (timers run before I/O in Node's loop), so a frame
+    // caught up plays the audio that did arrive rather than concealment.
     if (this.subscribers > 0 && !this.timer) this.arm();
     // A subscriber's fault is thrown once the others have had their frame and the next
     // tick is armed: one broken mixer must not silence the thread's other calls.
-    if (first !== undefined) throw first;
+    if (fault !== undefined) throw fault;
   };
 
   /** One frame: every producer, then every mixer. Returns the first fault, if any. */
