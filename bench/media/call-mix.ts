@@ -128,7 +128,7 @@ async function run(): Promise<Record<string, unknown>> {
     confDelayVariationP50Ms: +(conf.delayVariationP50Ms as number).toFixed(2),
     confDelayVariationP99Ms: +(conf.delayVariationP99Ms as number).toFixed(2),
     confDriftMsPerS: +(conf.driftMsPerS as number).toFixed(2),
-    confByPath: Object.fromEntries(conf.groups.map((g) => [g.group === 0 ? 'ownWorker' : 'loopback', { jitterP99Ms: +g.jitterP99Ms!.toFixed(2), delayVariationP99Ms: +g.delayVariationP99Ms!.toFixed(2) }])),
+    confByPath: Object.fromEntries(conf.groups.map((g) => [g.group === 0 ? 'ownWorker' : 'loopback', { lossPct: +g.lossPct!.toFixed(3), jitterP99Ms: +g.jitterP99Ms!.toFixed(2), delayVariationP99Ms: +g.delayVariationP99Ms!.toFixed(2) }])),
     confPhonesSendLatenessP99Ms: +(conf.phonesSendLatenessP99Ms as number).toFixed(2),
     loadAverage: loadavg().map((l) => +l.toFixed(1)),
   };

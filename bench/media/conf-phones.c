@@ -214,7 +214,7 @@ int main(int argc, char **argv) {
   double *jitter = malloc((cap + 1) * sizeof *jitter), *dv = malloc((cap + 1) * sizeof *dv);
   /* per group: the same two figures, kept apart */
   double *gj[GROUPS], *gdv[GROUPS];
-  size_t gn[GROUPS] = {0}, gdn[GROUPS] = {0};
+  size_t gn[GROUPS] = {0}, gdn[GROUPS] = {0}, gexp[GROUPS] = {0};
   for (int g = 0; g < GROUPS; g++) gj[g] = malloc((cap + 1) * sizeof(double)), gdv[g] = malloc((cap + 1) * sizeof(double));
   size_t ndv = 0;
   double drift_sum = 0;
@@ -233,7 +233,9 @@ int main(int argc, char **argv) {
       if (t > ts_span) ts_span = t;
     }
     size_t frames = (size_t)(ts_span / 160) + 1;
-    expected += frames > (size_t)span + 1 ? frames : (size_t)span + 1;
+    size_t due_here = frames > (size_t)span + 1 ? frames : (size_t)span + 1;
+    expected += due_here;
+    gexp[x->group] += due_here;
     received += x->n;
     for (size_t i = 1; i < x->n; i++) {
       double arrival = (double)(x->at[i] - x->at[i - 1]) / 1e6;
@@ -273,8 +275,8 @@ int main(int argc, char **argv) {
     if (!gn[g]) continue;
     qsort(gj[g], gn[g], sizeof(double), cmp_double);
     qsort(gdv[g], gdn[g], sizeof(double), cmp_double);
-    printf("%s{\"group\":%d,\"packets\":%zu,\"jitterP99Ms\":%.4f,\"delayVariationP99Ms\":%.4f}", comma++ ? "," : "", g, gdn[g],
-           pct(gj[g], gn[g], 0.99), pct(gdv[g], gdn[g], 0.99));
+    printf("%s{\"group\":%d,\"packets\":%zu,\"lossPct\":%.4f,\"jitterP99Ms\":%.4f,\"delayVariationP99Ms\":%.4f}", comma++ ? "," : "", g,
+           gdn[g], gexp[g] ? 100.0 * (double)(gexp[g] - gdn[g]) / (double)gexp[g] : -1, pct(gj[g], gn[g], 0.99), pct(gdv[g], gdn[g], 0.99));
   }
   printf("]}\n");
   return 0;
