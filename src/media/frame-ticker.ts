@@ -64,6 +64,8 @@ export class FrameTicker {
   /** Monotonic instant frame `ticks` is due at. */
   private due = 0;
   private timer: TimerHandle | undefined;
+  /** Inside fire(): it arms the next tick itself once the subscribers have run. */
+  private firing = false;
   private readonly s: FrameTickerStats = { ticks: 0, caughtUp: 0, skipped: 0 };
 
   constructor(private readonly clock: Clock) {}
@@ -77,7 +79,7 @@ export class FrameTicker {
     const sub = { fn };
     const set = phase === 'produce' ? this.produce : this.mix;
     set.add(sub);
-    if (!this.timer) {
+    if (!this.timer && !this.firing) {
       this.due = this.clock.monotonic() + FRAME_MS;
       this.arm();
     }
@@ -120,7 +122,9 @@ export class FrameTicker {
     let fault: unknown;
     if (owed > 0) {
       if (owed > 1) this.s.caughtUp++;
+      this.firing = true;
       fault = this.tick();
+      this.firing = false;
       this.s.ticks++;
       this.due += FRAME_MS;
     }

@@ -75,6 +75,20 @@ test('a thread held up catches up the frames it owes, at most MAX_CATCH_UP, then
   for (const t of at.slice(-10)) assert.is(t % 20, 0, `tick at ${t}`);
 });
 
+test('a subscriber that leaves and one that joins within a tick keep the grid (no double timer, no 40 ms gap)', () => {
+  const fake = new FakeClock();
+  const ticker = new FrameTicker(fake);
+  const at: number[] = [];
+  const first = ticker.every(() => {
+    first();
+    ticker.every(() => at.push(fake.monotonic()));
+  });
+  fake.advance(100);
+  // The newcomer runs in the tick it joined in (a Set visits what is added while iterating).
+  assert.equal(at, [20, 40, 60, 80, 100]);
+  assert.is(fake.pending(), 1, 'one timer for the ticker');
+});
+
 test('a subscriber that throws does not stop the others or the next ticks; the fault surfaces', () => {
   const fake = new FakeClock();
   const ticker = new FrameTicker(fake);
