@@ -104,6 +104,10 @@ static void drain(struct stream *s) {
     for (int i = 0; i < got && measuring; i++) {
       if (msgs[i].msg_len < 12 || s->n >= s->cap) continue;
       unsigned char *b = bufs[i];
+      /* RTCP (second byte 192..223, RFC 5761 §4): another leg's reports reach a phone whose
+         port is that leg's phone's port + 1. Counted as RTP, its SSRC read as a timestamp
+         made whole runs' figures meaningless. */
+      if (b[1] >= 192 && b[1] <= 223) continue;
       int64_t at = -1;
       for (struct cmsghdr *c = CMSG_FIRSTHDR(&msgs[i].msg_hdr); c; c = CMSG_NXTHDR(&msgs[i].msg_hdr, c))
         if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
