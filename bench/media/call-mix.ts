@@ -33,6 +33,8 @@ const CALLS = arg('calls', 200);
 const CONFERENCES = arg('conferences', 10);
 const PARTIES = arg('parties', 5);
 const RUNS = arg('runs', 1);
+// The conference phones need at least one leg (without, they exit and this run would hang).
+if (CONFERENCES < 1 || PARTIES < 2) throw new Error('call-mix needs --conferences ≥ 1 and --parties ≥ 2 (relay alone: relay-bench.ts)');
 const WARMUP_MS = 2000;
 const DURATION_MS = 10000;
 
