@@ -11,8 +11,10 @@
  * - Each conference is media/conference.ts as a bridge of five uses it: mixed in the
  *   worker hosting most members; one member of each conference is opened in the other
  *   worker, so the loopback path between workers is measured too. Their phones are
- *   conf-phones.c in a process of its own (loss by sequence number, inter-arrival jitter of
- *   the mixed streams with kernel receive timestamps).
+ *   conf-phones.c in a process of its own (loss by sequence number; with kernel receive
+ *   timestamps, the inter-arrival jitter D of the mixed streams and their delay variation
+ *   against their RTP timestamps — the buffer depth a phone needs — and the mixer's drift;
+ *   each also for the members of the host worker and those on the loopback path apart).
  * This process reports its CPU (all threads) and its main thread's event-loop delay.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -31,11 +33,14 @@ const CALLS = arg('calls', 200);
 const CONFERENCES = arg('conferences', 10);
 const PARTIES = arg('parties', 5);
 const RUNS = arg('runs', 1);
+// The conference phones need at least one leg (without, they exit and this run would hang).
+if (CONFERENCES < 1 || PARTIES < 2) throw new Error('call-mix needs --conferences ≥ 1 and --parties ≥ 2 (relay alone: relay-bench.ts)');
 const WARMUP_MS = 2000;
 const DURATION_MS = 10000;
 
-async function phones(ports: number[]) {
-  const child = spawn(buildTool('conf-phones', ['-lm']), ports.map(String), { stdio: ['pipe', 'pipe', 'inherit'] });
+/** `ports[i]` with the group its stream is reported in (conf-phones.c's `PORT:GROUP`). */
+async function phones(ports: number[], groups: number[]) {
+  const child = spawn(buildTool('conf-phones', ['-lm']), ports.map((p, i) => `${p}:${groups[i] ?? 0}`), { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! });
   const waiting: Array<(l: string) => void> = [];
   lines.on('line', (l) => waiting.shift()?.(l));
@@ -44,8 +49,8 @@ async function phones(ports: number[]) {
   if (ready[0] !== 'ready') throw new Error(`conference phones: ${ready.join(' ')}`);
   return {
     ports: ready.slice(1).map(Number),
-    start(): Promise<Record<string, number>> {
-      const res = next().then((l) => JSON.parse(l) as Record<string, number>);
+    start(): Promise<Record<string, number> & { groups: Array<Record<string, number>> }> {
+      const res = next().then((l) => JSON.parse(l) as Record<string, number> & { groups: Array<Record<string, number>> });
       child.stdin!.write(`start ${WARMUP_MS} ${DURATION_MS}\n`);
       return res;
     },
@@ -84,7 +89,11 @@ async function run(): Promise<Record<string, unknown>> {
     return bridge(a, b);
   });
   const confLegs = rooms.flat();
-  const ph = await phones(confLegs.map((e) => e.localPort));
+  // Group 0: members mixed in their own worker; group 1: members reached over the loopback path.
+  const ph = await phones(
+    confLegs.map((e) => e.localPort),
+    rooms.flatMap((r) => r.map((e) => (e.worker === r[0]!.worker ? 0 : 1))),
+  );
   confLegs.forEach((e, i) => e.setRemote({ address: '127.0.0.1', port: ph.ports[i]!, codec: 'PCMU' }));
   const confs = rooms.map((r) => conference(r, { clock, onError: (err) => console.error(`conference: ${err.message}`) }));
 
@@ -118,6 +127,10 @@ async function run(): Promise<Record<string, unknown>> {
     confJitterP50Ms: +(conf.addedJitterP50Ms as number).toFixed(2),
     confJitterP99Ms: +(conf.addedJitterP99Ms as number).toFixed(2),
     confJitterMaxMs: +(conf.addedJitterMaxMs as number).toFixed(2),
+    confDelayVariationP50Ms: +(conf.delayVariationP50Ms as number).toFixed(2),
+    confDelayVariationP99Ms: +(conf.delayVariationP99Ms as number).toFixed(2),
+    confDriftMsPerS: +(conf.driftMsPerS as number).toFixed(2),
+    confByPath: Object.fromEntries(conf.groups.map((g) => [g.group === 0 ? 'ownWorker' : 'loopback', { lossPct: +g.lossPct!.toFixed(3), jitterP99Ms: +g.jitterP99Ms!.toFixed(2), delayVariationP99Ms: +g.delayVariationP99Ms!.toFixed(2) }])),
     confPhonesSendLatenessP99Ms: +(conf.phonesSendLatenessP99Ms as number).toFixed(2),
     loadAverage: loadavg().map((l) => +l.toFixed(1)),
   };

@@ -9,11 +9,21 @@
  * their event loop saw them, and their own loop delay (3.5–5 ms p99 on the bench machine)
  * made the figure an upper bound only.
  *
- * Jitter is each packet's inter-arrival deviation |Δarrival − Δtimestamp/8 ms| (RFC 3550
- * §6.4.1's D, unsmoothed): what a phone's jitter buffer must absorb. The mixer's 20 ms
- * timer may drift slowly against real time; that is not jitter, and D ignores it.
+ * Two figures per packet:
+ * - jitter, the inter-arrival deviation |Δarrival − Δtimestamp/8 ms| (RFC 3550 §6.4.1's D,
+ *   unsmoothed; RFC 3550's reported J is its running mean /16, far smaller). It compares
+ *   each packet with the one before only, so a mixer whose every frame comes 0.5 ms late
+ *   scores 0.5 ms while its stream falls behind its timestamps by 25 ms a second;
+ * - delay variation, how late each packet arrives against its RTP timestamp compared with
+ *   the stream's earliest packet: arrival − timestamp/8 − min over the stream. That is the
+ *   depth a phone's jitter buffer must have to play the conference without a gap, and the
+ *   same definition as the relay's "added jitter" (rtp-load.c: transit − its best) with
+ *   the mixer's RTP timestamp as the send time. A drifting mixer shows here as a figure
+ *   growing with the run's length; `driftMsPerS` gives the drift itself.
  *
- * Protocol: argv = the exchange's ports; prints `ready <port…>`; on stdin `start <warmupMs>
+ * Protocol: argv = the exchange's ports, each optionally `PORT:GROUP` (GROUP 0..7: the
+ * results are also given per group, e.g. members mixed in their own worker and members
+ * reached through the loopback path); prints `ready <port…>`; on stdin `start <warmupMs>
  * <durationMs>` it measures and prints one JSON line, then exits.
  */
 #define _GNU_SOURCE
@@ -32,6 +42,7 @@
 #define MAX_STREAMS 256
 #define PERIOD_NS 20000000LL
 #define BATCH 32
+#define GROUPS 8
 
 static int64_t now_ns(clockid_t c) {
   struct timespec t;
@@ -64,6 +75,7 @@ static unsigned char ulaw(int pcm) {
 
 struct stream {
   int sock;
+  int group;
   struct sockaddr_in to;
   uint16_t seq;
   /* received while measuring: kernel arrival (ns), RTP timestamp, sequence number */
@@ -92,6 +104,10 @@ static void drain(struct stream *s) {
     for (int i = 0; i < got && measuring; i++) {
       if (msgs[i].msg_len < 12 || s->n >= s->cap) continue;
       unsigned char *b = bufs[i];
+      /* RTCP (second byte 192..223, RFC 5761 §4): another leg's reports reach a phone whose
+         port is that leg's phone's port + 1. Counted as RTP, its SSRC read as a timestamp
+         made whole runs' figures meaningless. */
+      if (b[1] >= 192 && b[1] <= 223) continue;
       int64_t at = -1;
       for (struct cmsghdr *c = CMSG_FIRSTHDR(&msgs[i].msg_hdr); c; c = CMSG_NXTHDR(&msgs[i].msg_hdr, c))
         if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
@@ -120,6 +136,12 @@ int main(int argc, char **argv) {
   printf("ready");
   for (int s = 0; s < streams; s++) {
     int port = atoi(argv[s + 1]);
+    const char *colon = strchr(argv[s + 1], ':');
+    st[s].group = colon ? atoi(colon + 1) : 0;
+    if (st[s].group < 0 || st[s].group >= GROUPS) {
+      fprintf(stderr, "bad group in %s\n", argv[s + 1]);
+      return 2;
+    }
     if (port <= 0 || port > 65535) {
       fprintf(stderr, "bad port %s\n", argv[s + 1]);
       return 2;
@@ -193,29 +215,73 @@ int main(int argc, char **argv) {
 
   size_t expected = 0, received = 0, nj = 0, cap = 0;
   for (int s = 0; s < streams; s++) cap += st[s].n;
-  double *jitter = malloc((cap + 1) * sizeof *jitter);
+  double *jitter = malloc((cap + 1) * sizeof *jitter), *dv = malloc((cap + 1) * sizeof *dv);
+  /* per group: the same two figures, kept apart */
+  double *gj[GROUPS], *gdv[GROUPS];
+  size_t gn[GROUPS] = {0}, gdn[GROUPS] = {0}, gexp[GROUPS] = {0};
+  for (int g = 0; g < GROUPS; g++) gj[g] = malloc((cap + 1) * sizeof(double)), gdv[g] = malloc((cap + 1) * sizeof(double));
+  size_t ndv = 0;
+  double drift_sum = 0;
+  int drift_n = 0;
   for (int s = 0; s < streams; s++) {
     struct stream *x = &st[s];
     if (x->n < 2) continue;
-    /* The mixer sends one packet per 20 ms, numbered in order. */
+    /* The mixer sends one packet per 20 ms, numbered in order; a frame it skipped (its thread
+       held up, frame-ticker.ts) keeps the numbering but leaves a timestamp gap: audio lost too. */
     int span = 0;
+    int64_t ts_span = 0;
     for (size_t i = 0; i < x->n; i++) {
       int d = (x->sq[i] - x->sq[0] + 65536) % 65536;
       if (d > span) span = d;
+      int64_t t = (int32_t)(x->ts[i] - x->ts[0]);
+      if (t > ts_span) ts_span = t;
     }
-    expected += (size_t)span + 1;
+    size_t frames = (size_t)(ts_span / 160) + 1;
+    size_t due_here = frames > (size_t)span + 1 ? frames : (size_t)span + 1;
+    expected += due_here;
+    gexp[x->group] += due_here;
     received += x->n;
     for (size_t i = 1; i < x->n; i++) {
       double arrival = (double)(x->at[i] - x->at[i - 1]) / 1e6;
       double sent = (double)(uint32_t)(x->ts[i] - x->ts[i - 1]) / 8.0;
       jitter[nj++] = fabs(arrival - sent);
+      gj[x->group][gn[x->group]++] = fabs(arrival - sent);
     }
+    /* Lateness against the RTP timestamp (unwrapped from the first packet), minus its best. */
+    double best = 1e18, *late_of = malloc(x->n * sizeof *late_of);
+    for (size_t i = 0; i < x->n; i++) {
+      double l = (double)(x->at[i] - x->at[0]) / 1e6 - (double)(int32_t)(x->ts[i] - x->ts[0]) / 8.0;
+      late_of[i] = l;
+      if (l < best) best = l;
+    }
+    for (size_t i = 0; i < x->n; i++) {
+      dv[ndv++] = late_of[i] - best;
+      gdv[x->group][gdn[x->group]++] = late_of[i] - best;
+    }
+    double ts_ms = (double)(int32_t)(x->ts[x->n - 1] - x->ts[0]) / 8.0;
+    if (ts_ms > 0) {
+      drift_sum += 1000.0 * ((double)(x->at[x->n - 1] - x->at[0]) / 1e6 - ts_ms) / ts_ms;
+      drift_n++;
+    }
+    free(late_of);
   }
   qsort(jitter, nj, sizeof *jitter, cmp_double);
+  qsort(dv, ndv, sizeof *dv, cmp_double);
   qsort(late, late_n, sizeof *late, cmp_double);
   printf("{\"streams\":%d,\"expected\":%zu,\"received\":%zu,\"lossPct\":%.4f,\"addedJitterP50Ms\":%.4f,"
-         "\"addedJitterP99Ms\":%.4f,\"addedJitterMaxMs\":%.4f,\"phonesSendLatenessP99Ms\":%.4f,\"stamp\":\"kernel\"}\n",
+         "\"addedJitterP99Ms\":%.4f,\"addedJitterMaxMs\":%.4f,\"delayVariationP50Ms\":%.4f,\"delayVariationP99Ms\":%.4f,"
+         "\"delayVariationMaxMs\":%.4f,\"driftMsPerS\":%.3f,\"phonesSendLatenessP99Ms\":%.4f,\"stamp\":\"kernel\",\"groups\":[",
          streams, expected, received, expected ? 100.0 * (double)(expected - received) / (double)expected : -1,
-         pct(jitter, nj, 0.5), pct(jitter, nj, 0.99), nj ? jitter[nj - 1] : -1, pct(late, late_n, 0.99));
+         pct(jitter, nj, 0.5), pct(jitter, nj, 0.99), nj ? jitter[nj - 1] : -1, pct(dv, ndv, 0.5), pct(dv, ndv, 0.99),
+         ndv ? dv[ndv - 1] : -1, drift_n ? drift_sum / drift_n : 0, pct(late, late_n, 0.99));
+  int comma = 0;
+  for (int g = 0; g < GROUPS; g++) {
+    if (!gn[g]) continue;
+    qsort(gj[g], gn[g], sizeof(double), cmp_double);
+    qsort(gdv[g], gdn[g], sizeof(double), cmp_double);
+    printf("%s{\"group\":%d,\"packets\":%zu,\"lossPct\":%.4f,\"jitterP99Ms\":%.4f,\"delayVariationP99Ms\":%.4f}", comma++ ? "," : "", g,
+           gdn[g], gexp[g] ? 100.0 * (double)(gexp[g] - gdn[g]) / (double)gexp[g] : -1, pct(gj[g], gn[g], 0.99), pct(gdv[g], gdn[g], 0.99));
+  }
+  printf("]}\n");
   return 0;
 }

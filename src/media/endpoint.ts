@@ -33,6 +33,12 @@ export interface MediaEndpoint {
    * carries a digit as an event.
    */
   readonly telephoneEventPayloadType?: number | undefined;
+  /**
+   * Capability: the producer writing to this endpoint skipped `frames` 20 ms frames (its
+   * thread was held up past what it catches up, frame-ticker.ts). An RTP leg moves its
+   * next packet's timestamp on by that much, so the far end hears a gap and stays on time.
+   */
+  skipFrames?(frames: number): void;
 }
 
 /** A frame of digital silence (do not modify). */

@@ -11,8 +11,9 @@
  * A board has a fixed mixing budget (a Raspberry Pi-class CPU): `MixerBudget` caps the
  * number of conference legs across all conferences; `add()` throws when it is spent.
  */
-import type { Clock, TimerHandle } from '../../common/clock.js';
-import { FRAME_MS, FRAME_SAMPLES, type MediaEndpoint } from './endpoint.js';
+import type { Clock } from '../../common/clock.js';
+import { FRAME_SAMPLES, type MediaEndpoint } from './endpoint.js';
+import { frameTickerFor, type FrameTicker } from './frame-ticker.js';
 
 export class MixerCapacityError extends Error {
   override readonly name = 'MixerCapacityError';
@@ -46,17 +47,59 @@ export function softLimit(x: number): number {
   return x < 0 ? -Math.round(y) : Math.round(y);
 }
 
+/**
+ * Frames a member said since the last mix, in preallocated buffers (no allocation per
+ * frame). Members on the frame tick deliver exactly one per mix; the queue holds up to
+ * three for those that do not (a main-thread member whose frames come by message).
+ */
+class FrameQueue {
+  private readonly slots = [new Int16Array(FRAME_SAMPLES), new Int16Array(FRAME_SAMPLES), new Int16Array(FRAME_SAMPLES)];
+  private head = 0;
+  private count = 0;
+
+  push(f: Int16Array): void {
+    if (this.count === this.slots.length) this.shift(); // full: the oldest goes
+    const slot = this.slots[(this.head + this.count) % this.slots.length]!;
+    if (f.length === FRAME_SAMPLES) slot.set(f);
+    else {
+      slot.fill(0);
+      slot.set(f.subarray(0, FRAME_SAMPLES));
+    }
+    this.count++;
+  }
+
+  /** The oldest frame (valid until the next push), or undefined when empty. */
+  shift(): Int16Array | undefined {
+    if (this.count === 0) return undefined;
+    const f = this.slots[this.head]!;
+    this.head = (this.head + 1) % this.slots.length;
+    this.count--;
+    return f;
+  }
+
+  clear(): void {
+    this.count = 0;
+  }
+}
+
 interface Leg {
   endpoint: MediaEndpoint;
-  /** Frames received since the last mix (at most 3 kept: the leg's clock may beat against ours). */
-  queue: Int16Array[];
+  queue: FrameQueue;
   off: () => void;
   out: Int16Array;
   muted: boolean;
+  /** This mix's frame of the member (set and cleared within mix()). */
+  own: Int16Array | undefined;
 }
 
 export interface ConferenceOptions {
   clock: Clock;
+  /**
+   * The tick the mixer runs on, in its `mix` phase (frame-ticker.ts); default: the
+   * clock's. Members on the same ticker (legs, players) are mixed in the tick that
+   * produced their frame.
+   */
+  frames?: FrameTicker;
   /** Most legs in this conference (default 10). */
   maxLegs?: number;
   /** Board-wide budget shared by all conferences. */
@@ -66,11 +109,13 @@ export interface ConferenceOptions {
 export class ConferenceMixer {
   private readonly legs = new Map<MediaEndpoint, Leg>();
   private readonly total = new Int32Array(FRAME_SAMPLES);
-  private timer: TimerHandle | undefined;
+  private stopTick: (() => void) | undefined;
   private readonly maxLegs: number;
+  private readonly frames: FrameTicker;
 
   constructor(private readonly opts: ConferenceOptions) {
     this.maxLegs = opts.maxLegs ?? 10;
+    this.frames = opts.frames ?? frameTickerFor(opts.clock);
   }
 
   get size(): number {
@@ -82,13 +127,10 @@ export class ConferenceMixer {
     if (this.legs.has(endpoint)) return;
     if (this.legs.size >= this.maxLegs) throw new MixerCapacityError(`conference is full (${this.maxLegs} legs)`);
     this.opts.budget?.take();
-    const leg: Leg = { endpoint, queue: [], off: () => {}, out: new Int16Array(FRAME_SAMPLES), muted: false };
-    leg.off = endpoint.onFrame((f) => {
-      if (leg.queue.length >= 3) leg.queue.shift();
-      leg.queue.push(Int16Array.from(f));
-    });
+    const leg: Leg = { endpoint, queue: new FrameQueue(), off: () => {}, out: new Int16Array(FRAME_SAMPLES), muted: false, own: undefined };
+    leg.off = endpoint.onFrame((f) => leg.queue.push(f));
     this.legs.set(endpoint, leg);
-    if (!this.timer) this.timer = this.opts.clock.setInterval(() => this.mix(), FRAME_MS);
+    this.stopTick ??= this.frames.every((skipped) => this.mix(skipped), 'mix');
   }
 
   remove(endpoint: MediaEndpoint): void {
@@ -106,30 +148,35 @@ export class ConferenceMixer {
     if (leg) leg.muted = muted;
   }
 
-  /** Mix one frame now (the clock calls this every 20 ms; exposed for the benchmark). */
-  mix(): void {
+  /**
+   * Mix one frame now and send every member its mix, one after the other in this call (the
+   * frame tick calls this every 20 ms; exposed for the benchmark). `skipped`: frames the
+   * tick could not produce before this one (the thread was held up); members that can
+   * (`skipFrames`) move their stream's timing on over the gap.
+   */
+  mix(skipped = 0): void {
     const total = this.total;
     total.fill(0);
-    const own: Array<Int16Array | undefined> = [];
     for (const leg of this.legs.values()) {
       const f = leg.muted ? undefined : leg.queue.shift();
-      if (leg.muted) leg.queue.length = 0;
-      own.push(f);
+      if (leg.muted) leg.queue.clear();
+      leg.own = f;
       if (f) for (let i = 0; i < FRAME_SAMPLES; i++) total[i]! += f[i]!;
     }
-    let k = 0;
     for (const leg of this.legs.values()) {
-      const mine = own[k++];
+      const mine = leg.own;
+      leg.own = undefined;
       const out = leg.out;
       if (mine) for (let i = 0; i < FRAME_SAMPLES; i++) out[i] = softLimit(total[i]! - mine[i]!);
       else for (let i = 0; i < FRAME_SAMPLES; i++) out[i] = softLimit(total[i]!);
+      if (skipped > 0) leg.endpoint.skipFrames?.(skipped);
       leg.endpoint.writeFrame(out);
     }
   }
 
   stop(): void {
-    this.opts.clock.clearInterval(this.timer);
-    this.timer = undefined;
+    this.stopTick?.();
+    this.stopTick = undefined;
   }
 
   /** Remove every leg and stop. */

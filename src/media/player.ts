@@ -4,6 +4,7 @@
  */
 import type { Clock, TimerHandle } from '../../common/clock.js';
 import { FRAME_MS, FRAME_SAMPLES, type FrameListener, type MediaEndpoint } from './endpoint.js';
+import type { FrameTicker } from './frame-ticker.js';
 import type { FrameSource } from './tones/generator.js';
 
 /** Frames from a buffer of samples; the last frame is padded with silence. */
@@ -42,11 +43,17 @@ export class Player implements MediaEndpoint {
   private readonly listeners = new Set<FrameListener>();
   private readonly endListeners = new Set<() => void>();
   private timer: TimerHandle | undefined;
+  private stopTick: (() => void) | undefined;
   private framesPlayed = 0;
 
+  /**
+   * `frames`: produce on that frame tick (frame-ticker.ts: a media worker's players, so a
+   * conference mixes their frame in the tick it was produced); else an interval of `clock`.
+   */
   constructor(
     private readonly clock: Clock,
     private source: FrameSource,
+    private readonly frames?: FrameTicker,
   ) {}
 
   onFrame(listener: FrameListener): () => void {
@@ -64,7 +71,7 @@ export class Player implements MediaEndpoint {
   }
 
   get playing(): boolean {
-    return this.timer !== undefined;
+    return this.timer !== undefined || this.stopTick !== undefined;
   }
 
   get played(): number {
@@ -72,8 +79,9 @@ export class Player implements MediaEndpoint {
   }
 
   start(): void {
-    if (this.timer) return;
-    this.timer = this.clock.setInterval(() => this.tick(), FRAME_MS);
+    if (this.playing) return;
+    if (this.frames) this.stopTick = this.frames.every(() => this.tick());
+    else this.timer = this.clock.setInterval(() => this.tick(), FRAME_MS);
   }
 
   /** Switch to another source without a gap (next prompt in a sequence). */
@@ -84,6 +92,8 @@ export class Player implements MediaEndpoint {
   stop(): void {
     this.clock.clearInterval(this.timer);
     this.timer = undefined;
+    this.stopTick?.();
+    this.stopTick = undefined;
   }
 
   private tick(): void {

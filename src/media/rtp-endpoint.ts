@@ -31,6 +31,7 @@ import type { DtmfDigit } from './dtmf/digits.js';
 import { LegGuard } from './leg-guard.js';
 import { RtpTimeout } from './rtp/rtp-timeout.js';
 import { Packetizer, SUPPORTED_PTIMES } from './rtp/packetizer.js';
+import type { FrameTicker } from './frame-ticker.js';
 
 export { STATIC_PAYLOAD_TYPE } from './leg-codec.js';
 
@@ -52,6 +53,11 @@ export interface RtpEndpointOptions {
    * phone for this long while the stream is not on hold. 0 or absent: never.
    */
   rtpTimeoutMs?: number;
+  /**
+   * The decoded path's playout runs on this frame tick (frame-ticker.ts; a media worker
+   * passes its own, shared with its mixers) instead of an interval of `clock`.
+   */
+  frames?: FrameTicker;
 }
 
 /** The far end as negotiated in SDP. */
@@ -77,6 +83,8 @@ export class RtpEndpoint implements MediaEndpoint {
   private readonly eventListeners = new Set<PacketListener>();
   private readonly jb: JitterBuffer;
   private playoutTimer: TimerHandle | undefined;
+  private stopPlayout: (() => void) | undefined;
+  private readonly frames: FrameTicker | undefined;
   private decoding = false;
   private readonly rawListeners = new Set<PacketListener>();
   private readonly encodeBuf = new Uint8Array(FRAME_SAMPLES);
@@ -84,6 +92,8 @@ export class RtpEndpoint implements MediaEndpoint {
   private packetizer: Packetizer | undefined;
   /** Samples in the last packet sent: the next packet's timestamp step. */
   private lastPacketSamples = FRAME_SAMPLES;
+  /** Samples the producer skipped (skipFrames): added to the next packet's timestamp step. */
+  private gapSamples = 0;
   private lastSsrc: number | undefined;
   private closed = false;
   private readonly dtmfIn = new Rfc4733Receiver();
@@ -98,6 +108,7 @@ export class RtpEndpoint implements MediaEndpoint {
     this.clock = session.guard.clock;
     this.neg = new LegCodec(opts.codec, opts.telephoneEventPayloadType);
     this.jb = new JitterBuffer(opts.jitter);
+    this.frames = opts.frames;
     this.dtmfOut = new Rfc4733Sender({
       clock: this.clock,
       sink: (payload, marker, timestamp) => {
@@ -216,16 +227,22 @@ export class RtpEndpoint implements MediaEndpoint {
 
   private startDecoding(): void {
     this.decoding = true;
-    this.playoutTimer = this.clock.setInterval(() => {
+    const playout = (): void => {
       const frame = this.jb.get();
       for (const l of this.frameListeners) l(frame);
-    }, FRAME_MS);
+    };
+    // On a shared tick the leg's fault boundary is kept: a throw fails this leg only.
+    const guard = this.session.guard;
+    if (this.frames) this.stopPlayout = this.frames.every(() => guard.run(playout), 'produce');
+    else this.playoutTimer = this.clock.setInterval(playout, FRAME_MS);
   }
 
   private stopDecoding(): void {
     this.decoding = false;
     this.clock.clearInterval(this.playoutTimer);
     this.playoutTimer = undefined;
+    this.stopPlayout?.();
+    this.stopPlayout = undefined;
     this.jb.reset();
   }
 
@@ -237,8 +254,14 @@ export class RtpEndpoint implements MediaEndpoint {
     else this.sendAudio(encoded);
   }
 
+  /** Frames its producer skipped: the next packet's timestamp leaves that gap (RFC 3550 §5.1: sampling instants). */
+  skipFrames(frames: number): void {
+    this.gapSamples += frames * FRAME_SAMPLES;
+  }
+
   private sendAudio(payload: Uint8Array): void {
-    this.session.send(payload, { payloadType: this.neg.payloadType, timestampStep: this.lastPacketSamples });
+    this.session.send(payload, { payloadType: this.neg.payloadType, timestampStep: this.lastPacketSamples + this.gapSamples });
+    this.gapSamples = 0;
     this.lastPacketSamples = payload.length;
   }
 

@@ -20,6 +20,8 @@ import { WorkerRecordings } from './recordings.js';
 import { WorkerMixing } from './worker-mixing.js';
 import { adoptMusicOnHold } from '../playback.js';
 import { Outbox } from './outbox.js';
+import { SystemClock } from '../../../common/clock.js';
+import { frameTickerFor } from '../frame-ticker.js';
 
 const port = parentPort;
 if (!port) throw new Error('media-worker.ts must run in a worker thread');
@@ -30,8 +32,12 @@ const bridges = new Map<number, { bridge: Bridge; legs: [number, number] }>();
 const outbox = new Outbox<FromWorker>((batch, transfer) => port.postMessage(batch, transfer));
 const post = (m: FromWorker, transfer?: ArrayBuffer[]) => outbox.push(m, transfer);
 const recordings = new WorkerRecordings(post);
+// One clock and one 20 ms frame tick for every leg, player and mixer of this worker
+// (frame-ticker.ts): drift-free, and a conference mixes its members' frames of that tick.
+const clock = new SystemClock();
+const frames = frameTickerFor(clock);
 /** Conferences and playbacks run here, beside the legs they play to (worker-mixing.ts). */
-const mixing = new WorkerMixing({ endpoint: (id) => endpoints.get(id)?.ep, post });
+const mixing = new WorkerMixing({ endpoint: (id) => endpoints.get(id)?.ep, post }, clock);
 
 // Priority first, before any socket exists: every packet this thread relays benefits.
 const { nice, moh } = (workerData ?? {}) as MediaWorkerData;
@@ -47,7 +53,7 @@ function get(id: number): RtpEndpoint {
 async function handle(m: ToWorker): Promise<unknown> {
   switch (m.op) {
     case 'open': {
-      const ep = await RtpEndpoint.open(m.opts);
+      const ep = await RtpEndpoint.open({ ...m.opts, clock, frames });
       endpoints.set(m.id, { ep });
       ep.onEnded((err) => {
         post({ ev: 'failed', id: m.id, error: `media leg ${m.id}: ${err.message}`, timeout: err instanceof RtpTimeoutError });

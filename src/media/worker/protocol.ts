@@ -11,7 +11,7 @@ import type { RecordingLimits, RecordingResult } from '../file-recorder.js';
 import type { MixCommand, MixEvent } from './mix-protocol.js';
 
 /** What a worker can open: an RtpEndpoint's options minus the clock (workers use the system clock). */
-export type WorkerEndpointOptions = Omit<RtpEndpointOptions, 'clock'>;
+export type WorkerEndpointOptions = Omit<RtpEndpointOptions, 'clock' | 'frames'>;
 
 export type Request =
   | { op: 'open'; rid: number; id: number; opts: WorkerEndpointOptions }

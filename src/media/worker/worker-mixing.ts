@@ -7,9 +7,10 @@
  * and frame links for members that live on the main thread. A playback is a Player whose
  * frames go to one leg, or that joins a mixer as one more (earless) member.
  */
-import { SystemClock } from '../../../common/clock.js';
+import { SystemClock, type Clock } from '../../../common/clock.js';
 import { FRAME_SAMPLES, type FrameListener, type MediaEndpoint } from '../endpoint.js';
 import { ConferenceMixer } from '../mixer.js';
+import { frameTickerFor, type FrameTicker } from '../frame-ticker.js';
 import { Player } from '../player.js';
 import { frameSource } from '../playback.js';
 import type { MixCommand, MixEvent, PlaybackSource } from './mix-protocol.js';
@@ -38,17 +39,24 @@ export interface MixingHost {
 }
 
 export class WorkerMixing {
-  private readonly clock = new SystemClock();
+  /** The worker's frame tick: its legs' playout, these players, then these mixers (frame-ticker.ts). */
+  private readonly frames: FrameTicker;
   private readonly mixers = new Map<number, { mixer: ConferenceMixer; playbacks: Set<number> }>();
   private readonly links = new Map<number, { link: FrameLink; mid: number }>();
   private readonly playbacks = new Map<number, { player: Player; leg?: number; mid?: number; off: () => void }>();
 
-  constructor(private readonly host: MixingHost) {}
+  /** `clock`: the worker's, shared with its RTP legs so that all of them run on one frame tick. */
+  constructor(
+    private readonly host: MixingHost,
+    private readonly clock: Clock = new SystemClock(),
+  ) {
+    this.frames = frameTickerFor(clock);
+  }
 
   handle(m: MixCommand): void {
     switch (m.op) {
       case 'mixer-open':
-        if (!this.mixers.has(m.mid)) this.mixers.set(m.mid, { mixer: new ConferenceMixer({ clock: this.clock, maxLegs: Number.MAX_SAFE_INTEGER }), playbacks: new Set() });
+        if (!this.mixers.has(m.mid)) this.mixers.set(m.mid, { mixer: new ConferenceMixer({ clock: this.clock, frames: this.frames, maxLegs: Number.MAX_SAFE_INTEGER }), playbacks: new Set() });
         return;
       case 'mixer-close': {
         const x = this.mixers.get(m.mid);
@@ -105,7 +113,7 @@ export class WorkerMixing {
 
   private play(pid: number, to: { leg: number } | { mixer: number }, source: PlaybackSource): void {
     if (this.playbacks.has(pid)) return;
-    const player = new Player(this.clock, frameSource(source));
+    const player = new Player(this.clock, frameSource(source), this.frames);
     if ('leg' in to) {
       const e = this.host.endpoint(to.leg);
       if (!e) return this.host.post({ ev: 'played', pid, gone: true });
