@@ -161,7 +161,9 @@ export class TrunkOutboundChannel extends SipUacLeg {
     }
     if (res.status === 503 && !this.dialog && this.failover(invite)) return;
     if (res.status >= 300) {
-      if (res.status === 401 || res.status === 407 || res.status === 403) this.ctx.log.warn({ trunk: this.spec.trunk, status: res.status, reason: res.reason }, 'trunk: the provider refused the call\'s credentials');
+      // A 403 is not always about credentials: a site refusing to carry a breakout, a provider barring the number.
+      if (res.status === 401 || res.status === 407) this.ctx.log.warn({ trunk: this.spec.trunk, status: res.status, reason: res.reason }, 'trunk: the provider refused the call\'s credentials');
+      else if (res.status === 403) this.ctx.log.warn({ trunk: this.spec.trunk, status: res.status, reason: res.reason }, 'trunk: the far end forbade the call (its policy for this number, or the credentials)');
       this.outcome = { status: res.status };
       return this.released(causeForStatus(res.status));
     }
