@@ -30,8 +30,9 @@ import { SipUri } from '../sip/uri.js';
 import { siteIdSchema } from '../config/network-schema.js';
 import {
   decodeToken, encodeToken, memberRecordSchema, newNetworkId, newSecret, removalRecordSchema, sameHash, secretHash,
-  signMember, signRemoval, soundMembers, verifyMember, verifyRemoval, type MemberRecord,
+  signMember, signRemoval, soundMembers, verifyMember, verifyRemoval, type MemberRecord, type RemovalRecord,
 } from './membership.js';
+import { stepsFrom, syncBody, syncSchema, SYNC_CONTENT_TYPE } from './membership-sync.js';
 import { firstOverlap, formatRange } from './ranges.js';
 import { siteRecordSchema } from './site-record.js';
 import { FailureLimiter } from '../../common/failure-limiter.js';
@@ -64,7 +65,7 @@ const joinSchema = z
   .strict();
 
 const welcomeSchema = z
-  .object({ network: z.string(), members: z.array(memberRecordSchema).max(500), records: z.array(siteRecordSchema).max(500) })
+  .object({ network: z.string(), members: z.array(memberRecordSchema).max(500), removals: z.array(removalRecordSchema).max(2000).optional(), records: z.array(siteRecordSchema).max(500) })
   .strict();
 
 /** Longest the inviter waits for the members to take a newcomer's record before it answers the join. */
@@ -153,9 +154,12 @@ export class Membership {
       const inviterRecord = members.find((m) => m.site === inviter.site && m.fingerprint === inviter.fingerprint);
       if (!mine || mine.fingerprint !== net.identity.fingerprint || !inviterRecord) throw new NetworkError(502, 'the member list does not admit this site');
       const records = welcome.data.records.filter((r) => members.some((m) => m.site === r.site && r.site !== self));
+      // Removals the inviter saw, checked as members check them: a stale member later offering a removed site's record (membership-sync.ts) is refused.
+      const removals = (welcome.data.removals ?? []).filter((r) => r.network === t.network && members.some((m) => m.site === r.signer && verifyRemoval(r, m.cert)));
       net.store.update((s) => {
         s.network = t.network;
         s.members = members;
+        s.removals = removals;
         for (const r of records) s.records[r.site] = r;
       });
       for (const m of members) net.addPeer(m);
@@ -245,7 +249,7 @@ export class Membership {
     const res = net.stack.createResponse(req, 200);
     const members = net.store.members();
     const records = [net.ownRecord(), ...members.filter((m) => m.site !== self && m.site !== record.site).flatMap((m) => net.store.record(m.site) ?? [])];
-    res.setBody(JSON.stringify({ network: net.store.state.network, members, records }), WELCOME_CONTENT_TYPE);
+    res.setBody(JSON.stringify({ network: net.store.state.network, members, removals: net.store.state.removals, records }), WELCOME_CONTENT_TYPE);
     tx.respond(res);
     net.addPeer(record);
     net.emit({ type: 'member.added', site: record.site });
@@ -267,11 +271,9 @@ export class Membership {
       const signer = signerOf(r.data.signer);
       if (!signer || !verifyMember(r.data, signer.cert)) throw new SipError(403, 'Bad Signature');
       tx.respond(net.stack.createResponse(req, 200));
-      if (signerOf(r.data.site)) return; // known already
-      net.store.update((s) => void s.members.push(r.data));
+      if (signerOf(r.data.site) || net.store.state.removals.some((x) => x.fingerprint === r.data.fingerprint)) return; // known already, or removed
       // A newcomer: it connects to every member right after its welcome; no second connection from here.
-      net.addPeer(r.data, true);
-      net.emit({ type: 'member.added', site: r.data.site });
+      this.admit(r.data, true);
       return;
     }
     const r = removalRecordSchema.safeParse(parsed);
@@ -279,7 +281,39 @@ export class Membership {
     const signer = signerOf(r.data.signer);
     if (!signer || !verifyRemoval(r.data, signer.cert)) throw new SipError(403, 'Bad Signature');
     tx.respond(net.stack.createResponse(req, 200));
-    this.applyRemoval(r.data.removed);
+    this.applyRemoval(r.data);
+  }
+
+  /** Take a member record already checked; `awaitContact` as for `SiteNetwork.addPeer`. */
+  private admit(r: MemberRecord, awaitContact: boolean): void {
+    this.net.store.update((s) => void s.members.push(r));
+    this.net.addPeer(r, awaitContact);
+    this.net.emit({ type: 'member.added', site: r.site });
+  }
+
+  /** A peer came up: send it every member and removal record this site holds (membership-sync.ts). */
+  syncWith(m: MemberRecord): void {
+    const net = this.net;
+    if (net.store.state.network === null) return;
+    const req = net.stack.createRequest({ method: 'MESSAGE', uri: net.uriOf(m), from: net.fromUri(), to: new NameAddr(net.uriOf(m)), body: syncBody(net.store.state), contentType: SYNC_CONTENT_TYPE });
+    this.send(req, net.destinationOf(m)).catch((err: unknown) => net.o.log.warn({ err, site: m.site }, 'network: a member did not take the membership sync'));
+  }
+
+  /** A member's records after an outage: take the ones missing here that a current member signed. */
+  handleSync(req: SipRequest, tx: ServerTransaction): void {
+    const net = this.net;
+    let sync: z.infer<typeof syncSchema>;
+    try {
+      sync = syncSchema.parse(JSON.parse(req.body.toString('utf8')));
+    } catch {
+      throw new SipError(400, 'Malformed Sync');
+    }
+    tx.respond(net.stack.createResponse(req, 200));
+    for (const step of stepsFrom(net.store.state, sync)) {
+      net.o.log.info({ site: step.kind === 'member' ? step.record.site : step.record.removed, signer: step.record.signer }, `network: a missed ${step.kind} record taken from a member`);
+      if (step.kind === 'removal') this.applyRemoval(step.record);
+      else this.admit(step.record, false);
+    }
   }
 
   /** Remove a member (any member may); this site itself leaves when it is the one removed. */
@@ -291,23 +325,27 @@ export class Membership {
     const removal = signRemoval({ network: net.store.state.network!, removed: site, fingerprint: target.fingerprint, at: this.now, signer: self }, net.identity.key);
     const sent = this.broadcast(REMOVAL_CONTENT_TYPE, JSON.stringify(removal), (m) => m.site !== self);
     await Promise.allSettled(sent);
-    this.applyRemoval(site);
+    this.applyRemoval(removal);
   }
 
-  private applyRemoval(site: string): void {
+  private applyRemoval(removal: RemovalRecord): void {
     const net = this.net;
+    const site = removal.removed;
     if (site === net.selfId()) {
       for (const m of net.store.members()) net.dropPeer(m.site);
       net.store.update((s) => {
         s.network = null;
         s.members = [];
         s.invitations = [];
+        s.removals = [];
         for (const k of Object.keys(s.records)) if (k !== site) delete s.records[k];
       });
       net.emit({ type: 'member.removed', site });
       return;
     }
-    if (!net.store.members().some((m) => m.site === site)) return;
+    // Kept even for a site unknown here: its member record, should a stale member offer it later, is refused.
+    if (!net.store.state.removals.some((r) => r.fingerprint === removal.fingerprint)) net.store.update((s) => void s.removals.push(removal));
+    if (!net.store.members().some((m) => m.site === site && m.fingerprint === removal.fingerprint)) return;
     net.dropPeer(site);
     net.store.update((s) => {
       s.members = s.members.filter((m) => m.site !== site);

@@ -74,7 +74,7 @@ export class SiteNetwork {
   stack!: SipStack;
   private announcer!: SiteAnnouncer;
   private membership!: Membership;
-  private readonly peers = new SitePeers(this, (site) => this.announcer.dropSite(site));
+  private readonly peers = new SitePeers(this, (site) => this.announcer.dropSite(site), (m) => this.membership.syncWith(m));
   private readonly routes = new RoutesView(this, this.peers);
   private readonly listeners: Array<(e: NetworkEvent) => void> = [];
   /** Calls between sites; without it an INVITE is answered 405 (and the dial plan falls back). */

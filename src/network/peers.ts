@@ -23,8 +23,15 @@ export interface Peer {
 export class SitePeers {
   private readonly peers = new Map<string, Peer>();
 
-  /** `forgetSubscriber` drops the subscriptions a peer holds to this site's own record (site-announcer.ts). */
-  constructor(private readonly net: SiteNetwork, private readonly forgetSubscriber: (site: string) => void) {}
+  /**
+   * `forgetSubscriber` drops the subscriptions a peer holds to this site's own record (site-announcer.ts);
+   * `cameUp` runs when a peer comes up (the membership records it may have missed go to it, membership-sync.ts).
+   */
+  constructor(
+    private readonly net: SiteNetwork,
+    private readonly forgetSubscriber: (site: string) => void,
+    private readonly cameUp: (m: MemberRecord) => void = () => undefined,
+  ) {}
 
   get(site: string): Peer | undefined {
     return this.peers.get(site);
@@ -47,8 +54,10 @@ export class SitePeers {
       misses: net.o.misses ?? 3,
       probe: (done) => this.probe(m, done),
       onChange: (state) => {
-        if (state === 'up') watch.start();
-        else {
+        if (state === 'up') {
+          watch.start();
+          this.cameUp(m);
+        } else {
           watch.stop();
           this.forgetSubscriber(m.site);
         }

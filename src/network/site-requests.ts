@@ -16,6 +16,7 @@ import { SITE_EVENT } from './site-record.js';
 import type { MemberRecord } from './membership.js';
 import { type Membership, JOIN_CONTENT_TYPE, MEMBER_CONTENT_TYPE, REMOVAL_CONTENT_TYPE } from './joining.js';
 import type { SitePeers } from './peers.js';
+import { SYNC_CONTENT_TYPE } from './membership-sync.js';
 import type { SiteNetwork } from './network.js';
 
 /** Calls between sites (site-calls.ts): set by boot/network.ts once the phones' side exists. */
@@ -75,6 +76,7 @@ export class SiteRequests {
       }
       case 'MESSAGE':
         if (type === MEMBER_CONTENT_TYPE || type === REMOVAL_CONTENT_TYPE) return membership.handleRecord(req, tx, member, type);
+        if (type === SYNC_CONTENT_TYPE) return membership.handleSync(req, tx);
         throw new SipError(415, 'Unsupported Media Type');
       default:
         throw new SipError(405, 'Method Not Allowed');

@@ -13,7 +13,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { join } from 'node:path';
 import * as z from 'zod';
 import type { Logger } from '../../common/log.js';
-import { memberRecordSchema, type MemberRecord } from './membership.js';
+import { memberRecordSchema, removalRecordSchema, type MemberRecord } from './membership.js';
 import { siteRecordSchema, type SiteRecord } from './site-record.js';
 
 const invitationSchema = z.object({ hash: z.string(), expires: z.number() }).strict();
@@ -22,6 +22,8 @@ const stateSchema = z
   .object({
     network: z.string().nullable(),
     members: z.array(memberRecordSchema),
+    /** Removals seen (kept so a stale member record of a removed site is refused, and passed on to a member that missed them). */
+    removals: z.array(removalRecordSchema).default([]),
     records: z.record(z.string(), siteRecordSchema),
     invitations: z.array(invitationSchema),
     serial: z.number().int().nonnegative(),
@@ -32,7 +34,7 @@ export type NetworkState = z.infer<typeof stateSchema>;
 export type Invitation = z.infer<typeof invitationSchema>;
 
 export function emptyState(): NetworkState {
-  return { network: null, members: [], records: {}, invitations: [], serial: 0 };
+  return { network: null, members: [], removals: [], records: {}, invitations: [], serial: 0 };
 }
 
 export class NetworkStateStore {
