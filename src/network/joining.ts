@@ -311,7 +311,7 @@ export class Membership {
     tx.respond(net.stack.createResponse(req, 200));
     for (const step of stepsFrom(net.store.state, sync)) {
       net.o.log.info({ site: step.kind === 'member' ? step.record.site : step.record.removed, signer: step.record.signer }, `network: a missed ${step.kind} record taken from a member`);
-      if (step.kind === 'removal') this.applyRemoval(step.record);
+      if (step.kind === 'removal') this.applyRemoval(step.record, step.member);
       else this.admit(step.record, false);
     }
   }
@@ -328,7 +328,8 @@ export class Membership {
     this.applyRemoval(removal);
   }
 
-  private applyRemoval(removal: RemovalRecord): void {
+  /** `known`: the removed site's member record when this site never held it as a member (kept as a signer). */
+  private applyRemoval(removal: RemovalRecord, known?: MemberRecord): void {
     const net = this.net;
     const site = removal.removed;
     if (site === net.selfId()) {
@@ -338,14 +339,20 @@ export class Membership {
         s.members = [];
         s.invitations = [];
         s.removals = [];
+        s.retired = [];
         for (const k of Object.keys(s.records)) if (k !== site) delete s.records[k];
       });
       net.emit({ type: 'member.removed', site });
       return;
     }
     // Kept even for a site unknown here: its member record, should a stale member offer it later, is refused.
-    if (!net.store.state.removals.some((r) => r.fingerprint === removal.fingerprint)) net.store.update((s) => void s.removals.push(removal));
-    if (!net.store.members().some((m) => m.site === site && m.fingerprint === removal.fingerprint)) return;
+    const member = net.store.members().find((m) => m.site === site && m.fingerprint === removal.fingerprint);
+    const retired = member ?? known;
+    net.store.update((s) => {
+      if (!s.removals.some((r) => r.fingerprint === removal.fingerprint)) s.removals.push(removal);
+      if (retired && !s.retired.some((m) => m.fingerprint === retired.fingerprint)) s.retired.push(retired);
+    });
+    if (!member) return;
     net.dropPeer(site);
     net.store.update((s) => {
       s.members = s.members.filter((m) => m.site !== site);

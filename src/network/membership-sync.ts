@@ -19,45 +19,48 @@ export const syncSchema = z
   .strict();
 export type MembershipSync = z.infer<typeof syncSchema>;
 
-/** What this site sends a peer that came up. */
+/** What this site sends a peer that came up: the members, and the removed ones as the signers of records they made while members. */
 export function syncBody(state: NetworkState): string {
-  return JSON.stringify({ network: state.network, members: state.members, removals: state.removals });
+  return JSON.stringify({ network: state.network, members: [...state.members, ...state.retired], removals: state.removals });
 }
 
-/** What a sync brings that this site lacks and may take, in an order that applies (a signer before what it signed). */
-export type SyncStep = { kind: 'member'; record: MemberRecord } | { kind: 'removal'; record: RemovalRecord };
+/** What a sync brings that this site lacks and may take; a removal carries the removed site's record when known (kept as a signer). */
+export type SyncStep = { kind: 'member'; record: MemberRecord } | { kind: 'removal'; record: RemovalRecord; member?: MemberRecord };
 
 /**
- * The records of `sync` this site takes, given its state: repeated until nothing more
- * checks, since a record may be signed by a member this same sync admits (a site that
- * joined through another newcomer). Removals are looked at first in each round.
+ * The records of `sync` this site takes, given its state, in two passes:
+ * 1. member records, repeated until nothing more checks, since one may be signed by a
+ *    member this same sync brings (a site that joined through another newcomer) — and
+ *    one signed by a site removed since still counts, as it did for the members that were
+ *    up when it was signed;
+ * 2. removal records, checked against every signer so known; a member record whose
+ *    fingerprint one of them (or one held here) removes is not taken as a member.
  */
 export function stepsFrom(state: NetworkState, sync: MembershipSync): SyncStep[] {
   if (state.network === null || sync.network !== state.network) return [];
-  const members = new Map(state.members.map((m) => [m.site, m]));
-  const removed = new Set(state.removals.map((r) => r.fingerprint));
-  const steps: SyncStep[] = [];
-  const removals = sync.removals.filter((r) => r.network === state.network);
-  const admissions = sync.members.filter((r) => r.network === state.network);
+  const known = new Map<string, MemberRecord>(); // by fingerprint
+  for (const m of [...state.retired, ...state.members]) known.set(m.fingerprint, m);
+  const signedBy = (site: string, ok: (cert: string) => boolean): boolean => [...known.values()].some((m) => m.site === site && ok(m.cert));
+  const brought: MemberRecord[] = [];
+  const candidates = sync.members.filter((r) => r.network === state.network);
   for (let changed = true; changed; ) {
     changed = false;
-    for (const r of removals) {
-      if (removed.has(r.fingerprint)) continue;
-      const signer = members.get(r.signer);
-      if (!signer || !verifyRemoval(r, signer.cert)) continue;
-      removed.add(r.fingerprint);
-      if (members.get(r.removed)?.fingerprint === r.fingerprint) members.delete(r.removed);
-      steps.push({ kind: 'removal', record: r });
-      changed = true;
-    }
-    for (const r of admissions) {
-      if (members.has(r.site) || removed.has(r.fingerprint) || [...members.values()].some((m) => m.fingerprint === r.fingerprint)) continue;
-      const signer = members.get(r.signer);
-      if (!signer || !verifyMember(r, signer.cert)) continue;
-      members.set(r.site, r);
-      steps.push({ kind: 'member', record: r });
+    for (const r of candidates) {
+      if (known.has(r.fingerprint) || !signedBy(r.signer, (cert) => verifyMember(r, cert))) continue;
+      known.set(r.fingerprint, r);
+      brought.push(r);
       changed = true;
     }
   }
-  return steps;
+  const held = new Set(state.removals.map((r) => r.fingerprint));
+  const removals = new Map<string, RemovalRecord>();
+  for (const r of sync.removals) {
+    if (r.network !== state.network || held.has(r.fingerprint) || removals.has(r.fingerprint)) continue;
+    if (signedBy(r.signer, (cert) => verifyRemoval(r, cert))) removals.set(r.fingerprint, r);
+  }
+  const current = new Set(state.members.map((m) => m.site));
+  return [
+    ...brought.filter((r) => !held.has(r.fingerprint) && !removals.has(r.fingerprint) && !current.has(r.site)).map((record): SyncStep => ({ kind: 'member', record })),
+    ...[...removals.values()].map((record): SyncStep => ({ kind: 'removal', record, member: known.get(record.fingerprint) })),
+  ];
 }

@@ -24,6 +24,8 @@ const stateSchema = z
     members: z.array(memberRecordSchema),
     /** Removals seen (kept so a stale member record of a removed site is refused, and passed on to a member that missed them). */
     removals: z.array(removalRecordSchema).default([]),
+    /** The member records of removed sites: they still check the records those sites signed while members (membership-sync.ts). */
+    retired: z.array(memberRecordSchema).default([]),
     records: z.record(z.string(), siteRecordSchema),
     invitations: z.array(invitationSchema),
     serial: z.number().int().nonnegative(),
@@ -34,7 +36,7 @@ export type NetworkState = z.infer<typeof stateSchema>;
 export type Invitation = z.infer<typeof invitationSchema>;
 
 export function emptyState(): NetworkState {
-  return { network: null, members: [], removals: [], records: {}, invitations: [], serial: 0 };
+  return { network: null, members: [], removals: [], retired: [], records: {}, invitations: [], serial: 0 };
 }
 
 export class NetworkStateStore {

@@ -3,7 +3,7 @@
  * (real TLS sockets, real state files, probes on an injected clock): a member that was
  * down while a site joined learns of the newcomer when it comes back (both route each
  * other's numbers), and one that was down while a site was removed drops it when it
- * comes back.
+ * comes back — also when the removed site had itself admitted another meanwhile.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -83,6 +83,26 @@ test('a member down while a site was removed drops it once it is back; a stale r
   // lille's own stale copy of nantes' record went to paris and lyon when they met it: both kept nantes out.
   for (const s of [A, B]) assert.not.ok(s.store.members().some((m) => m.site === 'nantes'), 'nantes stays out');
   assert.equal(C.view().peers.map((p) => p.site).sort(), ['lyon', 'paris']);
+});
+
+test('a member down while one newcomer admitted another and was then removed keeps the second, drops the first', async () => {
+  const cPort = C.port;
+  await stop(C);
+  await waitFor(() => state(A, 'lille') === 'down' && state(B, 'lille') === 'down', 8000, 'lille down');
+  const F = await site('rennes', ['6xx']);
+  await F.join(A.createInvitation(600));
+  await waitFor(() => state(F, 'paris') === 'up' && state(F, 'lyon') === 'up', 8000, 'rennes in');
+  const G = await site('brest', ['7xx']);
+  await G.join(F.createInvitation(600)); // signed by rennes
+  await waitFor(() => state(G, 'paris') === 'up' && state(G, 'rennes') === 'up' && B.route('701')?.site === 'brest', 8000, 'brest in');
+  await A.remove('rennes');
+  await waitFor(() => F.view().network === null && G.route('601') === undefined, 8000, 'rennes removed');
+  await stop(F);
+
+  C = await site('lille', ['4xx'], cPort);
+  await within(3, () => C.route('701')?.state === 'up' && G.route('401')?.state === 'up', 'lille and brest route each other');
+  assert.is(C.route('601'), undefined, 'the removed signer is not a member at lille');
+  assert.equal(C.view().peers.map((p) => p.site).sort(), ['brest', 'lyon', 'paris']);
 });
 
 test.after(async () => {
