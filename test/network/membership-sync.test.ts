@@ -103,6 +103,10 @@ test('a member down while one newcomer admitted another and was then removed kee
   await within(3, () => C.route('701')?.state === 'up' && G.route('401')?.state === 'up', 'lille and brest route each other');
   assert.is(C.route('601'), undefined, 'the removed signer is not a member at lille');
   assert.equal(C.view().peers.map((p) => p.site).sort(), ['brest', 'lyon', 'paris']);
+  // One connection for the pair that met late: lille lets brest (which knew it all along) open it.
+  const links = (n: SiteNetwork, to: SiteNetwork) => [...(n.tls as unknown as { connections: Map<string, { fingerprint: string }> }).connections.values()].filter((c) => c.fingerprint === to.identity.fingerprint).length;
+  assert.is(links(C, G), 1);
+  assert.is(links(G, C), 1);
 });
 
 test.after(async () => {
