@@ -312,7 +312,7 @@ export class Membership {
     for (const step of stepsFrom(net.store.state, sync)) {
       net.o.log.info({ site: step.kind === 'member' ? step.record.site : step.record.removed, signer: step.record.signer }, `network: a missed ${step.kind} record taken from a member`);
       if (step.kind === 'removal') this.applyRemoval(step.record, step.member);
-      // The site learnt of knew this one from its welcome and probes it while it seems down: its probe opens the pair's one connection.
+      // That site has known this one since its welcome and probes it while it seems down: its probe opens the pair's one connection.
       else this.admit(step.record, true);
     }
   }

@@ -15,7 +15,8 @@ import type { NetworkState } from './state-store.js';
 export const SYNC_CONTENT_TYPE = 'application/x-autocom-sync+json';
 
 export const syncSchema = z
-  .object({ network: z.string(), members: z.array(memberRecordSchema).max(500), removals: z.array(removalRecordSchema).max(2000) })
+  // Members (500 at most, as a welcome) and the removed ones kept as signers.
+  .object({ network: z.string(), members: z.array(memberRecordSchema).max(2500), removals: z.array(removalRecordSchema).max(2000) })
   .strict();
 export type MembershipSync = z.infer<typeof syncSchema>;
 
