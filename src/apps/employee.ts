@@ -27,6 +27,7 @@ import type { AppContext } from '../core/session.js';
 import { dial, DialFailed } from './dial.js';
 import { leaveMessage } from './voicemail.js';
 import { talk } from './transfer.js';
+import { routeStep } from './route-steps.js';
 
 /** How long an employee's phones ring before the caller hears "no answer" (no forward on no answer set). */
 export const EMPLOYEE_RING_MS = 30_000;
@@ -62,7 +63,11 @@ export function employeeApplication(deps: EmployeeAppDeps) {
     return deps.run(fctx, dest);
   };
 
-  const ringEmployee = async (ctx: AppContext, employee: Employee, hop: number): Promise<HangupCause> => {
+  /**
+   * `path`: set when incoming distribution routed the call here (a number's route, a menu's
+   * key): the rings and the answer are published as its `route.step` events.
+   */
+  const ringEmployee = async (ctx: AppContext, employee: Employee, hop: number, path?: string[]): Promise<HangupCause> => {
     if (employee.extension === ctx.caller.owner) return 'busy'; // calling oneself
     const fw = effectiveForwarding(employee, ctx.liveState.employee(employee.extension));
     const mailbox = employee.voicemail !== undefined && employee.voicemail !== false && ctx.office?.voicemail !== undefined;
@@ -73,7 +78,10 @@ export function employeeApplication(deps: EmployeeAppDeps) {
       const now = ctx.availability(employee.extension);
       if (now === 'dnd' || (now === 'busy' && !fw.call_waiting)) return next(fw.busy, now === 'dnd' ? 'dnd' : 'busy', () => 'busy');
       try {
-        const answered = await dial(ctx, [ctx.employee(employee)], { timeout_ms: fw.no_answer || mailbox ? fw.no_answer_s * 1000 : EMPLOYEE_RING_MS });
+        const target = ctx.employee(employee);
+        const legs = path ? { ...target, legs: () => { const l = target.legs(); routeStep(ctx, l.length ? 'ringing' : 'skipped', path, { extension: employee.extension, ...(l.length ? {} : { reason: 'unreachable' }) }); return l; } } : target;
+        const answered = await dial(ctx, [legs], { timeout_ms: fw.no_answer || mailbox ? fw.no_answer_s * 1000 : EMPLOYEE_RING_MS });
+        if (path) routeStep(ctx, 'answered', path, { extension: answered.owner });
         return await talk(ctx, [ctx.caller, answered], deps.runNumber);
       } catch (err) {
         if (!(err instanceof DialFailed)) throw err;
@@ -86,5 +94,10 @@ export function employeeApplication(deps: EmployeeAppDeps) {
     return next(fw.all, 'all', ring);
   };
 
-  return async (ctx: AppContext, dest: Extract<Destination, { kind: 'employee' }>): Promise<HangupCause> => ringEmployee(ctx, dest.employee, 0);
+  return {
+    /** The `employee` destination's application. */
+    application: async (ctx: AppContext, dest: Extract<Destination, { kind: 'employee' }>): Promise<HangupCause> => ringEmployee(ctx, dest.employee, 0),
+    /** An employee reached by incoming distribution: the same rules, its steps published under `path`. */
+    routed: (ctx: AppContext, employee: Employee, path: string[]): Promise<HangupCause> => ringEmployee(ctx, employee, 0, path),
+  };
 }

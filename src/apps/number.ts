@@ -15,7 +15,7 @@ import type { Destination } from '../core/dialplan.js';
 import { leaveMessage } from './voicemail.js';
 import { findMailbox } from '../config/mailboxes.js';
 import { ringAndTalk, ringDepartment } from './department.js';
-import { EMPLOYEE_RING_MS, OUTSIDE_RING_MS, runNumber } from './registry.js';
+import { OUTSIDE_RING_MS, routedEmployee, runNumber } from './registry.js';
 import { executiveOf } from '../secretary/decide.js';
 import { playPrompt, routeStep } from './route-steps.js';
 import { runMenu } from './menu.js';
@@ -55,7 +55,8 @@ export async function routeTo(ctx: AppContext, route: Pick<TargetRoute, 'type' |
       if (!e) return 'not-found';
       // A director's number: their secretary's filter decides (apps/secretary.ts).
       if (ctx.office?.secretary && executiveOf(config, target)) return runNumber(ctx, target);
-      return (await ringAndTalk(ctx, [ctx.employee(e)], [...path, `${route.type}:${target}`], { timeoutMs: EMPLOYEE_RING_MS })).cause;
+      // As a dialled call: the employee's forwarding, do-not-disturb and mailbox apply (employee.ts).
+      return routedEmployee(ctx, e, [...path, `${route.type}:${target}`]);
     }
     case 'secretary': {
       // "Calls to the director go to the secretary first": the call is the director's, and
@@ -65,7 +66,7 @@ export async function routeTo(ctx: AppContext, route: Pick<TargetRoute, 'type' |
       if (!e) return 'not-found';
       if (ctx.office?.secretary && executiveOf(config, target)) return runNumber(ctx, target);
       ctx.log.warn({ call: ctx.record.id, director: target }, 'secretary route without a filter for this director: the director rings');
-      return (await ringAndTalk(ctx, [ctx.employee(e)], [...path, `employee:${target}`], { timeoutMs: EMPLOYEE_RING_MS })).cause;
+      return routedEmployee(ctx, e, [...path, `employee:${target}`]);
     }
     case 'department': {
       const d = config?.departments.find((x) => x.extension === target);

@@ -68,7 +68,10 @@ async function dialThenBridge(ctx: AppContext, targets: DialTarget[], opts: Dial
   }
 }
 
-const plainEmployee: Application<Extract<Destination, { kind: 'employee' }>> = employeeApplication({ run: (ctx, dest) => applicationFor(dest)(ctx, dest), runNumber });
+const employeeApp = employeeApplication({ run: (ctx, dest) => applicationFor(dest)(ctx, dest), runNumber });
+const plainEmployee: Application<Extract<Destination, { kind: 'employee' }>> = employeeApp.application;
+/** An employee that incoming distribution routed the call to: their forwarding, do-not-disturb and mailbox apply as to a dialled call. */
+export const routedEmployee = employeeApp.routed;
 const filtered = secretaryApplication({ ringEmployee: (ctx, e) => plainEmployee(ctx, { kind: 'employee', employee: e }), runNumber });
 /** A director's calls go through their secretary's filter (secretary.ts); everyone else's straight to them. */
 const employee: Application<Extract<Destination, { kind: 'employee' }>> = (ctx, dest) => {
