@@ -19,6 +19,12 @@ import type { ConfigIssue } from '../../common/errors.js';
 
 const WATCH_INTERVAL_MS = 1000;
 
+/** What applying a configuration gave: its revision, and the warnings of its check (none usually). */
+export interface AppliedConfig {
+  revision: number;
+  warnings: ConfigIssue[];
+}
+
 export class ConfigService {
   private current: Readonly<Config> | null;
   private revisionSeen: number;
@@ -55,14 +61,17 @@ export class ConfigService {
   }
 
   /**
-   * Validate, store and put in force a whole configuration.
+   * Validate, store and put in force a whole configuration. The answer carries its revision
+   * and the warnings of the check (what it could not decide offline, such as a forward to
+   * another site's number when the network state cannot tell), so the API shows them to
+   * whoever applied it rather than only to the log.
    * @throws ConfigError with every problem; the stored configuration is then unchanged.
    */
-  async apply(input: unknown, actor: string): Promise<number> {
+  async apply(input: unknown, actor: string): Promise<AppliedConfig> {
     let prepared: Config;
+    const warnings: ConfigIssue[] = [];
     try {
       const id = (input as { site?: { id?: unknown } } | null)?.site?.id;
-      const warnings: ConfigIssue[] = [];
       const peers = this.dataFolder !== undefined ? { peers: readPeerKnowledge(this.dataFolder, typeof id === 'string' ? id : undefined), warnings } : {};
       prepared = await prepareConfig(input, this.repo.load(), peers); // keeps the hashes of unchanged passwords
       if (warnings.length) this.log.warn({ actor, warnings }, 'configuration: forwarding targets that cannot be checked (another site\'s numbers?)');
@@ -75,7 +84,7 @@ export class ConfigService {
     }
     const revision = this.repo.replace(prepared, actor);
     this.reload(actor);
-    return revision;
+    return { revision, warnings };
   }
 
   /** Start watching for changes written by another process. */

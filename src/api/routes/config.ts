@@ -1,6 +1,7 @@
 /**
  * GET /api/config (the whole configuration, as `autocom config export` gives it) and
- * PUT /api/config (replace it; 422 with every problem and nothing changed when invalid).
+ * PUT /api/config (replace it: `{ revision, warnings }`; 422 with every problem and nothing
+ * changed when invalid).
  * Both admin-only: the export holds SIP secrets. YAML when asked with
  * `Accept`/`Content-Type: application/yaml`, JSON otherwise.
  */
@@ -27,8 +28,8 @@ export function configRoutes(app: FastifyInstance, deps: { config: ConfigService
 
   app.put('/api/config', { config: { role: 'admin' }, bodyLimit: 1 << 20 }, async (req, reply) => {
     try {
-      const revision = await deps.config.apply(req.body, `api:${req.principal?.extension ?? '?'}`);
-      return { revision };
+      // The warnings too: what the check could not decide offline is the admin's to know.
+      return await deps.config.apply(req.body, `api:${req.principal?.extension ?? '?'}`);
     } catch (err) {
       if (err instanceof ConfigError) return reply.code(422).send({ error: 'invalid configuration', issues: err.issues });
       throw err;

@@ -35,8 +35,10 @@ export default function System() {
     setIssues([]);
     setOk('');
     try {
-      const r = (await (await request('PUT', '/api/config', yaml, { yaml: true })).json()) as { revision: number };
+      const r = (await (await request('PUT', '/api/config', yaml, { yaml: true })).json()) as { revision: number; warnings?: { path: string; message: string }[] };
       setOk(t('sys.restored', { revision: r.revision }));
+      // Applied, but the check could not decide everything offline: the admin sees what.
+      setIssues((r.warnings ?? []).map((i) => `${i.path}: ${i.message}`));
       void loadConfig();
     } catch (err) {
       const e = err as ApiError;
