@@ -9,6 +9,7 @@ import type { Logger } from '../../common/log.js';
 import type { Channel, HangupCause } from '../channels/channel.js';
 import type { Config } from '../config/schema.js';
 import type { EventBus } from '../core/events.js';
+import { extensionParty } from '../core/shown-party.js';
 import type { AppContext, Session } from '../core/session.js';
 import { dial, DialFailed } from './dial.js';
 import { OUTSIDE_RING_MS, runNumber } from './registry.js';
@@ -26,8 +27,7 @@ export interface CampOnCallBackDeps {
 export function startCampOnCallBack(d: CampOnCallBackDeps, answered: Channel, line: Channel, number: string): void {
   const session = d.newSession(answered);
   session.record.destination = number;
-  const name = d.config()?.employees.find((e) => e.extension === answered.owner)?.name;
-  session.record.from = name ? { number: answered.owner, name } : { number: answered.owner }; // the employee's call, not the number its phone showed
+  session.record.from = extensionParty(d.config(), answered.owner); // the employee's call, not the number its phone showed
   d.log.info({ call: session.id, from: answered.owner, to: number, line: line.owner }, 'camp-on call-back answered: dialling');
   d.events.emit('call.started', { call: session.id, from: answered.owner, to: number, tech: answered.tech, kind: 'camp-on' });
   const app = callBackApplication(line, runNumber, OUTSIDE_RING_MS);
