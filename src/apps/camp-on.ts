@@ -6,9 +6,8 @@
  *   `outside_call_policy.camp_on.accept: hangup`, simply hanging up once the offer has
  *   started — puts them in the queue, and they hear it confirmed. Any other end is the
  *   plain "every line busy" (congestion).
- * - `callBackApplication`: the call the exchange makes when the employee answers its
- *   distinctive call-back ring: the line taken for them dials the number, and the two talk
- *   like any outside call (transfers included).
+ * - the call the exchange makes when the employee answers its distinctive call-back ring is
+ *   camp-on-callback.ts's.
  * - `cancelCampOn`: the cancel code (`#37#`, feature-codes.ts; ETSI's CCBS code) withdraws the
  *   request, confirmed by three beeps.
  *
@@ -16,19 +15,17 @@
  * ring back), and never for an emergency number: that goes out on the first free line or
  * fails at once.
  */
-import type { Channel, HangupCause } from '../channels/channel.js';
+import type { HangupCause } from '../channels/channel.js';
 import type { Destination } from '../core/dialplan.js';
 import type { AppContext } from '../core/session.js';
 import { announce } from '../outgoing/announcement.js';
 import { isEmployee, outsideCallPolicy } from '../outgoing/policy.js';
 import type { CampOnQueue } from '../outgoing/camp-on/queue.js';
 import { collectDigits } from './collect.js';
-import { dial, DialFailed } from './dial.js';
 import { promptFor } from './prompts.js';
 import { play } from './play.js';
 import { renderTone } from '../media/tones/generator.js';
 import { tonePlan, type CountryCode } from '../media/tones/plans.js';
-import { talk, type NumberRouter } from './transfer.js';
 
 /** The key that accepts the offer (what the prompt says). */
 export const CAMP_ON_KEY = '5';
@@ -64,19 +61,6 @@ export async function offerCampOn(ctx: AppContext, queue: CampOnQueue, owner: st
   }
   if ((got.end === 'gone' || got.end === 'cancelled') && policy.accept === 'hangup') enqueue('hang-up');
   return 'congestion';
-}
-
-/** The call-back answered: dial the number on `line` (taken for it) and talk. */
-export function callBackApplication(line: Channel, runNumber: NumberRouter, ringMs: number): (ctx: AppContext) => Promise<HangupCause> {
-  return async (ctx) => {
-    try {
-      const answered = await dial(ctx, [{ extension: line.owner, legs: () => (line.state === 'released' ? [] : [line]) }], { timeout_ms: ringMs });
-      return await talk(ctx, [ctx.caller, answered], runNumber);
-    } catch (err) {
-      if (err instanceof DialFailed) return err.cause === 'unavailable' ? 'congestion' : err.cause;
-      throw err;
-    }
-  };
 }
 
 /** How long the confirmation plays (three short beeps, as the other feature codes). */

@@ -8,6 +8,7 @@ import type { AppContext } from '../core/session.js';
 import { promptFor } from './prompts.js';
 import { collectDigits } from './collect.js';
 import { digitPrompts } from './queue-wait.js';
+import { concatSamples } from '../media/samples.js';
 
 /** A callable number: digits, optionally a leading +. */
 const CALLABLE = /^\+?[0-9]{2,20}$/;
@@ -15,14 +16,7 @@ const CALLABLE = /^\+?[0-9]{2,20}$/;
 /** The prompts `names` as one sound (missing ones skipped). */
 function joined(ctx: AppContext, names: string[]): Int16Array | undefined {
   const parts = names.map((n) => promptFor(ctx, n)).filter((p): p is Int16Array => p !== undefined);
-  if (parts.length === 0) return undefined;
-  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return parts.length === 0 ? undefined : concatSamples(parts);
 }
 
 /** The number to call back (confirmed or keyed), or undefined when there is none (the caller left, keyed nothing usable without a caller ID). */

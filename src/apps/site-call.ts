@@ -18,6 +18,7 @@
 import type { HangupCause, Party } from '../channels/channel.js';
 import type { Destination, RemoteFallback, SiteLeg } from '../core/dialplan.js';
 import type { AppContext } from '../core/session.js';
+import { channelParty } from '../core/shown-party.js';
 import { dial, DialFailed } from './dial.js';
 import { talk, type NumberRouter } from './transfer.js';
 
@@ -64,10 +65,7 @@ export function fallbackReason(leg: Pick<SiteLeg, 'heard' | 'outcome'>): RemoteF
  * it to local legs (a leg's `caller` is whoever called it, the transferor).
  */
 export function shownCaller(ctx: AppContext): Party {
-  const c = ctx.caller;
-  if (c.direction === 'inbound') return c.caller;
-  const name = ctx.config?.employees.find((e) => e.extension === c.owner)?.name;
-  return name ? { number: c.owner, name } : { number: c.owner };
+  return channelParty(ctx.config, ctx.caller);
 }
 
 export function siteCallApplication(deps: SiteCallDeps) {

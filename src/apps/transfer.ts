@@ -38,6 +38,7 @@
  */
 import type { Channel, HangupCause, TransferProgress, TransferRequest } from '../channels/channel.js';
 import type { AppContext } from '../core/session.js';
+import { channelParty } from '../core/shown-party.js';
 import { consult } from './analog-consult.js';
 import { announce, announcementOf, type Announcement } from './announce.js';
 import { bridge } from './bridge.js';
@@ -119,15 +120,8 @@ export async function talk(ctx: AppContext, pair: [Channel, Channel], route: Num
 
 /** Each of the two learns whom it talks with now (a phone that can be told: Channel.connectedLine). */
 function connectedLine(ctx: AppContext, [a, b]: [Channel, Channel]): void {
-  a.connectedLine?.(partyOf(ctx, b));
-  b.connectedLine?.(partyOf(ctx, a));
-}
-
-/** Whom a channel is, as the other party's phone should show it: an inbound leg's caller, an outbound leg's owner. */
-function partyOf(ctx: AppContext, c: Channel): { number: string; name?: string } {
-  if (c.direction === 'inbound') return c.caller;
-  const name = ctx.config?.employees.find((e) => e.extension === c.owner)?.name;
-  return name ? { number: c.owner, name } : { number: c.owner };
+  a.connectedLine?.(channelParty(ctx.config, b));
+  b.connectedLine?.(channelParty(ctx.config, a));
 }
 
 /** The bridge verb, ended early by a transfer request from either member. */

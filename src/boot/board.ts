@@ -32,6 +32,16 @@ export const lineCardSchema = serialLink
   .strict()
   .refine((c) => c.emulator !== (c.path !== undefined), { message: 'give either path (a real card) or emulator: true' });
 
+/** What every GPIO line of the board has, a relay's or an input's. */
+const gpioLineFields = {
+  name: z.string().min(1).max(40),
+  /** GPIO line number (sysfs numbering); with `emulator`, the line of the emulated tree. */
+  gpio: z.number().int().min(0).max(1023),
+  /** The line is emulated (the sim board): a sysfs-like tree in the data folder. */
+  emulator: z.boolean().default(false),
+  active_low: z.boolean().default(false),
+};
+
 /**
  * A relay of the board (the door lock's): energised only while it opens the lock, at rest
  * (de-energised) otherwise — at boot, on exit, when the exchange crashes or hangs (the relay
@@ -42,12 +52,7 @@ export const lineCardSchema = serialLink
  */
 export const relaySchema = z
   .object({
-    name: z.string().min(1).max(40),
-    /** GPIO line number (sysfs numbering); with `emulator`, the line of the emulated tree. */
-    gpio: z.number().int().min(0).max(1023),
-    /** The line is emulated (the sim board): a sysfs-like tree in the data folder. */
-    emulator: z.boolean().default(false),
-    active_low: z.boolean().default(false),
+    ...gpioLineFields,
     /** The relay's contact at rest (informational, for the installer's wiring). */
     safe_state: z.enum(['open', 'closed']).default('open'),
     wiring: z.enum(['fail_secure', 'fail_safe']).default('fail_secure'),
@@ -59,10 +64,7 @@ export const relaySchema = z
 /** A digital input of the board (door button, door contact), debounced by the exchange. */
 export const inputSchema = z
   .object({
-    name: z.string().min(1).max(40),
-    gpio: z.number().int().min(0).max(1023),
-    emulator: z.boolean().default(false),
-    active_low: z.boolean().default(false),
+    ...gpioLineFields,
     debounce_ms: z.number().int().min(1).max(1000).default(50),
     backend: z.enum(GPIO_BACKENDS).default('sysfs'),
   })

@@ -31,3 +31,24 @@ export interface AnalogPhoneControl {
    */
   onHungUp(listener: () => void): () => void;
 }
+
+/** What a leg's port does for its AnalogPhoneControl (an FXS extension, a DECT handset line). */
+export interface AnalogPhoneHost<L> {
+  legHeld(leg: L, held: boolean): void;
+  dialSecondCall(): Channel | undefined;
+  onHungUp(listener: () => void): () => void;
+}
+
+/** The capability of `leg`, on a port that holds, makes second calls and reports its hang-up through `host`. */
+export function analogPhoneControl<L extends Channel & { readonly media: { held: boolean } }>(leg: L, host: AnalogPhoneHost<L>): AnalogPhoneControl {
+  return {
+    get held() {
+      return leg.media.held;
+    },
+    setHeld: (held) => {
+      if (leg.state !== 'released' && held !== leg.media.held) host.legHeld(leg, held);
+    },
+    dialSecondCall: () => host.dialSecondCall(),
+    onHungUp: (listener) => host.onHungUp(listener),
+  };
+}

@@ -15,7 +15,7 @@ import type { EventBus } from './events.js';
 import type { ParkingLot } from './parking.js';
 import type { LiveStateStore } from '../store/live-state.js';
 import type { Availability } from './availability.js';
-import type { LegPurpose } from './switch.js';
+import type { LegPurpose } from './dial-targets.js';
 import type { RemoteNumbers } from './dialplan.js';
 import type { OfficeServices } from './office-services.js';
 import type { OutgoingServices } from '../outgoing/services.js';

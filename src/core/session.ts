@@ -14,13 +14,14 @@ import type { MixerBudget } from '../media/mixer.js';
 import { Bridge, type DtmfPolicy } from './bridge.js';
 import { CallRecord, type AdoptedHow, type CallRecordSink } from './call-record.js';
 import { CallerSuccession } from './caller-succession.js';
+import { channelParty } from './shown-party.js';
 import type { ChannelRegistry } from './channels.js';
 import type { ConferenceRooms } from './conferences.js';
 import type { EventBus } from './events.js';
 import type { ParkingLot } from './parking.js';
 import type { LiveStateStore } from '../store/live-state.js';
 import type { Availability } from './availability.js';
-import type { LegPurpose } from './switch.js';
+import type { LegPurpose } from './dial-targets.js';
 import type { RemoteNumbers } from './dialplan.js';
 import type { OfficeServices } from './office-services.js';
 import type { OutgoingServices } from '../outgoing/services.js';
@@ -219,11 +220,7 @@ export class Session {
 
   /** Who the call's new legs show: the caller, or after a transfer the party of the leg the call follows now. */
   private callerParty(): Party {
-    const c = this.caller;
-    if (c.direction === 'inbound') return c.caller;
-    // An outbound leg's `caller` is whoever called it; the party is its owner (the transferee).
-    const name = this.deps.config?.employees.find((e) => e.extension === c.owner)?.name;
-    return name ? { number: c.owner, name } : { number: c.owner };
+    return channelParty(this.deps.config, this.caller);
   }
 
   private answered(leg: Channel | undefined): void {

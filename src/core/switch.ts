@@ -11,8 +11,8 @@
  */
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/log.js';
-import type { Channel, ChannelTech, DialogKey, Party } from '../channels/channel.js';
-import type { Config, Device, Employee } from '../config/schema.js';
+import type { Channel, DialogKey } from '../channels/channel.js';
+import type { Config, Employee } from '../config/schema.js';
 import type { MixerBudget } from '../media/mixer.js';
 import type { DoorConfig } from '../config/door-schema.js';
 import type { DoorOpener } from '../doors/door-opener.js';
@@ -26,41 +26,18 @@ import { PARK_CODE, resolveDialled, type Destination, type RemoteNumbers } from 
 import type { EventBus } from './events.js';
 import type { OfficeServices } from './office-services.js';
 import { LiveView, type LiveSnapshot } from './live-view.js';
-import { Session, type DialTarget, type OutsideCallOptions, type RingingCall } from './session.js';
+import { Session, type RingingCall } from './session.js';
 import { OutgoingLines, type OutsideLineProvider } from '../outgoing/line-assignment.js';
 import { ALWAYS_DAY, type OfficeModeSource } from '../outgoing/office-mode.js';
 import { MemoryLiveState, type LiveStateStore } from '../store/live-state.js';
 import { availability, type Availability } from './availability.js';
 import { createOutgoingServices, type OutgoingServices } from '../outgoing/services.js';
-import { callBackApplication } from '../apps/camp-on.js';
-import { OUTSIDE_RING_MS, runNumber } from '../apps/registry.js';
+import { startCampOnCallBack } from '../apps/camp-on-callback.js';
+import { DialTargets, type DeviceLegFactory, type LegPurpose } from './dial-targets.js';
 import { LampBoard, extensionsOf } from './lamps.js';
 import { featureCode } from '../config/feature-codes.js';
 
-/**
- * What legs are for, when not a plain call: `page` — the device answers by itself (SIP
- * auto-answer headers; an FXS loudspeaker opens its audio without ringing) and only
- * listens (SIP: the exchange offers sendonly).
- */
-export interface LegPurpose {
-  page?: boolean;
-  /** The exchange calls the employee back (camp-on: a line is free): the phone rings distinctively (SIP Alert-Info, another cadence on analog). */
-  callback?: boolean;
-  /**
-   * The exchange calls a SIP door station for its audio (a GPIO button was pressed, src/doors):
-   * the device answers by itself, as for a page, but talks both ways.
-   */
-  intercom?: boolean;
-}
-
-/** Creates the outbound legs that reach one device of an employee (one per technology). */
-export interface DeviceLegFactory {
-  readonly tech: ChannelTech;
-  /** Legs ringing this device now; empty when it cannot be reached (not registered, port fault). */
-  legsFor(employee: Employee, device: Device, purpose?: LegPurpose): Channel[];
-  /** Whether `device` could ring now (registered, port online), without ringing it (core/availability.ts). */
-  reachable?(employee: Employee, device: Device): boolean;
-}
+export type { DeviceLegFactory, LegPurpose } from './dial-targets.js';
 
 /** The outcome of an INVITE with Replaces (Switch.replaceWith). */
 export type ReplaceVerdict = 'replaced' | 'not-found' | 'forbidden' | 'busy';
@@ -99,7 +76,6 @@ export interface DoorStations {
 export class Switch {
   /** The other sites' numbers (boot/network.ts sets it while the site is in a network). */
   remote?: RemoteNumbers;
-  private readonly factories = new Map<ChannelTech, DeviceLegFactory>();
   /** The ways out (city lines, later SIP trunks) and the trunk groups' hunt state. */
   readonly outgoing = new OutgoingLines();
   private mode: OfficeModeSource;
@@ -122,6 +98,8 @@ export class Switch {
   readonly outside: OutgoingServices;
   /** Busy lamps: each employee's calls as BLF keys and the console see them (core/lamps.ts). */
   readonly lamps: LampBoard;
+  /** What a call dials: employees' devices (the technologies' leg factories), outside lines. */
+  private readonly targets: DialTargets;
 
   constructor(private readonly deps: SwitchDeps) {
     const office = deps.office;
@@ -139,9 +117,10 @@ export class Switch {
     this.outside = createOutgoingServices({
       clock: deps.clock, log: deps.log, events: deps.events, config: deps.config, lines: this.outgoing,
       free: (ext) => this.availability(ext) === 'free',
-      callBackLegs: (e) => this.employeeTarget(e, { callback: true }).legs(),
-      connect: (answered, line, req) => this.callBack(answered, line, req.number),
+      callBackLegs: (e) => this.targets.employee(e, { callback: true }).legs(),
+      connect: (answered, line, req) => startCampOnCallBack({ ...deps, newSession: (a) => this.newSession(a) }, answered, line, req.number),
     });
+    this.targets = new DialTargets({ config: deps.config, outgoing: this.outgoing, limits: this.outside.limits });
     this.lamps = new LampBoard({
       channels: this.channels, events: deps.events, availability: (ext) => this.availability(ext),
       isEmployee: (ext) => extensionsOf(deps.config()).has(ext),
@@ -155,26 +134,26 @@ export class Switch {
       {
         config: this.deps.config, liveState: this.liveState,
         channelsOf: (ext) => this.channels.byOwner(ext),
-        reachable: (e) => e.devices.some((d) => this.factories.get(d.type)?.reachable?.(e, d) ?? true),
+        reachable: (e) => this.targets.reachable(e),
       },
       extension,
     );
   }
 
   addLegFactory(factory: DeviceLegFactory): void {
-    this.factories.set(factory.tech, factory);
+    this.targets.addLegFactory(factory);
   }
 
   addOutsideLines(provider: OutsideLineProvider): void {
     this.outgoing.add(provider);
   }
 
-  /** Wire the office mode (the schedules) in: outside calls are barred by the mode in force. */
   /** The doors started after the switch (boot/doors.ts). */
   setDoors(doors: DoorStations): void {
     this.doors = doors;
   }
 
+  /** Wire the office mode (the schedules) in: outside calls are barred by the mode in force. */
   setOfficeMode(source: OfficeModeSource): void {
     this.mode = source;
   }
@@ -241,7 +220,7 @@ export class Switch {
 
   /** The legs that ring an employee's devices now, for a call the exchange places itself (click-to-call, a queue's callback). */
   employeeLegs(employee: Employee, purpose?: LegPurpose): Channel[] {
-    return this.employeeTarget(employee, purpose).legs();
+    return this.targets.employee(employee, purpose).legs();
   }
 
   /**
@@ -274,8 +253,8 @@ export class Switch {
         ...(this.deps.office ? { office: this.deps.office } : {}),
         ...(this.deps.dataFolder ? { dataFolder: this.deps.dataFolder } : {}),
         bridgeCreated: (b) => this.live.watchBridge(b),
-        employee: (e, purpose) => this.employeeTarget(e, purpose),
-        outsideLine: (n, caller, opts) => this.lineTarget(n, caller.caller, opts ?? { owner: caller.owner, withhold: false }),
+        employee: (e, purpose) => this.targets.employee(e, purpose),
+        outsideLine: (n, caller, opts) => this.targets.line(n, caller.caller, opts ?? { owner: caller.owner, withhold: false }),
         officeMode: () => this.mode.currentMode(),
         ringingCalls: () => this.ringingCalls(),
         liveState: this.liveState,
@@ -348,41 +327,4 @@ export class Switch {
     const cause = await applicationFor(dest)(session.context(), dest);
     session.end(await session.afterApplication(cause));
   }
-
-  private employeeTarget(employee: Employee, purpose?: LegPurpose): DialTarget {
-    return {
-      extension: employee.extension,
-      legs: () => employee.devices.flatMap((d) => this.factories.get(d.type)?.legsFor(employee, d, purpose) ?? []),
-    };
-  }
-
-  private lineTarget(number: string, caller: Party, opts: OutsideCallOptions): DialTarget {
-    return {
-      extension: number,
-      legs: () => {
-        const leg = this.outgoing.seize(this.deps.config(), number, caller, opts);
-        if (leg) this.outside.limits.taken(opts.owner, leg); // counted against whose rights it uses
-        return leg ? [leg] : [];
-      },
-    };
-  }
-
-  /** Camp-on: `answered` (the employee's phone, answering its call-back ring) calls `number` on `line`, taken for it. */
-  private callBack(answered: Channel, line: Channel, number: string): void {
-    const session = this.newSession(answered);
-    session.record.destination = number;
-    const name = this.deps.config()?.employees.find((e) => e.extension === answered.owner)?.name;
-    session.record.from = name ? { number: answered.owner, name } : { number: answered.owner }; // the employee's call, not the number its phone showed
-    this.deps.log.info({ call: session.id, from: answered.owner, to: number, line: line.owner }, 'camp-on call-back answered: dialling');
-    this.deps.events.emit('call.started', { call: session.id, from: answered.owner, to: number, tech: answered.tech, kind: 'camp-on' });
-    const app = callBackApplication(line, runNumber, OUTSIDE_RING_MS);
-    void app(session.context()).then(
-      (cause) => session.end(cause),
-      (err: unknown) => {
-        this.deps.log.error({ err, call: session.id }, 'camp-on call-back failed');
-        session.end('failure');
-      },
-    );
-  }
 }
-

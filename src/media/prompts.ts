@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import type { Logger } from '../../common/log.js';
 import { readWav } from './wav.js';
 import { SAMPLE_RATE } from './endpoint.js';
+import { concatSamples } from './samples.js';
 
 export const PROMPT_LANGUAGES = ['en', 'fr', 'ru'] as const;
 export type PromptLanguage = (typeof PROMPT_LANGUAGES)[number];
@@ -82,13 +83,7 @@ export function prompt(lang: PromptLanguage, id: string, opts: PromptLookup = {}
 /** Prompts and pauses one after another: `['wanted-on-line', 300, 'digit-5']` (a number is milliseconds of silence). */
 export function sequence(lang: PromptLanguage, parts: ReadonlyArray<string | number>, opts: PromptLookup = {}): Int16Array {
   const pieces = parts.map((p) => (typeof p === 'number' ? new Int16Array((p * SAMPLE_RATE) / 1000) : prompt(lang, p, opts)));
-  const out = new Int16Array(pieces.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of pieces) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatSamples(pieces);
 }
 
 /** A number said digit by digit ("five nine one"), with a short pause between digits. */

@@ -4,9 +4,10 @@
  */
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/log.js';
-import type { Channel, Party } from '../channels/channel.js';
+import type { Channel } from '../channels/channel.js';
 import type { Config, Employee } from '../config/schema.js';
 import type { EventBus } from '../core/events.js';
+import { extensionParty } from '../core/shown-party.js';
 import { callBack } from './camp-on/call-back.js';
 import { CampOnQueue } from './camp-on/queue.js';
 import type { CampOnRequest } from './camp-on/request.js';
@@ -35,14 +36,10 @@ export interface OutgoingServicesDeps {
 
 export function createOutgoingServices(d: OutgoingServicesDeps): OutgoingServices {
   const limits = new OutsideCallLimits(d.clock);
-  const partyOf = (config: Readonly<Config>, extension: string): Party => {
-    const name = config.employees.find((e) => e.extension === extension)?.name;
-    return name ? { number: extension, name } : { number: extension };
-  };
   const campOn = new CampOnQueue({
     clock: d.clock, log: d.log.child({ component: 'camp-on' }), events: d.events, config: d.config,
     seize: (config, number, owner, withhold) => {
-      const leg = d.lines.seize(config, number, partyOf(config, owner), { owner, withhold });
+      const leg = d.lines.seize(config, number, extensionParty(config, owner), { owner, withhold });
       if (leg) limits.taken(owner, leg); // a call-back is an outside call of the employee's
       return leg;
     },

@@ -8,13 +8,12 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ConfigError } from '../../common/errors.js';
 import { validateConfig } from '../../src/config/validate.js';
 import { ConfigRepository } from '../../src/store/config-repo.js';
 import { closeDatabase, openDatabase } from '../../src/store/db.js';
 import { resolveDialled } from '../../src/core/dialplan.js';
 import { tempDir } from '../helpers/tmp.js';
-import { example } from '../config/example.js';
+import { configIssues, example } from '../config/example.js';
 
 function withQueue(mutate: (c: any) => void = () => undefined): any {
   const c = example();
@@ -33,13 +32,7 @@ function withQueue(mutate: (c: any) => void = () => undefined): any {
 }
 
 function messages(mutate: (c: any) => void): string[] {
-  try {
-    validateConfig(withQueue(mutate));
-  } catch (err) {
-    if (err instanceof ConfigError) return err.issues.map((i) => `${i.path}: ${i.message}`);
-    throw err;
-  }
-  return [];
+  return configIssues(withQueue(mutate));
 }
 
 test('a queue with every option round-trips the store; a number routes to it with skills', () => {

@@ -1,26 +1,19 @@
 /** Least-cost routing in the configuration (`outside_call_policy.breakout`): off by default, checked with the path of each mistake, kept by the store. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ConfigError } from '../../common/errors.js';
 import { validateConfig } from '../../src/config/validate.js';
 import { prepareConfig } from '../../src/config/prepare.js';
 import { openDatabase, closeDatabase } from '../../src/store/db.js';
 import { ConfigRepository } from '../../src/store/config-repo.js';
 import { outsideCallPolicy } from '../../src/outgoing/policy.js';
 import { tempDir } from '../helpers/tmp.js';
-import { example } from './example.js';
+import { example, exampleIssues } from './example.js';
 
 function issues(breakout: unknown, id: string | null = 'paris'): string[] {
-  const c = example();
-  if (id) c.site.id = id;
-  c.outside_call_policy = { breakout };
-  try {
-    validateConfig(c);
-    return [];
-  } catch (err) {
-    assert.instance(err, ConfigError);
-    return (err as ConfigError).issues.map((i) => `${i.path}: ${i.message}`);
-  }
+  return exampleIssues((c) => {
+    if (id) c.site.id = id;
+    c.outside_call_policy = { breakout };
+  });
 }
 
 test('absent: no rule, nothing carried', () => {

@@ -5,24 +5,14 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ConfigError } from '../../common/errors.js';
-import { validateConfig } from '../../src/config/validate.js';
-import { example } from './example.js';
+import { exampleIssues } from './example.js';
 
 const door = (extra: Record<string, unknown> = {}) => ({
   name: 'Front door', button: { input: 'front-door-button' }, audio: { fxs: 6 }, relay: 'front-door-lock', ring: ['201'], code: '1590', allowed: ['201', '600'], ...extra,
 });
 
 function messages(d: Record<string, unknown>): string[] {
-  const c = example();
-  c.doors = [d];
-  try {
-    validateConfig(c);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.issues.map((i) => `${i.path}: ${i.message}`);
-    throw err;
-  }
-  return [];
+  return exampleIssues((c) => (c.doors = [d]));
 }
 
 test('a department may be allowed; a time profile limits those allowed, per weekday and on holidays', () => {

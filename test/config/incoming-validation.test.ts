@@ -6,24 +6,12 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ConfigError } from '../../common/errors.js';
 import { validateConfig } from '../../src/config/validate.js';
 import { ConfigRepository } from '../../src/store/config-repo.js';
 import { closeDatabase, openDatabase } from '../../src/store/db.js';
 import { tempDir } from '../helpers/tmp.js';
-import { example } from './example.js';
+import { example, exampleIssues as messages } from './example.js';
 
-function messages(mutate: (c: any) => void): string[] {
-  const c = example();
-  mutate(c);
-  try {
-    validateConfig(c);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.issues.map((i) => `${i.path}: ${i.message}`);
-    throw err;
-  }
-  return [];
-}
 
 const CASES: Array<[string, (c: any) => void, string]> = [
   ['night route to a missing department', (c) => (c.numbers[0] = { number: '0140000001', line: 'City 1', routes: { day: { type: 'department', target: '600' }, night: { type: 'department', target: '650' } } }),

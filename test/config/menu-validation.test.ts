@@ -7,13 +7,12 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ConfigError } from '../../common/errors.js';
 import { validateConfig } from '../../src/config/validate.js';
 import { resolveDialled } from '../../src/core/dialplan.js';
 import { ConfigRepository } from '../../src/store/config-repo.js';
 import { closeDatabase, openDatabase } from '../../src/store/db.js';
 import { tempDir } from '../helpers/tmp.js';
-import { example } from './example.js';
+import { configIssues as messages, example } from './example.js';
 
 /** The example with a main menu 700 (1 → Sales, 2 → submenu 710, 9 → 202) and the submenu 710 (1 → 201, * → back). */
 function withMenus(mutate: (c: any) => void = () => {}): any {
@@ -27,15 +26,6 @@ function withMenus(mutate: (c: any) => void = () => {}): any {
   return c;
 }
 
-function messages(c: any): string[] {
-  try {
-    validateConfig(c);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.issues.map((i) => `${i.path}: ${i.message}`);
-    throw err;
-  }
-  return [];
-}
 
 const CASES: Array<[string, (c: any) => void, string]> = [
   ['a key to a missing department', (c) => (c.menus[0].choices['1'].target = '650'), 'menus[0].choices.1.target: "650" is not the extension of any department'],

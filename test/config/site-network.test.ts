@@ -1,25 +1,12 @@
 /** The site's network identity in the configuration: validated (ranges, template, id) and kept by the store. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ConfigError } from '../../common/errors.js';
-import { validateConfig } from '../../src/config/validate.js';
 import { openDatabase, closeDatabase } from '../../src/store/db.js';
 import { ConfigRepository } from '../../src/store/config-repo.js';
 import { prepareConfig } from '../../src/config/prepare.js';
 import { tempDir } from '../helpers/tmp.js';
-import { example } from './example.js';
+import { example, exampleIssues as issues } from './example.js';
 
-function issues(mutate: (c: any) => void): string[] {
-  const c = example();
-  mutate(c);
-  try {
-    validateConfig(c);
-    return [];
-  } catch (err) {
-    assert.instance(err, ConfigError);
-    return (err as ConfigError).issues.map((i) => `${i.path}: ${i.message}`);
-  }
-}
 
 test('id, ranges and public_template are accepted and checked', () => {
   assert.equal(issues((c) => Object.assign(c.site, { id: 'paris', ranges: ['2xx', { from: '600', to: '609' }], public_template: '+33140000{ext}' })), []);

@@ -5,28 +5,16 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ConfigError } from '../../common/errors.js';
 import { prepareConfig } from '../../src/config/prepare.js';
 import { validateConfig } from '../../src/config/validate.js';
 import { configToYaml, parseYaml } from '../../src/config/yaml.js';
 import { ConfigRepository } from '../../src/store/config-repo.js';
 import { closeDatabase, openDatabase } from '../../src/store/db.js';
 import { tempDir } from '../helpers/tmp.js';
-import { example } from './example.js';
+import { example, exampleIssues as messages } from './example.js';
 
 const CRM = { name: 'amo', type: 'amocrm', url: 'https://example.amocrm.ru', token: 'long-lived-token-1234' };
 
-function messages(mutate: (c: any) => void): string[] {
-  const c = example();
-  mutate(c);
-  try {
-    validateConfig(c);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.issues.map((i) => `${i.path}: ${i.message}`);
-    throw err;
-  }
-  return [];
-}
 
 const CASES: Array<[string, (c: any) => void, RegExp]> = [
   ['a source that is no CRM', (c) => (c.sticky = { sources: ['history', 'amo'] }), /^sticky\.sources\[1\]: "amo" is neither "history" nor the name of a CRM/],

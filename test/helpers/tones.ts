@@ -5,6 +5,7 @@
  */
 import type { RtpEndpoint } from '../../src/media/rtp-endpoint.js';
 import { goertzel } from '../../src/channels/analog/tone-detector.js';
+import { concatSamples } from '../../src/media/samples.js';
 
 /** A SIP phone plays a steady tone of `hz` into its call until stopped. */
 export function playTone(rtp: Pick<RtpEndpoint, 'writeFrame'>, hz: number): () => void {
@@ -32,15 +33,7 @@ export function toneEar(rtp: Pick<RtpEndpoint, 'onFrame'>): ToneEar {
     frames.push(Int16Array.from(f));
     if (frames.length > 5) frames.shift();
   });
-  const samples = (): Int16Array => {
-    const x = new Int16Array(frames.reduce((a, f) => a + f.length, 0));
-    let o = 0;
-    for (const f of frames) {
-      x.set(f, o);
-      o += f.length;
-    }
-    return x;
-  };
+  const samples = (): Int16Array => concatSamples(frames);
   const power = (x: Int16Array): number => {
     let e = 0;
     for (const s of x) e += s * s;

@@ -9,11 +9,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FakeClock } from '../../common/clock.js';
-import { ConfigError } from '../../common/errors.js';
 import { validateConfig } from '../../src/config/validate.js';
 import { decideFilter, type CallFacts, type ExecutiveSwitches } from '../../src/secretary/decide.js';
 import { localToInstant } from '../../src/core/schedule.js';
-import { example } from '../config/example.js';
+import { example, exampleIssues } from '../config/example.js';
 
 function office(mutateRules: (r: any) => void = () => {}) {
   const raw = example();
@@ -78,19 +77,12 @@ test('a department in the VIP list lets its members through; private calls skipp
   assert.is(decideFilter(polite.config, polite.x, {}, outside('+33622222222'), at('15:00')).route, 'message');
 });
 
-const issues = (mutate: (raw: any) => void): string[] => {
-  const raw = example();
-  raw.employees.push({ name: 'Director Petrov', extension: '200' }, { name: 'Marina', extension: '210' });
-  raw.executives = [{ extension: '200', assistants: ['210'] }];
-  mutate(raw);
-  try {
-    validateConfig(raw);
-    return [];
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    return err.issues.map((i) => `${i.path}: ${i.message}`);
-  }
-};
+const issues = (mutate: (raw: any) => void): string[] =>
+  exampleIssues((raw) => {
+    raw.employees.push({ name: 'Director Petrov', extension: '200' }, { name: 'Marina', extension: '210' });
+    raw.executives = [{ extension: '200', assistants: ['210'] }];
+    mutate(raw);
+  });
 
 test('the configuration is checked at import, with the path and the reason', () => {
   assert.equal(issues(() => undefined), []);

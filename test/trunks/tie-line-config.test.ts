@@ -7,7 +7,6 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ConfigError } from '../../common/errors.js';
 import { validateConfig } from '../../src/config/validate.js';
 import { couldBeInRange, inRange } from '../../src/trunks/ranges.js';
 import { resolveDialled } from '../../src/core/dialplan.js';
@@ -15,7 +14,7 @@ import { tieLineDestination } from '../../src/trunks/inbound.js';
 import { trunkCallSpec } from '../../src/trunks/outbound.js';
 import { groupsOf } from '../../src/outgoing/trunk-groups.js';
 import { forwardTargetProblem } from '../../src/core/forwarding.js';
-import { example } from '../config/example.js';
+import { example, exampleIssues } from '../config/example.js';
 
 const PBX = { name: 'Asterisk', peer: { host: '192.0.2.50', domain: 'pbx.example' }, ranges: ['3xx', '450-459'] };
 
@@ -26,15 +25,7 @@ function config(extra: Record<string, unknown> = {}) {
 }
 
 function issues(ranges: unknown): string[] {
-  const c = example();
-  c.sip_trunks = [{ ...PBX, ranges }];
-  try {
-    validateConfig(c);
-    return [];
-  } catch (err) {
-    if (err instanceof ConfigError) return err.issues.map((i) => `${i.path}: ${i.message}`);
-    throw err;
-  }
+  return exampleIssues((c) => (c.sip_trunks = [{ ...PBX, ranges }]));
 }
 
 test('ranges: x wildcards and FROM-TO, complete and still growing', () => {

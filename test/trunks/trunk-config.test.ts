@@ -6,7 +6,6 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ConfigError } from '../../common/errors.js';
 import { validateConfig } from '../../src/config/validate.js';
 import { prepareConfig } from '../../src/config/prepare.js';
 import { openDatabase, closeDatabase } from '../../src/store/db.js';
@@ -18,7 +17,7 @@ import { outboundCallerId } from '../../src/outgoing/caller-id.js';
 import { parseMessage } from '../../src/sip/parser.js';
 import type { SipRequest } from '../../src/sip/message.js';
 import { tempDir } from '../helpers/tmp.js';
-import { example } from '../config/example.js';
+import { configIssues as issues, example } from '../config/example.js';
 
 const trunk = {
   name: 'OVH',
@@ -32,15 +31,6 @@ function withTrunk(t: unknown = trunk): any {
   return c;
 }
 
-function issues(input: unknown): string[] {
-  try {
-    validateConfig(input);
-    return [];
-  } catch (err) {
-    if (err instanceof ConfigError) return err.issues.map((i) => `${i.path}: ${i.message}`);
-    throw err;
-  }
-}
 
 test('a registering trunk gets its defaults; it joins the default group and numbers may name it', () => {
   const c = withTrunk();

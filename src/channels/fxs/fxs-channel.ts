@@ -5,16 +5,14 @@
  * the same phone, and the hang-up told before the legs end. What a flash means is the
  * application's (src/apps/analog-consult.ts), not the channel's.
  */
-import type { AnalogPhoneControl } from '../analog-phone.js';
+import { analogPhoneControl, type AnalogPhoneControl, type AnalogPhoneHost } from '../analog-phone.js';
 import type { Direction, Party } from '../channel.js';
 import type { PortMedia } from '../analog/port-media.js';
 import { PortLeg, type PortLegHost } from '../analog/port-leg.js';
 
 /** What a leg asks of the port it runs on (implemented by FxsExtension). */
-export interface FxsLegHost extends PortLegHost<FxsChannel> {
-  legHeld(leg: FxsChannel, held: boolean): void;
+export interface FxsLegHost extends PortLegHost<FxsChannel>, AnalogPhoneHost<FxsChannel> {
   dialSecondCall(): FxsChannel | undefined;
-  onHungUp(listener: () => void): () => void;
 }
 
 export class FxsChannel extends PortLeg<FxsChannel> {
@@ -22,17 +20,7 @@ export class FxsChannel extends PortLeg<FxsChannel> {
 
   constructor(direction: Direction, owner: Party, host: FxsLegHost, media: PortMedia) {
     super('fxs', direction, owner.number, owner, host, media);
-    const leg = this;
-    this.analogPhone = {
-      get held() {
-        return leg.media.held;
-      },
-      setHeld: (held) => {
-        if (leg.state !== 'released' && held !== leg.media.held) host.legHeld(leg, held);
-      },
-      dialSecondCall: () => host.dialSecondCall(),
-      onHungUp: (listener) => host.onHungUp(listener),
-    };
+    this.analogPhone = analogPhoneControl(this, host);
   }
 
   /** @internal A digit during the call (DTMF to pass on). */

@@ -27,7 +27,7 @@ import { partyAddress } from '../../sip/builders.js';
 import type { Binding } from './location.js';
 import type { SipContext } from './context.js';
 import { causeForStatus } from './causes.js';
-import { SipMedia } from './sip-media.js';
+import type { SipMedia } from './sip-media.js';
 import { endDialog, LEG_ALLOW, SUPPORTED_HEADER } from './in-dialog.js';
 import type { RequestAuthenticator } from './peer-check.js';
 import { SipUacLeg } from './uac-leg.js';
@@ -72,23 +72,7 @@ export class SipOutboundChannel extends SipUacLeg {
     if (this.state !== 'idle') return;
     this.caller = caller;
     this.moveTo('proceeding');
-    SipMedia.open(this.ctx, placement?.near, this.destination.address).then(
-      (media) => {
-        if (this.state === 'released') return void media.close();
-        this.sipMedia = media;
-        this.media = media.endpoint;
-        this.dtmf.listen(media.endpoint);
-        media.onLost((err) => {
-          this.ctx.log.error({ err, leg: this.id, extension: this.employee.extension }, 'sip: media failed (fault, RTP timeout or worker death), ending the call');
-          this.hangup('failure');
-        });
-        this.sendInvite(caller, media);
-      },
-      (err: unknown) => {
-        this.ctx.log.error({ err, extension: this.employee.extension }, 'sip: cannot open RTP for an outgoing call');
-        this.released('congestion');
-      },
-    );
+    this.openMedia(placement, { topic: 'sip', who: { extension: this.employee.extension } }, (media) => this.sendInvite(caller, media));
   }
 
   private sendInvite(caller: Party, media: SipMedia): void {

@@ -24,7 +24,7 @@ import { withCredentials, type Credentials } from '../../sip/auth-client.js';
 import type { G711Law } from '../../media/g711.js';
 import type { SipContext } from './context.js';
 import { causeForStatus } from './causes.js';
-import { SipMedia } from './sip-media.js';
+import type { SipMedia } from './sip-media.js';
 import { endDialog, LEG_ALLOW, SUPPORTED_HEADER } from './in-dialog.js';
 import type { RequestAuthenticator } from './peer-check.js';
 import { SipUacLeg } from './uac-leg.js';
@@ -76,24 +76,10 @@ export class TrunkOutboundChannel extends SipUacLeg {
   call(caller: Party, placement?: PlacementHint): void {
     if (this.state !== 'idle') return;
     this.moveTo('proceeding');
-    SipMedia.open(this.ctx, placement?.near, this.spec.destination.address).then(
-      (media) => {
-        if (this.state === 'released') return void media.close();
-        media.allowCodecs(this.spec.codecs);
-        this.sipMedia = media;
-        this.media = media.endpoint;
-        this.dtmf.listen(media.endpoint);
-        media.onLost((err) => {
-          this.ctx.log.error({ err, leg: this.id, trunk: this.spec.trunk }, 'trunk: media failed (fault, RTP timeout or worker death), ending the call');
-          this.hangup('failure');
-        });
-        this.sendInvite(media);
-      },
-      (err: unknown) => {
-        this.ctx.log.error({ err, trunk: this.spec.trunk, caller: caller.number }, 'trunk: cannot open RTP for an outgoing call');
-        this.released('congestion');
-      },
-    );
+    this.openMedia(placement, {
+      topic: 'trunk', who: { trunk: this.spec.trunk }, openFailure: { caller: caller.number },
+      prepare: (media) => media.allowCodecs(this.spec.codecs),
+    }, (media) => this.sendInvite(media));
   }
 
   private sendInvite(media: SipMedia): void {

@@ -3,10 +3,11 @@
  * TrunkOutboundChannel to a provider): the UAC side of an INVITE once it is sent — CANCEL
  * before the answer and BYE after (RFC 3261 §9.1, §15), the 2xx acknowledged and its SDP
  * answer taken (§13.2.2.4), then the dialog's in-dialog requests, session timer (RFC 4028)
- * and DTMF (leg-dialog.ts, shared with the inbound leg). Each subclass builds and sends its
- * INVITE and decides what its responses mean.
+ * and DTMF (leg-dialog.ts, shared with the inbound leg), and before it, the RTP endpoint
+ * call() opens (openMedia). Each subclass builds and sends its INVITE and decides what its
+ * responses mean.
  */
-import { BaseChannel, type DialogKey, type HangupCause } from '../channel.js';
+import { BaseChannel, type DialogKey, type HangupCause, type PlacementHint } from '../channel.js';
 import type { SipRequest, SipResponse } from '../../sip/message.js';
 import { InviteClientTransaction } from '../../sip/transaction/invite-client.js';
 import type { ClientTransaction } from '../../sip/transaction/layer.js';
@@ -14,10 +15,22 @@ import type { Destination } from '../../sip/transport/layer.js';
 import { Dialog } from '../../sip/dialog.js';
 import { SdpRejected } from '../../sip/sdp-check.js';
 import type { SipContext } from './context.js';
-import type { SipMedia } from './sip-media.js';
+import { SipMedia } from './sip-media.js';
 import { LegDialog } from './leg-dialog.js';
 import type { RequestAuthenticator } from './peer-check.js';
 import { termsFromResponse } from './session-timer.js';
+
+/** How a leg's openMedia logs, and what it does to the endpoint before taking it. */
+export interface MediaOpening {
+  /** The log lines' prefix: 'sip' (a phone), 'trunk'. */
+  topic: string;
+  /** Who the leg calls, in every log line ({ extension } or { trunk }). */
+  who: Record<string, unknown>;
+  /** More for the line logged when no endpoint opens (the caller's number). */
+  openFailure?: Record<string, unknown>;
+  /** Before the endpoint is the leg's (the codecs a trunk allows). */
+  prepare?(media: SipMedia): void;
+}
 
 export abstract class SipUacLeg extends BaseChannel {
   protected invite: SipRequest | undefined;
@@ -78,6 +91,33 @@ export abstract class SipUacLeg extends BaseChannel {
 
   remoteEnded(cause: HangupCause): void {
     this.released(cause);
+  }
+
+  /**
+   * call()'s first step: the RTP endpoint opens next to `placement.near` (same media worker,
+   * so the call relays there) and becomes the leg's media — its DTMF heard, its loss (fault,
+   * RTP timeout, worker death) ending the call — then `ready` sends the INVITE. A leg released
+   * meanwhile closes it unused; no endpoint at all: released 'congestion'.
+   */
+  protected openMedia(placement: PlacementHint | undefined, how: MediaOpening, ready: (media: SipMedia) => void): void {
+    SipMedia.open(this.ctx, placement?.near, this.destination.address).then(
+      (media) => {
+        if (this.state === 'released') return void media.close();
+        how.prepare?.(media);
+        this.sipMedia = media;
+        this.media = media.endpoint;
+        this.dtmf.listen(media.endpoint);
+        media.onLost((err) => {
+          this.ctx.log.error({ err, leg: this.id, ...how.who }, `${how.topic}: media failed (fault, RTP timeout or worker death), ending the call`);
+          this.hangup('failure');
+        });
+        ready(media);
+      },
+      (err: unknown) => {
+        this.ctx.log.error({ err, ...how.who, ...how.openFailure }, `${how.topic}: cannot open RTP for an outgoing call`);
+        this.released('congestion');
+      },
+    );
   }
 
   /**

@@ -5,6 +5,7 @@
 import { digitFrequencies, type DtmfDigit } from './digits.js';
 import { sineAmplitude } from '../levels.js';
 import { SAMPLE_RATE } from '../endpoint.js';
+import { concatSamples } from '../samples.js';
 
 export interface DtmfToneOptions {
   durationMs?: number;
@@ -42,11 +43,5 @@ export function dtmfSequence(digits: string, opts: DtmfToneOptions & { gapMs?: n
   for (const d of digits) {
     parts.push(dtmfTone(d as DtmfDigit, opts), gap);
   }
-  const out = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return concatSamples(parts);
 }

@@ -7,6 +7,7 @@
  */
 import { SAMPLE_RATE } from '../endpoint.js';
 import { DBM0_RMS } from '../levels.js';
+import { concatSamples } from '../samples.js';
 
 export type ToneKind = 'dial' | 'ringback' | 'busy' | 'congestion' | 'silence' | 'unknown';
 
@@ -60,7 +61,7 @@ function peaks(x: Int16Array, start: number, n: number): number[] {
 
 /** Classify a stretch of audio (ideally ≥ 6 s so a full ringback cycle fits). */
 export function classifyTone(audio: Int16Array | readonly Int16Array[]): ToneClassification {
-  const x = audio instanceof Int16Array ? audio : concat(audio);
+  const x = audio instanceof Int16Array ? audio : concatSamples(audio);
   const blocks = Math.floor(x.length / BLOCK);
   const on: boolean[] = [];
   for (let b = 0; b < blocks; b++) {
@@ -99,14 +100,4 @@ export function classifyTone(audio: Int16Array | readonly Int16Array[]): ToneCla
   if (maxOn + maxOff > 1500) return result;
   const irregular = maxOn > 1.3 * Math.min(...onMs);
   return { ...result, kind: meanOn < 300 || irregular ? 'congestion' : 'busy' };
-}
-
-function concat(frames: readonly Int16Array[]): Int16Array {
-  const out = new Int16Array(frames.reduce((n, f) => n + f.length, 0));
-  let o = 0;
-  for (const f of frames) {
-    out.set(f, o);
-    o += f.length;
-  }
-  return out;
 }
