@@ -99,6 +99,7 @@ export class SiteNetwork {
           cert: this.identity.cert,
           acceptPeer: (fp, remote) => this.memberByFingerprint(fp) !== undefined || this.membership.admits(fp, remote.address),
           keepaliveMs: this.o.keepaliveMs ?? 30_000,
+          onePerPeer: true,
         },
       }],
     });
@@ -109,7 +110,8 @@ export class SiteNetwork {
     await this.stack.start();
     this.tls.onConnectionClosed((_remote, fp) => {
       const m = this.memberByFingerprint(fp);
-      if (m) this.peers.connectionLost(m.site);
+      // A second connection given up after a reconnection race closing is no loss: the pair still has its one (tls.ts).
+      if (m && !this.tls.endpointOf(fp)) this.peers.connectionLost(m.site);
     });
     this.tls.onRefused((remote, fp) => this.emit({ type: 'peer.refused', address: remote.address, fingerprint: fp ?? null }));
     this.selfChanged();
