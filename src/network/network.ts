@@ -27,6 +27,7 @@ import type { NumberRange } from './ranges.js';
 import type { MemberRecord } from './membership.js';
 import { Membership } from './joining.js';
 import { SitePeers } from './peers.js';
+import { isRemoved, learnRemoval } from './removals.js';
 import { RoutesView, type NetworkView, type RemoteRoute } from './routes-view.js';
 import { SiteRequests, type SiteCallHandler, type SiteLampHandler } from './site-requests.js';
 
@@ -65,7 +66,9 @@ export interface SiteNetworkOptions {
 export type NetworkEvent =
   | { type: 'peer.up' | 'peer.down'; site: string }
   | { type: 'routes.changed'; site: string; serial: number }
-  | { type: 'member.added' | 'member.removed'; site: string }
+  | { type: 'member.added'; site: string }
+  /** `by`: the member that signed the removal; `site` is this site's own id when it was the one removed. */
+  | { type: 'member.removed'; site: string; by?: string }
   | { type: 'peer.refused'; address: string; fingerprint: string | null };
 
 export class SiteNetwork {
@@ -74,7 +77,7 @@ export class SiteNetwork {
   stack!: SipStack;
   private announcer!: SiteAnnouncer;
   private membership!: Membership;
-  private readonly peers = new SitePeers(this, (site) => this.announcer.dropSite(site), (m) => this.membership.syncWith(m));
+  private readonly peers = new SitePeers(this, (site) => this.announcer.dropSite(site), (m) => this.membership.syncWith(m), (m, res) => learnRemoval(this, m, res));
   private readonly routes = new RoutesView(this, this.peers);
   private readonly listeners: Array<(e: NetworkEvent) => void> = [];
   /** Calls between sites; without it an INVITE is answered 405 (and the dial plan falls back). */
@@ -97,7 +100,8 @@ export class SiteNetwork {
         tls: {
           key: this.identity.key,
           cert: this.identity.cert,
-          acceptPeer: (fp, remote) => this.memberByFingerprint(fp) !== undefined || this.membership.admits(fp, remote.address),
+          // A removed site's certificate connects only to be told it was removed (removals.ts).
+          acceptPeer: (fp, remote) => this.memberByFingerprint(fp) !== undefined || isRemoved(this, fp) || this.membership.admits(fp, remote.address),
           keepaliveMs: this.o.keepaliveMs ?? 30_000,
           onePerPeer: true,
         },

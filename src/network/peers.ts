@@ -5,7 +5,7 @@
  * subscription brings — kept only when they speak for the peer itself, never for another
  * site, which rules out loops and second-hand stale routes.
  */
-import type { SipRequest } from '../sip/message.js';
+import type { SipRequest, SipResponse } from '../sip/message.js';
 import type { ServerTransaction } from '../sip/transaction/server.js';
 import { NameAddr } from '../sip/header-values.js';
 import { PeerHealth, type ProbeResult } from './peer-health.js';
@@ -31,6 +31,8 @@ export class SitePeers {
     private readonly net: SiteNetwork,
     private readonly forgetSubscriber: (site: string) => void,
     private readonly cameUp: (m: MemberRecord) => void = () => undefined,
+    /** A probe answered 403: the peer may be saying this site was removed (removals.ts). */
+    private readonly refused: (m: MemberRecord, res: SipResponse) => void = () => undefined,
   ) {}
 
   get(site: string): Peer | undefined {
@@ -112,7 +114,8 @@ export class SitePeers {
     net.stack.sendRequest(req, {
       destination: net.destinationOf(m),
       onResponse: (res) => {
-        if (res.status >= 200) done(res.status < 300 ? 'answered' : 'timeout');
+        if (res.status === 403) this.refused(m, res);
+        if (res.status >= 200 && this.peers.get(m.site)?.member === m) done(res.status < 300 ? 'answered' : 'timeout');
       },
       onTimeout: () => done('timeout'),
       onTransportError: () => done('unreachable'),
