@@ -37,6 +37,7 @@ import { firstOverlap, formatRange } from './ranges.js';
 import { siteRecordSchema } from './site-record.js';
 import { FailureLimiter } from '../../common/failure-limiter.js';
 import { applyRemoval } from './removals.js';
+import { pruneHistory } from './membership-history.js';
 import type { SiteNetwork } from './network.js';
 
 export const JOIN_CONTENT_TYPE = 'application/x-autocom-join+json';
@@ -162,6 +163,7 @@ export class Membership {
         s.members = members;
         s.removals = removals;
         s.removed = null;
+        pruneHistory(s);
         for (const r of records) s.records[r.site] = r;
       });
       for (const m of members) net.addPeer(m);
