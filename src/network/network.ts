@@ -112,10 +112,12 @@ export class SiteNetwork {
     const requests = new SiteRequests(this, { membership: this.membership, peers: this.peers, announcer: this.announcer });
     this.stack.onRequest((req, tx) => requests.handle(req, tx));
     await this.stack.start();
-    this.tls.onConnectionClosed((_remote, fp) => {
+    this.tls.onConnectionClosed((_remote, fp, retired) => {
       const m = this.memberByFingerprint(fp);
       // A second connection given up after a reconnection race closing is no loss: the pair still has its one (tls.ts).
       if (m && !this.tls.endpointOf(fp)) this.peers.connectionLost(m.site);
+      // The pair's connection closed and a second one serves instead: what was in flight on it is lost, so subscribe again over this one.
+      else if (m && !retired) this.peers.connectionSwitched(m.site);
     });
     this.tls.onRefused((remote, fp) => this.emit({ type: 'peer.refused', address: remote.address, fingerprint: fp ?? null }));
     this.selfChanged();

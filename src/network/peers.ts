@@ -20,6 +20,9 @@ export interface Peer {
   watch: SiteWatch;
 }
 
+/** How soon a lost `x-autocom-site` subscription to an up peer is made again. */
+const RESUBSCRIBE_MS = 5000;
+
 export class SitePeers {
   private readonly peers = new Map<string, Peer>();
 
@@ -49,6 +52,14 @@ export class SitePeers {
       destination: () => net.destinationOf(m), uri: () => net.uriOf(m), from: () => net.fromUri(), contact: () => net.stack.contact('tls', net.selfId(), m.address),
       expiresS: net.o.subscribeExpiresS ?? 600,
       onRecord: (body) => this.receiveRecord(m, body),
+      // Refused or failed while the peer is up (a NOTIFY of an older subscription answered 481, a SUBSCRIBE on a connection
+      // that closed in a reconnection race): subscribe again shortly rather than go without its records until it is down and up.
+      onLost: () => {
+        net.o.clock.setTimeout(() => {
+          const p = this.peers.get(m.site);
+          if (p?.watch === watch && p.health.state === 'up' && !watch.active) watch.start();
+        }, RESUBSCRIBE_MS);
+      },
     });
     const health = new PeerHealth({
       clock: net.o.clock,
@@ -94,6 +105,14 @@ export class SitePeers {
   /** The TLS connection with this member dropped: it counts as down at once. */
   connectionLost(site: string): void {
     this.peers.get(site)?.health.connectionLost();
+  }
+
+  /** The connection with this member closed but another serves the pair now (tls.ts): its subscription is made again over it. */
+  connectionSwitched(site: string): void {
+    const p = this.peers.get(site);
+    if (!p || p.health.state !== 'up') return;
+    p.watch.stop();
+    p.watch.start();
   }
 
   /** A peer that probes us is up from its side: probe back now rather than in up to 10 s. */

@@ -39,6 +39,15 @@ const probeBoth = (a: SiteNetwork, b: SiteNetwork, aId: string, bId: string): vo
   peers(b).get(aId)!.health.probeNow();
 };
 
+/** Let `ms` of the fake clock pass in 5 s steps, each step's probes answered before the next (as time passes for real sites). */
+async function pass(ms: number): Promise<void> {
+  const health = (n: SiteNetwork) => [...(n as unknown as { peers: { peers: Map<string, { health: { outstanding: boolean } }> } }).peers.peers.values()].map((p) => p.health);
+  for (let t = 0; t < ms; t += 5000) {
+    clock.advance(Math.min(5000, ms - t));
+    await waitFor(() => running.every((n) => health(n).every((h) => !h.outstanding)), 3000, 'the probes answered');
+  }
+}
+
 const parisSelf: SelfDescription = { id: 'paris', ranges: ['2xx'].map(toRange), public_template: '+33140000{ext}' };
 const lyonSelf: SelfDescription = { id: 'lyon', ranges: ['3xx'].map(toRange), public_template: '+33478000{ext}' };
 let A: SiteNetwork;
@@ -66,7 +75,7 @@ test('both sides reconnecting at once end with one connection each, opened by th
   assert.is(keptAt(other, opener)?.port, links(opener, other).find((c) => c.socket.remotePort === other.port)?.socket.localPort, 'the other sends back over that same connection');
 
   // The other connection closes once it has been quiet for a while (what was in flight on it was answered).
-  clock.advance(33_000);
+  await pass(33_000);
   await waitFor(() => links(A, B).length === 1 && links(B, A).length === 1, 5000, 'one connection each side');
   assert.is(state(A, 'lyon'), 'up', 'closing the spare connection does not mark the peer down');
   assert.is(state(B, 'paris'), 'up');
@@ -88,6 +97,31 @@ test('after the race the subscriptions and membership records still flow over th
   await waitFor(() => B.route('401')?.site === 'lille' && state(C, 'lyon') === 'up', 8000, 'lille known at lyon');
   assert.is(links(A, B).length, 1);
   assert.is(links(B, A).length, 1);
+});
+
+test('the kept connection dropping before the other closed: the other serves again, nobody is marked down', async () => {
+  const events: string[] = [];
+  const offA = A.on((e) => events.push(`paris ${e.type}`));
+  const offB = B.on((e) => events.push(`lyon ${e.type}`));
+  A.tls.disconnect(A.tls.endpointOf(B.identity.fingerprint)!);
+  await waitFor(() => state(A, 'lyon') === 'down' && state(B, 'paris') === 'down' && links(A, B).length === 0, 5000, 'both down');
+  probeBoth(A, B, 'paris', 'lyon');
+  await waitFor(() => state(A, 'lyon') === 'up' && state(B, 'paris') === 'up' && links(A, B).length === 2 && links(B, A).length === 2, 5000, 'up, with the race\'s two connections');
+  events.length = 0;
+  const kept = A.tls.endpointOf(B.identity.fingerprint)!;
+  A.tls.disconnect(kept);
+  await waitFor(() => links(A, B).length === 1 && links(B, A).length === 1, 5000, 'the kept one gone both sides');
+  assert.ok(A.tls.endpointOf(B.identity.fingerprint) && B.tls.endpointOf(A.identity.fingerprint), 'the other connection serves again');
+  assert.is.not(A.tls.endpointOf(B.identity.fingerprint)!.port === kept.port && A.tls.endpointOf(B.identity.fingerprint)!.address === kept.address, true);
+  await pass(33_000); // past the quiet period: taken back, it is no longer closing
+  assert.is(links(A, B).length, 1);
+  assert.is(links(B, A).length, 1);
+  assert.equal(events.filter((e) => e.endsWith('peer.down')), [], 'nobody marked down');
+  lyonSelf.ranges = [...lyonSelf.ranges, toRange('670')];
+  B.selfChanged();
+  await waitFor(() => A.route('670')?.site === 'lyon', 3000, 'lyon\'s next range at paris over it');
+  offA();
+  offB();
 });
 
 test.after(async () => {

@@ -70,9 +70,11 @@ export class TlsTransport implements Transport {
   private readonly connections = new Map<string, Connection>();
   private readonly connecting = new Map<string, Promise<Connection>>();
   private handler: (data: Buffer, source: Endpoint, local?: Endpoint) => void = () => undefined;
-  private closedHandlers: Array<(remote: Endpoint, fingerprint: string) => void> = [];
+  private closedHandlers: Array<(remote: Endpoint, fingerprint: string, retired: boolean) => void> = [];
   private refusedHandlers: Array<(remote: Endpoint, fingerprint: string | undefined) => void> = [];
   private readonly ownFingerprint: string;
+  /** onePerPeer: the peer of each endpoint whose connection closed (newest last, bounded), so what is still addressed there goes over the pair's connection now. */
+  private readonly former = new Map<string, string>();
   local: Endpoint;
 
   constructor(
@@ -92,7 +94,8 @@ export class TlsTransport implements Transport {
   }
 
   /** A connection that stood (certificate accepted) has closed: dropped, failed keepalive, or closed here. */
-  onConnectionClosed(handler: (remote: Endpoint, fingerprint: string) => void): () => void {
+  /** `retired`: it was a second connection to that peer, given up (onePerPeer). */
+  onConnectionClosed(handler: (remote: Endpoint, fingerprint: string, retired: boolean) => void): () => void {
     this.closedHandlers.push(handler);
     return () => {
       this.closedHandlers = this.closedHandlers.filter((h) => h !== handler);
@@ -186,8 +189,9 @@ export class TlsTransport implements Transport {
       this.clock.clearTimeout(conn.drain);
       if (this.connections.get(key) !== conn) return;
       this.connections.delete(key);
+      if (this.options.onePerPeer) this.remember(key, fingerprint);
       if (!conn.retired && !this.kept(fingerprint)) this.takeBack(fingerprint);
-      for (const h of [...this.closedHandlers]) h(remote, fingerprint);
+      for (const h of [...this.closedHandlers]) h(remote, fingerprint, conn.retired === true);
     });
     this.startKeepalive(conn);
     const other = this.options.onePerPeer ? this.kept(fingerprint, conn) : undefined;
@@ -224,6 +228,12 @@ export class TlsTransport implements Transport {
     if (!conn.retired) return;
     this.clock.clearTimeout(conn.drain);
     conn.drain = this.clock.setTimeout(() => conn.socket.end(), this.options.drainMs ?? 32_000);
+  }
+
+  private remember(key: string, fingerprint: string): void {
+    this.former.delete(key);
+    this.former.set(key, fingerprint);
+    if (this.former.size > 1000) this.former.delete(this.former.keys().next().value!);
   }
 
   /** The kept connection closed: a retired one still open to that peer serves again. */
@@ -267,6 +277,10 @@ export class TlsTransport implements Transport {
     const key = endpointKey(dest);
     const open = this.connections.get(key);
     if (open && !open.socket.destroyed) return Promise.resolve(open);
+    // A subscription's NOTIFY, say, still addressed to a connection of the pair that closed: the pair's connection now.
+    const peer = this.former.get(key);
+    const instead = peer === undefined ? undefined : this.kept(peer);
+    if (instead) return Promise.resolve(instead);
     const pending = this.connecting.get(key);
     if (pending) return pending;
     const p = new Promise<Connection>((resolve, reject) => {
