@@ -116,6 +116,7 @@ export class Membership {
       store.update((s) => {
         s.network = network;
         s.members = [own];
+        s.removed = null;
       });
     }
     const secret = newSecret();
