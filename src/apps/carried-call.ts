@@ -34,7 +34,8 @@ export function carriedCallApplication(deps: { runNumber: NumberRouter }) {
     if (!verdict.ok) return refuse(verdict.reason, 'barred');
     const limited = await refusedByLimits(ctx, owner, { kind: 'outside', number: dest.number, emergency: false, international: dest.international });
     if (limited) return refuse('toll-fraud limit reached', limited);
-    const line = ctx.outsideLine(dest.number, { owner, withhold: dest.withheld });
+    // `caller_id: caller`: the caller's public number (set by breakout-calls.ts) wins over our groups' and lines' caller IDs.
+    const line = ctx.outsideLine(dest.number, { owner, withhold: dest.withheld, ...(verdict.policy.caller_id === 'caller' ? { presentCaller: true } : {}) });
     let noLine = false;
     try {
       const answered = await dial(ctx, [{

@@ -63,8 +63,9 @@ export async function startNetwork(rt: Runtime, dataFolder: string, tlsPort: num
         case 'routes.changed':
           return rt.events.emit('network.routes', { site: e.site, serial: e.serial });
         case 'member.added':
+          return rt.events.emit('network.member', { site: e.site, change: 'added' });
         case 'member.removed':
-          return rt.events.emit('network.member', { site: e.site, change: e.type === 'member.added' ? 'added' : 'removed' });
+          return rt.events.emit('network.member', { site: e.site, change: 'removed', ...(e.by ? { by: e.by } : {}) });
         case 'peer.refused':
           return rt.events.emit('network.refused', { address: e.address, fingerprint: e.fingerprint });
       }

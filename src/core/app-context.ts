@@ -148,6 +148,8 @@ export interface OutsideCallOptions {
   withhold: boolean;
   /** This line only (a tie line's trunk, by name), not the trunk groups `owner` may use. */
   line?: string;
+  /** Present the caller's own number, not the group's or line's caller ID (a carried call with `caller_id: caller`). */
+  presentCaller?: boolean;
 }
 
 /** A call whose legs ring now, as call pickup sees it. */

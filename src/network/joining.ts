@@ -30,12 +30,14 @@ import { SipUri } from '../sip/uri.js';
 import { siteIdSchema } from '../config/network-schema.js';
 import {
   decodeToken, encodeToken, memberRecordSchema, newNetworkId, newSecret, removalRecordSchema, sameHash, secretHash,
-  signMember, signRemoval, soundMembers, verifyMember, verifyRemoval, type MemberRecord, type RemovalRecord,
+  signMember, signRemoval, soundMembers, verifyMember, verifyRemoval, type MemberRecord,
 } from './membership.js';
 import { stepsFrom, syncBody, syncSchema, SYNC_CONTENT_TYPE } from './membership-sync.js';
 import { firstOverlap, formatRange } from './ranges.js';
 import { siteRecordSchema } from './site-record.js';
 import { FailureLimiter } from '../../common/failure-limiter.js';
+import { applyRemoval } from './removals.js';
+import { pruneHistory } from './membership-history.js';
 import type { SiteNetwork } from './network.js';
 
 export const JOIN_CONTENT_TYPE = 'application/x-autocom-join+json';
@@ -114,6 +116,7 @@ export class Membership {
       store.update((s) => {
         s.network = network;
         s.members = [own];
+        s.removed = null;
       });
     }
     const secret = newSecret();
@@ -160,6 +163,8 @@ export class Membership {
         s.network = t.network;
         s.members = members;
         s.removals = removals;
+        s.removed = null;
+        pruneHistory(s);
         for (const r of records) s.records[r.site] = r;
       });
       for (const m of members) net.addPeer(m);
@@ -281,7 +286,7 @@ export class Membership {
     const signer = signerOf(r.data.signer);
     if (!signer || !verifyRemoval(r.data, signer.cert)) throw new SipError(403, 'Bad Signature');
     tx.respond(net.stack.createResponse(req, 200));
-    this.applyRemoval(r.data);
+    applyRemoval(this.net, r.data);
   }
 
   /** Take a member record already checked; `awaitContact` as for `SiteNetwork.addPeer`. */
@@ -311,7 +316,7 @@ export class Membership {
     tx.respond(net.stack.createResponse(req, 200));
     for (const step of stepsFrom(net.store.state, sync)) {
       net.o.log.info({ site: step.kind === 'member' ? step.record.site : step.record.removed, signer: step.record.signer }, `network: a missed ${step.kind} record taken from a member`);
-      if (step.kind === 'removal') this.applyRemoval(step.record, step.member);
+      if (step.kind === 'removal') applyRemoval(this.net, step.record, step.member);
       // That site has known this one since its welcome and probes it while it seems down: its probe opens the pair's one connection.
       else this.admit(step.record, true);
     }
@@ -326,40 +331,7 @@ export class Membership {
     const removal = signRemoval({ network: net.store.state.network!, removed: site, fingerprint: target.fingerprint, at: this.now, signer: self }, net.identity.key);
     const sent = this.broadcast(REMOVAL_CONTENT_TYPE, JSON.stringify(removal), (m) => m.site !== self);
     await Promise.allSettled(sent);
-    this.applyRemoval(removal);
-  }
-
-  /** `known`: the removed site's member record when this site never held it as a member (kept as a signer). */
-  private applyRemoval(removal: RemovalRecord, known?: MemberRecord): void {
-    const net = this.net;
-    const site = removal.removed;
-    if (site === net.selfId()) {
-      for (const m of net.store.members()) net.dropPeer(m.site);
-      net.store.update((s) => {
-        s.network = null;
-        s.members = [];
-        s.invitations = [];
-        s.removals = [];
-        s.retired = [];
-        for (const k of Object.keys(s.records)) if (k !== site) delete s.records[k];
-      });
-      net.emit({ type: 'member.removed', site });
-      return;
-    }
-    // Kept even for a site unknown here: its member record, should a stale member offer it later, is refused.
-    const member = net.store.members().find((m) => m.site === site && m.fingerprint === removal.fingerprint);
-    const retired = member ?? known;
-    net.store.update((s) => {
-      if (!s.removals.some((r) => r.fingerprint === removal.fingerprint)) s.removals.push(removal);
-      if (retired && !s.retired.some((m) => m.fingerprint === retired.fingerprint)) s.retired.push(retired);
-    });
-    if (!member) return;
-    net.dropPeer(site);
-    net.store.update((s) => {
-      s.members = s.members.filter((m) => m.site !== site);
-      delete s.records[site];
-    });
-    net.emit({ type: 'member.removed', site });
+    applyRemoval(this.net, removal);
   }
 
   /**

@@ -27,6 +27,7 @@ import type { NumberRange } from './ranges.js';
 import type { MemberRecord } from './membership.js';
 import { Membership } from './joining.js';
 import { SitePeers } from './peers.js';
+import { isRemoved, learnRemoval } from './removals.js';
 import { RoutesView, type NetworkView, type RemoteRoute } from './routes-view.js';
 import { SiteRequests, type SiteCallHandler, type SiteLampHandler } from './site-requests.js';
 
@@ -65,7 +66,9 @@ export interface SiteNetworkOptions {
 export type NetworkEvent =
   | { type: 'peer.up' | 'peer.down'; site: string }
   | { type: 'routes.changed'; site: string; serial: number }
-  | { type: 'member.added' | 'member.removed'; site: string }
+  | { type: 'member.added'; site: string }
+  /** `by`: the member that signed the removal; `site` is this site's own id when it was the one removed. */
+  | { type: 'member.removed'; site: string; by?: string }
   | { type: 'peer.refused'; address: string; fingerprint: string | null };
 
 export class SiteNetwork {
@@ -74,7 +77,7 @@ export class SiteNetwork {
   stack!: SipStack;
   private announcer!: SiteAnnouncer;
   private membership!: Membership;
-  private readonly peers = new SitePeers(this, (site) => this.announcer.dropSite(site), (m) => this.membership.syncWith(m));
+  private readonly peers = new SitePeers(this, (site) => this.announcer.dropSite(site), (m) => this.membership.syncWith(m), (m, res) => learnRemoval(this, m, res));
   private readonly routes = new RoutesView(this, this.peers);
   private readonly listeners: Array<(e: NetworkEvent) => void> = [];
   /** Calls between sites; without it an INVITE is answered 405 (and the dial plan falls back). */
@@ -97,8 +100,10 @@ export class SiteNetwork {
         tls: {
           key: this.identity.key,
           cert: this.identity.cert,
-          acceptPeer: (fp, remote) => this.memberByFingerprint(fp) !== undefined || this.membership.admits(fp, remote.address),
+          // A removed site's certificate connects only to be told it was removed (removals.ts).
+          acceptPeer: (fp, remote) => this.memberByFingerprint(fp) !== undefined || isRemoved(this, fp) || this.membership.admits(fp, remote.address),
           keepaliveMs: this.o.keepaliveMs ?? 30_000,
+          onePerPeer: true,
         },
       }],
     });
@@ -107,9 +112,12 @@ export class SiteNetwork {
     const requests = new SiteRequests(this, { membership: this.membership, peers: this.peers, announcer: this.announcer });
     this.stack.onRequest((req, tx) => requests.handle(req, tx));
     await this.stack.start();
-    this.tls.onConnectionClosed((_remote, fp) => {
+    this.tls.onConnectionClosed((_remote, fp, retired) => {
       const m = this.memberByFingerprint(fp);
-      if (m) this.peers.connectionLost(m.site);
+      // A second connection given up after a reconnection race closing is no loss: the pair still has its one (tls.ts).
+      if (m && !this.tls.endpointOf(fp)) this.peers.connectionLost(m.site);
+      // The pair's connection closed and a second one serves instead: what was in flight on it is lost, so subscribe again over this one.
+      else if (m && !retired) this.peers.connectionSwitched(m.site);
     });
     this.tls.onRefused((remote, fp) => this.emit({ type: 'peer.refused', address: remote.address, fingerprint: fp ?? null }));
     this.selfChanged();

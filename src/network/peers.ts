@@ -5,7 +5,7 @@
  * subscription brings — kept only when they speak for the peer itself, never for another
  * site, which rules out loops and second-hand stale routes.
  */
-import type { SipRequest } from '../sip/message.js';
+import type { SipRequest, SipResponse } from '../sip/message.js';
 import type { ServerTransaction } from '../sip/transaction/server.js';
 import { NameAddr } from '../sip/header-values.js';
 import { PeerHealth, type ProbeResult } from './peer-health.js';
@@ -20,6 +20,9 @@ export interface Peer {
   watch: SiteWatch;
 }
 
+/** How soon a lost `x-autocom-site` subscription to an up peer is made again. */
+const RESUBSCRIBE_MS = 5000;
+
 export class SitePeers {
   private readonly peers = new Map<string, Peer>();
 
@@ -31,6 +34,8 @@ export class SitePeers {
     private readonly net: SiteNetwork,
     private readonly forgetSubscriber: (site: string) => void,
     private readonly cameUp: (m: MemberRecord) => void = () => undefined,
+    /** A probe answered 403: the peer may be saying this site was removed (removals.ts). */
+    private readonly refused: (m: MemberRecord, res: SipResponse) => void = () => undefined,
   ) {}
 
   get(site: string): Peer | undefined {
@@ -47,6 +52,14 @@ export class SitePeers {
       destination: () => net.destinationOf(m), uri: () => net.uriOf(m), from: () => net.fromUri(), contact: () => net.stack.contact('tls', net.selfId(), m.address),
       expiresS: net.o.subscribeExpiresS ?? 600,
       onRecord: (body) => this.receiveRecord(m, body),
+      // Refused or failed while the peer is up (a NOTIFY of an older subscription answered 481, a SUBSCRIBE on a connection
+      // that closed in a reconnection race): subscribe again shortly rather than go without its records until it is down and up.
+      onLost: () => {
+        net.o.clock.setTimeout(() => {
+          const p = this.peers.get(m.site);
+          if (p?.watch === watch && p.health.state === 'up' && !watch.active) watch.start();
+        }, RESUBSCRIBE_MS);
+      },
     });
     const health = new PeerHealth({
       clock: net.o.clock,
@@ -94,6 +107,14 @@ export class SitePeers {
     this.peers.get(site)?.health.connectionLost();
   }
 
+  /** The connection with this member closed but another serves the pair now (tls.ts): its subscription is made again over it. */
+  connectionSwitched(site: string): void {
+    const p = this.peers.get(site);
+    if (!p || p.health.state !== 'up') return;
+    p.watch.stop();
+    p.watch.start();
+  }
+
   /** A peer that probes us is up from its side: probe back now rather than in up to 10 s. */
   probedBy(site: string): void {
     const p = this.peers.get(site);
@@ -112,7 +133,8 @@ export class SitePeers {
     net.stack.sendRequest(req, {
       destination: net.destinationOf(m),
       onResponse: (res) => {
-        if (res.status >= 200) done(res.status < 300 ? 'answered' : 'timeout');
+        if (res.status === 403) this.refused(m, res);
+        if (res.status >= 200 && this.peers.get(m.site)?.member === m) done(res.status < 300 ? 'answered' : 'timeout');
       },
       onTimeout: () => done('timeout'),
       onTransportError: () => done('unreachable'),

@@ -41,6 +41,8 @@ export interface NetworkView {
   fingerprint: string;
   tls_port: number;
   peers: PeerView[];
+  /** This site was removed from `network` by `by` (a member), at `at` (ISO time); null while a member or never removed. */
+  removed: { network: string; by: string; at: string } | null;
 }
 
 export class RoutesView {
@@ -88,6 +90,10 @@ export class RoutesView {
         serial: r?.serial ?? null,
       });
     }
-    return { site: net.selfId() ?? null, network: net.store.state.network, fingerprint: net.identity.fingerprint, tls_port: net.port, peers };
+    const removed = net.store.state.removed;
+    return {
+      site: net.selfId() ?? null, network: net.store.state.network, fingerprint: net.identity.fingerprint, tls_port: net.port, peers,
+      removed: removed && { network: removed.network, by: removed.by, at: new Date(removed.at).toISOString() },
+    };
   }
 }

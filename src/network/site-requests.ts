@@ -17,6 +17,7 @@ import type { MemberRecord } from './membership.js';
 import { type Membership, JOIN_CONTENT_TYPE, MEMBER_CONTENT_TYPE, REMOVAL_CONTENT_TYPE } from './joining.js';
 import type { SitePeers } from './peers.js';
 import { SYNC_CONTENT_TYPE } from './membership-sync.js';
+import { isRemoved, refuseRemoved } from './removals.js';
 import type { SiteNetwork } from './network.js';
 
 /** Calls between sites (site-calls.ts): set by boot/network.ts once the phones' side exists. */
@@ -52,6 +53,7 @@ export class SiteRequests {
     const member = fp ? net.memberByFingerprint(fp) : undefined;
     const type = (req.headers.get('Content-Type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (req.method === 'MESSAGE' && type === JOIN_CONTENT_TYPE && fp) return void membership.handleJoin(req, tx, fp);
+    if (!member && fp && isRemoved(net, fp)) return refuseRemoved(net, req, tx, fp);
     if (!member) throw new SipError(403, 'Not A Member');
     if (net.calls && req.to.tag !== undefined && IN_CALL_DIALOG.has(req.method)) return net.calls.inDialog(req, tx);
     switch (req.method) {

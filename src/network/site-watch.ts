@@ -64,10 +64,14 @@ export class SiteWatch {
       ? dialog.createRequest('SUBSCRIBE', { headers })
       : o.stack.createRequest({ method: 'SUBSCRIBE', uri: o.uri(), from: o.from(), to: new NameAddr(o.uri()), callId: this.callId!, contact: o.contact(), headers });
     this.pending = true;
+    // A transaction of an earlier subscription (stopped since: the peer went down, came back and was
+    // subscribed again) must not touch this one — its Timer F, 32 s after a dropped connection, would end it.
+    const callId = this.callId;
+    const current = (): boolean => this.callId === callId;
     o.stack.sendRequest(req, {
       destination: o.destination(),
       onResponse: (res) => {
-        if (res.status < 200) return;
+        if (res.status < 200 || !current()) return;
         this.pending = false;
         if (this.stopped || expiresS === 0) return;
         if (res.status >= 300 || !res.to.tag) {
@@ -80,8 +84,8 @@ export class SiteWatch {
         o.clock.clearTimeout(this.refreshTimer);
         this.refreshTimer = o.clock.setTimeout(() => this.dialog && this.send(this.dialog), every);
       },
-      onTimeout: () => this.lost(),
-      onTransportError: () => this.lost(),
+      onTimeout: () => current() && this.lost(),
+      onTransportError: () => current() && this.lost(),
     });
   }
 

@@ -15,6 +15,7 @@ import * as z from 'zod';
 import type { Logger } from '../../common/log.js';
 import { memberRecordSchema, removalRecordSchema, type MemberRecord } from './membership.js';
 import { siteRecordSchema, type SiteRecord } from './site-record.js';
+import { pruneHistory } from './membership-history.js';
 
 const invitationSchema = z.object({ hash: z.string(), expires: z.number() }).strict();
 
@@ -26,6 +27,8 @@ const stateSchema = z
     removals: z.array(removalRecordSchema).default([]),
     /** The member records of removed sites: they still check the records those sites signed while members (membership-sync.ts). */
     retired: z.array(memberRecordSchema).default([]),
+    /** Set when this site was removed (by whom, when): it is no longer a member (removals.ts). */
+    removed: z.object({ network: z.string(), by: z.string(), at: z.number() }).strict().nullable().default(null),
     records: z.record(z.string(), siteRecordSchema),
     invitations: z.array(invitationSchema),
     serial: z.number().int().nonnegative(),
@@ -36,7 +39,7 @@ export type NetworkState = z.infer<typeof stateSchema>;
 export type Invitation = z.infer<typeof invitationSchema>;
 
 export function emptyState(): NetworkState {
-  return { network: null, members: [], removals: [], retired: [], records: {}, invitations: [], serial: 0 };
+  return { network: null, members: [], removals: [], retired: [], removed: null, records: {}, invitations: [], serial: 0 };
 }
 
 export class NetworkStateStore {
@@ -55,6 +58,13 @@ export class NetworkStateStore {
     } catch (err) {
       log.error({ err, file: this.file }, 'network: state file unreadable, set aside; this site starts outside any network');
       renameSync(this.file, `${this.file}.bad`);
+      return;
+    }
+    // A file of an earlier version kept every removal and removed signer: bounded now (membership-history.ts), written back.
+    const { removals, retired } = this.state;
+    if (pruneHistory(this.state)) {
+      log.info({ removals: [removals.length, this.state.removals.length], retired: [retired.length, this.state.retired.length] }, 'network: membership history pruned');
+      this.save();
     }
   }
 

@@ -27,6 +27,8 @@ export interface OutsideCallRequest {
   withhold: boolean;
   /** Take this line (by name) and no other: a tie line to another PBX (trunks/ranges.ts); the caller shown as they are. */
   line?: string;
+  /** The caller shown as they are, not with the group's or line's caller ID (a peer's carried call, `caller_id: caller`). */
+  presentCaller?: boolean;
 }
 
 export class OutgoingLines {
@@ -56,7 +58,7 @@ export class OutgoingLines {
     }
     if (req.line !== undefined) return this.lines().get(req.line)?.seize(number, caller, { withhold: false });
     for (const a of this.hunter.candidates(config, groupsOf(config, req.owner), this.lines())) {
-      const cid = outboundCallerId(config, req.owner, a.group, a.line.name, req.withhold);
+      const cid = req.presentCaller ? { number: undefined, withheld: req.withhold } : outboundCallerId(config, req.owner, a.group, a.line.name, req.withhold);
       const leg = a.line.seize(number, presentedCaller(cid, caller), { withhold: cid.withheld });
       if (leg) {
         this.hunter.used(a);

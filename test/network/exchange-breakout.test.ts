@@ -11,6 +11,7 @@ import * as assert from 'uvu/assert';
 import type { ExchangeEvent } from '../../src/core/events.js';
 import { closeSites, startSites, type Site } from '../helpers/sites.js';
 import { waitUntil as until } from '../helpers/net.js';
+import { createSocket } from 'node:dgram';
 
 type FxsView = { hook: string; hears: string };
 type FxoView = { seized: boolean; dialled: string };
@@ -164,6 +165,51 @@ test('an international number barred for 102 at paris never reaches london, even
   const atLondon = await latestCdr(B);
   assert.is.not(atLondon?.caller.number, '102');
   await ok(A.api.post('/api/sim/fxs/2/hook', { state: 'on' }));
+});
+
+/** A provider behind london's SIP trunk (UDP on loopback): it keeps each INVITE and answers 486, which ends the carried call as busy. */
+async function busyProvider(): Promise<{ port: number; invites: string[]; close(): void }> {
+  const sock = createSocket('udp4');
+  const invites: string[] = [];
+  sock.on('message', (msg, from) => {
+    const text = msg.toString('utf8');
+    if (!text.startsWith('INVITE ')) return;
+    invites.push(text);
+    const head = text.split('\r\n\r\n')[0]!.split('\r\n');
+    const keep = head.filter((l) => /^(Via|From|Call-ID|CSeq):/i.test(l));
+    const to = head.find((l) => /^To:/i.test(l))!;
+    const res = ['SIP/2.0 486 Busy Here', ...keep, `${to};tag=provider1`, 'Content-Length: 0', '', ''].join('\r\n');
+    sock.send(res, from.port, from.address);
+  });
+  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
+  return { port: sock.address().port, invites, close: () => sock.close() };
+}
+
+test('london carrying with caller_id: caller presents paris\'s caller\'s public number on its SIP trunk; with own (the default), its own number', async () => {
+  const provider = await busyProvider();
+  const sipLondon = (callerId?: string) => ({
+    ...london({ carry: { peers: ['paris'], numbers: ['+44'], ...(callerId ? { caller_id: callerId } : {}) } }),
+    sip_trunks: [{ name: 'UK SIP', peer: { host: `127.0.0.1:${provider.port}`, domain: 'provider.test' }, codecs: ['PCMA'], number_format: 'e164', options_interval_s: 0, caller_id: '+442070000000' }],
+    trunk_groups: [{ name: 'sip', lines: ['UK SIP'] }],
+  });
+  const fromUser = (invite: string) => /^From:[^\r\n]*<sip:([^@>]+)@/m.exec(invite)?.[1];
+  try {
+    for (const [policy, shown] of [['caller', '+33140000101'], [undefined, '+442070000000']] as const) {
+      await ok(A.api.put('/api/config', paris({ rules: [{ numbers: ['+44'], via: ['london'], fallback: 'none' }] })));
+      await ok(B.api.put('/api/config', sipLondon(policy)));
+      const before = provider.invites.length;
+      await offHookAndDial(1, UK);
+      await until(async () => provider.invites.length, (n) => n > before, `london's trunk sends the INVITE (caller_id ${policy ?? 'own'})`, 20_000);
+      const invite = provider.invites.at(-1)!;
+      assert.match(invite, /^INVITE sip:\+442079460000@provider\.test SIP\/2\.0/m);
+      assert.is(fromUser(invite), shown, `caller_id ${policy ?? 'own'}: ${invite.split('\r\n').find((l) => l.startsWith('From:'))}`);
+      await until(() => fxs(A, 1), (v) => v.hears === 'busy', '101 hears the provider\'s busy', 15_000);
+      assert.is((await fxo(A, 1)).seized || (await fxo(A, 2)).seized, false, 'no line of paris is taken (busy is final)');
+      await hangUp(1);
+    }
+  } finally {
+    provider.close();
+  }
 });
 
 test.after(async () => {

@@ -33,7 +33,7 @@ export function networkRoutes(app: FastifyInstance, network: () => SiteNetwork |
   app.get('/api/network', { config: { role: 'admin' } }, async () => {
     const net = network();
     const lcr = breakout ? { breakout: breakout() } : {};
-    return net ? { enabled: true, ...net.view(), ...lcr } : { enabled: false, site: null, network: null, fingerprint: null, tls_port: null, peers: [], ...lcr };
+    return net ? { enabled: true, ...net.view(), ...lcr } : { enabled: false, site: null, network: null, fingerprint: null, tls_port: null, peers: [], removed: null, ...lcr };
   });
 
   app.post('/api/network/invitations', { config: { role: 'admin' } }, async (req, reply) => {

@@ -9,6 +9,15 @@
  * alive with the CRLF ping of RFC 5626 §4.4.1 (CRLFCRLF, answered by one CRLF); a pong
  * not seen within {@link TlsOptions.pongTimeoutMs} fails the flow (§4.4.1: 10 s) and the
  * connection is closed, which {@link TlsTransport.onConnectionClosed} reports.
+ *
+ * With {@link TlsOptions.onePerPeer}, one connection per peer (per fingerprint): when both ends open one at the same moment
+ * (a reconnection race), both keep the connection opened by the end whose certificate
+ * fingerprint sorts first — both ends see the same two connections, so they choose the
+ * same one without a word. The other is *retired*: nothing new is sent over it (the
+ * peer's endpoint is the kept one's), what was in flight on it still gets its answers over
+ * it (§18.2.2), and it is closed with a close_notify once quiet for
+ * {@link TlsOptions.drainMs}. Should the kept one close first, the retired one is taken
+ * back, so the pair is never left without its connection.
  */
 import { createServer, connect, type Server, type TLSSocket } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
@@ -27,6 +36,10 @@ export interface TlsOptions {
   keepaliveMs?: number;
   /** How long a ping may wait for its pong before the flow is failed (RFC 5626 §4.4.1: 10 s). */
   pongTimeoutMs?: number;
+  /** Keep one connection per peer fingerprint (the network of sites): see the top of this file. */
+  onePerPeer?: boolean;
+  /** A retired second connection to a peer closes once quiet this long (default 32 s: Timer F, the life of a non-INVITE transaction). */
+  drainMs?: number;
 }
 
 const PING = Buffer.from('\r\n\r\n');
@@ -36,8 +49,13 @@ interface Connection {
   socket: TLSSocket;
   fingerprint: string;
   framer: StreamFramer;
+  /** This end opened it (it sends the keepalive). */
+  outgoing: boolean;
   keepalive?: TimerHandle;
   pongDue?: TimerHandle;
+  /** A second connection to the same peer, given up for the other: closes when `drain` fires. */
+  retired?: boolean;
+  drain?: TimerHandle;
 }
 
 /** The SHA-256 fingerprint of a PEM certificate, as TLS peers report it (`AB:CD:…`). */
@@ -52,8 +70,11 @@ export class TlsTransport implements Transport {
   private readonly connections = new Map<string, Connection>();
   private readonly connecting = new Map<string, Promise<Connection>>();
   private handler: (data: Buffer, source: Endpoint, local?: Endpoint) => void = () => undefined;
-  private closedHandlers: Array<(remote: Endpoint, fingerprint: string) => void> = [];
+  private closedHandlers: Array<(remote: Endpoint, fingerprint: string, retired: boolean) => void> = [];
   private refusedHandlers: Array<(remote: Endpoint, fingerprint: string | undefined) => void> = [];
+  private readonly ownFingerprint: string;
+  /** onePerPeer: the peer of each endpoint whose connection closed (newest last, bounded), so what is still addressed there goes over the pair's connection now. */
+  private readonly former = new Map<string, string>();
   local: Endpoint;
 
   constructor(
@@ -65,6 +86,7 @@ export class TlsTransport implements Transport {
     private readonly idleMs = 10 * 60_000,
   ) {
     this.local = { address: host, port };
+    this.ownFingerprint = certificateFingerprint(options.cert);
   }
 
   onMessage(handler: (data: Buffer, source: Endpoint, local?: Endpoint) => void): void {
@@ -72,7 +94,8 @@ export class TlsTransport implements Transport {
   }
 
   /** A connection that stood (certificate accepted) has closed: dropped, failed keepalive, or closed here. */
-  onConnectionClosed(handler: (remote: Endpoint, fingerprint: string) => void): () => void {
+  /** `retired`: it was a second connection to that peer, given up (onePerPeer). */
+  onConnectionClosed(handler: (remote: Endpoint, fingerprint: string, retired: boolean) => void): () => void {
     this.closedHandlers.push(handler);
     return () => {
       this.closedHandlers = this.closedHandlers.filter((h) => h !== handler);
@@ -98,11 +121,14 @@ export class TlsTransport implements Transport {
     return this.connections.get(endpointKey(remote))?.socket.getPeerX509Certificate()?.toString();
   }
 
-  /** The remote end of a standing connection whose peer presented `fingerprint` (one connection per pair of sites). */
+  /** The remote end of the standing connection whose peer presented `fingerprint` (one connection per pair of sites; never a retired one). */
   endpointOf(fingerprint: string): Endpoint | undefined {
-    for (const c of this.connections.values()) {
-      if (c.fingerprint === fingerprint && !c.socket.destroyed) return { address: c.socket.remoteAddress ?? '', port: c.socket.remotePort ?? 0 };
-    }
+    const c = this.kept(fingerprint);
+    return c && { address: c.socket.remoteAddress ?? '', port: c.socket.remotePort ?? 0 };
+  }
+
+  private kept(fingerprint: string, except?: Connection): Connection | undefined {
+    for (const c of this.connections.values()) if (c !== except && c.fingerprint === fingerprint && !c.retired && !c.socket.destroyed) return c;
     return undefined;
   }
 
@@ -149,6 +175,7 @@ export class TlsTransport implements Transport {
     const conn: Connection = {
       socket,
       fingerprint,
+      outgoing,
       framer: new StreamFramer((message) => this.handler(message, remote, local)),
     };
     this.connections.set(key, conn);
@@ -159,13 +186,64 @@ export class TlsTransport implements Transport {
     socket.on('close', () => {
       this.clock.clearInterval(conn.keepalive);
       this.clock.clearTimeout(conn.pongDue);
+      this.clock.clearTimeout(conn.drain);
       if (this.connections.get(key) !== conn) return;
       this.connections.delete(key);
-      for (const h of [...this.closedHandlers]) h(remote, fingerprint);
+      if (this.options.onePerPeer) this.remember(key, fingerprint);
+      if (!conn.retired && !this.kept(fingerprint)) this.takeBack(fingerprint);
+      for (const h of [...this.closedHandlers]) h(remote, fingerprint, conn.retired === true);
     });
-    const every = this.options.keepaliveMs ?? 30_000;
-    if (outgoing && every > 0) conn.keepalive = this.clock.setInterval(() => this.ping(conn), every);
+    this.startKeepalive(conn);
+    const other = this.options.onePerPeer ? this.kept(fingerprint, conn) : undefined;
+    if (other) this.retire(this.preferred(conn, other) === conn ? other : conn);
     return conn;
+  }
+
+  private startKeepalive(conn: Connection): void {
+    const every = this.options.keepaliveMs ?? 30_000;
+    if (conn.outgoing && every > 0) conn.keepalive = this.clock.setInterval(() => this.ping(conn), every);
+  }
+
+  /**
+   * Of two connections to one peer, the one both ends keep: opened by the end whose
+   * fingerprint sorts first; opened by the same end, the newer (that end gave up the older).
+   */
+  private preferred(a: Connection, b: Connection): Connection {
+    const opener = (c: Connection): string => (c.outgoing ? this.ownFingerprint : c.fingerprint);
+    if (opener(a) === opener(b)) return a;
+    return opener(a) < opener(b) ? a : b;
+  }
+
+  /** Give up a second connection: no keepalive, nothing new over it, closed once quiet. */
+  private retire(conn: Connection): void {
+    conn.retired = true;
+    this.clock.clearInterval(conn.keepalive);
+    this.clock.clearTimeout(conn.pongDue);
+    conn.keepalive = conn.pongDue = undefined;
+    this.quiet(conn);
+  }
+
+  /** Traffic on a retired connection: its close waits for another quiet period. */
+  private quiet(conn: Connection): void {
+    if (!conn.retired) return;
+    this.clock.clearTimeout(conn.drain);
+    conn.drain = this.clock.setTimeout(() => conn.socket.end(), this.options.drainMs ?? 32_000);
+  }
+
+  private remember(key: string, fingerprint: string): void {
+    this.former.delete(key);
+    this.former.set(key, fingerprint);
+    if (this.former.size > 1000) this.former.delete(this.former.keys().next().value!);
+  }
+
+  /** The kept connection closed: a retired one still open to that peer serves again. */
+  private takeBack(fingerprint: string): void {
+    const back = [...this.connections.values()].find((c) => c.fingerprint === fingerprint && c.retired && !c.socket.destroyed && c.socket.writable);
+    if (!back) return;
+    back.retired = false;
+    this.clock.clearTimeout(back.drain);
+    back.drain = undefined;
+    this.startKeepalive(back);
   }
 
   /**
@@ -174,6 +252,7 @@ export class TlsTransport implements Transport {
    * which skips stray CRLFs itself (§7.5 of RFC 3261).
    */
   private data(conn: Connection, chunk: Buffer, outgoing: boolean): void {
+    this.quiet(conn);
     if (conn.framer.buffered === 0 && isOnlyCrlf(chunk)) {
       if (outgoing) {
         this.clock.clearTimeout(conn.pongDue);
@@ -198,6 +277,10 @@ export class TlsTransport implements Transport {
     const key = endpointKey(dest);
     const open = this.connections.get(key);
     if (open && !open.socket.destroyed) return Promise.resolve(open);
+    // A subscription's NOTIFY, say, still addressed to a connection of the pair that closed: the pair's connection now.
+    const peer = this.former.get(key);
+    const instead = peer === undefined ? undefined : this.kept(peer);
+    if (instead) return Promise.resolve(instead);
     const pending = this.connecting.get(key);
     if (pending) return pending;
     const p = new Promise<Connection>((resolve, reject) => {
@@ -225,6 +308,7 @@ export class TlsTransport implements Transport {
 
   async send(data: Buffer, dest: Endpoint): Promise<void> {
     const conn = await this.connection(dest);
+    this.quiet(conn);
     await new Promise<void>((resolve, reject) => conn.socket.write(data, (err) => (err ? reject(err) : resolve())));
   }
 
