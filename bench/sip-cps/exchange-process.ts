@@ -4,7 +4,7 @@
  * /proc to give the cost of a call in CPU microseconds.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 export const EXCHANGE_CORE = '0';
@@ -19,6 +19,8 @@ export interface ExchangeProcess {
   stats(): Promise<ExchangeStats>;
   /** User + system CPU time of the process so far, seconds. */
   cpuS(): number;
+  /** The same per thread so far, seconds, by thread id and name (/proc/PID/task/TID). */
+  threadCpuS(): Map<string, number>;
   stop(): Promise<void>;
 }
 
@@ -63,15 +65,29 @@ export async function startExchangeProcess(dir: string, opts: { profileDir?: str
         child.on('message', answer);
         child.send('stats');
       }),
-    cpuS: () => {
-      // /proc/PID/stat: fields 14 and 15 (utime, stime) after the parenthesised name.
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return (Number(f[11]) + Number(f[12])) / TICKS_PER_S;
+    cpuS: () => statCpuS(`/proc/${pid}/stat`),
+    threadCpuS: () => {
+      const byThread = new Map<string, number>();
+      for (const tid of readdirSync(`/proc/${pid}/task`)) {
+        try {
+          const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+          byThread.set(`${tid} ${name}`, statCpuS(`/proc/${pid}/task/${tid}/stat`));
+        } catch {
+          // the thread ended between the listing and the read
+        }
+      }
+      return byThread;
     },
     stop: async () => {
       child.kill('SIGTERM');
       await exited;
     },
   };
+}
+
+/** utime + stime of a /proc stat file, seconds: fields 14 and 15, after the parenthesised name. */
+function statCpuS(file: string): number {
+  const stat = readFileSync(file, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / TICKS_PER_S;
 }

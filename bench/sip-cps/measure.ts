@@ -18,16 +18,22 @@ export function udpReceiveDrops(): number {
 /** `calls` calls placed at `rate` by `place`, measured on `exchange`; a run passes with every call through at ≥ 95 % of the rate. */
 export async function measureRun(exchange: ExchangeProcess, label: string, rate: number, calls: number, place: () => Promise<CallerResult>): Promise<Run> {
   const cpu0 = exchange.cpuS();
+  const threads0 = exchange.threadCpuS();
   const drops0 = udpReceiveDrops();
   await exchange.loopDelay(); // reset
   const t0 = performance.now();
   const r = await place();
   const wallS = (performance.now() - t0) / 1000;
   const cpu = exchange.cpuS() - cpu0;
+  const threadCpuPerCallUs: Record<string, number> = {};
+  for (const [t, s] of exchange.threadCpuS()) {
+    const us = r.successful ? ((s - (threads0.get(t) ?? 0)) * 1e6) / r.successful : NaN;
+    if (us > 0) threadCpuPerCallUs[t] = Math.round(us);
+  }
   const udpDrops = udpReceiveDrops() - drops0;
   const loop = await exchange.loopDelay();
   const pass = r.exitCode === 0 && r.failed === 0 && r.successful === calls && r.achievedRate >= 0.95 * rate;
-  return { ...r, label, udpDrops, loop, cpuShare: cpu / wallS, cpuPerCallUs: r.successful ? (cpu * 1e6) / r.successful : NaN, pass };
+  return { ...r, label, udpDrops, loop, cpuShare: cpu / wallS, cpuPerCallUs: r.successful ? (cpu * 1e6) / r.successful : NaN, threadCpuPerCallUs, pass };
 }
 
 /**

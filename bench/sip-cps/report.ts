@@ -17,6 +17,8 @@ export interface Run extends CallerResult {
   cpuShare: number;
   /** Exchange CPU per successful call, µs. */
   cpuPerCallUs: number;
+  /** CPU per successful call by thread ("TID name"), µs: only threads that ran during the run. */
+  threadCpuPerCallUs: Record<string, number>;
   pass: boolean;
 }
 

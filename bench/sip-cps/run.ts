@@ -1,7 +1,7 @@
 /**
  * bench/sip-cps: calls per second through the exchange, driven by sipp.
  *
- *   npx tsx bench/sip-cps/run.ts [--duration S] [--rates 100,200] [--profile RATE] [--write]
+ *   npx tsx bench/sip-cps/run.ts [--duration S] [--rates 100,200] [--profile RATE] [--threads] [--write]
  *
  * The exchange runs in its own process on core 0; sipp (callee 202 answering every call,
  * caller 201 with digest auth: INVITE → 401 → ACK → INVITE → 180 → 200 → ACK → BYE, no
@@ -9,6 +9,7 @@
  * run fails (a failed call, or sipp unable to hold the rate), refines by 25 between the
  * last pass and the first failure, then holds 80 % of that peak three times as long and
  * checks that no call fails. --profile RATE runs one profiled run and prints the hot spots.
+ * --threads prints each run's CPU per call by thread (main, media worker, V8's GC helpers, libuv).
  * --write puts the summary into docs/PERFORMANCE.md (## SIP).
  */
 import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -61,6 +62,7 @@ async function measure(label: string, rate: number, seconds: number, print = tru
   if (print) {
     console.log(`${label}: ${rate} calls/s offered, ${r.achievedRate.toFixed(0)} achieved, ${r.successful}/${calls} ok, ${r.failed} failed, ` +
       `${r.retransmissions} retrans, ${r.udpDrops} UDP drops, setup p99 ${quantile(r.setupMs, 0.99)} ms, exchange CPU ${(100 * r.cpuShare).toFixed(0)} %, loop delay p99 ${r.loop.p99Ms.toFixed(0)} / max ${r.loop.maxMs.toFixed(0)} ms, heap ${r.loop.heapMiB.toFixed(0)} MiB → ${r.pass ? 'pass' : 'FAIL'}`);
+    if (args.includes('--threads')) console.log(`  CPU per call by thread (µs): ${Object.entries(r.threadCpuPerCallUs).map(([t, us]) => `${t} ${us}`).join(', ')}`);
     if (r.failed) console.log(`  failures: ${JSON.stringify(r.failures)}; out-of-call messages ${r.outOfCall}`);
     if (!r.pass && r.exitCode !== 0 && r.failed === 0) console.log(r.output.slice(-1500));
   }

@@ -11,7 +11,7 @@
  */
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/log.js';
-import type { Channel, DialogKey } from '../channels/channel.js';
+import type { Channel } from '../channels/channel.js';
 import type { Config, Employee } from '../config/schema.js';
 import type { MixerBudget } from '../media/mixer.js';
 import type { DoorConfig } from '../config/door-schema.js';
@@ -36,11 +36,11 @@ import { startCampOnCallBack } from '../apps/camp-on-callback.js';
 import { DialTargets, type DeviceLegFactory, type LegPurpose } from './dial-targets.js';
 import { LampBoard, extensionsOf } from './lamps.js';
 import { featureCode } from '../config/feature-codes.js';
+import { CallReplacement } from './replaces.js';
 
 export type { DeviceLegFactory, LegPurpose } from './dial-targets.js';
 
-/** The outcome of an INVITE with Replaces (Switch.replaceWith). */
-export type ReplaceVerdict = 'replaced' | 'not-found' | 'forbidden' | 'busy';
+export type { ReplaceVerdict } from './replaces.js';
 
 export type { OutsideLineProvider } from '../outgoing/line-assignment.js';
 
@@ -83,6 +83,8 @@ export class Switch {
   private readonly sessions = new Set<Session>();
   /** Every live channel the core knows. */
   readonly channels = new ChannelRegistry();
+  /** INVITE with Replaces (RFC 3891): a leg taking over one of these channels' dialogs. */
+  readonly replaces = new CallReplacement(this.channels);
   /** The exchange's holding bridge: whoever waits in it hears music on hold. */
   readonly holding: Bridge;
   /** The park slots: which call waits in which. */
@@ -278,29 +280,6 @@ export class Switch {
       this.deps.log.error({ err, call: session.id }, 'routing failed');
       session.end('failure');
     });
-  }
-
-  /**
-   * An INVITE with Replaces (RFC 3891 §3): `leg` (answered here) takes the place of the
-   * dialog's channel in its call, which hangs the old one up. `not-found` when no live call
-   * is that dialog, `forbidden` when it is another employee's (only one's own call may be
-   * taken over: another phone of the same extension), `busy` when its call is not talking.
-   */
-  replaceWith(leg: Channel, key: DialogKey): ReplaceVerdict {
-    const verdict = this.mayReplace(key, leg.owner);
-    if (verdict !== 'replaced') return verdict;
-    const old = this.channels.byReplaces(key)!;
-    leg.answer();
-    if (leg.state !== 'up' || !this.channels.replace(old, leg)) leg.hangup('congestion');
-    return 'replaced';
-  }
-
-  /** What replaceWith would answer for a leg of `owner` now (checked before the leg's media is opened). */
-  mayReplace(key: DialogKey, owner: string): ReplaceVerdict {
-    const old = this.channels.byReplaces(key);
-    if (!old || old.state !== 'up') return 'not-found';
-    if (old.owner !== owner) return 'forbidden';
-    return this.channels.canReplace(old) ? 'replaced' : 'busy';
   }
 
   /**

@@ -34,6 +34,8 @@ export interface BaresipOptions {
   modules?: string[];
   /** The contacts file (one `"Name" <sip:…>;presence=p2p` per line for the presence module). */
   contacts?: string;
+  /** A UDP port for the `cons` module's console: menu commands (`/hold`, `/resume`, `/transfer …`) sent there. */
+  console?: number;
 }
 
 /** A sine at `hz` for `seconds` (8 kHz), for a phone's microphone. */
@@ -51,7 +53,7 @@ export async function startBaresip(o: BaresipOptions): Promise<BaresipPhone> {
     'poll_method epoll', `sip_listen 127.0.0.1:${await freePort()}`,
     `audio_player aubridge,nowhere${o.ext}`, `audio_alert aubridge,nowhere${o.ext}`, `audio_source aufile,${join(dir, 'source.wav')}`,
     'audio_srate 8000', 'audio_channels 1', `rtp_ports ${rtp}-${rtp + 20}`,
-    'module_path /usr/lib/baresip/modules', 'module g711.so', 'module aufile.so', 'module aubridge.so', 'module sndfile.so',
+    'module_path /usr/lib/baresip/modules', 'module g711.so', 'module aufile.so', 'module aubridge.so', 'module sndfile.so', ...(o.console ? ['module cons.so', `cons_listen 127.0.0.1:${o.console}`] : []),
     'module_app account.so', 'module_app menu.so', ...(o.modules ?? []).map((m) => `module_app ${m}`), `snd_path ${rec}`, '',
   ].join('\n'));
   writeFileSync(join(dir, 'accounts'), `<sip:${o.ext}@127.0.0.1:${o.sipPort};transport=udp>;auth_user=${o.ext};auth_pass=${o.secret};audio_codecs=${o.codec ?? 'PCMU'};regint=600\n`);

@@ -184,7 +184,7 @@ export class B2bua implements DeviceLegFactory {
     }
     if (replaces) {
       leg.start();
-      const verdict = this.sw.replaceWith(leg, replaces);
+      const verdict = this.sw.replaces.replace(leg, replaces);
       if (verdict !== 'replaced') leg.hangup(verdict === 'forbidden' ? 'barred' : verdict === 'busy' ? 'busy' : 'not-found');
       return;
     }
@@ -202,7 +202,7 @@ export class B2bua implements DeviceLegFactory {
     if (values.length === 0) return undefined;
     if (values.length > 1) throw new SipError(400, 'Only One Replaces Allowed');
     const key = parseReplaces(values[0]!);
-    const verdict = this.sw.mayReplace(key, extension);
+    const verdict = this.sw.replaces.check(key, extension);
     if (verdict === 'not-found') throw new SipError(481, 'Call/Transaction Does Not Exist');
     if (verdict === 'forbidden') {
       this.log.warn({ call: req.callId, from: extension }, 'sip: INVITE with Replaces for another employee\'s call, refused');
