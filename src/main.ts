@@ -71,6 +71,7 @@ import { VERSION } from './version.js';
 import { passwordRoutes } from './api/routes/password.js';
 import { GeneratedPasswordRepository } from './store/generated-password-repo.js';
 import { systemRoutes } from './api/routes/system.js';
+import { drainingRoutes } from './api/routes/draining.js';
 import { RecentWarnings } from '../common/log.js';
 import { Retention } from './store/retention.js';
 import { retentionRoutes } from './api/routes/retention.js';
@@ -293,6 +294,7 @@ export async function startExchange(opts: StartOptions): Promise<Exchange> {
         (app) => passwordRoutes(app, { clock, config: configRepo, sessions }),
         (app) => systemRoutes(app, { dataFolder: resolve(opts.data), warnings: () => recentWarnings?.list() ?? [] }),
         (app) => retentionRoutes(app, { retention }),
+        (app) => drainingRoutes(app, { draining: () => sip.draining, events }),
       ],
       stats: {
         core: () => ({ calls: core.activeCalls().length, bridges: core.bridges().length, ...(clock.pending ? { timers: clock.pending() } : {}) }),

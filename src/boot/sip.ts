@@ -24,6 +24,7 @@ import { SipNotifier } from '../channels/sip/events/notifier.js';
 import { dialogPackage, messageSummaryPackage, presencePackage } from '../channels/sip/events/packages.js';
 import { featureCode } from '../config/feature-codes.js';
 import { FrontProxy } from '../channels/sip/front-proxy.js';
+import { Draining } from '../channels/sip/draining.js';
 
 export interface SipLayer {
   /** The bound UDP/TCP port (resolved when 0 was asked). */
@@ -32,6 +33,8 @@ export interface SipLayer {
   /** What the trunks (boot/trunks.ts) build on: the legs' context and the B2BUA they stand in front of. */
   ctx: SipContext;
   b2bua: B2bua;
+  /** Whether new SIP dialogs are taken (PUT /api/system/draining). */
+  draining: Draining;
 }
 
 export async function startSip(rt: Runtime): Promise<SipLayer> {
@@ -71,7 +74,8 @@ export async function startSip(rt: Runtime): Promise<SipLayer> {
   const ctx: SipContext = { stack, clock: rt.clock, log, rtpHost: rt.bind, mediaAddress, rtpPorts: media.rtp_ports, rtpTimeoutMs: media.rtp_timeout_s * 1000, dialogs: new Map(), ...(mediaPool ? { mediaPool } : {}) };
   const frontProxy = rt.frontProxy ? new FrontProxy(rt.frontProxy.address, rt.frontProxy.port) : undefined;
   if (frontProxy) log.info({ proxy: `${frontProxy.address}:${frontProxy.port}` }, 'sip: behind a front proxy (trusted by address, its calls carry the caller it authenticated)');
-  const b2bua = wireSip(ctx, rt.switch, directory, location, rt.events, frontProxy);
+  const draining = new Draining(rt.clock, log);
+  const b2bua = wireSip(ctx, rt.switch, directory, location, rt.events, frontProxy, draining);
   const notifier = b2bua.notifier!;
   if (rt.mailboxes) notifier.addPackage(messageSummaryPackage(rt.events, rt.mailboxes, () => featureCode(rt.config.snapshot(), 'voicemail')));
   const offMwi = rt.mailboxes
@@ -102,7 +106,7 @@ export async function startSip(rt: Runtime): Promise<SipLayer> {
   });
   const port = stack.transport.advertised('udp').port;
   log.info({ address: rt.bind, port, ...(advertise ? { advertise } : {}) }, 'sip: listening on UDP and TCP');
-  return { port, location, ctx, b2bua };
+  return { port, location, ctx, b2bua, draining };
 }
 
 /**
@@ -111,10 +115,10 @@ export async function startSip(rt: Runtime): Promise<SipLayer> {
  * assemble a SIP layer around their own pool or clock use this too, so they run the
  * exchange's wiring, not a copy of it.
  */
-export function wireSip(ctx: SipContext, sw: Switch, directory: SipDirectory, location: LocationService, events?: EventBus, frontProxy?: FrontProxy): B2bua {
+export function wireSip(ctx: SipContext, sw: Switch, directory: SipDirectory, location: LocationService, events?: EventBus, frontProxy?: FrontProxy, draining?: Draining): B2bua {
   const auth = new SipAuthenticator(directory, ctx.clock, ctx.log, events && ((l) => events.emit('security.lockout', l)), frontProxy);
   const registrar = new Registrar(auth, location, ctx.clock, ctx.log);
-  const b2bua = new B2bua(ctx, sw, directory, auth, registrar, location, ctx.log, frontProxy);
+  const b2bua = new B2bua(ctx, sw, directory, auth, registrar, location, ctx.log, frontProxy, draining);
   // SUBSCRIBE/NOTIFY (RFC 6665): busy lamps and presence from the core's lamp board, which
   // also learns when a phone registers or goes (its presence opens or closes).
   const notifier = new SipNotifier(ctx, auth, directory, ctx.log);

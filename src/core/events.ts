@@ -11,6 +11,8 @@ import type { CallRecordData } from './call-record.js';
 export interface ExchangeEvents {
   'exchange.ready': { http: string; sip: string };
   'exchange.stopping': Record<string, never>;
+  /** The box took new SIP dialogs again (`serving`) or answers them 503 + Retry-After (`draining`, channels/sip/draining.ts); `by` is who asked. */
+  'sip.draining': { state: 'serving' | 'draining'; since: number; retry_after_s: number | null; by: string };
   'config.applied': { revision: number; actor: string };
   'config.rejected': { actor: string; errors: string[] };
   'auth.login': { extension: string; ok: boolean; ip: string };

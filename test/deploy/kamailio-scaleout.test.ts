@@ -8,7 +8,9 @@
  * A phone registered at Kamailio is reached from a phone whose call lands on either box;
  * when the box next in turn is SIGKILLed its call fails over to the other on the timeout and
  * the next calls skip it; restarted, an answered probe brings it back; a box killed with no
- * call in flight is taken out by its unanswered OPTIONS alone. A wrong password stops at
+ * call in flight is taken out by its unanswered OPTIONS alone; a box draining answers 503
+ * (INVITE and probe alike): its call goes on to the other box at once, and it stays out until
+ * it serves again. A wrong password stops at
  * Kamailio; a request from anywhere but Kamailio is not trusted for its asserted identity.
  */
 import { test } from 'uvu';
@@ -240,6 +242,49 @@ if (enabled) {
       return t[0]! + t[1]! === before[0]! + before[1]! + 2 ? t : undefined;
     }, 10_000, 'both calls recorded');
     assert.equal([after[0]! - before[0]!, after[1]! - before[1]!], [1, 1], 'each box carried one call');
+  });
+
+  test('a box draining (PUT /api/system/draining): its 503 moves a new call to the other box at once, its probes keep it out, serving again brings it back', async () => {
+    const a = first;
+    const b = boxes.find((x) => x !== a)!;
+    const uri = `sip:127.0.0.1:${a.sipPort}`;
+    const refusals = (): number => kam.output.split(`box ${uri} failed (503) for INVITE`).length - 1;
+    const put = await a.api.put('/api/system/draining', { draining: true, retry_after_s: 60 });
+    assert.is(put.status, 200, JSON.stringify(put.body));
+    const onA = await cdrTotal(a);
+    // A's own OPTIONS probes answer 503 too and may take it out before a call meets it: each
+    // try puts A back in the rotation (as a probe in flight would find it) until the round
+    // robin hands a call to A, whose 503 Kamailio must turn into the next box at once.
+    let met = false;
+    for (let i = 0; i < 8 && !met; i++) {
+      await kam.rpc('dispatcher.set_state', ['ap', 1, uri]);
+      const [before, onB, started] = [refusals(), await cdrTotal(b), Date.now()];
+      await call();
+      await waitFor(async () => (await cdrTotal(b)) === onB + 1, 10_000, 'the call recorded on B');
+      met = refusals() > before;
+      if (met) assert.ok(Date.now() - started < BOX_TIMEOUT_MS, 'the 503 moved the call on without waiting for a timeout');
+    }
+    assert.ok(met, `a call met A's 503 and went on to B\n${kam.output.slice(-2000)}`);
+    assert.is(await cdrTotal(a), onA, 'A took no new call while draining');
+    await waitFor(async () => (await flagsOf(a)).startsWith('I'), 10_000, 'A out of the rotation');
+    const onB = await cdrTotal(b);
+    const refused = refusals();
+    await call();
+    await call();
+    await waitFor(async () => (await cdrTotal(b)) === onB + 2, 10_000, 'both calls recorded on B');
+    assert.is(refusals(), refused, 'no call tried A: its 503 probes keep it out');
+    assert.match(await flagsOf(a), /^I/);
+
+    assert.is((await a.api.put('/api/system/draining', { draining: false })).status, 200);
+    await waitFor(async () => (await flagsOf(a)).startsWith('A'), 15_000, 'A active again (its OPTIONS answered 200)');
+    const spread = await totals();
+    await call();
+    await call();
+    const after = await waitFor(async () => {
+      const t = await totals();
+      return t[0]! + t[1]! === spread[0]! + spread[1]! + 2 ? t : undefined;
+    }, 10_000, 'both calls recorded');
+    assert.equal([after[0]! - spread[0]!, after[1]! - spread[1]!], [1, 1], 'each box carried one call');
   });
 
   test('a box killed while no call is in flight: the probe alone takes it out, calls go to the other', async () => {

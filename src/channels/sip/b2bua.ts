@@ -36,6 +36,7 @@ import { answerSessionTimer } from './session-timer.js';
 import type { SipNotifier } from './events/notifier.js';
 import { lampPickup } from './events/lamp-pickup.js';
 import type { FrontProxy } from './front-proxy.js';
+import type { Draining } from './draining.js';
 
 export const ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, REGISTER, SUBSCRIBE';
 /** Extensions this exchange understands (RFC 4028 session timers); a Require for anything else is answered 420. */
@@ -58,6 +59,8 @@ export class B2bua implements DeviceLegFactory {
     private readonly log: Logger,
     /** Behind a front proxy (front-proxy.ts) every SIP phone is also reached through it. */
     private readonly frontProxy?: FrontProxy,
+    /** Taken out of service gently (draining.ts): new dialogs answered 503 + Retry-After. */
+    private readonly draining?: Draining,
   ) {}
 
   /** The stack's request handler. Throwing a SipError answers with its status. */
@@ -71,6 +74,8 @@ export class B2bua implements DeviceLegFactory {
     // §8.2.1/§8.2.2.1 before the challenge: 501 for an unknown method, 405 + Allow for one
     // the exchange does not do (SUBSCRIBE, MESSAGE, REFER, …), 416 for a tel: or other URI.
     checkRequestLine(req, POLICY);
+    // Draining: a new call, subscription or a probe of the exchange itself is 503 (Kamailio tries the next box).
+    if (req.method === 'INVITE' || req.method === 'SUBSCRIBE' || (req.method === 'OPTIONS' && !req.uri.user)) this.draining?.refuseNewDialog();
     switch (req.method) {
       case 'OPTIONS':
         return this.options(req, tx);
