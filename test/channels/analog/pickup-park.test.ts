@@ -6,6 +6,9 @@
  *
  * - an analog phone picks up a ringing SIP phone (`*8#`, its pickup group);
  * - a SIP phone picks up a ringing analog phone (`*8102`), and an analog phone does too;
+ * - group pickup of a ringing analog phone: 103 (Workshop's pickup group, like 102) dials
+ *   `*8#` and talks with the caller both ways; 101 and 202 (outside it) are refused —
+ *   congestion, a 404 — and 102 goes on ringing;
  * - an analog phone parks itself (`*7`): it hears music; a SIP phone retrieves it from 590.
  */
 import { test } from 'uvu';
@@ -17,7 +20,7 @@ import { startExchange, type Exchange } from '../../../src/main.js';
 import type { ExchangeEvent } from '../../../src/core/events.js';
 import { Dialog, createResponse, newTag, sdp, type SipResponse } from '../../../src/sip/index.js';
 import { tempDir } from '../../helpers/tmp.js';
-import { playTone } from '../../helpers/tones.js';
+import { playTone, toneEar } from '../../helpers/tones.js';
 import { ApiClient } from '../../helpers/http.js';
 import { waitFor, waitUntil as until } from '../../helpers/net.js';
 import { example } from '../../config/example.js';
@@ -38,7 +41,8 @@ async function ok(p: Promise<{ status: number; body: unknown }>): Promise<void> 
 
 test.before(async () => {
   const cfg = example();
-  cfg.employees.push({ name: 'Workshop', extension: '102', devices: [{ type: 'fxs', port: 2 }] });
+  cfg.employees.push({ name: 'Workshop', extension: '102', devices: [{ type: 'fxs', port: 2 }], pickup_groups: ['Workshop'] });
+  cfg.employees.push({ name: 'Store', extension: '103', devices: [{ type: 'fxs', port: 3 }], pickup_groups: ['Workshop'] });
   cfg.employees.push({ name: 'Boris Ivanov', extension: '203', devices: [{ type: 'sip', secret: 's3cret-203' }] });
   cfg.employees[2].pickup_groups = ['Sales']; // Reception answers for Sales
   cfg.site.operator = '600';
@@ -152,6 +156,66 @@ test('analog 101 dials *8102: it answers the call ringing analog 102 and hears t
     await idle();
   } finally {
     stop();
+    await Promise.all([caller.sip.stop(), caller.rtp.close()]);
+  }
+});
+
+test('group pickup of a ringing analog phone: 101 (Sales) dials *8# and hears congestion, SIP 202 gets 404, and 102 goes on ringing', async () => {
+  const caller = await harnessPhone(ex, '201');
+  const outsider = await harnessPhone(ex, '202');
+  const from = events.length;
+  let stop = (): void => {};
+  try {
+    const call = place(caller, '201', '102');
+    await until(() => fxs(2), (v) => v.ringing, '102 rings');
+    await lift(1);
+    await ok(admin.post('/api/sim/fxs/1/dial', { digits: '*8#' }));
+    await until(() => fxs(1), (v) => v.hears === 'congestion', '101 (not in Workshop) hears congestion');
+    assert.is((await place(outsider, '202', '*8')).final.status, 404, '202 (Sales) finds nothing to pick up');
+    await hangUp(1);
+    assert.ok((await fxs(2)).ringing, '102 still rings');
+    assert.is(ex.switch.ringingCalls().length, 1, 'the call still rings 102');
+    await ok(admin.post('/api/sim/fxs/2/hook', { state: 'off' }));
+    assert.is((await call).final.status, 200, '102 answers the call itself');
+    stop = playTone(caller.rtp, 1000);
+    await until(() => fxs(2), (v) => v.hears === 'tone:1000', '102 hears 201');
+    stop();
+    await hangUp(2);
+    await idle();
+    assert.not.ok(events.slice(from).some((e) => e.type === 'call.picked-up'), 'nobody outside Workshop picked it up');
+  } finally {
+    stop();
+    await Promise.all([caller, outsider].flatMap((h) => [h.sip.stop(), h.rtp.close()]));
+  }
+});
+
+test('group pickup of a ringing analog phone: 103 (Workshop, like 102) dials *8#, 102 stops ringing, 103 and 201 hear each other', async () => {
+  const caller = await harnessPhone(ex, '201');
+  const ear = toneEar(caller.rtp);
+  let stop = (): void => {};
+  try {
+    const call = place(caller, '201', '102');
+    await until(() => fxs(2), (v) => v.ringing, '102 rings');
+    await lift(3);
+    await ok(admin.post('/api/sim/fxs/3/dial', { digits: '*8#' }));
+    const c = await call;
+    assert.is(c.final.status, 200, '201 is answered');
+    await until(() => fxs(2), (v) => !v.ringing, '102 stops ringing');
+    await until(() => port(3), (p) => p.state === 'talking', '103 talking');
+    stop = playTone(caller.rtp, 1000);
+    await until(() => fxs(3), (v) => v.hears === 'tone:1000', '103 hears 201\'s 1000 Hz');
+    stop();
+    await ok(admin.post('/api/sim/fxs/3/play', { tone_hz: 1400 }));
+    await waitFor(() => ear.share(1400) > 0.8 && ear.level() > 100, 5000, '201 to hear 103\'s 1400 Hz');
+    await ok(admin.post('/api/sim/fxs/3/play', { stop: true }));
+    await hangUp(3);
+    await idle();
+    assert.is((await port(2)).state, 'idle', '102 never rang again');
+    const rec = events.filter((e) => e.type === 'call.ended').map((e) => e.data as { to: string; record: { legs: Array<{ owner: string; how?: string; cause?: string }> } }).filter((e) => e.to === '102').at(-1)!.record;
+    assert.equal(rec.legs.map((l) => [l.owner, l.how ?? 'offered']), [['102', 'offered'], ['103', 'pickup']]);
+  } finally {
+    stop();
+    ear.close();
     await Promise.all([caller.sip.stop(), caller.rtp.close()]);
   }
 });
