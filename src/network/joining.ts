@@ -13,8 +13,10 @@
  *    no member's), signs the newcomer's member record (its certificate from the TLS
  *    connection) and sends the new record to every other member, which accepts it because
  *    a current member signed it; once the members that are up have taken it (2 s at most),
- *    it answers 200 with every member record. The newcomer then opens the one connection
- *    of each pair (a member waits for it rather than opening a second one).
+ *    it answers 200 with every member record and its own site record (never another
+ *    member's: each member's record comes from that member over its subscription). The
+ *    newcomer then opens the one connection of each pair (a member waits for it rather
+ *    than opening a second one).
  *
  * Removal: any member signs a removal record and sends it to every member (the removed
  * one included, which then leaves the network). Records are checked by membership.ts.
@@ -156,7 +158,9 @@ export class Membership {
       // The newcomer trusts what the token's members signed: the inviter must be among the sound records as the token says.
       const inviterRecord = members.find((m) => m.site === inviter.site && m.fingerprint === inviter.fingerprint);
       if (!mine || mine.fingerprint !== net.identity.fingerprint || !inviterRecord) throw new NetworkError(502, 'the member list does not admit this site');
-      const records = welcome.data.records.filter((r) => members.some((m) => m.site === r.site && r.site !== self));
+      // Only the inviter's own record: a site speaks only for itself, so the other members' records come from each of them
+      // over its own subscription (peers.ts) — none second-hand, which could be stale or belong to a site this one cannot reach.
+      const records = welcome.data.records.filter((r) => r.site === inviter.site);
       // Removals the inviter saw, checked as members check them: a stale member later offering a removed site's record (membership-sync.ts) is refused.
       const removals = (welcome.data.removals ?? []).filter((r) => r.network === t.network && members.some((m) => m.site === r.signer && verifyRemoval(r, m.cert)));
       net.store.update((s) => {
@@ -250,11 +254,10 @@ export class Membership {
     let timer: ReturnType<typeof net.o.clock.setTimeout> | undefined;
     await Promise.race([Promise.allSettled(told), new Promise<void>((resolve) => (timer = net.o.clock.setTimeout(resolve, WELCOME_WAIT_MS)))]);
     net.o.clock.clearTimeout(timer);
-    const self = this.selfOrThrow();
     const res = net.stack.createResponse(req, 200);
     const members = net.store.members();
-    const records = [net.ownRecord(), ...members.filter((m) => m.site !== self && m.site !== record.site).flatMap((m) => net.store.record(m.site) ?? [])];
-    res.setBody(JSON.stringify({ network: net.store.state.network, members, removals: net.store.state.removals, records }), WELCOME_CONTENT_TYPE);
+    // The membership (addresses, fingerprints, removals) and this site's own record; never another member's (docs/network.md).
+    res.setBody(JSON.stringify({ network: net.store.state.network, members, removals: net.store.state.removals, records: [net.ownRecord()] }), WELCOME_CONTENT_TYPE);
     tx.respond(res);
     net.addPeer(record);
     net.emit({ type: 'member.added', site: record.site });

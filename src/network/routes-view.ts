@@ -20,6 +20,10 @@ export interface PeerView {
   fingerprint: string;
   state: PeerState;
   since: string;
+  /** An OPTIONS probe is waiting for its answer (half a probe interval at most). */
+  probing: boolean;
+  /** Probes in a row without an answer (three mark the peer down). */
+  missed: number;
   ranges: string[];
   public_template: string | null;
   serial: number | null;
@@ -85,6 +89,8 @@ export class RoutesView {
         site: m.site, address: m.address, port: m.port, fingerprint: m.fingerprint,
         state: p?.health.state ?? 'down',
         since: new Date(p?.health.since ?? net.o.clock.now()).toISOString(),
+        probing: p?.health.probing ?? false,
+        missed: p?.health.misses ?? 0,
         ranges: (r?.ranges ?? []).map(formatRange),
         public_template: r?.public_template ?? null,
         serial: r?.serial ?? null,

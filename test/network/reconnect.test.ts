@@ -41,10 +41,9 @@ const probeBoth = (a: SiteNetwork, b: SiteNetwork, aId: string, bId: string): vo
 
 /** Let `ms` of the fake clock pass in 5 s steps, each step's probes answered before the next (as time passes for real sites). */
 async function pass(ms: number): Promise<void> {
-  const health = (n: SiteNetwork) => [...(n as unknown as { peers: { peers: Map<string, { health: { outstanding: boolean } }> } }).peers.peers.values()].map((p) => p.health);
   for (let t = 0; t < ms; t += 5000) {
     clock.advance(Math.min(5000, ms - t));
-    await waitFor(() => running.every((n) => health(n).every((h) => !h.outstanding)), 3000, 'the probes answered');
+    await waitFor(() => running.every((n) => n.view().peers.every((p) => !p.probing)), 3000, 'the probes answered');
   }
 }
 
